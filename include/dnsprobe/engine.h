@@ -1,0 +1,154 @@
+/*
+ * engine.h: sends hand-built DNS messages and reads back exactly what came
+ * back, on c-ares 1.18 driven by libevent (see ../shared/design/
+ * engine-c-ares-1.18.md). The only layer that includes ares.h or event2/.
+ *
+ * One exchange is one message to one server over UDP or TCP. Every exchange
+ * gets its own c-ares channel; a receive tap on that channel's sockets records
+ * every reply with a timestamp and is the source of truth: a reply with the
+ * query's ID ends the exchange whatever its question section says. Transport
+ * outcomes are kept apart from RCODEs.
+ */
+#ifndef DNSPROBE_ENGINE_H
+#define DNSPROBE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "dnsprobe/status.h"
+
+typedef struct dp_engine dp_engine_t;
+
+typedef enum
+{
+  DP_TRANSPORT_UDP = 0,
+  DP_TRANSPORT_TCP,
+} dp_transport_t;
+
+typedef enum
+{
+  DP_OUTCOME_ANSWER = 0,        /* at least one message with our ID came back */
+  DP_OUTCOME_TIMEOUT,           /* nothing before the deadline */
+  DP_OUTCOME_PORT_UNREACHABLE,  /* ICMP port unreachable on UDP */
+  DP_OUTCOME_CONN_REFUSED,      /* TCP connection refused (RST to SYN) */
+  DP_OUTCOME_CONN_RESET,        /* TCP reset after connecting */
+  DP_OUTCOME_CLOSED,            /* TCP closed without a (complete) reply */
+  DP_OUTCOME_MALFORMED,         /* replies came, none could be read as DNS */
+  DP_OUTCOME_SKIPPED,           /* not sent (not selected, or a dependency) */
+  DP_OUTCOME_LOCAL_ERROR,       /* dnsprobe could not send (socket, memory) */
+  DP_OUTCOME_COUNT
+} dp_outcome_t;
+
+/** Stable name of an outcome ("answer", "port-unreachable", ...). */
+const char *dp_outcome_tostr(dp_outcome_t outcome);
+
+/* One message received, as the tap saw it. */
+struct dp_engine_msg
+{
+  const uint8_t *data;
+  size_t len;
+  double at_ms;  /* since the exchange's first send */
+};
+
+/* Everything an exchange produced. Borrowed: valid during the callback only. */
+struct dp_engine_result
+{
+  dp_outcome_t outcome;
+  int sys_errno;            /* errno behind a transport outcome, or 0 */
+  double rtt_ms;            /* send to first reply; negative when none */
+  size_t nmsgs;             /* messages kept (with the query's ID) */
+  const struct dp_engine_msg *msgs;
+  size_t bytes;             /* bytes of the kept messages */
+  bool stream_complete;     /* the stream callback said DONE (or no stream) */
+  bool limit_hit;           /* stopped at max_msgs or max_bytes */
+  unsigned stray;           /* datagrams ignored: wrong ID or too short */
+  bool closed_after;        /* TCP: the server closed after replying */
+};
+
+typedef enum
+{
+  DP_ENGINE_MORE = 0,  /* keep reading the stream */
+  DP_ENGINE_DONE,      /* the stream is complete */
+} dp_engine_more_t;
+
+/**
+ * Called for each message with the query's ID on a streaming exchange
+ * (AXFR, IXFR); index counts from 0. Returns whether the stream is complete.
+ */
+typedef dp_engine_more_t (*dp_engine_stream_fn)(void *arg, const uint8_t *msg,
+                                                size_t len, size_t index);
+
+/** Called once per exchange, from the event loop, when it ends. */
+typedef void (*dp_engine_done_fn)(void *arg,
+                                  const struct dp_engine_result *result);
+
+struct dp_engine_request
+{
+  struct sockaddr_storage addr;  /* server address and port */
+  socklen_t addrlen;
+  dp_transport_t transport;
+  const uint8_t *msg;            /* the query; copied by submit */
+  size_t len;
+  unsigned timeout_ms;           /* from the first send to the last reply */
+  dp_engine_stream_fn stream;    /* NULL: the first reply ends the exchange */
+  size_t max_msgs;               /* stream bounds; 0 picks the defaults */
+  size_t max_bytes;
+  dp_engine_done_fn done;
+  void *arg;
+};
+
+struct dp_engine_options
+{
+  unsigned window;    /* exchanges in flight at most; 0: a default */
+  unsigned rate_qps;  /* sends per second at most; 0: unpaced */
+};
+
+/**
+ * Create an engine. Checks the c-ares version at run time.
+ * Returns DP_OK, DP_ENOMEM, DP_EVERSION (c-ares semantics unsupported) or
+ * DP_ECARES. *out is freed with dp_engine_destroy.
+ */
+dp_status_t dp_engine_create(const struct dp_engine_options *opt,
+                             dp_engine_t **out);
+
+/** Free an engine; exchanges not yet ended are dropped. NULL is a no-op. */
+void dp_engine_destroy(dp_engine_t *eng);
+
+/**
+ * Queue an exchange. May be called from a done callback. The exchange starts
+ * when the window and pacing allow; done is always called exactly once, from
+ * dp_engine_run. Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ */
+dp_status_t dp_engine_submit(dp_engine_t *eng,
+                             const struct dp_engine_request *req);
+
+/**
+ * Run the event loop until every queued exchange has ended or
+ * dp_engine_stop is called. Returns DP_OK or DP_ESYS.
+ */
+dp_status_t dp_engine_run(dp_engine_t *eng);
+
+/** Ask dp_engine_run to return soon (signal-safe is not required). */
+void dp_engine_stop(dp_engine_t *eng);
+
+/** One address a host name resolved to. */
+struct dp_engine_addr
+{
+  struct sockaddr_storage addr;  /* port set to the requested port */
+  socklen_t addrlen;
+};
+
+/**
+ * Resolve a host name to its A and/or AAAA addresses through c-ares,
+ * honouring /etc/hosts, synchronously (it runs its own short loop).
+ * @param family  AF_UNSPEC, AF_INET or AF_INET6.
+ * @param out     out: array of addresses, freed by the caller with free().
+ * Returns DP_OK, DP_ENOTFOUND, DP_ENOMEM or DP_ECARES.
+ */
+dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
+                              unsigned timeout_ms, struct dp_engine_addr **out,
+                              size_t *count);
+
+#endif

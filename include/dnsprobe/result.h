@@ -1,0 +1,195 @@
+/*
+ * result.h: the run model shared by probes, diagnose and report.
+ *
+ * probes/ fills in what was sent and what came back; diagnose/ adds the
+ * verdict, severity, role, explanation and fix; report/ only reads it.
+ * Strings in these structs are owned by the struct (freed by
+ * dp_run_destroy) unless marked static.
+ */
+#ifndef DNSPROBE_RESULT_H
+#define DNSPROBE_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dnsprobe/engine.h"
+#include "dnsprobe/knowledge.h"
+#include "dnsprobe/wire.h"
+
+#define DP_PROBE_MAX 32
+#define DP_RESULT_EDE_MAX 4
+#define DP_RESULT_EDE_TEXT 256
+#define DP_RESULT_OPTS_MAX 8
+
+/* How much a probe's result matters. Ordered: a larger value is worse. */
+typedef enum
+{
+  DP_SEVERITY_OK = 0,
+  DP_SEVERITY_INFO,
+  DP_SEVERITY_WARNING,
+  DP_SEVERITY_CRITICAL,
+} dp_severity_t;
+
+/* A target's or run's status; its value is the exit code (Nagios). */
+typedef enum
+{
+  DP_HEALTH_OK = 0,
+  DP_HEALTH_WARNING = 1,
+  DP_HEALTH_CRITICAL = 2,
+  DP_HEALTH_UNKNOWN = 3,
+} dp_health_t;
+
+typedef enum
+{
+  DP_ROLE_UNKNOWN = 0,
+  DP_ROLE_AUTHORITATIVE,
+  DP_ROLE_RESOLVER,
+  DP_ROLE_BOTH,  /* "authoritative+resolver" */
+} dp_role_t;
+
+/* The verdict vocabulary; stable, later probes reuse these meanings. */
+typedef enum
+{
+  DP_VERDICT_NONE = 0,        /* not judged (skipped) */
+  DP_VERDICT_AUTHORITATIVE,
+  DP_VERDICT_ANSWERING,
+  DP_VERDICT_REFUSED,
+  DP_VERDICT_FAILING,
+  DP_VERDICT_NO_ANSWER,
+  DP_VERDICT_UNEXPECTED,
+  DP_VERDICT_AVAILABLE,
+  DP_VERDICT_NOT_OFFERED,
+  DP_VERDICT_ALLOWED,
+  DP_VERDICT_DENIED,
+  DP_VERDICT_NOT_AUTHORITATIVE,
+  DP_VERDICT_NOT_IMPLEMENTED,
+  DP_VERDICT_ACCEPTED,
+  DP_VERDICT_COMPLIANT,
+  DP_VERDICT_NON_COMPLIANT,
+  DP_VERDICT_LEGACY,
+  DP_VERDICT_SKIPPED,
+  DP_VERDICT_COUNT
+} dp_verdict_t;
+
+/** Stable names: "ok", "info", "warning", "critical". */
+const char *dp_severity_tostr(dp_severity_t s);
+/** Stable names: "ok", "warning", "critical", "unknown". */
+const char *dp_health_tostr(dp_health_t h);
+/** Stable names: "unknown", "authoritative", "resolver", "authoritative+resolver". */
+const char *dp_role_tostr(dp_role_t r);
+/** Stable names: "authoritative", "not-offered", ... ("none" for NONE). */
+const char *dp_verdict_tostr(dp_verdict_t v);
+/** The health a severity maps to (ok and info are ok). */
+dp_health_t dp_health_from_severity(dp_severity_t s);
+
+/* What a probe sent. */
+struct dp_query_info
+{
+  char qname[DP_WIRE_NAME_STRLEN];
+  uint16_t qtype;
+  uint16_t qclass;
+  uint8_t opcode;
+  uint16_t flags;           /* header flag bits set (DP_FLAG_*) */
+  bool edns;
+  uint8_t edns_version;
+  uint16_t udp_size;
+  bool do_bit;
+  uint16_t edns_flags;
+  unsigned nopts;
+  uint16_t opt_codes[DP_RESULT_OPTS_MAX];
+  bool has_ixfr_serial;
+  uint32_t ixfr_serial;
+  uint16_t id;
+};
+
+struct dp_ede_info
+{
+  uint16_t code;
+  char text[DP_RESULT_EDE_TEXT];  /* EXTRA-TEXT, escaped, may be "" */
+};
+
+/* What came back: a summary of the first reply plus stream totals. */
+struct dp_answer_info
+{
+  uint16_t rcode;           /* 12-bit */
+  uint16_t flags;           /* raw header flag word */
+  uint8_t opcode;
+  uint16_t qdcount, ancount, nscount, arcount;
+  bool question_matches;    /* question section equal to the query's */
+  bool edns;
+  unsigned edns_count;      /* OPT records (more than one is an error) */
+  uint8_t edns_version;
+  uint16_t udp_size;
+  bool do_bit;
+  uint16_t edns_flags;
+  unsigned nopt_codes;
+  uint16_t opt_codes[DP_RESULT_OPTS_MAX];
+  unsigned nede;
+  struct dp_ede_info ede[DP_RESULT_EDE_MAX];
+  bool has_soa;             /* an SOA in the first message's answer */
+  uint32_t soa_serial;
+  bool soa_owner_is_zone;
+  bool referral;            /* no answer, NS records in authority */
+  size_t messages;          /* messages in the reply stream */
+  size_t records;           /* answer records over all messages */
+  bool stream_complete;
+  bool limit_hit;
+  bool parse_complete;      /* the first message parsed without a problem */
+  char problem[96];         /* parser's first problem, "" when none */
+};
+
+/* One probe's outcome and judgement. */
+struct dp_probe_result
+{
+  const char *id;           /* static: "udp", "axfr", ... */
+  const char *sent;         /* static: what the probe sends, in words */
+  dp_transport_t transport;
+  struct dp_query_info query;
+  dp_outcome_t outcome;
+  int sys_errno;
+  double rtt_ms;            /* negative when no reply */
+  bool has_answer;
+  struct dp_answer_info answer;
+  dp_verdict_t verdict;
+  dp_severity_t severity;
+  const char *finding;      /* static knowledge key, NULL when none */
+  char *summary;            /* one line: what came back, in words */
+  char *explanation;        /* NULL when the probe is ok */
+  char *fix;                /* NULL when there is nothing to change */
+};
+
+struct dp_target_result
+{
+  char *given;              /* the TARGET as typed */
+  char address[64];         /* numeric address, no brackets */
+  uint16_t port;
+  int family;               /* AF_INET or AF_INET6 */
+  char zone[DP_WIRE_NAME_STRLEN];  /* canonical, trailing dot */
+  bool zone_given;          /* --zone was passed */
+  char recursion_name[DP_WIRE_NAME_STRLEN];
+  dp_role_t role;
+  dp_software_t software;   /* DP_SOFTWARE_UNKNOWN unless the answers tell */
+  dp_health_t status;
+  double duration_ms;
+  size_t nprobes;
+  struct dp_probe_result probes[DP_PROBE_MAX];
+};
+
+struct dp_run
+{
+  char started_at[40];      /* RFC 3339, UTC */
+  double duration_ms;
+  dp_health_t status;       /* worst target status */
+  size_t ntargets;
+  struct dp_target_result *targets;
+};
+
+/** Free a run's targets and strings (not the struct itself). NULL is a no-op. */
+void dp_run_clear(struct dp_run *run);
+
+/** Find a probe result by id in a target, or NULL. */
+const struct dp_probe_result *
+dp_target_probe(const struct dp_target_result *t, const char *id);
+
+#endif

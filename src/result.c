@@ -1,0 +1,101 @@
+/*
+ * result.c: names of the run model's enums and the run's destructor. Names
+ * are part of the JSON schema dnsprobe/1: never rename one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsprobe/result.h"
+
+static const char *const severity_names[] = {"ok", "info", "warning",
+                                             "critical"};
+static const char *const health_names[] = {"ok", "warning", "critical",
+                                           "unknown"};
+static const char *const role_names[] = {"unknown", "authoritative", "resolver",
+                                         "authoritative+resolver"};
+static const char *const verdict_names[DP_VERDICT_COUNT] = {
+  [DP_VERDICT_NONE] = "none",
+  [DP_VERDICT_AUTHORITATIVE] = "authoritative",
+  [DP_VERDICT_ANSWERING] = "answering",
+  [DP_VERDICT_REFUSED] = "refused",
+  [DP_VERDICT_FAILING] = "failing",
+  [DP_VERDICT_NO_ANSWER] = "no-answer",
+  [DP_VERDICT_UNEXPECTED] = "unexpected",
+  [DP_VERDICT_AVAILABLE] = "available",
+  [DP_VERDICT_NOT_OFFERED] = "not-offered",
+  [DP_VERDICT_ALLOWED] = "allowed",
+  [DP_VERDICT_DENIED] = "denied",
+  [DP_VERDICT_NOT_AUTHORITATIVE] = "not-authoritative",
+  [DP_VERDICT_NOT_IMPLEMENTED] = "not-implemented",
+  [DP_VERDICT_ACCEPTED] = "accepted",
+  [DP_VERDICT_COMPLIANT] = "compliant",
+  [DP_VERDICT_NON_COMPLIANT] = "non-compliant",
+  [DP_VERDICT_LEGACY] = "legacy",
+  [DP_VERDICT_SKIPPED] = "skipped",
+};
+
+const char *dp_severity_tostr(dp_severity_t s)
+{
+  return (unsigned)s < 4 ? severity_names[s] : "unknown";
+}
+
+const char *dp_health_tostr(dp_health_t h)
+{
+  return (unsigned)h < 4 ? health_names[h] : "unknown";
+}
+
+const char *dp_role_tostr(dp_role_t r)
+{
+  return (unsigned)r < 4 ? role_names[r] : "unknown";
+}
+
+const char *dp_verdict_tostr(dp_verdict_t v)
+{
+  return (unsigned)v < DP_VERDICT_COUNT ? verdict_names[v] : "none";
+}
+
+dp_health_t dp_health_from_severity(dp_severity_t s)
+{
+  switch (s)
+  {
+  case DP_SEVERITY_WARNING:
+    return DP_HEALTH_WARNING;
+  case DP_SEVERITY_CRITICAL:
+    return DP_HEALTH_CRITICAL;
+  case DP_SEVERITY_OK:
+  case DP_SEVERITY_INFO:
+  default:
+    return DP_HEALTH_OK;
+  }
+}
+
+void dp_run_clear(struct dp_run *run)
+{
+  if (run == NULL)
+    return;
+  for (size_t i = 0; i < run->ntargets; i++)
+  {
+    struct dp_target_result *t = &run->targets[i];
+    free(t->given);
+    for (size_t j = 0; j < t->nprobes; j++)
+    {
+      free(t->probes[j].summary);
+      free(t->probes[j].explanation);
+      free(t->probes[j].fix);
+    }
+  }
+  free(run->targets);
+  run->targets = NULL;
+  run->ntargets = 0;
+}
+
+const struct dp_probe_result *
+dp_target_probe(const struct dp_target_result *t, const char *id)
+{
+  if (t == NULL || id == NULL)
+    return NULL;
+  for (size_t i = 0; i < t->nprobes; i++)
+    if (t->probes[i].id != NULL && strcmp(t->probes[i].id, id) == 0)
+      return &t->probes[i];
+  return NULL;
+}

@@ -1,0 +1,32 @@
+/*
+ * status.c: messages for dp_status_t, from one table indexed by status.
+ */
+#include "dnsprobe/status.h"
+
+static const char *const messages[DP_STATUS_MAX] = {
+  [DP_OK] = "success",
+  [DP_ENOMEM] = "out of memory",
+  [DP_EINVAL] = "invalid argument",
+  [DP_ERANGE] = "value out of range",
+  [DP_ESPACE] = "buffer too small",
+  [DP_EMALFORMED] = "malformed DNS message",
+  [DP_ENAMELABEL] = "a label is longer than 63 bytes",
+  [DP_ENAMELONG] = "name is longer than 255 bytes",
+  [DP_ENAMEEMPTY] = "name has an empty label",
+  [DP_ENAMESYNTAX] = "bad escape sequence in name",
+  [DP_EADDR] = "not a valid IPv4 or IPv6 address",
+  [DP_EPORT] = "not a valid port (1-65535)",
+  [DP_ESYS] = "system call failed",
+  [DP_ECARES] = "c-ares failed",
+  [DP_EVERSION] = "unsupported library version",
+  [DP_ENOTFOUND] = "host name has no address",
+  [DP_EIO] = "input/output error",
+  [DP_EINTERRUPTED] = "interrupted",
+};
+
+const char *dp_strerror(dp_status_t status)
+{
+  if ((unsigned)status >= DP_STATUS_MAX || messages[status] == NULL)
+    return "unknown error";
+  return messages[status];
+}

@@ -37,4 +37,20 @@ dp_status_t dp_report_write(FILE *fp, dp_format_t format,
                             const struct dp_run *run,
                             const struct dp_report_options *opt);
 
+/**
+ * Write text word-wrapped to width columns (0: 80): the first line indented
+ * by first_indent spaces, the rest by indent; ends with a newline. Words
+ * longer than a line are not split. Returns DP_OK or DP_EIO.
+ */
+dp_status_t dp_report_wrap(FILE *fp, const char *text, unsigned first_indent,
+                           unsigned indent, unsigned width);
+
+/**
+ * ANSI SGR sequence for a severity ("" when color is false): green ok, cyan
+ * info, yellow warning, bold red critical. dp_report_color_reset gives the
+ * reset sequence or "".
+ */
+const char *dp_report_color_severity(dp_severity_t s, bool color);
+const char *dp_report_color_reset(bool color);
+
 #endif

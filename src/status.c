@@ -1,6 +1,8 @@
 /*
  * status.c: messages for dp_status_t, from one table indexed by status.
  */
+#include <stddef.h>
+
 #include "dnsprobe/status.h"
 
 static const char *const messages[DP_STATUS_MAX] = {

@@ -36,6 +36,7 @@ typedef enum
   DP_OUTCOME_CONN_RESET,        /* TCP reset after connecting */
   DP_OUTCOME_CLOSED,            /* TCP closed without a (complete) reply */
   DP_OUTCOME_MALFORMED,         /* replies came, none could be read as DNS */
+  DP_OUTCOME_HOST_UNREACHABLE,  /* ICMP host/network unreachable */
   DP_OUTCOME_SKIPPED,           /* not sent (not selected, or a dependency) */
   DP_OUTCOME_LOCAL_ERROR,       /* dnsprobe could not send (socket, memory) */
   DP_OUTCOME_COUNT
@@ -58,9 +59,9 @@ struct dp_engine_result
   dp_outcome_t outcome;
   int sys_errno;            /* errno behind a transport outcome, or 0 */
   double rtt_ms;            /* send to first reply; negative when none */
-  size_t nmsgs;             /* messages kept (with the query's ID) */
-  const struct dp_engine_msg *msgs;
-  size_t bytes;             /* bytes of the kept messages */
+  size_t nmsgs;             /* messages received with the query's ID */
+  const struct dp_engine_msg *first;  /* the first of them, or NULL */
+  size_t bytes;             /* bytes of all those messages */
   bool stream_complete;     /* the stream callback said DONE (or no stream) */
   bool limit_hit;           /* stopped at max_msgs or max_bytes */
   unsigned stray;           /* datagrams ignored: wrong ID or too short */
@@ -91,7 +92,7 @@ struct dp_engine_request
   dp_transport_t transport;
   const uint8_t *msg;            /* the query; copied by submit */
   size_t len;
-  unsigned timeout_ms;           /* from the first send to the last reply */
+  unsigned timeout_ms;           /* from the exchange's start to its end */
   dp_engine_stream_fn stream;    /* NULL: the first reply ends the exchange */
   size_t max_msgs;               /* stream bounds; 0 picks the defaults */
   size_t max_bytes;
@@ -101,9 +102,14 @@ struct dp_engine_request
 
 struct dp_engine_options
 {
-  unsigned window;    /* exchanges in flight at most; 0: a default */
-  unsigned rate_qps;  /* sends per second at most; 0: unpaced */
+  unsigned window;    /* exchanges in flight at most; 0: a default sized to
+                         RLIMIT_NOFILE */
+  unsigned rate_qps;  /* exchanges started per second at most; 0: a default */
 };
+
+/* Stream bounds when a request leaves them 0. */
+#define DP_ENGINE_STREAM_MSGS_DEFAULT 1000
+#define DP_ENGINE_STREAM_BYTES_DEFAULT (16u * 1024u * 1024u)
 
 /**
  * Create an engine. Checks the c-ares version at run time.
@@ -132,6 +138,20 @@ dp_status_t dp_engine_run(dp_engine_t *eng);
 
 /** Ask dp_engine_run to return soon (signal-safe is not required). */
 void dp_engine_stop(dp_engine_t *eng);
+
+typedef struct dp_engine_timer dp_engine_timer_t;
+
+/**
+ * Call fn(arg) once, from the loop, after ms milliseconds. The handle is
+ * valid until fn is called or the timer is cancelled.
+ * Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ */
+dp_status_t dp_engine_timer_start(dp_engine_t *eng, unsigned ms,
+                                  void (*fn)(void *arg), void *arg,
+                                  dp_engine_timer_t **out);
+
+/** Cancel and free a timer that has not fired. NULL is a no-op. */
+void dp_engine_timer_cancel(dp_engine_timer_t *timer);
 
 /** One address a host name resolved to. */
 struct dp_engine_addr

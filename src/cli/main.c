@@ -1,0 +1,227 @@
+/*
+ * main.c: dnsprobe's entry point. Parse, resolve host-name targets, run the
+ * battery, report, exit with the status's code. Every failure to do the job
+ * is one line on stderr and exit 3; findings about servers are never errors.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dp_config.h"
+#include "dnsprobe/probes.h"
+#include "dnsprobe/report.h"
+#include "explain.h"
+#include "options.h"
+
+static int fail(const char *fmt, const char *a, const char *b)
+{
+  fprintf(stderr, "dnsprobe: ");
+  fprintf(stderr, fmt, a, b);
+  fputc('\n', stderr);
+  return DP_EXIT_UNKNOWN;
+}
+
+static void list_probes(void)
+{
+  for (size_t i = 0; i < dp_probe_count(); i++)
+  {
+    const struct dp_probe_def *d = dp_probe_at(i);
+    printf("%-10s %-4s %s\n", d->id,
+           d->transport == DP_TRANSPORT_TCP ? "tcp" : "udp", d->summary);
+  }
+}
+
+/* A name for the recursion probe outside the zone: candidates in order,
+ * the first not at or below the zone. */
+static void default_recursion_name(const char *zone, char *out, size_t cap)
+{
+  static const char *const candidates[] = {"a.root-servers.net.",
+                                           "www.example.com."};
+  const char *pick = candidates[0];
+  size_t zl = strlen(zone);
+  for (size_t i = 0; i < 2; i++)
+  {
+    const char *c = candidates[i];
+    size_t cl = strlen(c);
+    bool below = strcmp(zone, ".") != 0 && cl >= zl &&
+                 strcmp(c + cl - zl, zone) == 0 &&
+                 (cl == zl || c[cl - zl - 1] == '.');
+    if (!below)
+    {
+      pick = c;
+      break;
+    }
+  }
+  snprintf(out, cap, "%s", pick);
+}
+
+static bool use_color(dp_color_t c)
+{
+  const char *nc = getenv("NO_COLOR");
+  if (c == DP_COLOR_ALWAYS)
+    return true;
+  if (c == DP_COLOR_NEVER)
+    return false;
+  return isatty(STDOUT_FILENO) && !(nc && nc[0]);
+}
+
+/* Expand the command line's targets into addresses to probe. */
+static int build_targets(const struct dp_cli_config *cfg,
+                         struct dp_probe_target **out, size_t *n)
+{
+  struct dp_probe_target *list = NULL;
+  size_t count = 0;
+  *out = NULL;
+  *n = 0;
+  for (size_t i = 0; i < cfg->ntargets; i++)
+  {
+    const struct dp_cli_target *ct = &cfg->targets[i];
+    struct dp_engine_addr *addrs = NULL, one;
+    size_t na = 0;
+    if (ct->is_name)
+    {
+      dp_status_t st = dp_engine_resolve(ct->host, ct->port, cfg->family,
+                                         cfg->timeout_ms, &addrs, &na);
+      if (st != DP_OK)
+      {
+        free(list);
+        return fail("target '%s': %s", ct->given, dp_strerror(st));
+      }
+    }
+    else
+    {
+      int fam = ((const struct sockaddr *)&ct->addr)->sa_family;
+      if (cfg->family != AF_UNSPEC && fam != cfg->family)
+      {
+        free(list);
+        return fail("target '%s': not an %s address", ct->given,
+                    cfg->family == AF_INET ? "IPv4 (-4)" : "IPv6 (-6)");
+      }
+      one.addr = ct->addr;
+      one.addrlen = ct->addrlen;
+      addrs = &one;
+      na = 1;
+    }
+    struct dp_probe_target *grown = realloc(list, (count + na) * sizeof(*list));
+    if (grown == NULL)
+    {
+      if (addrs != &one)
+        free(addrs);
+      free(list);
+      return fail("%s%s", dp_strerror(DP_ENOMEM), "");
+    }
+    list = grown;
+    for (size_t k = 0; k < na; k++)
+    {
+      struct dp_probe_target *t = &list[count++];
+      memset(t, 0, sizeof(*t));
+      t->given = ct->given;
+      t->addr = addrs[k].addr;
+      t->addrlen = addrs[k].addrlen;
+      t->zone = cfg->zone;
+      t->zone_given = cfg->zone_given;
+      t->recursion_name = cfg->recursion_name;
+    }
+    if (addrs != &one)
+      free(addrs);
+  }
+  *out = list;
+  *n = count;
+  return DP_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+  struct dp_cli_config cfg;
+  char err[512];
+  int rc;
+
+  /* A closed pipe must not kill us mid-report; writes then fail with EPIPE
+   * and the report layer says so. */
+  signal(SIGPIPE, SIG_IGN);
+
+  if (argc > 1 && strcmp(argv[1], "explain") == 0)
+    return dp_cli_explain(argc - 1, argv + 1, stdout, stderr);
+
+  memset(&cfg, 0, sizeof(cfg));
+  if (!dp_cli_parse(argc, argv, &cfg, err, sizeof(err)))
+  {
+    dp_cli_config_free(&cfg);
+    fprintf(stderr, "dnsprobe: %s (try --help)\n", err);
+    return DP_EXIT_UNKNOWN;
+  }
+  if (cfg.help)
+  {
+    dp_cli_usage(stdout);
+    dp_cli_config_free(&cfg);
+    return fflush(stdout) == 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+  }
+  if (cfg.version)
+  {
+    printf("dnsprobe %s\n", DP_VERSION);
+    dp_cli_config_free(&cfg);
+    return fflush(stdout) == 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+  }
+  if (cfg.list_probes)
+  {
+    list_probes();
+    dp_cli_config_free(&cfg);
+    return fflush(stdout) == 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+  }
+
+  struct dp_probe_run_options ro;
+  memset(&ro, 0, sizeof(ro));
+  const char *bad = NULL;
+  if (dp_probe_select(cfg.probes, cfg.skip, &ro.probes, &bad) != DP_OK)
+  {
+    rc = fail("unknown probe '%s' (see --list-probes)%s", bad, "");
+    dp_cli_config_free(&cfg);
+    return rc;
+  }
+  if (ro.probes == 0)
+  {
+    dp_cli_config_free(&cfg);
+    return fail("no probe left to run%s%s", " after --skip", "");
+  }
+  if (!cfg.recursion_name_given)
+    default_recursion_name(cfg.zone, cfg.recursion_name,
+                           sizeof(cfg.recursion_name));
+  ro.timeout_ms = cfg.timeout_ms;
+
+  struct dp_probe_target *targets = NULL;
+  size_t ntargets = 0;
+  rc = build_targets(&cfg, &targets, &ntargets);
+  if (rc != DP_EXIT_OK)
+  {
+    dp_cli_config_free(&cfg);
+    return rc;
+  }
+
+  struct dp_run run;
+  dp_status_t st = dp_probe_run(targets, ntargets, &ro, &run);
+  if (st != DP_OK)
+  {
+    dp_run_clear(&run);
+    free(targets);
+    dp_cli_config_free(&cfg);
+    return fail("cannot run the probes: %s%s", dp_strerror(st), "");
+  }
+
+  struct dp_report_options rep = {.color = use_color(cfg.color),
+                                  .width = 80,
+                                  .version = DP_VERSION};
+  st = dp_report_write(stdout, cfg.format, &run, &rep);
+  if (st == DP_OK && fflush(stdout) != 0)
+    st = DP_EIO;
+  rc = st == DP_OK ? (int)run.status : DP_EXIT_UNKNOWN;
+  if (st != DP_OK)
+    fail("cannot write the report: %s%s", strerror(errno), "");
+  dp_run_clear(&run);
+  free(targets);
+  dp_cli_config_free(&cfg);
+  return rc;
+}

@@ -1,0 +1,480 @@
+/*
+ * context.c: phases 2 and 3 of diagnosis. From all verdicts of a target it
+ * infers the role, then gives each probe a severity and a finding (a stable
+ * key of the knowledge catalogue) in context: REFUSED is right for AXFR,
+ * UPDATE or recursion on an authoritative server and a problem for the
+ * zone's own SOA. Explanations and fixes are composed from the knowledge
+ * tables, never written here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsprobe/diagnose.h"
+#include "dnsprobe/dns.h"
+#include "dnsprobe/knowledge.h"
+
+/* A growing string; on allocation failure it stays failed and NULL. */
+struct sbuf
+{
+  char *s;
+  size_t len, cap;
+  bool failed;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+  va_list ap;
+  if (b->failed)
+    return;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+  {
+    b->failed = true;
+    return;
+  }
+  if (b->len + (size_t)n + 1 > b->cap)
+  {
+    size_t cap = (b->len + (size_t)n + 1) * 2;
+    char *s = realloc(b->s, cap);
+    if (s == NULL)
+    {
+      b->failed = true;
+      return;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+static char *sb_take(struct sbuf *b, bool *nomem)
+{
+  if (b->failed)
+  {
+    free(b->s);
+    *nomem = true;
+    return NULL;
+  }
+  return b->s;
+}
+
+static bool is(const struct dp_probe_result *p, const char *id)
+{
+  return strcmp(p->id, id) == 0;
+}
+
+static bool answered(const struct dp_probe_result *p)
+{
+  return p->outcome == DP_OUTCOME_ANSWER || p->outcome == DP_OUTCOME_MALFORMED ||
+         ((p->outcome == DP_OUTCOME_CLOSED ||
+           p->outcome == DP_OUTCOME_CONN_RESET) &&
+          (is(p, "axfr") || is(p, "ixfr")));
+}
+
+/* Severity and finding of one probe in its target's context. */
+static void judge_context(struct dp_probe_result *p,
+                          const struct dp_target_result *t, bool unreachable,
+                          bool first_selected)
+{
+  dp_role_t role = t->role;
+  bool auth = role == DP_ROLE_AUTHORITATIVE || role == DP_ROLE_BOTH;
+  dp_severity_t sev = DP_SEVERITY_OK;
+  const char *f = NULL;
+
+  if (p->verdict == DP_VERDICT_SKIPPED)
+  {
+    p->severity = DP_SEVERITY_OK;
+    p->finding = NULL;
+    return;
+  }
+  if (unreachable)
+  {
+    p->severity = first_selected ? DP_SEVERITY_CRITICAL : DP_SEVERITY_INFO;
+    p->finding = first_selected ? "unreachable" : NULL;
+    return;
+  }
+  if (p->outcome == DP_OUTCOME_MALFORMED)
+  {
+    p->severity = DP_SEVERITY_WARNING;
+    p->finding = "malformed-answer";
+    return;
+  }
+
+  if (is(p, "udp") || is(p, "tcp"))
+  {
+    switch (p->verdict)
+    {
+    case DP_VERDICT_AUTHORITATIVE:
+      break;
+    case DP_VERDICT_ANSWERING:
+      sev = DP_SEVERITY_INFO;
+      f = t->zone_given ? "zone-not-authoritative" : "zone-root-default";
+      if (t->zone_given && role != DP_ROLE_RESOLVER)
+        sev = DP_SEVERITY_WARNING;
+      break;
+    case DP_VERDICT_REFUSED:
+      if (!t->zone_given)
+        sev = DP_SEVERITY_INFO, f = "zone-root-default";
+      else if (role == DP_ROLE_RESOLVER)
+        sev = DP_SEVERITY_INFO, f = "zone-not-authoritative";
+      else
+        sev = DP_SEVERITY_CRITICAL, f = "zone-lame";
+      break;
+    case DP_VERDICT_FAILING:
+      if (t->zone_given)
+        sev = DP_SEVERITY_CRITICAL, f = "zone-servfail";
+      else
+        sev = DP_SEVERITY_INFO, f = "zone-root-default";
+      break;
+    case DP_VERDICT_NO_ANSWER:
+      sev = DP_SEVERITY_WARNING;
+      f = is(p, "tcp") ? "tcp-unavailable" : "no-answer";
+      break;
+    default:
+      sev = DP_SEVERITY_WARNING, f = "zone-unexpected";
+      break;
+    }
+  }
+  else if (is(p, "recursion"))
+  {
+    bool ra = p->has_answer && (p->answer.flags & DP_FLAG_RA);
+    switch (p->verdict)
+    {
+    case DP_VERDICT_AVAILABLE:
+      if (auth)
+        sev = DP_SEVERITY_WARNING, f = "recursion-open";
+      break;
+    case DP_VERDICT_REFUSED:
+      if (ra)
+        sev = DP_SEVERITY_INFO, f = "recursion-inconsistent";
+      else if (!auth)
+        sev = DP_SEVERITY_WARNING, f = "recursion-refused";
+      break;
+    case DP_VERDICT_FAILING:
+      sev = DP_SEVERITY_WARNING, f = "recursion-failing";
+      break;
+    case DP_VERDICT_NO_ANSWER:
+      sev = auth ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING;
+      f = auth ? NULL : "no-answer";
+      break;
+    case DP_VERDICT_UNEXPECTED:
+      sev = DP_SEVERITY_INFO;
+      break;
+    default:
+      break;
+    }
+  }
+  else if (is(p, "axfr") || is(p, "ixfr"))
+  {
+    switch (p->verdict)
+    {
+    case DP_VERDICT_ALLOWED:
+      sev = DP_SEVERITY_WARNING, f = "axfr-open";
+      break;
+    case DP_VERDICT_DENIED:
+      f = "axfr-denied";
+      break;
+    case DP_VERDICT_NO_ANSWER:
+    case DP_VERDICT_UNEXPECTED:
+      sev = DP_SEVERITY_INFO;
+      break;
+    default:
+      break;
+    }
+  }
+  else if (is(p, "update"))
+  {
+    switch (p->verdict)
+    {
+    case DP_VERDICT_ALLOWED:
+      sev = DP_SEVERITY_CRITICAL, f = "update-accepted";
+      break;
+    case DP_VERDICT_DENIED:
+      f = "update-denied";
+      break;
+    case DP_VERDICT_NOT_IMPLEMENTED:
+      f = "update-not-supported";
+      break;
+    case DP_VERDICT_NO_ANSWER:
+    case DP_VERDICT_UNEXPECTED:
+      sev = DP_SEVERITY_INFO;
+      break;
+    default:
+      break;
+    }
+  }
+  else if (is(p, "notify"))
+  {
+    switch (p->verdict)
+    {
+    case DP_VERDICT_ACCEPTED:
+      sev = DP_SEVERITY_INFO, f = "notify-accepted";
+      break;
+    case DP_VERDICT_DENIED:
+      f = "notify-refused";
+      break;
+    case DP_VERDICT_NO_ANSWER:
+    case DP_VERDICT_UNEXPECTED:
+      sev = DP_SEVERITY_INFO;
+      break;
+    default:
+      break;
+    }
+  }
+  else if (is(p, "opcode"))
+  {
+    if (p->verdict == DP_VERDICT_NON_COMPLIANT)
+      sev = DP_SEVERITY_WARNING, f = "opcode-noncompliant";
+    else if (p->verdict == DP_VERDICT_NO_ANSWER)
+      sev = DP_SEVERITY_INFO, f = "opcode-noncompliant";
+  }
+  p->severity = sev;
+  p->finding = f;
+}
+
+/* ---- words -------------------------------------------------------------- */
+
+static const char *outcome_words(dp_outcome_t o)
+{
+  switch (o)
+  {
+  case DP_OUTCOME_TIMEOUT:
+    return "no reply before the timeout";
+  case DP_OUTCOME_PORT_UNREACHABLE:
+    return "port unreachable (ICMP): nothing listens on this UDP port";
+  case DP_OUTCOME_HOST_UNREACHABLE:
+    return "host or network unreachable (ICMP)";
+  case DP_OUTCOME_CONN_REFUSED:
+    return "TCP connection refused: nothing listens on this TCP port";
+  case DP_OUTCOME_CONN_RESET:
+    return "TCP connection reset by the server";
+  case DP_OUTCOME_CLOSED:
+    return "TCP connection closed without a reply";
+  case DP_OUTCOME_MALFORMED:
+    return "a reply that cannot be read as DNS";
+  case DP_OUTCOME_SKIPPED:
+    return "not run";
+  case DP_OUTCOME_LOCAL_ERROR:
+    return "dnsprobe could not send the query";
+  case DP_OUTCOME_ANSWER:
+  default:
+    return "a reply";
+  }
+}
+
+/* "REFUSED aa ra, EDE 18 (Prohibited)" */
+static void describe_answer(struct sbuf *b, const struct dp_probe_result *p)
+{
+  static const struct
+  {
+    uint16_t bit;
+    const char *name;
+  } flags[] = {{DP_FLAG_AA, "aa"}, {DP_FLAG_TC, "tc"}, {DP_FLAG_RA, "ra"},
+               {DP_FLAG_AD, "ad"}};
+  const struct dp_answer_info *a = &p->answer;
+  sb_printf(b, "%s", dp_knowledge_rcode_name(a->rcode));
+  for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    if (a->flags & flags[i].bit)
+      sb_printf(b, " %s", flags[i].name);
+  for (unsigned i = 0; i < a->nede; i++)
+  {
+    const struct dp_knowledge_ede *e = dp_knowledge_ede_get(a->ede[i].code);
+    sb_printf(b, ", EDE %u (%s)", a->ede[i].code, e ? e->name : "unknown");
+  }
+}
+
+static const char *verdict_words(const struct dp_probe_result *p,
+                                 const struct dp_target_result *t)
+{
+  switch (p->verdict)
+  {
+  case DP_VERDICT_AUTHORITATIVE:
+    return "serves the zone authoritatively";
+  case DP_VERDICT_ANSWERING:
+    return "answers, but not authoritatively";
+  case DP_VERDICT_REFUSED:
+    return is(p, "recursion") ? "recursion refused to this client"
+                              : "refuses queries for the zone";
+  case DP_VERDICT_FAILING:
+    return is(p, "recursion") ? "recursion offered but failing"
+                              : "fails to serve the zone";
+  case DP_VERDICT_NO_ANSWER:
+    return "no answer";
+  case DP_VERDICT_UNEXPECTED:
+    return "an answer this probe does not expect";
+  case DP_VERDICT_AVAILABLE:
+    return "recursion available to this client";
+  case DP_VERDICT_NOT_OFFERED:
+    return "recursion not offered (authoritative only)";
+  case DP_VERDICT_ALLOWED:
+    return is(p, "update") ? "dynamic update ACCEPTED from this client"
+                           : "zone transfer allowed to this client";
+  case DP_VERDICT_DENIED:
+    return is(p, "update")   ? "dynamic update denied"
+           : is(p, "notify") ? "NOTIFY not accepted from this client"
+                             : "zone transfer denied";
+  case DP_VERDICT_NOT_AUTHORITATIVE:
+    return "not authoritative for the zone";
+  case DP_VERDICT_NOT_IMPLEMENTED:
+    return is(p, "update")   ? "dynamic update not supported"
+           : is(p, "notify") ? "NOTIFY not supported"
+                             : "zone transfers not supported";
+  case DP_VERDICT_ACCEPTED:
+    return "NOTIFY accepted from this client";
+  case DP_VERDICT_COMPLIANT:
+    return "unknown opcode answered with NOTIMP (RFC 8906)";
+  case DP_VERDICT_NON_COMPLIANT:
+    return "unknown opcode not answered with NOTIMP (RFC 8906 8.1.4)";
+  case DP_VERDICT_LEGACY:
+    return "legacy behaviour";
+  case DP_VERDICT_SKIPPED:
+    return "not run";
+  case DP_VERDICT_NONE:
+  case DP_VERDICT_COUNT:
+  default:
+    (void)t;
+    return "not judged";
+  }
+}
+
+static void compose_summary(struct sbuf *b, const struct dp_probe_result *p,
+                            const struct dp_target_result *t)
+{
+  if (p->has_answer)
+  {
+    describe_answer(b, p);
+    sb_printf(b, ": %s", verdict_words(p, t));
+    if ((is(p, "axfr") || is(p, "ixfr")) && p->verdict == DP_VERDICT_ALLOWED)
+      sb_printf(b, " (%zu records in %zu messages%s)", p->answer.records,
+                p->answer.messages,
+                p->answer.stream_complete ? "" : ", stream not finished");
+  }
+  else
+    sb_printf(b, "%s: %s", outcome_words(p->outcome), verdict_words(p, t));
+}
+
+/* The fixes shown when the software is not known: the common ones for the
+ * role. */
+static const dp_software_t common_auth[] = {
+  DP_SOFTWARE_BIND, DP_SOFTWARE_KNOT, DP_SOFTWARE_NSD, DP_SOFTWARE_PDNS_AUTH};
+static const dp_software_t common_resolver[] = {
+  DP_SOFTWARE_BIND, DP_SOFTWARE_UNBOUND, DP_SOFTWARE_PDNS_RECURSOR,
+  DP_SOFTWARE_KNOT_RESOLVER};
+
+static void add_fix(struct sbuf *b, const struct dp_knowledge_situation *s,
+                    dp_software_t sw)
+{
+  const struct dp_knowledge_fix *fx = dp_knowledge_situation_fix(s, sw);
+  if (fx == NULL || fx->snippet == NULL)
+    return;
+  sb_printf(b, "\n%s%s%s%s:\n%s", dp_software_name(sw),
+            fx->setting ? " (" : "", fx->setting ? fx->setting : "",
+            fx->setting ? ")" : "", fx->snippet);
+}
+
+static bool is_resolver_situation(const char *key)
+{
+  return strncmp(key, "recursion-", 10) == 0;
+}
+
+static void compose_texts(struct dp_probe_result *p,
+                          const struct dp_target_result *t, bool *nomem)
+{
+  struct sbuf sum = {0}, exp = {0}, fix = {0};
+
+  compose_summary(&sum, p, t);
+  p->summary = sb_take(&sum, nomem);
+
+  if (p->severity == DP_SEVERITY_OK || p->finding == NULL)
+    return;
+  const struct dp_knowledge_situation *s =
+    dp_knowledge_situation_get(p->finding);
+  if (s)
+    sb_printf(&exp, "%s", s->explanation);
+  if (p->has_answer)
+  {
+    const struct dp_knowledge_rcode *rc = dp_knowledge_rcode_get(p->answer.rcode);
+    if (rc)
+      sb_printf(&exp, "%s%s: %s", exp.len ? " " : "", rc->name, rc->summary);
+    for (unsigned i = 0; i < p->answer.nede; i++)
+    {
+      const struct dp_knowledge_ede *e = dp_knowledge_ede_get(p->answer.ede[i].code);
+      sb_printf(&exp, " The server added Extended DNS Error %u (%s)%s%s%s",
+                p->answer.ede[i].code, e ? e->name : "not in the registry",
+                p->answer.ede[i].text[0] ? ": \"" : "",
+                p->answer.ede[i].text,
+                p->answer.ede[i].text[0] ? "\"." : ".");
+    }
+  }
+  else
+    sb_printf(&exp, "%sTransport: %s.", exp.len ? " " : "",
+              outcome_words(p->outcome));
+  p->explanation = sb_take(&exp, nomem);
+
+  if (s == NULL)
+    return;
+  sb_printf(&fix, "%s", s->fix);
+  if (t->software != DP_SOFTWARE_UNKNOWN)
+    add_fix(&fix, s, t->software);
+  else
+  {
+    bool res = is_resolver_situation(s->key) || t->role == DP_ROLE_RESOLVER;
+    const dp_software_t *list = res ? common_resolver : common_auth;
+    size_t n = res ? sizeof(common_resolver) / sizeof(common_resolver[0])
+                   : sizeof(common_auth) / sizeof(common_auth[0]);
+    for (size_t i = 0; i < n; i++)
+      add_fix(&fix, s, list[i]);
+  }
+  p->fix = sb_take(&fix, nomem);
+}
+
+dp_status_t dp_diagnose_target(struct dp_target_result *t)
+{
+  bool nomem = false;
+  bool any_selected = false, any_answer = false;
+  size_t first = t->nprobes;
+
+  if (t == NULL)
+    return DP_EINVAL;
+  t->role = dp_diagnose_role(t);
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    const struct dp_probe_result *p = &t->probes[i];
+    if (p->outcome == DP_OUTCOME_SKIPPED)
+      continue;
+    if (!any_selected)
+      first = i;
+    any_selected = true;
+    if (answered(p))
+      any_answer = true;
+  }
+  bool unreachable = any_selected && !any_answer;
+
+  t->status = DP_HEALTH_OK;
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    struct dp_probe_result *p = &t->probes[i];
+    free(p->summary);
+    free(p->explanation);
+    free(p->fix);
+    p->summary = p->explanation = p->fix = NULL;
+    judge_context(p, t, unreachable, i == first);
+    compose_texts(p, t, &nomem);
+    dp_health_t h = dp_health_from_severity(p->severity);
+    if (p->outcome == DP_OUTCOME_LOCAL_ERROR)
+      h = DP_HEALTH_UNKNOWN;
+    if (h > t->status)
+      t->status = h;
+  }
+  return nomem ? DP_ENOMEM : DP_OK;
+}

@@ -1,0 +1,202 @@
+/*
+ * judge.c: phase 1 of diagnosis: what each probe's reply means on its own,
+ * plus what the probes judged before it showed (the probe table puts udp and
+ * tcp first). The vocabulary is stable; see dp_verdict_t.
+ *
+ * Transport outcomes are never RCODEs: a timeout or an unreachable port is
+ * "no-answer", a reply that could not be read is "unexpected".
+ */
+#include <string.h>
+
+#include "dnsprobe/diagnose.h"
+#include "dnsprobe/dns.h"
+
+static bool has_ede(const struct dp_probe_result *p, uint16_t code)
+{
+  for (unsigned i = 0; i < p->answer.nede; i++)
+    if (p->answer.ede[i].code == code)
+      return true;
+  return false;
+}
+
+/* Whether udp or tcp found the server authoritative for the zone. */
+static bool serves_zone(const struct dp_target_result *t)
+{
+  const struct dp_probe_result *u = dp_target_probe(t, "udp");
+  const struct dp_probe_result *c = dp_target_probe(t, "tcp");
+  return (u && u->verdict == DP_VERDICT_AUTHORITATIVE) ||
+         (c && c->verdict == DP_VERDICT_AUTHORITATIVE);
+}
+
+/* A reply to be judged at all: QR set and our opcode echoed. Anything else
+ * (including a malformed reply) is "unexpected"; no reply is "no-answer". */
+static bool gate(const struct dp_probe_result *p, dp_verdict_t *v)
+{
+  if (p->outcome == DP_OUTCOME_MALFORMED)
+  {
+    *v = DP_VERDICT_UNEXPECTED;
+    return false;
+  }
+  if (p->outcome != DP_OUTCOME_ANSWER || !p->has_answer)
+  {
+    *v = DP_VERDICT_NO_ANSWER;
+    return false;
+  }
+  if (!(p->answer.flags & DP_FLAG_QR))
+  {
+    *v = DP_VERDICT_UNEXPECTED;
+    return false;
+  }
+  return true;
+}
+
+dp_verdict_t dp_diagnose_judge_zone(const struct dp_probe_result *p,
+                                    const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  (void)t;
+  if (!gate(p, &v))
+    return v;
+  switch (p->answer.rcode)
+  {
+  case DP_RCODE_NOERROR:
+    return (p->answer.flags & DP_FLAG_AA) ? DP_VERDICT_AUTHORITATIVE
+                                          : DP_VERDICT_ANSWERING;
+  case DP_RCODE_REFUSED:
+  case DP_RCODE_NOTAUTH:
+    return DP_VERDICT_REFUSED;
+  case DP_RCODE_SERVFAIL:
+    return DP_VERDICT_FAILING;
+  default:
+    return DP_VERDICT_UNEXPECTED;
+  }
+}
+
+dp_verdict_t dp_diagnose_judge_recursion(const struct dp_probe_result *p,
+                                         const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  if (!gate(p, &v))
+    return v;
+  bool ra = (p->answer.flags & DP_FLAG_RA) != 0;
+  switch (p->answer.rcode)
+  {
+  case DP_RCODE_NOERROR:
+  case DP_RCODE_NXDOMAIN:
+    /* Without RA the answer came from the server's own zones, or is a
+     * referral: it does not recurse for us. */
+    return ra ? DP_VERDICT_AVAILABLE : DP_VERDICT_NOT_OFFERED;
+  case DP_RCODE_REFUSED:
+    if (ra)
+      return DP_VERDICT_REFUSED; /* inconsistent; flagged in context */
+    if (has_ede(p, 20) || serves_zone(t))
+      return DP_VERDICT_NOT_OFFERED;
+    return DP_VERDICT_REFUSED;
+  case DP_RCODE_NOTAUTH:
+    return serves_zone(t) ? DP_VERDICT_NOT_OFFERED : DP_VERDICT_UNEXPECTED;
+  case DP_RCODE_SERVFAIL:
+    return ra ? DP_VERDICT_FAILING : DP_VERDICT_UNEXPECTED;
+  default:
+    return DP_VERDICT_UNEXPECTED;
+  }
+}
+
+/* REFUSED, or NOTAUTH from a server that serves the zone (Knot's ACL
+ * denial), is a denial; NOTAUTH otherwise says the zone is not here. */
+static dp_verdict_t denial(const struct dp_probe_result *p,
+                           const struct dp_target_result *t, bool *done)
+{
+  *done = true;
+  switch (p->answer.rcode)
+  {
+  case DP_RCODE_REFUSED:
+    return DP_VERDICT_DENIED;
+  case DP_RCODE_NOTAUTH:
+    return serves_zone(t) ? DP_VERDICT_DENIED : DP_VERDICT_NOT_AUTHORITATIVE;
+  case DP_RCODE_NOTIMP:
+    return DP_VERDICT_NOT_IMPLEMENTED;
+  default:
+    *done = false;
+    return DP_VERDICT_UNEXPECTED;
+  }
+}
+
+dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
+                                        const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  bool done;
+  /* A server that accepts the connection and closes or resets it without a
+   * reply denies the transfer at the transport. */
+  if ((p->outcome == DP_OUTCOME_CLOSED || p->outcome == DP_OUTCOME_CONN_RESET) &&
+      !p->has_answer)
+    return DP_VERDICT_DENIED;
+  if (!gate(p, &v))
+    return v;
+  v = denial(p, t, &done);
+  if (done)
+    return v;
+  if (p->answer.rcode == DP_RCODE_NOERROR && p->answer.has_soa)
+    return DP_VERDICT_ALLOWED;
+  return DP_VERDICT_UNEXPECTED;
+}
+
+dp_verdict_t dp_diagnose_judge_update(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  bool done;
+  if (!gate(p, &v))
+    return v;
+  if (p->answer.opcode != DP_OPCODE_UPDATE && p->answer.rcode != DP_RCODE_NOTIMP)
+    return DP_VERDICT_UNEXPECTED;
+  v = denial(p, t, &done);
+  if (done)
+    return v;
+  return p->answer.rcode == DP_RCODE_NOERROR ? DP_VERDICT_ALLOWED
+                                             : DP_VERDICT_UNEXPECTED;
+}
+
+dp_verdict_t dp_diagnose_judge_notify(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  bool done;
+  if (!gate(p, &v))
+    return v;
+  if (p->answer.opcode != DP_OPCODE_NOTIFY && p->answer.rcode != DP_RCODE_NOTIMP)
+    return DP_VERDICT_UNEXPECTED;
+  v = denial(p, t, &done);
+  if (done)
+    return v;
+  return p->answer.rcode == DP_RCODE_NOERROR ? DP_VERDICT_ACCEPTED
+                                             : DP_VERDICT_UNEXPECTED;
+}
+
+/* RFC 8906 8.1.4: NOTIMP with the opcode echoed. */
+dp_verdict_t dp_diagnose_judge_opcode(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  (void)t;
+  if (!gate(p, &v))
+    return v == DP_VERDICT_UNEXPECTED ? DP_VERDICT_NON_COMPLIANT : v;
+  if (p->answer.rcode == DP_RCODE_NOTIMP && p->answer.opcode == p->query.opcode)
+    return DP_VERDICT_COMPLIANT;
+  return DP_VERDICT_NON_COMPLIANT;
+}
+
+dp_role_t dp_diagnose_role(const struct dp_target_result *t)
+{
+  const struct dp_probe_result *r = dp_target_probe(t, "recursion");
+  bool auth = serves_zone(t);
+  bool res = r && (r->verdict == DP_VERDICT_AVAILABLE ||
+                   r->verdict == DP_VERDICT_FAILING);
+  if (auth && res)
+    return DP_ROLE_BOTH;
+  if (auth)
+    return DP_ROLE_AUTHORITATIVE;
+  if (res)
+    return DP_ROLE_RESOLVER;
+  return DP_ROLE_UNKNOWN;
+}

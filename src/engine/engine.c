@@ -1,0 +1,1015 @@
+/*
+ * engine.c: exchanges of raw DNS messages on c-ares 1.18 and libevent.
+ *
+ * Every exchange owns one c-ares channel (so one server's closed TCP
+ * connection cannot disturb another exchange) configured as
+ * ../shared/design/engine-c-ares-1.18.md requires: NOCHECKRESP | IGNTC |
+ * STAYOPEN (| USEVC for TCP), tries 1, explicit timeout, NOROTATE, and our
+ * socket functions. Those functions are the receive tap: they do the real
+ * recvfrom/recv, record every reply with a timestamp and hand c-ares a copy.
+ * An exchange ends when the tap holds its answer (or a stream's end), when
+ * its deadline passes, or on a transport error; never because c-ares says so.
+ *
+ * Invariants: c-ares is never destroyed from inside one of its callbacks or
+ * socket functions; an exchange is finalised from a zero-delay libevent
+ * event. The done callback runs exactly once per submitted exchange.
+ */
+#include <ares.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dnsprobe/dns.h"
+#include "dnsprobe/engine.h"
+
+/* The engine relies on 1.18-1.21 semantics: c-ares keeps the caller's ID
+ * (1.22 replaces it) and sends the buffer verbatim (1.28 re-encodes it). */
+#if ARES_VERSION < 0x011200 || ARES_VERSION >= 0x011600
+#error "dnsprobe needs c-ares 1.18.x to 1.21.x (see engine-c-ares-1.18.md)"
+#endif
+
+#define RX_BUF_SIZE 65536
+#define MAX_SOCKS 2
+#define WINDOW_DEFAULT 1024u
+#define RATE_DEFAULT 20000u
+#define CARES_SLACK_MS 500
+
+typedef enum
+{
+  EX_QUEUED = 0,
+  EX_RUNNING,
+  EX_FINISHING, /* result known; finalisation scheduled */
+} ex_state_t;
+
+struct sockrec
+{
+  ares_socket_t fd;
+  struct event *ev;
+  bool tcp;
+};
+
+struct exchange
+{
+  struct dp_engine *eng;
+  struct exchange *next; /* queue link */
+  struct exchange *run_prev, *run_next; /* running list link */
+  struct dp_engine_request req;
+  uint8_t *msg;
+  uint16_t id;
+  ex_state_t state;
+  ares_channel channel;
+  struct sockrec socks[MAX_SOCKS];
+  struct event *deadline;
+  struct event *cares_timer;
+  struct event *finish;
+  struct timespec started;
+  bool sent;
+  struct timespec sent_at;
+  /* tap: what came back */
+  dp_outcome_t outcome;
+  bool outcome_set;
+  int sys_errno;
+  size_t nmsgs;
+  size_t bytes;
+  uint8_t *first;
+  size_t first_len;
+  double first_at_ms;
+  unsigned stray;
+  unsigned short_datagrams;
+  bool stream_complete;
+  bool limit_hit;
+  bool closed_after;
+  /* TCP reassembly: 2-byte length, then the body */
+  uint8_t lenbuf[2];
+  size_t lenpos;
+  uint8_t *frame;
+  size_t frame_len;
+  size_t frame_pos;
+};
+
+struct dp_engine_timer
+{
+  struct dp_engine *eng;
+  struct dp_engine_timer *prev, *next;
+  struct event *ev;
+  void (*fn)(void *arg);
+  void *arg;
+};
+
+struct dp_engine
+{
+  struct event_base *base;
+  struct exchange *queue_head, *queue_tail;
+  struct exchange *running; /* started, not yet finalised */
+  struct dp_engine_timer *timers;
+  unsigned inflight;
+  unsigned window;
+  unsigned rate;
+  double tokens;
+  struct timespec tokens_at;
+  struct event *pump;
+  bool pump_armed;
+  bool stopping;
+  uint8_t rxbuf[RX_BUF_SIZE];
+};
+
+static const char *const outcome_names[DP_OUTCOME_COUNT] = {
+  [DP_OUTCOME_ANSWER] = "answer",
+  [DP_OUTCOME_TIMEOUT] = "timeout",
+  [DP_OUTCOME_PORT_UNREACHABLE] = "port-unreachable",
+  [DP_OUTCOME_CONN_REFUSED] = "connection-refused",
+  [DP_OUTCOME_CONN_RESET] = "connection-reset",
+  [DP_OUTCOME_CLOSED] = "closed",
+  [DP_OUTCOME_MALFORMED] = "malformed",
+  [DP_OUTCOME_HOST_UNREACHABLE] = "host-unreachable",
+  [DP_OUTCOME_SKIPPED] = "skipped",
+  [DP_OUTCOME_LOCAL_ERROR] = "local-error",
+};
+
+const char *dp_outcome_tostr(dp_outcome_t outcome)
+{
+  if ((unsigned)outcome >= DP_OUTCOME_COUNT || !outcome_names[outcome])
+    return "unknown";
+  return outcome_names[outcome];
+}
+
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+  return (double)(b->tv_sec - a->tv_sec) * 1e3 +
+         (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void now(struct timespec *ts)
+{
+  clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+static void schedule_pump(struct dp_engine *eng);
+
+/* ---- ending an exchange ------------------------------------------------ */
+
+/* Record the result (first one wins) and schedule finalisation. Safe to call
+ * from c-ares callbacks and socket functions: it touches no c-ares state. */
+static void conclude(struct exchange *ex, dp_outcome_t outcome, int err)
+{
+  if (ex->state != EX_RUNNING)
+    return;
+  if (!ex->outcome_set)
+  {
+    ex->outcome = outcome;
+    ex->sys_errno = err;
+    ex->outcome_set = true;
+  }
+  ex->state = EX_FINISHING;
+  event_active(ex->finish, EV_TIMEOUT, 0);
+}
+
+static void free_socks(struct exchange *ex)
+{
+  for (int i = 0; i < MAX_SOCKS; i++)
+  {
+    if (ex->socks[i].ev)
+      event_free(ex->socks[i].ev);
+    ex->socks[i].ev = NULL;
+    ex->socks[i].fd = ARES_SOCKET_BAD;
+  }
+}
+
+static void exchange_free(struct exchange *ex)
+{
+  if (ex == NULL)
+    return;
+  if (ex->channel)
+    ares_destroy(ex->channel); /* calls aclose and the state callback */
+  ex->channel = NULL;
+  free_socks(ex);
+  if (ex->deadline)
+    event_free(ex->deadline);
+  if (ex->cares_timer)
+    event_free(ex->cares_timer);
+  if (ex->finish)
+    event_free(ex->finish);
+  free(ex->msg);
+  free(ex->first);
+  free(ex->frame);
+  free(ex);
+}
+
+static void run_unlink(struct dp_engine *eng, struct exchange *ex)
+{
+  if (ex->run_prev)
+    ex->run_prev->run_next = ex->run_next;
+  else if (eng->running == ex)
+    eng->running = ex->run_next;
+  if (ex->run_next)
+    ex->run_next->run_prev = ex->run_prev;
+  ex->run_prev = ex->run_next = NULL;
+}
+
+/* Runs from the loop, never inside c-ares: calls done, then frees. */
+static void on_finish(evutil_socket_t fd, short what, void *arg)
+{
+  struct exchange *ex = arg;
+  struct dp_engine *eng = ex->eng;
+  struct dp_engine_msg first;
+  struct dp_engine_result res;
+  (void)fd;
+  (void)what;
+
+  /* Stop c-ares first, so nothing it does while being destroyed can reach
+   * the tap of an exchange whose result has been delivered. */
+  if (ex->channel)
+  {
+    ares_destroy(ex->channel);
+    ex->channel = NULL;
+  }
+
+  memset(&res, 0, sizeof(res));
+  res.outcome = ex->outcome;
+  res.sys_errno = ex->sys_errno;
+  res.rtt_ms = -1.0;
+  res.nmsgs = ex->nmsgs;
+  res.bytes = ex->bytes;
+  res.stray = ex->stray + ex->short_datagrams;
+  res.stream_complete = ex->stream_complete;
+  res.limit_hit = ex->limit_hit;
+  res.closed_after = ex->closed_after;
+  if (ex->first)
+  {
+    first.data = ex->first;
+    first.len = ex->first_len;
+    first.at_ms = ex->first_at_ms;
+    res.first = &first;
+    res.rtt_ms = ex->first_at_ms;
+  }
+  if (ex->req.done)
+    ex->req.done(ex->req.arg, &res);
+
+  eng->inflight--;
+  run_unlink(eng, ex);
+  exchange_free(ex);
+  schedule_pump(eng);
+}
+
+/* ---- the receive tap --------------------------------------------------- */
+
+static double since_send_ms(struct exchange *ex)
+{
+  struct timespec t;
+  now(&t);
+  return ms_between(ex->sent ? &ex->sent_at : &ex->started, &t);
+}
+
+/* One complete message for this exchange (UDP datagram or TCP frame). */
+static void tap_message(struct exchange *ex, const uint8_t *buf, size_t len)
+{
+  if (ex->state != EX_RUNNING)
+    return;
+  if (len < 2)
+  {
+    /* Too short to carry an ID: on a connected socket it still comes from
+     * the server, so remember it as a malformed reply. */
+    ex->short_datagrams++;
+    if (ex->req.transport == DP_TRANSPORT_TCP)
+      conclude(ex, DP_OUTCOME_MALFORMED, 0);
+    return;
+  }
+  uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
+  if (id != ex->id)
+  {
+    ex->stray++;
+    return;
+  }
+  if (len < DP_DNS_HEADER_LEN)
+  {
+    conclude(ex, DP_OUTCOME_MALFORMED, 0);
+    return;
+  }
+  ex->nmsgs++;
+  ex->bytes += len;
+  if (ex->first == NULL)
+  {
+    ex->first = malloc(len);
+    if (ex->first == NULL)
+    {
+      conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+      return;
+    }
+    memcpy(ex->first, buf, len);
+    ex->first_len = len;
+    ex->first_at_ms = since_send_ms(ex);
+  }
+  if (ex->req.stream == NULL)
+  {
+    ex->stream_complete = true;
+    conclude(ex, DP_OUTCOME_ANSWER, 0);
+    return;
+  }
+  if (ex->req.stream(ex->req.arg, buf, len, ex->nmsgs - 1) == DP_ENGINE_DONE)
+  {
+    ex->stream_complete = true;
+    conclude(ex, DP_OUTCOME_ANSWER, 0);
+    return;
+  }
+  if (ex->nmsgs >= ex->req.max_msgs || ex->bytes >= ex->req.max_bytes)
+  {
+    ex->limit_hit = true;
+    conclude(ex, DP_OUTCOME_ANSWER, 0);
+  }
+}
+
+/* Feed bytes read from a TCP stream through the RFC 1035 4.2.2 framing. */
+static void tap_tcp_bytes(struct exchange *ex, const uint8_t *p, size_t n)
+{
+  while (n > 0 && ex->state == EX_RUNNING)
+  {
+    if (ex->lenpos < 2)
+    {
+      ex->lenbuf[ex->lenpos++] = *p++;
+      n--;
+      if (ex->lenpos == 2)
+      {
+        ex->frame_len = (size_t)ex->lenbuf[0] << 8 | ex->lenbuf[1];
+        ex->frame_pos = 0;
+        free(ex->frame);
+        ex->frame = NULL;
+        if (ex->frame_len == 0)
+        {
+          tap_message(ex, NULL, 0);
+          ex->lenpos = 0;
+          continue;
+        }
+        ex->frame = malloc(ex->frame_len);
+        if (ex->frame == NULL)
+        {
+          conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+          return;
+        }
+      }
+      continue;
+    }
+    size_t want = ex->frame_len - ex->frame_pos;
+    size_t take = n < want ? n : want;
+    memcpy(ex->frame + ex->frame_pos, p, take);
+    ex->frame_pos += take;
+    p += take;
+    n -= take;
+    if (ex->frame_pos == ex->frame_len)
+    {
+      tap_message(ex, ex->frame, ex->frame_len);
+      free(ex->frame);
+      ex->frame = NULL;
+      ex->lenpos = 0;
+    }
+  }
+}
+
+/* A transport error seen by the tap, in the words of the outcomes. */
+static void tap_error(struct exchange *ex, int err, bool tcp)
+{
+  if (ex->state != EX_RUNNING)
+    return;
+  if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
+      err == EINPROGRESS)
+    return;
+  if (ex->nmsgs > 0)
+  {
+    /* The reply is in; the connection ending afterwards does not change it.
+     * A stream cut short is still an answer (stream_complete stays false). */
+    ex->closed_after = true;
+    conclude(ex, DP_OUTCOME_ANSWER, 0);
+    return;
+  }
+  switch (err)
+  {
+  case ECONNREFUSED:
+    conclude(ex, tcp ? DP_OUTCOME_CONN_REFUSED : DP_OUTCOME_PORT_UNREACHABLE,
+             err);
+    break;
+  case ECONNRESET:
+  case EPIPE:
+    conclude(ex, DP_OUTCOME_CONN_RESET, err);
+    break;
+  case EHOSTUNREACH:
+  case ENETUNREACH:
+    conclude(ex, DP_OUTCOME_HOST_UNREACHABLE, err);
+    break;
+  default:
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, err);
+    break;
+  }
+}
+
+static struct sockrec *sock_find(struct exchange *ex, ares_socket_t fd)
+{
+  for (int i = 0; i < MAX_SOCKS; i++)
+    if (ex->socks[i].fd == fd)
+      return &ex->socks[i];
+  return NULL;
+}
+
+static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
+{
+  struct exchange *ex = arg;
+  struct sockrec *slot = sock_find(ex, ARES_SOCKET_BAD);
+  if (slot == NULL)
+  {
+    errno = EMFILE;
+    return ARES_SOCKET_BAD;
+  }
+  int fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0)
+  {
+    tap_error(ex, errno, type == SOCK_STREAM);
+    return ARES_SOCKET_BAD;
+  }
+  if (type == SOCK_STREAM)
+  {
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  }
+  slot->fd = fd;
+  slot->tcp = (type == SOCK_STREAM);
+  return fd;
+}
+
+static int tap_close(ares_socket_t fd, void *arg)
+{
+  struct exchange *ex = arg;
+  struct sockrec *s = sock_find(ex, fd);
+  if (s)
+  {
+    if (s->ev)
+      event_free(s->ev);
+    s->ev = NULL;
+    s->fd = ARES_SOCKET_BAD;
+  }
+  return close(fd);
+}
+
+static int tap_connect(ares_socket_t fd, const struct sockaddr *sa,
+                       ares_socklen_t len, void *arg)
+{
+  struct exchange *ex = arg;
+  int rc = connect(fd, sa, len);
+  if (rc < 0)
+  {
+    struct sockrec *s = sock_find(ex, fd);
+    tap_error(ex, errno, s ? s->tcp : false);
+  }
+  return rc;
+}
+
+static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
+                                 int flags, struct sockaddr *from,
+                                 ares_socklen_t *fromlen, void *arg)
+{
+  struct exchange *ex = arg;
+  struct sockrec *s = sock_find(ex, fd);
+  bool tcp = s ? s->tcp : (from == NULL);
+
+  if (!tcp)
+  {
+    socklen_t fl = fromlen ? *fromlen : 0;
+    ssize_t n = recvfrom(fd, ex->eng->rxbuf, sizeof(ex->eng->rxbuf), flags,
+                         from, from ? &fl : NULL);
+    if (n < 0)
+    {
+      int err = errno;
+      tap_error(ex, err, false);
+      errno = err;
+      return -1;
+    }
+    if (fromlen)
+      *fromlen = fl;
+    tap_message(ex, ex->eng->rxbuf, (size_t)n);
+    if (n < DP_DNS_HEADER_LEN)
+    {
+      /* c-ares 1.18 treats a read of 0 bytes as a broken socket; it never
+       * needs to see what is too short to be DNS. */
+      errno = EAGAIN;
+      return -1;
+    }
+    size_t give = (size_t)n < len ? (size_t)n : len;
+    memcpy(buf, ex->eng->rxbuf, give);
+    return (ares_ssize_t)give;
+  }
+
+  /* TCP: read only what c-ares asks for, so its framing and ours agree. */
+  if (len == 0)
+  {
+    errno = EAGAIN;
+    return -1;
+  }
+  ssize_t n = recv(fd, buf, len, flags);
+  if (n < 0)
+  {
+    int err = errno;
+    tap_error(ex, err, true);
+    errno = err;
+    return -1;
+  }
+  if (n == 0)
+  {
+    if (ex->state == EX_RUNNING)
+    {
+      if (ex->nmsgs > 0)
+      {
+        ex->closed_after = true;
+        conclude(ex, DP_OUTCOME_ANSWER, 0);
+      }
+      else
+        conclude(ex, ex->lenpos > 0 ? DP_OUTCOME_MALFORMED : DP_OUTCOME_CLOSED,
+                 0);
+    }
+    return 0;
+  }
+  tap_tcp_bytes(ex, buf, (size_t)n);
+  return n;
+}
+
+static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
+                              int iovcnt, void *arg)
+{
+  struct exchange *ex = arg;
+  struct sockrec *s = sock_find(ex, fd);
+  struct msghdr mh;
+  memset(&mh, 0, sizeof(mh));
+  mh.msg_iov = (struct iovec *)iov;
+  mh.msg_iovlen = (size_t)iovcnt;
+  if (!ex->sent)
+  {
+    now(&ex->sent_at);
+    ex->sent = true;
+  }
+  ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+  if (n < 0)
+  {
+    int err = errno;
+    tap_error(ex, err, s ? s->tcp : false);
+    errno = err;
+  }
+  return n;
+}
+
+static const struct ares_socket_functions tap_functions = {
+  .asocket = tap_socket,
+  .aclose = tap_close,
+  .aconnect = tap_connect,
+  .arecvfrom = tap_recvfrom,
+  .asendv = tap_sendv,
+};
+
+/* ---- libevent glue ----------------------------------------------------- */
+
+static void rearm_cares_timer(struct exchange *ex)
+{
+  struct timeval tv;
+  if (ex->channel == NULL || ex->state != EX_RUNNING)
+    return;
+  if (ares_timeout(ex->channel, NULL, &tv) != NULL)
+    evtimer_add(ex->cares_timer, &tv);
+  else
+    evtimer_del(ex->cares_timer);
+}
+
+static void on_socket(evutil_socket_t fd, short what, void *arg)
+{
+  struct exchange *ex = arg;
+  if (ex->state != EX_RUNNING || ex->channel == NULL)
+    return;
+  ares_process_fd(ex->channel, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
+                  (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
+  /* The sockrec for fd may be gone now; only the exchange is still valid. */
+  rearm_cares_timer(ex);
+}
+
+static void on_cares_timer(evutil_socket_t fd, short what, void *arg)
+{
+  struct exchange *ex = arg;
+  (void)fd;
+  (void)what;
+  if (ex->state != EX_RUNNING || ex->channel == NULL)
+    return;
+  ares_process_fd(ex->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  rearm_cares_timer(ex);
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+  struct exchange *ex = arg;
+  (void)fd;
+  (void)what;
+  if (ex->state != EX_RUNNING)
+    return;
+  if (ex->nmsgs > 0)
+    conclude(ex, DP_OUTCOME_ANSWER, 0); /* a stream that did not finish */
+  else if (ex->short_datagrams > 0 || ex->lenpos > 0)
+    conclude(ex, DP_OUTCOME_MALFORMED, 0);
+  else
+    conclude(ex, DP_OUTCOME_TIMEOUT, 0);
+}
+
+static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
+                          int writable)
+{
+  struct exchange *ex = arg;
+  struct sockrec *s = sock_find(ex, fd);
+  if (s == NULL)
+    return;
+  if (s->ev)
+  {
+    event_free(s->ev);
+    s->ev = NULL;
+  }
+  if (!readable && !writable)
+    return;
+  short what = EV_PERSIST | (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0);
+  s->ev = event_new(ex->eng->base, fd, what, on_socket, ex);
+  if (s->ev == NULL || event_add(s->ev, NULL) != 0)
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+}
+
+/* c-ares' own verdict: only used when the tap has nothing better. */
+static void on_cares_done(void *arg, int status, int timeouts,
+                          unsigned char *abuf, int alen)
+{
+  struct exchange *ex = arg;
+  (void)timeouts;
+  (void)abuf;
+  (void)alen;
+  if (status == ARES_EDESTRUCTION || status == ARES_SUCCESS)
+    return; /* destruction is ours; answers are read by the tap */
+  if (ex->state != EX_RUNNING)
+    return;
+  if (ex->req.transport == DP_TRANSPORT_TCP && ex->nmsgs > 0)
+    return; /* the stream goes on over the kept-open connection */
+  switch (status)
+  {
+  case ARES_ETIMEOUT:
+    conclude(ex, DP_OUTCOME_TIMEOUT, 0);
+    break;
+  case ARES_ECONNREFUSED:
+    /* The tap saw the real errno when there was one; this covers a socket
+     * that c-ares could not open. */
+    conclude(ex, ex->req.transport == DP_TRANSPORT_TCP ? DP_OUTCOME_CLOSED
+                                                       : DP_OUTCOME_TIMEOUT,
+             0);
+    break;
+  case ARES_ENOMEM:
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+    break;
+  default:
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, 0);
+    break;
+  }
+}
+
+/* ---- starting exchanges ------------------------------------------------ */
+
+static dp_status_t channel_create(struct exchange *ex)
+{
+  struct ares_options o;
+  memset(&o, 0, sizeof(o));
+  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+             ARES_OPT_NOROTATE | ARES_OPT_SOCK_STATE_CB | ARES_OPT_DOMAINS |
+             ARES_OPT_LOOKUPS;
+  o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_IGNTC | ARES_FLAG_STAYOPEN;
+  if (ex->req.transport == DP_TRANSPORT_TCP)
+    o.flags |= ARES_FLAG_USEVC;
+  o.timeout = (int)ex->req.timeout_ms + CARES_SLACK_MS;
+  o.tries = 1;
+  o.sock_state_cb = sock_state_cb;
+  o.sock_state_cb_data = ex;
+  o.domains = NULL;
+  o.ndomains = 0;
+  o.lookups = (char *)"b";
+
+  if (ares_init_options(&ex->channel, &o, mask) != ARES_SUCCESS)
+  {
+    ex->channel = NULL;
+    return DP_ECARES;
+  }
+  ares_set_socket_functions(ex->channel, &tap_functions, ex);
+
+  /* Set the one server ourselves; on any failure stop, so that nothing can
+   * fall back to the system resolver's servers. */
+  struct ares_addr_port_node srv;
+  memset(&srv, 0, sizeof(srv));
+  const struct sockaddr *sa = (const struct sockaddr *)&ex->req.addr;
+  if (sa->sa_family == AF_INET)
+  {
+    const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+    srv.family = AF_INET;
+    memcpy(&srv.addr.addr4, &in->sin_addr, sizeof(in->sin_addr));
+    srv.udp_port = srv.tcp_port = ntohs(in->sin_port);
+  }
+  else
+  {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+    srv.family = AF_INET6;
+    memcpy(&srv.addr.addr6, &in6->sin6_addr, sizeof(in6->sin6_addr));
+    srv.udp_port = srv.tcp_port = ntohs(in6->sin6_port);
+  }
+  if (ares_set_servers_ports(ex->channel, &srv) != ARES_SUCCESS)
+    return DP_ECARES;
+  return DP_OK;
+}
+
+static void exchange_start(struct exchange *ex)
+{
+  struct dp_engine *eng = ex->eng;
+  struct timeval tv;
+
+  ex->state = EX_RUNNING;
+  eng->inflight++;
+  ex->run_next = eng->running;
+  if (eng->running)
+    eng->running->run_prev = ex;
+  eng->running = ex;
+  now(&ex->started);
+  ex->deadline = evtimer_new(eng->base, on_deadline, ex);
+  ex->cares_timer = evtimer_new(eng->base, on_cares_timer, ex);
+  ex->finish = event_new(eng->base, -1, 0, on_finish, ex);
+  if (!ex->deadline || !ex->cares_timer || !ex->finish)
+  {
+    if (ex->finish)
+      conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+    else
+    {
+      /* cannot even schedule: report synchronously from the loop context */
+      ex->state = EX_FINISHING;
+      ex->outcome = DP_OUTCOME_LOCAL_ERROR;
+      ex->outcome_set = true;
+      on_finish(-1, 0, ex);
+    }
+    return;
+  }
+  tv.tv_sec = ex->req.timeout_ms / 1000;
+  tv.tv_usec = (ex->req.timeout_ms % 1000) * 1000;
+  evtimer_add(ex->deadline, &tv);
+
+  if (channel_create(ex) != DP_OK)
+  {
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, 0);
+    return;
+  }
+  /* ares_send may call on_cares_done synchronously (e.g. no socket). */
+  ares_send(ex->channel, ex->msg, (int)ex->req.len, on_cares_done, ex);
+  rearm_cares_timer(ex);
+}
+
+static void refill_tokens(struct dp_engine *eng)
+{
+  struct timespec t;
+  now(&t);
+  double burst = eng->rate / 50.0 > 1.0 ? eng->rate / 50.0 : 1.0;
+  eng->tokens += ms_between(&eng->tokens_at, &t) * eng->rate / 1000.0;
+  if (eng->tokens > burst)
+    eng->tokens = burst;
+  eng->tokens_at = t;
+}
+
+static void on_pump(evutil_socket_t fd, short what, void *arg)
+{
+  struct dp_engine *eng = arg;
+  (void)fd;
+  (void)what;
+  eng->pump_armed = false;
+  if (eng->stopping)
+    return;
+  refill_tokens(eng);
+  while (eng->queue_head && eng->inflight < eng->window && eng->tokens >= 1.0)
+  {
+    struct exchange *ex = eng->queue_head;
+    eng->queue_head = ex->next;
+    if (eng->queue_head == NULL)
+      eng->queue_tail = NULL;
+    ex->next = NULL;
+    eng->tokens -= 1.0;
+    exchange_start(ex);
+  }
+  if (eng->queue_head && eng->inflight < eng->window)
+  {
+    /* Out of tokens: come back when the next one is due. */
+    struct timeval tv = {0, (suseconds_t)(1e6 / eng->rate) + 1};
+    evtimer_add(eng->pump, &tv);
+    eng->pump_armed = true;
+  }
+}
+
+static void schedule_pump(struct dp_engine *eng)
+{
+  if (eng->pump_armed || eng->queue_head == NULL)
+    return;
+  struct timeval zero = {0, 0};
+  evtimer_add(eng->pump, &zero);
+  eng->pump_armed = true;
+}
+
+/* ---- public API -------------------------------------------------------- */
+
+static unsigned window_for_fd_limit(unsigned want)
+{
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+  {
+    /* An exchange holds at most two sockets; leave room for stdio, the
+     * event backend and files the caller has open. */
+    rlim_t room = rl.rlim_cur > 64 ? (rl.rlim_cur - 48) / MAX_SOCKS : 8;
+    if ((rlim_t)want > room)
+      want = (unsigned)room;
+  }
+  return want ? want : 1;
+}
+
+dp_status_t dp_engine_create(const struct dp_engine_options *opt,
+                             dp_engine_t **out)
+{
+  int v = 0;
+  if (out == NULL)
+    return DP_EINVAL;
+  *out = NULL;
+  ares_version(&v);
+  if (v < 0x011200 || v >= 0x011600)
+    return DP_EVERSION;
+  if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
+    return DP_ECARES;
+
+  struct dp_engine *eng = calloc(1, sizeof(*eng));
+  if (eng == NULL)
+    return DP_ENOMEM;
+  eng->base = event_base_new();
+  if (eng->base == NULL)
+  {
+    free(eng);
+    return DP_ENOMEM;
+  }
+  eng->pump = evtimer_new(eng->base, on_pump, eng);
+  if (eng->pump == NULL)
+  {
+    event_base_free(eng->base);
+    free(eng);
+    return DP_ENOMEM;
+  }
+  unsigned window = opt && opt->window ? opt->window : WINDOW_DEFAULT;
+  eng->window = window_for_fd_limit(window);
+  eng->rate = opt && opt->rate_qps ? opt->rate_qps : RATE_DEFAULT;
+  eng->tokens = 1.0;
+  now(&eng->tokens_at);
+  *out = eng;
+  return DP_OK;
+}
+
+static void timer_free(struct dp_engine_timer *t)
+{
+  struct dp_engine *eng = t->eng;
+  if (t->prev)
+    t->prev->next = t->next;
+  else
+    eng->timers = t->next;
+  if (t->next)
+    t->next->prev = t->prev;
+  event_free(t->ev);
+  free(t);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+  struct dp_engine_timer *t = arg;
+  void (*fn)(void *) = t->fn;
+  void *fn_arg = t->arg;
+  (void)fd;
+  (void)what;
+  timer_free(t);
+  fn(fn_arg);
+}
+
+dp_status_t dp_engine_timer_start(dp_engine_t *eng, unsigned ms,
+                                  void (*fn)(void *arg), void *arg,
+                                  dp_engine_timer_t **out)
+{
+  if (eng == NULL || fn == NULL || out == NULL)
+    return DP_EINVAL;
+  struct dp_engine_timer *t = calloc(1, sizeof(*t));
+  if (t == NULL)
+    return DP_ENOMEM;
+  t->ev = evtimer_new(eng->base, on_timer, t);
+  if (t->ev == NULL)
+  {
+    free(t);
+    return DP_ENOMEM;
+  }
+  t->eng = eng;
+  t->fn = fn;
+  t->arg = arg;
+  t->next = eng->timers;
+  if (eng->timers)
+    eng->timers->prev = t;
+  eng->timers = t;
+  struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+  evtimer_add(t->ev, &tv);
+  *out = t;
+  return DP_OK;
+}
+
+void dp_engine_timer_cancel(dp_engine_timer_t *timer)
+{
+  if (timer)
+    timer_free(timer);
+}
+
+void dp_engine_destroy(dp_engine_t *eng)
+{
+  if (eng == NULL)
+    return;
+  while (eng->timers)
+    timer_free(eng->timers);
+  while (eng->queue_head)
+  {
+    struct exchange *ex = eng->queue_head;
+    eng->queue_head = ex->next;
+    exchange_free(ex);
+  }
+  /* After dp_engine_stop some exchanges may still be running: drop them
+   * without calling back (the caller is tearing down). */
+  while (eng->running)
+  {
+    struct exchange *ex = eng->running;
+    run_unlink(eng, ex);
+    ex->state = EX_FINISHING;
+    exchange_free(ex);
+  }
+  event_free(eng->pump);
+  event_base_free(eng->base);
+  ares_library_cleanup();
+  free(eng);
+}
+
+dp_status_t dp_engine_submit(dp_engine_t *eng,
+                             const struct dp_engine_request *req)
+{
+  if (eng == NULL || req == NULL || req->msg == NULL ||
+      req->len < DP_DNS_HEADER_LEN || req->len > DP_DNS_MAX_UDP ||
+      req->timeout_ms == 0 || req->done == NULL)
+    return DP_EINVAL;
+  const struct sockaddr *sa = (const struct sockaddr *)&req->addr;
+  if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+    return DP_EINVAL;
+
+  struct exchange *ex = calloc(1, sizeof(*ex));
+  if (ex == NULL)
+    return DP_ENOMEM;
+  ex->msg = malloc(req->len);
+  if (ex->msg == NULL)
+  {
+    free(ex);
+    return DP_ENOMEM;
+  }
+  memcpy(ex->msg, req->msg, req->len);
+  ex->eng = eng;
+  ex->req = *req;
+  ex->req.msg = ex->msg;
+  if (ex->req.max_msgs == 0)
+    ex->req.max_msgs = req->stream ? DP_ENGINE_STREAM_MSGS_DEFAULT : 1;
+  if (ex->req.max_bytes == 0)
+    ex->req.max_bytes = DP_ENGINE_STREAM_BYTES_DEFAULT;
+  ex->id = (uint16_t)(req->msg[0] << 8 | req->msg[1]);
+  for (int i = 0; i < MAX_SOCKS; i++)
+    ex->socks[i].fd = ARES_SOCKET_BAD;
+
+  if (eng->queue_tail)
+    eng->queue_tail->next = ex;
+  else
+    eng->queue_head = ex;
+  eng->queue_tail = ex;
+  schedule_pump(eng);
+  return DP_OK;
+}
+
+dp_status_t dp_engine_run(dp_engine_t *eng)
+{
+  if (eng == NULL)
+    return DP_EINVAL;
+  eng->stopping = false;
+  schedule_pump(eng);
+  if (event_base_dispatch(eng->base) < 0)
+    return DP_ESYS;
+  return eng->stopping ? DP_EINTERRUPTED : DP_OK;
+}
+
+void dp_engine_stop(dp_engine_t *eng)
+{
+  if (eng == NULL)
+    return;
+  eng->stopping = true;
+  event_base_loopbreak(eng->base);
+}

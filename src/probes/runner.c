@@ -1,0 +1,555 @@
+/*
+ * runner.c: sends every selected probe of every target at once through the
+ * engine, reads what came back into the run model, and diagnoses a target as
+ * soon as its last probe has ended.
+ *
+ * A probe whose row names another in `after` (IXFR needs the zone's serial
+ * from `udp`) is sent when that one ends, so a battery costs about one round
+ * trip plus a TCP handshake, and one timeout however many probes go
+ * unanswered. Query IDs come from the kernel's random source.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "dnsprobe/probes.h"
+
+struct target_state;
+
+/* One probe of one target: the engine callback's argument. */
+struct probe_state
+{
+  struct target_state *ts;
+  size_t index;                 /* in the probe table */
+  struct dp_probe_result *res;  /* in the target result */
+  bool waiting;                 /* held back until its `after` probe ends */
+  dp_engine_timer_t *grace;     /* sends it anyway when this fires */
+  /* stream state for transfers */
+  uint32_t first_serial;
+  bool have_first_serial;
+  unsigned soa_total;
+  size_t records;
+  bool ixfr;
+  uint32_t ixfr_serial;
+};
+
+struct target_state
+{
+  struct run_state *rs;
+  const struct dp_probe_target *in;
+  struct dp_target_result *out;
+  struct probe_state probes[DP_PROBE_MAX];
+  size_t pending;
+  struct dp_probe_ctx ctx;
+  struct timespec started;
+};
+
+struct run_state
+{
+  dp_engine_t *eng;
+  const struct dp_probe_run_options *opt;
+  struct target_state *targets;
+  dp_status_t error;
+};
+
+static double ms_since(const struct timespec *a)
+{
+  struct timespec b;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+         (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static uint16_t random_id(void)
+{
+  uint16_t id = 0;
+  if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
+  {
+    /* getrandom on a 2-byte buffer does not fail once the pool is ready;
+     * fall back to the clock rather than a constant. */
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    id = (uint16_t)(t.tv_nsec ^ (t.tv_nsec >> 16));
+  }
+  return id;
+}
+
+/* RFC 1982 serial arithmetic: s1 <= s2. */
+static bool serial_le(uint32_t s1, uint32_t s2)
+{
+  return s1 == s2 || (int32_t)(s2 - s1) > 0;
+}
+
+/* ---- reading replies ---------------------------------------------------- */
+
+static void copy_text(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+  size_t o = 0;
+  for (size_t i = 0; i < len && o + 5 < cap; i++)
+  {
+    uint8_t c = src[i];
+    if (c >= 0x20 && c < 0x7f && c != '\\')
+      dst[o++] = (char)c;
+    else
+      o += (size_t)snprintf(dst + o, cap - o, "\\%03u", c);
+  }
+  dst[o < cap ? o : cap - 1] = '\0';
+}
+
+static bool question_matches(const struct dp_wire_msg *m,
+                             const struct dp_probe_result *r)
+{
+  uint8_t want[DP_DNS_NAME_MAX], got[DP_DNS_NAME_MAX];
+  size_t wl = 0, gl = 0;
+  if (!m->has_question || m->qdcount != 1 || m->qtype != r->query.qtype ||
+      m->qclass != r->query.qclass)
+    return false;
+  if (dp_wire_name_fromstr(r->query.qname, want, sizeof(want), &wl) != DP_OK)
+    return false;
+  if (dp_wire_name_read(m->buf, m->len, m->qname_off, got, sizeof(got), &gl,
+                        NULL) != DP_OK ||
+      gl != wl)
+    return false;
+  for (size_t i = 0; i < wl; i++)
+  {
+    uint8_t a = want[i], b = got[i];
+    if (a >= 'A' && a <= 'Z')
+      a = (uint8_t)(a + 32);
+    if (b >= 'A' && b <= 'Z')
+      b = (uint8_t)(b + 32);
+    if (a != b)
+      return false;
+  }
+  return true;
+}
+
+static void fill_answer(struct dp_probe_result *r, const struct probe_state *ps,
+                        const struct dp_wire_msg *m,
+                        const struct dp_engine_result *er, const char *zone)
+{
+  struct dp_answer_info *a = &r->answer;
+  memset(a, 0, sizeof(*a));
+  a->rcode = m->rcode;
+  a->flags = m->flags;
+  a->opcode = m->opcode;
+  a->qdcount = m->qdcount;
+  a->ancount = m->ancount;
+  a->nscount = m->nscount;
+  a->arcount = m->arcount;
+  a->question_matches = question_matches(m, r);
+  a->edns = m->opt.present;
+  a->edns_count = m->opt.count;
+  a->edns_version = m->opt.version;
+  a->udp_size = m->opt.udp_size;
+  a->do_bit = m->opt.do_bit;
+  a->edns_flags = m->opt.flags;
+  for (unsigned i = 0; i < m->opt.ncodes && a->nopt_codes < DP_RESULT_OPTS_MAX;
+       i++)
+    a->opt_codes[a->nopt_codes++] = m->opt.codes[i];
+  for (unsigned i = 0; i < m->opt.nede && a->nede < DP_RESULT_EDE_MAX; i++)
+  {
+    const struct dp_wire_ede *e = &m->opt.ede[i];
+    struct dp_ede_info *d = &a->ede[a->nede++];
+    d->code = e->code;
+    if ((size_t)e->text_off + e->text_len <= m->len)
+      copy_text(d->text, sizeof(d->text), m->buf + e->text_off, e->text_len);
+  }
+  a->has_soa = m->has_soa_serial;
+  a->soa_serial = m->soa_serial;
+  if (a->has_soa)
+  {
+    uint8_t zw[DP_DNS_NAME_MAX];
+    size_t zl = 0;
+    if (dp_wire_name_fromstr(zone, zw, sizeof(zw), &zl) == DP_OK)
+      for (unsigned i = 0; i < m->nrr; i++)
+        if (m->rr[i].section == DP_SECTION_ANSWER &&
+            m->rr[i].type == DP_TYPE_SOA)
+        {
+          a->soa_owner_is_zone = dp_wire_rr_owner_is(m, &m->rr[i], zw, zl);
+          break;
+        }
+  }
+  bool ns_in_authority = false;
+  for (unsigned i = 0; i < m->nrr; i++)
+    if (m->rr[i].section == DP_SECTION_AUTHORITY && m->rr[i].type == DP_TYPE_NS)
+      ns_in_authority = true;
+  a->referral = m->ancount == 0 && !m->aa && ns_in_authority &&
+                m->rcode == DP_RCODE_NOERROR;
+  a->messages = er->nmsgs;
+  a->records = ps->res->transport == DP_TRANSPORT_TCP && ps->records
+                   ? ps->records
+                   : m->ancount;
+  a->stream_complete = er->stream_complete;
+  a->limit_hit = er->limit_hit;
+  a->parse_complete = m->complete;
+  if (!m->complete)
+    snprintf(a->problem, sizeof(a->problem), "%s at offset %zu",
+             m->problem_what ? m->problem_what : dp_strerror(m->problem),
+             m->problem_off);
+}
+
+/* The stream callback for AXFR and IXFR (RFC 5936 2.2, RFC 1995 4). */
+static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
+                                  size_t index)
+{
+  struct probe_state *ps = arg;
+  struct dp_wire_msg m;
+  if (dp_wire_msg_parse(buf, len, &m) != DP_OK || !m.complete)
+    return DP_ENGINE_DONE; /* an unreadable message ends the stream */
+  if (m.rcode != DP_RCODE_NOERROR)
+    return DP_ENGINE_DONE;
+  ps->records += m.ancount;
+  if (index == 0)
+  {
+    if (!m.has_soa_serial)
+      return DP_ENGINE_DONE; /* a transfer starts with the SOA */
+    ps->first_serial = m.soa_serial;
+    ps->have_first_serial = true;
+    /* IXFR "up to date": one message holding only the SOA, whose serial is
+     * not newer than ours (RFC 1995 4). */
+    if (ps->ixfr && m.ancount == 1 && serial_le(m.soa_serial, ps->ixfr_serial))
+      return DP_ENGINE_DONE;
+  }
+  ps->soa_total += m.answer_soa;
+  /* AXFR (and IXFR falling back to AXFR style): the first and the closing
+   * SOA. IXFR proper: the opening SOA, two per difference sequence, and the
+   * closing one, so the total becomes even only with the closing SOA, which
+   * ends the last message of the stream. */
+  if (!ps->ixfr)
+    return ps->soa_total >= 2 ? DP_ENGINE_DONE : DP_ENGINE_MORE;
+  if (ps->soa_total >= 2 && ps->soa_total % 2 == 0)
+  {
+    unsigned last = m.section_parsed[DP_SECTION_ANSWER];
+    if (last > 0 && last <= m.nrr)
+    {
+      const struct dp_wire_rr *rr = &m.rr[last - 1];
+      uint32_t s = 0;
+      if (rr->type == DP_TYPE_SOA && dp_wire_soa_serial(&m, rr, &s) == DP_OK &&
+          s == ps->first_serial)
+        return DP_ENGINE_DONE;
+    }
+  }
+  return DP_ENGINE_MORE;
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+static void on_done(void *arg, const struct dp_engine_result *er);
+
+static void fill_query_info(struct dp_query_info *qi,
+                            const struct dp_wire_query *q)
+{
+  memset(qi, 0, sizeof(*qi));
+  snprintf(qi->qname, sizeof(qi->qname), "%s", q->qname ? q->qname : ".");
+  qi->qtype = q->qtype;
+  qi->qclass = q->qclass;
+  qi->opcode = q->opcode;
+  qi->flags = (uint16_t)((q->aa ? DP_FLAG_AA : 0) | (q->tc ? DP_FLAG_TC : 0) |
+                         (q->rd ? DP_FLAG_RD : 0) | (q->ra ? DP_FLAG_RA : 0) |
+                         (q->z ? DP_FLAG_Z : 0) | (q->ad ? DP_FLAG_AD : 0) |
+                         (q->cd ? DP_FLAG_CD : 0));
+  qi->edns = q->edns;
+  qi->edns_version = q->edns_version;
+  qi->udp_size = q->udp_size;
+  qi->do_bit = q->do_bit;
+  qi->edns_flags = q->edns_flags;
+  for (size_t i = 0; i < q->nopts && qi->nopts < DP_RESULT_OPTS_MAX; i++)
+    qi->opt_codes[qi->nopts++] = q->opts[i].code;
+  qi->has_ixfr_serial = q->ixfr_soa;
+  qi->ixfr_serial = q->ixfr_serial;
+  qi->id = q->id;
+}
+
+static void probe_local_error(struct probe_state *ps)
+{
+  struct dp_engine_result er;
+  memset(&er, 0, sizeof(er));
+  er.outcome = DP_OUTCOME_LOCAL_ERROR;
+  er.rtt_ms = -1.0;
+  on_done(ps, &er);
+}
+
+static void probe_send(struct probe_state *ps)
+{
+  struct target_state *ts = ps->ts;
+  unsigned timeout = ts->rs->opt->timeout_ms;
+  /* A probe released late gets what is left of the battery's time, so a
+   * silent server costs one timeout, not two. */
+  double spent = ms_since(&ts->started);
+  if (spent > 0 && spent < timeout)
+    timeout -= (unsigned)spent;
+  const struct dp_probe_def *def = dp_probe_at(ps->index);
+  struct dp_wire_query q;
+  uint8_t buf[1024];
+  size_t len = 0;
+
+  memset(&q, 0, sizeof(q));
+  def->build(&ts->ctx, &q);
+  q.id = random_id();
+  fill_query_info(&ps->res->query, &q);
+  ps->ixfr = q.qtype == DP_TYPE_IXFR;
+  ps->ixfr_serial = q.ixfr_serial;
+
+  if (dp_wire_query_write(&q, buf, sizeof(buf), &len) != DP_OK)
+  {
+    probe_local_error(ps);
+    return;
+  }
+  struct dp_engine_request req;
+  memset(&req, 0, sizeof(req));
+  req.addr = ts->in->addr;
+  req.addrlen = ts->in->addrlen;
+  req.transport = def->transport;
+  req.msg = buf;
+  req.len = len;
+  req.timeout_ms = timeout ? timeout : 1;
+  req.stream = def->stream ? on_stream : NULL;
+  req.done = on_done;
+  req.arg = ps;
+  dp_status_t st = dp_engine_submit(ts->rs->eng, &req);
+  if (st != DP_OK)
+  {
+    ts->rs->error = st;
+    probe_local_error(ps);
+  }
+}
+
+static void target_finish(struct target_state *ts)
+{
+  struct dp_target_result *t = ts->out;
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    struct dp_probe_result *r = &t->probes[i];
+    const struct dp_probe_def *def = dp_probe_find(r->id);
+    if (r->outcome == DP_OUTCOME_SKIPPED)
+      r->verdict = DP_VERDICT_SKIPPED;
+    else if (def && def->judge)
+      r->verdict = def->judge(r, t);
+  }
+  if (dp_diagnose_target(t) != DP_OK)
+    ts->rs->error = DP_ENOMEM;
+  t->duration_ms = ms_since(&ts->started);
+  if (ts->rs->opt->target_done)
+    ts->rs->opt->target_done(ts->rs->opt->arg, t);
+}
+
+static void on_done(void *arg, const struct dp_engine_result *er)
+{
+  struct probe_state *ps = arg;
+  struct target_state *ts = ps->ts;
+  struct dp_probe_result *r = ps->res;
+
+  r->outcome = er->outcome;
+  r->sys_errno = er->sys_errno;
+  r->rtt_ms = er->rtt_ms;
+  r->has_answer = false;
+  if (er->first)
+  {
+    struct dp_wire_msg m;
+    if (dp_wire_msg_parse(er->first->data, er->first->len, &m) == DP_OK)
+    {
+      r->has_answer = true;
+      fill_answer(r, ps, &m, er, ts->ctx.zone);
+      if (ps->index == 0 || strcmp(r->id, "udp") == 0)
+        if (m.has_soa_serial && m.rcode == DP_RCODE_NOERROR)
+        {
+          ts->ctx.has_serial = true;
+          ts->ctx.serial = m.soa_serial;
+        }
+    }
+    else
+      r->outcome = DP_OUTCOME_MALFORMED;
+  }
+
+  /* Release probes that waited for this one. */
+  for (size_t i = 0; i < ts->out->nprobes; i++)
+  {
+    struct probe_state *w = &ts->probes[i];
+    const struct dp_probe_def *def = dp_probe_at(w->index);
+    if (w->waiting && def->after && strcmp(def->after, r->id) == 0)
+    {
+      w->waiting = false;
+      dp_engine_timer_cancel(w->grace);
+      w->grace = NULL;
+      probe_send(w);
+    }
+  }
+
+  if (--ts->pending == 0)
+    target_finish(ts);
+}
+
+/* The grace period ran out before the probe it waits for answered: send it
+ * without that answer (IXFR then asks from serial 0). */
+static void on_grace(void *arg)
+{
+  struct probe_state *ps = arg;
+  ps->grace = NULL;
+  if (!ps->waiting)
+    return;
+  ps->waiting = false;
+  probe_send(ps);
+}
+
+static void rfc3339_now(char *out, size_t cap)
+{
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(out, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out + n, cap - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+}
+
+static void target_init(struct target_state *ts, struct run_state *rs,
+                        const struct dp_probe_target *in,
+                        struct dp_target_result *out)
+{
+  ts->rs = rs;
+  ts->in = in;
+  ts->out = out;
+  const struct sockaddr *sa = (const struct sockaddr *)&in->addr;
+  out->family = sa->sa_family;
+  if (sa->sa_family == AF_INET6)
+  {
+    const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+    inet_ntop(AF_INET6, &s6->sin6_addr, out->address, sizeof(out->address));
+    out->port = ntohs(s6->sin6_port);
+  }
+  else
+  {
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+    inet_ntop(AF_INET, &s4->sin_addr, out->address, sizeof(out->address));
+    out->port = ntohs(s4->sin_port);
+  }
+  snprintf(out->zone, sizeof(out->zone), "%s", in->zone);
+  out->zone_given = in->zone_given;
+  snprintf(out->recursion_name, sizeof(out->recursion_name), "%s",
+           in->recursion_name);
+  ts->ctx.zone = out->zone;
+  ts->ctx.recursion_name = out->recursion_name;
+}
+
+dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
+                         const struct dp_probe_run_options *opt,
+                         struct dp_run *run)
+{
+  struct run_state rs;
+  struct timespec started;
+  dp_status_t st;
+
+  if (run == NULL || opt == NULL || (n > 0 && targets == NULL))
+    return DP_EINVAL;
+  memset(run, 0, sizeof(*run));
+  memset(&rs, 0, sizeof(rs));
+  rs.opt = opt;
+  clock_gettime(CLOCK_MONOTONIC, &started);
+  rfc3339_now(run->started_at, sizeof(run->started_at));
+
+  run->targets = calloc(n ? n : 1, sizeof(*run->targets));
+  rs.targets = calloc(n ? n : 1, sizeof(*rs.targets));
+  if (run->targets == NULL || rs.targets == NULL)
+  {
+    free(rs.targets);
+    return DP_ENOMEM;
+  }
+  run->ntargets = n;
+  for (size_t i = 0; i < n; i++)
+  {
+    run->targets[i].given = strdup(targets[i].given ? targets[i].given : "");
+    if (run->targets[i].given == NULL)
+    {
+      free(rs.targets);
+      return DP_ENOMEM;
+    }
+  }
+
+  st = dp_engine_create(&opt->engine, &rs.eng);
+  if (st != DP_OK)
+  {
+    free(rs.targets);
+    return st;
+  }
+
+  for (size_t i = 0; i < n; i++)
+  {
+    struct target_state *ts = &rs.targets[i];
+    struct dp_target_result *t = &run->targets[i];
+    target_init(ts, &rs, &targets[i], t);
+    clock_gettime(CLOCK_MONOTONIC, &ts->started);
+    for (size_t k = 0; k < dp_probe_count(); k++)
+    {
+      const struct dp_probe_def *def = dp_probe_at(k);
+      struct dp_probe_result *r = &t->probes[t->nprobes];
+      struct probe_state *ps = &ts->probes[t->nprobes];
+      r->id = def->id;
+      r->sent = def->sent;
+      r->transport = def->transport;
+      r->rtt_ms = -1.0;
+      ps->ts = ts;
+      ps->index = k;
+      ps->res = r;
+      t->nprobes++;
+      if (!(opt->probes & ((dp_probe_set_t)1 << k)))
+      {
+        r->outcome = DP_OUTCOME_SKIPPED;
+        continue;
+      }
+      ts->pending++;
+    }
+  }
+  /* Send after every target is set up, so a synchronous local error cannot
+   * finish a target before its other probes were counted. */
+  for (size_t i = 0; i < n; i++)
+  {
+    struct target_state *ts = &rs.targets[i];
+    struct dp_target_result *t = &run->targets[i];
+    if (ts->pending == 0)
+    {
+      target_finish(ts);
+      continue;
+    }
+    for (size_t k = 0; k < t->nprobes; k++)
+    {
+      struct probe_state *ps = &ts->probes[k];
+      const struct dp_probe_def *def = dp_probe_at(ps->index);
+      if (t->probes[k].outcome == DP_OUTCOME_SKIPPED)
+        continue;
+      const struct dp_probe_def *dep = def->after ? dp_probe_find(def->after) : NULL;
+      bool dep_selected = false;
+      for (size_t j = 0; dep && j < dp_probe_count(); j++)
+        if (dp_probe_at(j) == dep)
+          dep_selected = (opt->probes & ((dp_probe_set_t)1 << j)) != 0;
+      if (dep_selected)
+      {
+        /* Wait for the dependency at most a quarter of the timeout. */
+        unsigned grace = opt->timeout_ms / 4;
+        if (grace > 250)
+          grace = 250;
+        if (dp_engine_timer_start(rs.eng, grace, on_grace, ps, &ps->grace) ==
+            DP_OK)
+          ps->waiting = true;
+      }
+    }
+    for (size_t k = 0; k < t->nprobes; k++)
+      if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting)
+        probe_send(&ts->probes[k]);
+  }
+
+  st = dp_engine_run(rs.eng);
+  dp_engine_destroy(rs.eng);
+
+  run->duration_ms = ms_since(&started);
+  run->status = DP_HEALTH_OK;
+  for (size_t i = 0; i < n; i++)
+    if (run->targets[i].status > run->status)
+      run->status = run->targets[i].status;
+  free(rs.targets);
+  if (st != DP_OK)
+    return st;
+  return rs.error;
+}

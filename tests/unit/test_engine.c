@@ -1,0 +1,534 @@
+/*
+ * test_engine.c: the engine against scripted responders on loopback.
+ *
+ * Each case binds a UDP and a TCP socket on its own 127.0.0.x address,
+ * forks a child that plays one behaviour (a reply c-ares would drop, a
+ * wrong ID, a TCP stream, a reset, silence), runs exchanges through the
+ * engine and checks what the tap reported. Children end themselves after a
+ * few seconds (alarm) and are reaped by PID.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dnsprobe/dns.h"
+#include "dnsprobe/engine.h"
+
+#define PORT_BASE 56110
+
+typedef void (*behaviour_fn)(int udp, int tcp);
+
+struct got
+{
+  int calls;
+  dp_outcome_t outcome;
+  size_t nmsgs;
+  size_t first_len;
+  uint8_t first[2048];
+  double rtt_ms;
+  bool stream_complete;
+  bool limit_hit;
+  unsigned stray;
+};
+
+static void on_done(void *arg, const struct dp_engine_result *r)
+{
+  struct got *g = arg;
+  g->calls++;
+  g->outcome = r->outcome;
+  g->nmsgs = r->nmsgs;
+  g->rtt_ms = r->rtt_ms;
+  g->stream_complete = r->stream_complete;
+  g->limit_hit = r->limit_hit;
+  g->stray = r->stray;
+  if (r->first)
+  {
+    g->first_len = r->first->len;
+    memcpy(g->first, r->first->data,
+           r->first->len < sizeof(g->first) ? r->first->len : sizeof(g->first));
+  }
+}
+
+static dp_engine_more_t stream_three(void *arg, const uint8_t *m, size_t len,
+                                     size_t index)
+{
+  (void)arg;
+  (void)m;
+  (void)len;
+  return index >= 2 ? DP_ENGINE_DONE : DP_ENGINE_MORE;
+}
+
+static dp_engine_more_t stream_forever(void *arg, const uint8_t *m,
+                                       size_t len, size_t index)
+{
+  (void)arg;
+  (void)m;
+  (void)len;
+  (void)index;
+  return DP_ENGINE_MORE;
+}
+
+static struct sockaddr_in addr_of(int host, uint16_t port)
+{
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)host);
+  return sa;
+}
+
+/* Bind both sockets in the parent (so the child is ready before any send),
+ * then fork the behaviour. */
+static pid_t responder(int host, uint16_t port, behaviour_fn fn)
+{
+  struct sockaddr_in sa = addr_of(host, port);
+  int one = 1;
+  int u = socket(AF_INET, SOCK_DGRAM, 0);
+  int t = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_msg(u >= 0 && t >= 0, "sockets for 127.0.0.%d:%u", host, port);
+  setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  ck_assert_msg(bind(u, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+                "bind udp 127.0.0.%d:%u: %s", host, port, strerror(errno));
+  ck_assert_msg(bind(t, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+                "bind tcp 127.0.0.%d:%u: %s", host, port, strerror(errno));
+  ck_assert_int_eq(listen(t, 64), 0);
+  pid_t pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if (pid == 0)
+  {
+    /* Check's SIGTERM handler signals the whole process group: not ours */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    alarm(5);
+    fn(u, t);
+    _exit(0);
+  }
+  close(u);
+  close(t);
+  return pid;
+}
+
+static void reap(pid_t pid)
+{
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+}
+
+/* ---- behaviours (run in the child) ------------------------------------ */
+
+static struct sockaddr_storage peer;
+static socklen_t peerlen;
+
+static size_t read_udp_from(int u, uint8_t *q, size_t cap)
+{
+  peerlen = sizeof(peer);
+  ssize_t n = recvfrom(u, q, cap, 0, (struct sockaddr *)&peer, &peerlen);
+  return n > 0 ? (size_t)n : 0;
+}
+
+static void send_udp(int u, const uint8_t *m, size_t len)
+{
+  (void)sendto(u, m, len, 0, (struct sockaddr *)&peer, peerlen);
+}
+
+/* NOTIMP with QDCOUNT=0, as BIND and NSD answer unknown opcodes: c-ares'
+ * question check drops it; the tap must deliver it. */
+static void b_qdcount0(int u, int t)
+{
+  (void)t;
+  for (;;)
+  {
+    uint8_t q[512];
+    if (read_udp_from(u, q, sizeof(q)) < 12)
+      continue;
+    uint8_t r[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
+    send_udp(u, r, sizeof(r));
+  }
+}
+
+/* A 1400-byte reply: c-ares would clip UDP answers to 512. */
+static void b_big(int u, int t)
+{
+  (void)t;
+  uint8_t q[512], r[1400];
+  if (read_udp_from(u, q, sizeof(q)) < 12)
+    return;
+  memset(r, 0, sizeof(r));
+  r[0] = q[0];
+  r[1] = q[1];
+  r[2] = 0x84;
+  send_udp(u, r, sizeof(r));
+  pause();
+}
+
+static void b_wrong_id(int u, int t)
+{
+  (void)t;
+  uint8_t q[512];
+  if (read_udp_from(u, q, sizeof(q)) < 12)
+    return;
+  uint8_t r[12] = {q[0], (uint8_t)(q[1] ^ 0x5a), 0x84, 0x00};
+  send_udp(u, r, sizeof(r));
+  pause();
+}
+
+static void b_silent(int u, int t)
+{
+  (void)u;
+  (void)t;
+  pause();
+}
+
+static int accept_and_read(int t, uint8_t *id)
+{
+  int c = accept(t, NULL, NULL);
+  uint8_t q[514];
+  size_t got = 0;
+  while (c >= 0 && got < 4)
+  {
+    ssize_t n = recv(c, q + got, sizeof(q) - got, 0);
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+  }
+  id[0] = q[2];
+  id[1] = q[3];
+  return c;
+}
+
+static void send_frame(int c, const uint8_t *id)
+{
+  uint8_t f[14] = {0, 12, id[0], id[1], 0x84, 0x00};
+  (void)send(c, f, sizeof(f), MSG_NOSIGNAL);
+}
+
+static void b_stream3(int u, int t)
+{
+  (void)u;
+  uint8_t id[2];
+  int c = accept_and_read(t, id);
+  for (int i = 0; i < 3; i++)
+    send_frame(c, id);
+  pause();
+}
+
+static void b_endless(int u, int t)
+{
+  (void)u;
+  uint8_t id[2];
+  int c = accept_and_read(t, id);
+  for (int i = 0; i < 5000; i++)
+    send_frame(c, id);
+  pause();
+}
+
+static void b_close(int u, int t)
+{
+  (void)u;
+  uint8_t id[2];
+  int c = accept_and_read(t, id);
+  close(c);
+  pause();
+}
+
+static void b_reset(int u, int t)
+{
+  (void)u;
+  uint8_t id[2];
+  int c = accept_and_read(t, id);
+  struct linger lg = {1, 0};
+  setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  close(c);
+  pause();
+}
+
+/* ---- driving the engine ------------------------------------------------ */
+
+static uint8_t query[] = {0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00,
+                          0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                          0x06, 0x00, 0x01};
+
+static double elapsed_ms(const struct timespec *a)
+{
+  struct timespec b;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+         (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void run_one(int host, uint16_t port, dp_transport_t tr,
+                    dp_engine_stream_fn stream, size_t max_msgs,
+                    unsigned timeout, struct got *g)
+{
+  dp_engine_t *eng = NULL;
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(host, port);
+  struct dp_engine_request req;
+  memset(&req, 0, sizeof(req));
+  memcpy(&req.addr, &sa, sizeof(sa));
+  req.addrlen = sizeof(sa);
+  req.transport = tr;
+  req.msg = query;
+  req.len = sizeof(query);
+  req.timeout_ms = timeout;
+  req.stream = stream;
+  req.max_msgs = max_msgs;
+  req.done = on_done;
+  req.arg = g;
+  ck_assert_int_eq(dp_engine_submit(eng, &req), DP_OK);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  dp_engine_destroy(eng);
+  ck_assert_msg(g->calls == 1, "done called %d times", g->calls);
+}
+
+/* Table of single-exchange cases. */
+static const struct
+{
+  const char *name;
+  behaviour_fn behaviour; /* NULL: nothing listens */
+  dp_transport_t transport;
+  dp_engine_stream_fn stream;
+  size_t max_msgs;
+  dp_outcome_t outcome;
+  size_t nmsgs;
+  size_t first_len;
+} cases[] = {
+  {"qdcount0 NOTIMP is delivered", b_qdcount0, DP_TRANSPORT_UDP, NULL, 0,
+   DP_OUTCOME_ANSWER, 1, 12},
+  {"1400-byte UDP reply not clipped", b_big, DP_TRANSPORT_UDP, NULL, 0,
+   DP_OUTCOME_ANSWER, 1, 1400},
+  {"wrong ID ignored", b_wrong_id, DP_TRANSPORT_UDP, NULL, 0,
+   DP_OUTCOME_TIMEOUT, 0, 0},
+  {"silent UDP", b_silent, DP_TRANSPORT_UDP, NULL, 0, DP_OUTCOME_TIMEOUT, 0, 0},
+  {"closed UDP port", NULL, DP_TRANSPORT_UDP, NULL, 0,
+   DP_OUTCOME_PORT_UNREACHABLE, 0, 0},
+  {"closed TCP port", NULL, DP_TRANSPORT_TCP, NULL, 0,
+   DP_OUTCOME_CONN_REFUSED, 0, 0},
+  {"TCP closed without reply", b_close, DP_TRANSPORT_TCP, NULL, 0,
+   DP_OUTCOME_CLOSED, 0, 0},
+  {"TCP reset", b_reset, DP_TRANSPORT_TCP, NULL, 0, DP_OUTCOME_CONN_RESET, 0,
+   0},
+  {"TCP stream of three", b_stream3, DP_TRANSPORT_TCP, stream_three, 0,
+   DP_OUTCOME_ANSWER, 3, 12},
+  {"endless stream stops at limit", b_endless, DP_TRANSPORT_TCP,
+   stream_forever, 50, DP_OUTCOME_ANSWER, 50, 12},
+};
+
+START_TEST(test_exchange)
+{
+  int host = 110 + _i;
+  uint16_t port = (uint16_t)(PORT_BASE + _i);
+  pid_t pid = cases[_i].behaviour ? responder(host, port, cases[_i].behaviour)
+                                  : 0;
+  struct got g;
+  memset(&g, 0, sizeof(g));
+  run_one(host, port, cases[_i].transport, cases[_i].stream,
+          cases[_i].max_msgs, 400, &g);
+  if (pid)
+    reap(pid);
+  ck_assert_msg(g.outcome == cases[_i].outcome, "%s: outcome %s, want %s",
+                cases[_i].name, dp_outcome_tostr(g.outcome),
+                dp_outcome_tostr(cases[_i].outcome));
+  ck_assert_msg(g.nmsgs == cases[_i].nmsgs, "%s: %zu messages, want %zu",
+                cases[_i].name, g.nmsgs, cases[_i].nmsgs);
+  ck_assert_msg(g.first_len == cases[_i].first_len,
+                "%s: first message %zu bytes, want %zu", cases[_i].name,
+                g.first_len, cases[_i].first_len);
+  if (cases[_i].nmsgs)
+  {
+    ck_assert_msg(g.rtt_ms >= 0.0 && g.rtt_ms < 400.0, "%s: rtt %f",
+                  cases[_i].name, g.rtt_ms);
+    ck_assert_msg(g.first[0] == query[0] && g.first[1] == query[1],
+                  "%s: reply carries the query's ID", cases[_i].name);
+  }
+  if (cases[_i].behaviour == b_wrong_id)
+    ck_assert_msg(g.stray == 1, "%s: stray %u", cases[_i].name, g.stray);
+  if (cases[_i].stream == stream_three)
+    ck_assert_msg(g.stream_complete && !g.limit_hit, "%s: complete",
+                  cases[_i].name);
+  if (cases[_i].stream == stream_forever)
+    ck_assert_msg(g.limit_hit && !g.stream_complete, "%s: limit",
+                  cases[_i].name);
+}
+END_TEST
+
+/* Many exchanges to a silent server end together: one timeout, not many. */
+START_TEST(test_concurrent_timeouts)
+{
+  enum { N = 40 };
+  pid_t pid = responder(140, PORT_BASE + 40, b_silent);
+  dp_engine_t *eng = NULL;
+  struct got g[N];
+  memset(g, 0, sizeof(g));
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(140, PORT_BASE + 40);
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (int i = 0; i < N; i++)
+  {
+    struct dp_engine_request req;
+    memset(&req, 0, sizeof(req));
+    memcpy(&req.addr, &sa, sizeof(sa));
+    req.addrlen = sizeof(sa);
+    req.transport = i % 2 ? DP_TRANSPORT_TCP : DP_TRANSPORT_UDP;
+    req.msg = query;
+    req.len = sizeof(query);
+    req.timeout_ms = 300;
+    req.done = on_done;
+    req.arg = &g[i];
+    ck_assert_int_eq(dp_engine_submit(eng, &req), DP_OK);
+  }
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  double ms = elapsed_ms(&start);
+  dp_engine_destroy(eng);
+  reap(pid);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(g[i].calls == 1 && g[i].outcome == DP_OUTCOME_TIMEOUT,
+                  "exchange %d: calls %d outcome %s", i, g[i].calls,
+                  dp_outcome_tostr(g[i].outcome));
+  /* sequential would be 40 x 300 ms */
+  ck_assert_msg(ms < 3 * 300.0, "40 silent exchanges took %.0f ms", ms);
+}
+END_TEST
+
+/* The rate limit spaces exchange starts. */
+START_TEST(test_pacing)
+{
+  enum { N = 10 };
+  pid_t pid = responder(141, PORT_BASE + 41, b_qdcount0);
+  struct dp_engine_options o = {.window = 0, .rate_qps = 50};
+  dp_engine_t *eng = NULL;
+  struct got g[N];
+  memset(g, 0, sizeof(g));
+  ck_assert_int_eq(dp_engine_create(&o, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(141, PORT_BASE + 41);
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (int i = 0; i < N; i++)
+  {
+    struct dp_engine_request req;
+    memset(&req, 0, sizeof(req));
+    memcpy(&req.addr, &sa, sizeof(sa));
+    req.addrlen = sizeof(sa);
+    req.transport = DP_TRANSPORT_UDP;
+    req.msg = query;
+    req.len = sizeof(query);
+    req.timeout_ms = 1000;
+    req.done = on_done;
+    req.arg = &g[i];
+    ck_assert_int_eq(dp_engine_submit(eng, &req), DP_OK);
+  }
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  double ms = elapsed_ms(&start);
+  dp_engine_destroy(eng);
+  reap(pid);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(g[i].outcome == DP_OUTCOME_ANSWER, "paced exchange %d: %s",
+                  i, dp_outcome_tostr(g[i].outcome));
+  /* 10 starts at 50 per second need at least 9 intervals of 20 ms */
+  ck_assert_msg(ms >= 170.0, "10 exchanges at 50 qps took only %.0f ms", ms);
+}
+END_TEST
+
+START_TEST(test_bad_requests)
+{
+  dp_engine_t *eng = NULL;
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct got g;
+  struct sockaddr_in sa = addr_of(142, PORT_BASE + 42);
+  struct dp_engine_request req;
+  memset(&req, 0, sizeof(req));
+  memcpy(&req.addr, &sa, sizeof(sa));
+  req.addrlen = sizeof(sa);
+  req.msg = query;
+  req.len = 5; /* shorter than a header */
+  req.timeout_ms = 100;
+  req.done = on_done;
+  req.arg = &g;
+  ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "short message");
+  req.len = sizeof(query);
+  req.timeout_ms = 0;
+  ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "zero timeout");
+  req.timeout_ms = 100;
+  ((struct sockaddr *)&req.addr)->sa_family = AF_UNIX;
+  ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "bad family");
+  ck_assert_msg(dp_engine_submit(NULL, &req) == DP_EINVAL, "NULL engine");
+  dp_engine_destroy(eng);
+  dp_engine_destroy(NULL);
+}
+END_TEST
+
+static int fired;
+static void on_fire(void *arg)
+{
+  (void)arg;
+  fired++;
+}
+
+START_TEST(test_timers)
+{
+  dp_engine_t *eng = NULL;
+  dp_engine_timer_t *a = NULL, *b = NULL;
+  fired = 0;
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  ck_assert_int_eq(dp_engine_timer_start(eng, 10, on_fire, NULL, &a), DP_OK);
+  ck_assert_int_eq(dp_engine_timer_start(eng, 20, on_fire, NULL, &b), DP_OK);
+  dp_engine_timer_cancel(b);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  ck_assert_msg(fired == 1, "one timer fired, the cancelled one not (%d)",
+                fired);
+  /* a pending timer is freed by destroy */
+  ck_assert_int_eq(dp_engine_timer_start(eng, 1000, on_fire, NULL, &a), DP_OK);
+  dp_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(test_resolve_hosts_file)
+{
+  struct dp_engine_addr *addrs = NULL;
+  size_t n = 0;
+  /* localhost comes from /etc/hosts: no query leaves the machine */
+  ck_assert_int_eq(dp_engine_resolve("localhost", 5301, AF_INET, 1000, &addrs,
+                                     &n),
+                   DP_OK);
+  ck_assert_msg(n >= 1, "localhost has an IPv4 address");
+  struct sockaddr_in *sa = (struct sockaddr_in *)&addrs[0].addr;
+  ck_assert_msg(sa->sin_family == AF_INET && ntohs(sa->sin_port) == 5301 &&
+                  (ntohl(sa->sin_addr.s_addr) >> 24) == 127,
+                "localhost resolves to 127/8 with the port set");
+  free(addrs);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+  Suite *s = suite_create("engine");
+  TCase *tc = tcase_create("exchanges");
+  tcase_set_timeout(tc, 30);
+  tcase_add_loop_test(tc, test_exchange, 0, sizeof(cases) / sizeof(cases[0]));
+  tcase_add_test(tc, test_concurrent_timeouts);
+  tcase_add_test(tc, test_pacing);
+  tcase_add_test(tc, test_bad_requests);
+  tcase_add_test(tc, test_timers);
+  tcase_add_test(tc, test_resolve_hosts_file);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(engine_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}

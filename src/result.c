@@ -34,6 +34,26 @@ static const char *const verdict_names[DP_VERDICT_COUNT] = {
   [DP_VERDICT_SKIPPED] = "skipped",
 };
 
+static const char *const outcome_names[DP_OUTCOME_COUNT] = {
+  [DP_OUTCOME_ANSWER] = "answer",
+  [DP_OUTCOME_TIMEOUT] = "timeout",
+  [DP_OUTCOME_PORT_UNREACHABLE] = "port-unreachable",
+  [DP_OUTCOME_CONN_REFUSED] = "connection-refused",
+  [DP_OUTCOME_CONN_RESET] = "connection-reset",
+  [DP_OUTCOME_CLOSED] = "closed",
+  [DP_OUTCOME_MALFORMED] = "malformed",
+  [DP_OUTCOME_HOST_UNREACHABLE] = "host-unreachable",
+  [DP_OUTCOME_SKIPPED] = "skipped",
+  [DP_OUTCOME_LOCAL_ERROR] = "local-error",
+};
+
+const char *dp_outcome_tostr(dp_outcome_t outcome)
+{
+  if ((unsigned)outcome >= DP_OUTCOME_COUNT || !outcome_names[outcome])
+    return "unknown";
+  return outcome_names[outcome];
+}
+
 const char *dp_severity_tostr(dp_severity_t s)
 {
   return (unsigned)s < 4 ? severity_names[s] : "unknown";

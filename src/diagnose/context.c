@@ -355,8 +355,9 @@ static void compose_summary(struct sbuf *b, const struct dp_probe_result *p,
     describe_answer(b, p);
     sb_printf(b, ": %s", verdict_words(p, t));
     if ((is(p, "axfr") || is(p, "ixfr")) && p->verdict == DP_VERDICT_ALLOWED)
-      sb_printf(b, " (%zu records in %zu messages%s)", p->answer.records,
-                p->answer.messages,
+      sb_printf(b, " (%zu record%s in %zu message%s%s)", p->answer.records,
+                p->answer.records == 1 ? "" : "s", p->answer.messages,
+                p->answer.messages == 1 ? "" : "s",
                 p->answer.stream_complete ? "" : ", stream not finished");
   }
   else
@@ -371,15 +372,44 @@ static const dp_software_t common_resolver[] = {
   DP_SOFTWARE_BIND, DP_SOFTWARE_UNBOUND, DP_SOFTWARE_PDNS_RECURSOR,
   DP_SOFTWARE_KNOT_RESOLVER};
 
+/* The catalogue's snippets use example.com for the zone; the reader's own
+ * zone (without its trailing dot) reads better, when one was given. */
+#define SNIPPET_ZONE "example.com"
+
+static void add_snippet(struct sbuf *b, const char *snippet,
+                        const struct dp_target_result *t)
+{
+  char zone[DP_WIRE_NAME_STRLEN];
+  size_t zl = strlen(t->zone);
+  if (!t->zone_given || zl < 2)
+  {
+    sb_printf(b, "%s", snippet);
+    return;
+  }
+  snprintf(zone, sizeof(zone), "%.*s", (int)(zl - 1), t->zone);
+  for (const char *p = snippet; *p;)
+  {
+    const char *hit = strstr(p, SNIPPET_ZONE);
+    if (hit == NULL)
+    {
+      sb_printf(b, "%s", p);
+      break;
+    }
+    sb_printf(b, "%.*s%s", (int)(hit - p), p, zone);
+    p = hit + strlen(SNIPPET_ZONE);
+  }
+}
+
 static void add_fix(struct sbuf *b, const struct dp_knowledge_situation *s,
-                    dp_software_t sw)
+                    dp_software_t sw, const struct dp_target_result *t)
 {
   const struct dp_knowledge_fix *fx = dp_knowledge_situation_fix(s, sw);
   if (fx == NULL || fx->snippet == NULL)
     return;
-  sb_printf(b, "\n%s%s%s%s:\n%s", dp_software_name(sw),
+  sb_printf(b, "\n%s%s%s%s:\n", dp_software_name(sw),
             fx->setting ? " (" : "", fx->setting ? fx->setting : "",
-            fx->setting ? ")" : "", fx->snippet);
+            fx->setting ? ")" : "");
+  add_snippet(b, fx->snippet, t);
 }
 
 static bool is_resolver_situation(const char *key)
@@ -403,8 +433,10 @@ static void compose_texts(struct dp_probe_result *p,
     sb_printf(&exp, "%s", s->explanation);
   if (p->has_answer)
   {
+    /* NOERROR's own meaning adds nothing to "transfer allowed"; the codes
+     * that refuse or fail are what a reader needs explained. */
     const struct dp_knowledge_rcode *rc = dp_knowledge_rcode_get(p->answer.rcode);
-    if (rc)
+    if (rc && p->answer.rcode != DP_RCODE_NOERROR)
       sb_printf(&exp, "%s%s: %s", exp.len ? " " : "", rc->name, rc->summary);
     for (unsigned i = 0; i < p->answer.nede; i++)
     {
@@ -425,7 +457,7 @@ static void compose_texts(struct dp_probe_result *p,
     return;
   sb_printf(&fix, "%s", s->fix);
   if (t->software != DP_SOFTWARE_UNKNOWN)
-    add_fix(&fix, s, t->software);
+    add_fix(&fix, s, t->software, t);
   else
   {
     bool res = is_resolver_situation(s->key) || t->role == DP_ROLE_RESOLVER;
@@ -433,7 +465,7 @@ static void compose_texts(struct dp_probe_result *p,
     size_t n = res ? sizeof(common_resolver) / sizeof(common_resolver[0])
                    : sizeof(common_auth) / sizeof(common_auth[0]);
     for (size_t i = 0; i < n; i++)
-      add_fix(&fix, s, list[i]);
+      add_fix(&fix, s, list[i], t);
   }
   p->fix = sb_take(&fix, nomem);
 }

@@ -121,26 +121,6 @@ struct dp_engine
   uint8_t rxbuf[RX_BUF_SIZE];
 };
 
-static const char *const outcome_names[DP_OUTCOME_COUNT] = {
-  [DP_OUTCOME_ANSWER] = "answer",
-  [DP_OUTCOME_TIMEOUT] = "timeout",
-  [DP_OUTCOME_PORT_UNREACHABLE] = "port-unreachable",
-  [DP_OUTCOME_CONN_REFUSED] = "connection-refused",
-  [DP_OUTCOME_CONN_RESET] = "connection-reset",
-  [DP_OUTCOME_CLOSED] = "closed",
-  [DP_OUTCOME_MALFORMED] = "malformed",
-  [DP_OUTCOME_HOST_UNREACHABLE] = "host-unreachable",
-  [DP_OUTCOME_SKIPPED] = "skipped",
-  [DP_OUTCOME_LOCAL_ERROR] = "local-error",
-};
-
-const char *dp_outcome_tostr(dp_outcome_t outcome)
-{
-  if ((unsigned)outcome >= DP_OUTCOME_COUNT || !outcome_names[outcome])
-    return "unknown";
-  return outcome_names[outcome];
-}
-
 static double ms_between(const struct timespec *a, const struct timespec *b)
 {
   return (double)(b->tv_sec - a->tv_sec) * 1e3 +

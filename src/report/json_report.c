@@ -1,0 +1,249 @@
+/*
+ * json_report.c: the JSON report, schema "dnsprobe/1" (documented in the
+ * README). Member names and the stable names they carry (outcome, verdict,
+ * severity, role, status, finding keys) are an interface for machines:
+ * never rename one; add members instead.
+ *
+ * Invariants: it only reads the run model. Counts in the model are clamped
+ * to the arrays they index, and fixed-size strings are read only up to their
+ * array's size, so a half-filled result cannot make it read out of bounds.
+ * Numbers of milliseconds carry at most 3 decimals (dp_json_double).
+ */
+#include <string.h>
+
+#include "dnsprobe/json.h"
+#include "report_priv.h"
+
+#define SCHEMA "dnsprobe/1"
+
+/* Header flags in header order (RFC 1035 section 4.1.1, RFC 4035 3.2). */
+static const struct
+{
+  uint16_t bit;
+  const char *name;
+} header_flags[] = {
+    {DP_FLAG_QR, "qr"}, {DP_FLAG_AA, "aa"}, {DP_FLAG_TC, "tc"},
+    {DP_FLAG_RD, "rd"}, {DP_FLAG_RA, "ra"}, {DP_FLAG_Z, "z"},
+    {DP_FLAG_AD, "ad"}, {DP_FLAG_CD, "cd"},
+};
+
+static size_t min_size(size_t a, size_t b)
+{
+  return a < b ? a : b;
+}
+
+/* A string from a fixed array that may lack its NUL. */
+static void string_fixed(dp_json_t *w, const char *buf, size_t cap)
+{
+  char tmp[DP_WIRE_NAME_STRLEN];
+  size_t n = strnlen(buf, min_size(cap, sizeof(tmp) - 1));
+  memcpy(tmp, buf, n);
+  tmp[n] = '\0';
+  dp_json_string(w, tmp);
+}
+
+static void member_fixed(dp_json_t *w, const char *key, const char *buf,
+                         size_t cap)
+{
+  dp_json_key(w, key);
+  string_fixed(w, buf, cap);
+}
+
+static void member_string(dp_json_t *w, const char *key, const char *s)
+{
+  dp_json_key(w, key);
+  dp_json_string(w, s);
+}
+
+static void member_uint(dp_json_t *w, const char *key, uint64_t v)
+{
+  dp_json_key(w, key);
+  dp_json_uint(w, v);
+}
+
+static void member_bool(dp_json_t *w, const char *key, bool v)
+{
+  dp_json_key(w, key);
+  dp_json_bool(w, v);
+}
+
+/* A duration in ms; a negative one means "none" and writes null. */
+static void member_ms(dp_json_t *w, const char *key, double ms)
+{
+  dp_json_key(w, key);
+  if (ms < 0)
+    dp_json_null(w);
+  else
+    dp_json_double(w, ms);
+}
+
+static void write_flags(dp_json_t *w, uint16_t flags)
+{
+  dp_json_key(w, "flags");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < sizeof(header_flags) / sizeof(header_flags[0]); i++)
+    if (flags & header_flags[i].bit)
+      dp_json_string(w, header_flags[i].name);
+  dp_json_array_end(w);
+}
+
+/* The OPT record's summary (RFC 6891 section 6.1), or null without one. */
+static void write_edns(dp_json_t *w, bool present, uint8_t version,
+                       uint16_t udp_size, bool do_bit, const uint16_t *codes,
+                       unsigned ncodes)
+{
+  dp_json_key(w, "edns");
+  if (!present)
+  {
+    dp_json_null(w);
+    return;
+  }
+  dp_json_object_begin(w);
+  member_uint(w, "version", version);
+  member_uint(w, "udp_size", udp_size);
+  member_bool(w, "do", do_bit);
+  dp_json_key(w, "options");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < min_size(ncodes, DP_RESULT_OPTS_MAX); i++)
+    dp_json_uint(w, codes[i]);
+  dp_json_array_end(w);
+  dp_json_object_end(w);
+}
+
+static void write_query(dp_json_t *w, const struct dp_query_info *q)
+{
+  char name[32];
+
+  dp_json_key(w, "query");
+  dp_json_object_begin(w);
+  member_fixed(w, "qname", q->qname, sizeof(q->qname));
+  dp_wire_type_tostr(q->qtype, name, sizeof(name));
+  member_string(w, "qtype", name);
+  dp_wire_class_tostr(q->qclass, name, sizeof(name));
+  member_string(w, "qclass", name);
+  member_string(w, "opcode", dp_knowledge_opcode_name(q->opcode));
+  write_flags(w, q->flags);
+  write_edns(w, q->edns, q->edns_version, q->udp_size, q->do_bit, q->opt_codes,
+             q->nopts);
+  dp_json_object_end(w);
+}
+
+/* Extended DNS Errors (RFC 8914 section 2): code, registry name, text. */
+static void write_ede(dp_json_t *w, const struct dp_answer_info *a)
+{
+  dp_json_key(w, "ede");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < min_size(a->nede, DP_RESULT_EDE_MAX); i++)
+  {
+    const struct dp_ede_info *e = &a->ede[i];
+    const struct dp_knowledge_ede *k = dp_knowledge_ede_get(e->code);
+    dp_json_object_begin(w);
+    member_uint(w, "code", e->code);
+    member_string(w, "name", k != NULL ? k->name : NULL);
+    member_fixed(w, "text", e->text, sizeof(e->text));
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+}
+
+static void write_answer(dp_json_t *w, const struct dp_probe_result *p)
+{
+  const struct dp_answer_info *a = &p->answer;
+
+  dp_json_key(w, "answer");
+  if (!p->has_answer)
+  {
+    dp_json_null(w);
+    return;
+  }
+  /* RFC 6891 section 6.1.3: the RCODE is 12 bits with the OPT's upper 8. */
+  uint16_t rcode = a->rcode & 0x0FFF;
+  dp_json_object_begin(w);
+  member_string(w, "rcode", dp_knowledge_rcode_name(rcode));
+  member_uint(w, "rcode_value", rcode);
+  member_string(w, "opcode", dp_knowledge_opcode_name(a->opcode));
+  write_flags(w, a->flags);
+  member_uint(w, "qdcount", a->qdcount);
+  member_uint(w, "ancount", a->ancount);
+  member_uint(w, "nscount", a->nscount);
+  member_uint(w, "arcount", a->arcount);
+  write_edns(w, a->edns, a->edns_version, a->udp_size, a->do_bit, a->opt_codes,
+             a->nopt_codes);
+  write_ede(w, a);
+  dp_json_key(w, "soa_serial");
+  if (a->has_soa)
+    dp_json_uint(w, a->soa_serial);
+  else
+    dp_json_null(w);
+  member_uint(w, "messages", a->messages);
+  member_uint(w, "records", a->records);
+  member_bool(w, "complete", a->stream_complete);
+  dp_json_key(w, "problem");
+  if (strnlen(a->problem, sizeof(a->problem)) > 0)
+    string_fixed(w, a->problem, sizeof(a->problem));
+  else
+    dp_json_null(w);
+  dp_json_object_end(w);
+}
+
+static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
+{
+  dp_json_object_begin(w);
+  member_string(w, "id", p->id);
+  member_string(w, "transport", dp_report_transport_name(p->transport));
+  write_query(w, &p->query);
+  member_string(w, "outcome", dp_outcome_tostr(p->outcome));
+  member_ms(w, "rtt_ms", p->rtt_ms);
+  write_answer(w, p);
+  member_string(w, "verdict", dp_report_verdict_name(p));
+  member_string(w, "severity", dp_severity_tostr(p->severity));
+  member_string(w, "finding", p->finding);
+  member_string(w, "summary", p->summary);
+  member_string(w, "explanation", p->explanation);
+  member_string(w, "fix", p->fix);
+  dp_json_object_end(w);
+}
+
+static void write_target(dp_json_t *w, const struct dp_target_result *t)
+{
+  dp_json_object_begin(w);
+  member_string(w, "target", t->given);
+  member_fixed(w, "address", t->address, sizeof(t->address));
+  member_uint(w, "port", t->port);
+  member_fixed(w, "zone", t->zone, sizeof(t->zone));
+  member_bool(w, "zone_given", t->zone_given);
+  member_string(w, "role", dp_role_tostr(t->role));
+  member_string(w, "software",
+                t->software == DP_SOFTWARE_UNKNOWN
+                    ? NULL
+                    : dp_software_tostr(t->software));
+  member_string(w, "status", dp_health_tostr(t->status));
+  member_ms(w, "duration_ms", t->duration_ms);
+  dp_json_key(w, "probes");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < min_size(t->nprobes, DP_PROBE_MAX); i++)
+    write_probe(w, &t->probes[i]);
+  dp_json_array_end(w);
+  dp_json_object_end(w);
+}
+
+dp_status_t dp_report_json_write(FILE *fp, const struct dp_run *run,
+                                 const struct dp_report_options *opt)
+{
+  dp_json_t w;
+
+  dp_json_init(&w, fp, true);
+  dp_json_object_begin(&w);
+  member_string(&w, "schema", SCHEMA);
+  member_string(&w, "version", dp_report_version(opt));
+  member_fixed(&w, "started_at", run->started_at, sizeof(run->started_at));
+  member_ms(&w, "duration_ms", run->duration_ms);
+  member_string(&w, "status", dp_health_tostr(run->status));
+  dp_json_key(&w, "targets");
+  dp_json_array_begin(&w);
+  for (size_t i = 0; i < run->ntargets; i++)
+    write_target(&w, &run->targets[i]);
+  dp_json_array_end(&w);
+  dp_json_object_end(&w);
+  return dp_json_finish(&w);
+}

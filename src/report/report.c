@@ -1,0 +1,226 @@
+/*
+ * report.c: the report layer's one entry point (dp_report_write picks the
+ * formatter), format names, word wrapping and ANSI colours.
+ *
+ * Wrapping rule, for explanations and fixes that carry config snippets: the
+ * text up to its first newline is prose and is word-wrapped (runs of spaces
+ * and tabs between words collapse to one space; a word longer than a line is
+ * written whole, never split). Every line after a newline is a snippet line:
+ * written verbatim after the continuation indent, never re-wrapped, so a
+ * config line can be pasted as is; an empty line stays an empty line.
+ * Trailing newlines are ignored and exactly one newline ends the output.
+ * No line gets trailing spaces. Control characters (other than a tab inside
+ * a snippet line) are written as '?' so that text that quotes a server
+ * cannot move the cursor or change the terminal's colours.
+ */
+#include <string.h>
+
+#include "dp_config.h"
+#include "report_priv.h"
+
+#define DEFAULT_WIDTH 80u
+
+static const char *const format_names[DP_FORMAT_COUNT] = {
+    [DP_FORMAT_TEXT] = "text",
+    [DP_FORMAT_JSON] = "json",
+};
+
+dp_status_t dp_report_format_fromstr(const char *text, dp_format_t *out)
+{
+  if (text == NULL || out == NULL)
+    return DP_EINVAL;
+  for (int f = 0; f < DP_FORMAT_COUNT; f++)
+  {
+    if (strcmp(text, format_names[f]) == 0)
+    {
+      *out = (dp_format_t)f;
+      return DP_OK;
+    }
+  }
+  return DP_EINVAL;
+}
+
+const char *dp_report_format_tostr(dp_format_t f)
+{
+  return (unsigned)f < DP_FORMAT_COUNT ? format_names[f] : "unknown";
+}
+
+dp_status_t dp_report_write(FILE *fp, dp_format_t format,
+                            const struct dp_run *run,
+                            const struct dp_report_options *opt)
+{
+  static const struct dp_report_options defaults = {0};
+
+  if (fp == NULL || run == NULL || (run->ntargets > 0 && run->targets == NULL))
+    return DP_EINVAL;
+  if (opt == NULL)
+    opt = &defaults;
+  switch (format)
+  {
+  case DP_FORMAT_TEXT:
+    return dp_report_text_write(fp, run, opt);
+  case DP_FORMAT_JSON:
+    return dp_report_json_write(fp, run, opt);
+  case DP_FORMAT_COUNT:
+    break;
+  }
+  return DP_EINVAL;
+}
+
+const char *dp_report_version(const struct dp_report_options *opt)
+{
+  return opt != NULL && opt->version != NULL ? opt->version : DP_VERSION;
+}
+
+const char *dp_report_transport_name(dp_transport_t t)
+{
+  return t == DP_TRANSPORT_TCP ? "tcp" : "udp";
+}
+
+const char *dp_report_verdict_name(const struct dp_probe_result *p)
+{
+  if (p->verdict == DP_VERDICT_NONE && p->outcome == DP_OUTCOME_SKIPPED)
+    return dp_verdict_tostr(DP_VERDICT_SKIPPED);
+  return dp_verdict_tostr(p->verdict);
+}
+
+const char *dp_report_color_severity(dp_severity_t s, bool color)
+{
+  if (!color)
+    return "";
+  switch (s)
+  {
+  case DP_SEVERITY_OK:
+    return "\033[32m";
+  case DP_SEVERITY_INFO:
+    return "\033[36m";
+  case DP_SEVERITY_WARNING:
+    return "\033[33m";
+  case DP_SEVERITY_CRITICAL:
+    return "\033[1;31m";
+  }
+  return "";
+}
+
+const char *dp_report_color_reset(bool color)
+{
+  return color ? "\033[0m" : "";
+}
+
+static void put_spaces(FILE *fp, unsigned n)
+{
+  while (n-- > 0)
+    fputc(' ', fp);
+}
+
+/* Write len bytes, control characters as '?' (a tab too unless keep_tab). */
+static void put_clean(FILE *fp, const char *s, size_t len, bool keep_tab)
+{
+  for (size_t i = 0; i < len; i++)
+  {
+    unsigned char c = (unsigned char)s[i];
+    if ((c < 0x20 && !(keep_tab && c == '\t')) || c == 0x7F)
+      c = '?';
+    fputc(c, fp);
+  }
+}
+
+/* Columns of a UTF-8 run: continuation bytes take none. */
+static unsigned columns(const char *s, size_t len)
+{
+  unsigned n = 0;
+  for (size_t i = 0; i < len; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80)
+      n++;
+  return n;
+}
+
+static bool is_blank(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * The wrapper behind both entry points: the output line already holds col
+ * columns, of which pending are spaces not yet written (written only before
+ * a word, so an empty text leaves no trailing spaces).
+ */
+static dp_status_t wrap(FILE *fp, const char *text, unsigned col,
+                        unsigned pending, unsigned indent, unsigned width)
+{
+  if (fp == NULL)
+    return DP_EINVAL;
+  if (text == NULL)
+    text = "";
+  if (width == 0)
+    width = DEFAULT_WIDTH;
+
+  size_t len = strlen(text);
+  while (len > 0 && text[len - 1] == '\n')
+    len--;
+  const char *end = text + len;
+  const char *nl = memchr(text, '\n', len);
+  const char *prose_end = nl != NULL ? nl : end;
+
+  bool words = false; /* a word is on the current output line */
+  const char *p = text;
+  while (p < prose_end)
+  {
+    while (p < prose_end && is_blank(*p))
+      p++;
+    if (p == prose_end)
+      break;
+    const char *q = p;
+    while (q < prose_end && !is_blank(*q))
+      q++;
+    unsigned wcols = columns(p, (size_t)(q - p));
+    if (words && col + 1 + wcols > width)
+    {
+      fputc('\n', fp);
+      col = indent;
+      pending = indent;
+      words = false;
+    }
+    if (words)
+    {
+      fputc(' ', fp);
+      col++;
+    }
+    put_spaces(fp, pending);
+    pending = 0;
+    put_clean(fp, p, (size_t)(q - p), false);
+    col += wcols;
+    words = true;
+    p = q;
+  }
+
+  /* Snippet lines: verbatim, each after the continuation indent. */
+  p = nl;
+  while (p != NULL && p < end)
+  {
+    const char *line = p + 1;
+    const char *next = memchr(line, '\n', (size_t)(end - line));
+    const char *line_end = next != NULL ? next : end;
+    fputc('\n', fp);
+    if (line_end > line)
+    {
+      put_spaces(fp, indent);
+      put_clean(fp, line, (size_t)(line_end - line), true);
+    }
+    p = next;
+  }
+  fputc('\n', fp);
+  return ferror(fp) ? DP_EIO : DP_OK;
+}
+
+dp_status_t dp_report_wrap(FILE *fp, const char *text, unsigned first_indent,
+                           unsigned indent, unsigned width)
+{
+  return wrap(fp, text, first_indent, first_indent, indent, width);
+}
+
+dp_status_t dp_report_wrap_at(FILE *fp, const char *text, unsigned col,
+                              unsigned indent, unsigned width)
+{
+  return wrap(fp, text, col, 0, indent, width);
+}

@@ -99,8 +99,9 @@ static void judge_context(struct dp_probe_result *p,
   }
   if (unreachable)
   {
+    /* One critical finding says it; the other probes point to it. */
     p->severity = first_selected ? DP_SEVERITY_CRITICAL : DP_SEVERITY_INFO;
-    p->finding = first_selected ? "unreachable" : NULL;
+    p->finding = "unreachable";
     return;
   }
   if (p->outcome == DP_OUTCOME_MALFORMED)
@@ -165,10 +166,10 @@ static void judge_context(struct dp_probe_result *p,
       break;
     case DP_VERDICT_NO_ANSWER:
       sev = auth ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING;
-      f = auth ? NULL : "no-answer";
+      f = "no-answer";
       break;
     case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO;
+      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
       break;
     default:
       break;
@@ -185,8 +186,10 @@ static void judge_context(struct dp_probe_result *p,
       f = "axfr-denied";
       break;
     case DP_VERDICT_NO_ANSWER:
+      sev = DP_SEVERITY_INFO, f = "no-answer";
+      break;
     case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO;
+      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
       break;
     default:
       break;
@@ -206,8 +209,10 @@ static void judge_context(struct dp_probe_result *p,
       f = "update-not-supported";
       break;
     case DP_VERDICT_NO_ANSWER:
+      sev = DP_SEVERITY_INFO, f = "no-answer";
+      break;
     case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO;
+      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
       break;
     default:
       break;
@@ -224,8 +229,10 @@ static void judge_context(struct dp_probe_result *p,
       f = "notify-refused";
       break;
     case DP_VERDICT_NO_ANSWER:
+      sev = DP_SEVERITY_INFO, f = "no-answer";
+      break;
     case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO;
+      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
       break;
     default:
       break;
@@ -474,10 +481,10 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t)
 {
   bool nomem = false;
   bool any_selected = false, any_answer = false;
-  size_t first = t->nprobes;
 
   if (t == NULL)
     return DP_EINVAL;
+  size_t first = t->nprobes;
   t->role = dp_diagnose_role(t);
   for (size_t i = 0; i < t->nprobes; i++)
   {

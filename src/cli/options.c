@@ -1,0 +1,951 @@
+/*
+ * options.c: dnsprobe's command line, after curl's tool_getparam.c.
+ *
+ * One static table (options[]) drives both argv parsing and --help; the man
+ * page's OPTIONS section (docs/options.man) is written from the same rows.
+ * argv is walked by hand with all state in a local struct parser, so parsing
+ * is re-entrant and needs no getopt globals.
+ *
+ * Invariants:
+ * - dp_cli_parse accepts all of argv or none of it: on any misuse cfg is
+ *   left owning nothing (defaults only) and err holds one line without a
+ *   newline or a "dnsprobe:" prefix.
+ * - Every piece of user input quoted in a message goes through quote(), so
+ *   a message stays one printable line whatever was typed.
+ * - A target that is an address literal carries its sockaddr with the port
+ *   in network order; a host name only carries its text (main resolves it).
+ */
+#include "options.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HELP_WIDTH 80
+#define HELP_DESC_COL 29 /* column where an option's description starts */
+#define QUOTE_MAX 64     /* input bytes shown in a message before "..." */
+#define HOSTNAME_MAX 253 /* RFC 1035 2.3.4 / RFC 1123 2.1, without the dot */
+#define HOST_LABEL_MAX 63
+
+struct parser
+{
+  struct dp_cli_config *cfg;
+  bool seen4, seen6;
+  unsigned char given[16]; /* per option row: value options seen */
+  char *err;
+  size_t errcap;
+};
+
+/* A handler validates and stores one option; val is NULL for flags. */
+typedef bool (*opt_handler)(struct parser *p, const char *val);
+
+struct option_row
+{
+  const char *long_name; /* without "--"; NULL when there is none */
+  char short_name;       /* 0 when there is none */
+  const char *arg;       /* the argument's name in --help; NULL for a flag */
+  const char *help;
+  opt_handler handler;
+};
+
+/* Room for quote(): every shown byte may become \xHH, plus "..." and NUL. */
+struct qbuf
+{
+  char s[QUOTE_MAX * 4 + 4];
+};
+
+static bool opt_zone(struct parser *p, const char *val);
+static bool opt_recursion_name(struct parser *p, const char *val);
+static bool opt_probes(struct parser *p, const char *val);
+static bool opt_skip(struct parser *p, const char *val);
+static bool opt_list_probes(struct parser *p, const char *val);
+static bool opt_timeout(struct parser *p, const char *val);
+static bool opt_ipv4(struct parser *p, const char *val);
+static bool opt_ipv6(struct parser *p, const char *val);
+static bool opt_format(struct parser *p, const char *val);
+static bool opt_color(struct parser *p, const char *val);
+static bool opt_help(struct parser *p, const char *val);
+static bool opt_version(struct parser *p, const char *val);
+
+static const struct option_row options[] = {
+    {"zone", 'z', "ZONE", "zone to test (default: the root zone \".\")",
+     opt_zone},
+    {"recursion-name", 'r', "NAME",
+     "name to ask for in the recursion probe (default: a name outside the "
+     "zone)",
+     opt_recursion_name},
+    {"probes", 'p', "LIST",
+     "run only these probes (comma-separated ids, see --list-probes)",
+     opt_probes},
+    {"skip", 's', "LIST", "do not run these probes (comma-separated ids)",
+     opt_skip},
+    {"list-probes", 'l', NULL, "list the probes and exit", opt_list_probes},
+    {"timeout", 't', "MS", "timeout per probe in ms (default 2000, 1..60000)",
+     opt_timeout},
+    {NULL, '4', NULL, "use only the IPv4 addresses of host-name targets",
+     opt_ipv4},
+    {NULL, '6', NULL, "use only the IPv6 addresses of host-name targets",
+     opt_ipv6},
+    {"format", 'F', "FMT", "report format: text (default) or json", opt_format},
+    {"color", 0, "WHEN",
+     "colour the text report: auto (default: only on a terminal and when "
+     "NO_COLOR is not set), always or never",
+     opt_color},
+    {"help", 'h', NULL, "show this help and exit", opt_help},
+    {"version", 'V', NULL, "show the version and exit", opt_version},
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+_Static_assert(NOPTIONS <= sizeof(((struct parser *)0)->given),
+               "struct parser.given must have a slot per option row");
+
+/* Exit codes as --help describes them; the values come from options.h. */
+static const struct
+{
+  int code;
+  const char *meaning;
+} exit_codes[] = {
+    {DP_EXIT_OK, "every probe ok, or information only"},
+    {DP_EXIT_WARNING, "at least one warning"},
+    {DP_EXIT_CRITICAL, "at least one critical finding"},
+    {DP_EXIT_UNKNOWN, "dnsprobe could not do its job (usage error, bad input, "
+                      "resource failure)"},
+};
+
+/* Copy at most QUOTE_MAX bytes of in, escaping what would not print. */
+static const char *quote(const char *in, struct qbuf *b)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  size_t i;
+
+  for (i = 0; in[i] != '\0' && i < QUOTE_MAX; i++)
+  {
+    unsigned char c = (unsigned char)in[i];
+    if (c < 0x20 || c >= 0x7f)
+    {
+      b->s[o++] = '\\';
+      b->s[o++] = 'x';
+      b->s[o++] = hex[c >> 4];
+      b->s[o++] = hex[c & 0xf];
+    }
+    else
+      b->s[o++] = (char)c;
+  }
+  if (in[i] != '\0')
+  {
+    memcpy(b->s + o, "...", 3);
+    o += 3;
+  }
+  b->s[o] = '\0';
+  return b->s;
+}
+
+__attribute__((format(printf, 3, 4))) static bool
+set_err(char *err, size_t errcap, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (err == NULL || errcap == 0)
+    return false;
+  va_start(ap, fmt);
+  vsnprintf(err, errcap, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+#define FAIL(p, ...) set_err((p)->err, (p)->errcap, __VA_ARGS__)
+
+/*
+ * Parse a decimal number of digits only (no sign, no space, no base prefix).
+ * Returns 0 and *out when it is in 1..max, 1 for junk, 2 for out of range.
+ */
+static int parse_decimal(const char *s, unsigned long max, unsigned long *out)
+{
+  unsigned long v = 0;
+  bool over = false;
+  const char *c;
+
+  if (*s == '\0')
+    return 1;
+  for (c = s; *c != '\0'; c++)
+  {
+    if (*c < '0' || *c > '9')
+      return 1;
+    if (!over)
+    {
+      v = v * 10 + (unsigned long)(*c - '0');
+      over = v > max;
+    }
+  }
+  if (over || v == 0)
+    return 2;
+  *out = v;
+  return 0;
+}
+
+static bool all_digits(const char *s)
+{
+  if (*s == '\0')
+    return false;
+  for (; *s != '\0'; s++)
+    if (*s < '0' || *s > '9')
+      return false;
+  return true;
+}
+
+/* "1.2", "300", "1.2.3.4.5": numeric, so never a host name. */
+static bool only_digits_and_dots(const char *s)
+{
+  bool digit = false;
+
+  for (; *s != '\0'; s++)
+  {
+    if (*s >= '0' && *s <= '9')
+      digit = true;
+    else if (*s != '.')
+      return false;
+  }
+  return digit;
+}
+
+static bool is_alnum(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+/*
+ * Check a host name by RFC 952 / RFC 1123 2.1: labels of letters, digits
+ * and inner hyphens, 1..63 characters, at most 253 in all (one trailing dot
+ * allowed), and a last label that is not all digits (RFC 3696 2), so that
+ * nothing numeric can pass for a name. On a problem writes it to why.
+ */
+static bool hostname_ok(const char *h, char *why, size_t cap)
+{
+  size_t len = strlen(h);
+  size_t start = 0;
+  size_t i;
+  bool digits_only = true;
+
+  if (len > 0 && h[len - 1] == '.')
+    len--;
+  if (len == 0)
+    return set_err(why, cap, "not a host name");
+  if (len > HOSTNAME_MAX)
+    return set_err(why, cap, "host name is longer than 253 characters");
+  for (i = 0; i <= len; i++)
+  {
+    if (i == len || h[i] == '.')
+    {
+      size_t ll = i - start;
+      if (ll == 0)
+        return set_err(why, cap, "host name has an empty label");
+      if (ll > HOST_LABEL_MAX)
+        return set_err(why, cap,
+                       "a label of the host name is longer than 63 "
+                       "characters");
+      if (h[start] == '-' || h[i - 1] == '-')
+        return set_err(why, cap,
+                       "a host name label cannot start or end with '-'");
+      if (i < len)
+      {
+        start = i + 1;
+        digits_only = true;
+      }
+      continue;
+    }
+    if ((unsigned char)h[i] >= 0x80)
+      return set_err(why, cap,
+                     "not ASCII (give an internationalised name in its "
+                     "xn-- form)");
+    if (!is_alnum(h[i]) && h[i] != '-')
+    {
+      char c[2] = {h[i], '\0'};
+      struct qbuf q;
+      return set_err(why, cap,
+                     "'%s' is not allowed in a host name (letters, digits, "
+                     "'-' and '.')",
+                     quote(c, &q));
+    }
+    if (h[i] < '0' || h[i] > '9')
+      digits_only = false;
+  }
+  if (digits_only)
+    return set_err(why, cap,
+                   "the last label of a host name cannot be all digits");
+  return true;
+}
+
+static bool target_fail(const char *text, char *err, size_t errcap,
+                        const char *what)
+{
+  struct qbuf q;
+  return set_err(err, errcap, "target '%s': %s", quote(text, &q), what);
+}
+
+/*
+ * Fill t's sockaddr from an IPv6 literal in the text forms of RFC 4291 2.2.
+ * A zone index (RFC 4007 11, "fe80::1%eth0") is refused: a link-local
+ * server is not something dnsprobe's targets can name portably.
+ */
+static bool target_ipv6(const char *text, const char *host, bool bracketed,
+                        struct dp_cli_target *t, char *err, size_t errcap)
+{
+  struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&t->addr;
+  struct in_addr a4;
+  const char *pct = strchr(host, '%');
+
+  if (pct != NULL)
+  {
+    struct qbuf q, qz;
+    return set_err(err, errcap,
+                   "target '%s': an IPv6 zone index ('%s') is not supported",
+                   quote(text, &q), quote(pct, &qz));
+  }
+  if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+  {
+    if (bracketed && inet_pton(AF_INET, host, &a4) == 1)
+      return target_fail(text, err, errcap,
+                         "brackets are only for IPv6 addresses");
+    return target_fail(text, err, errcap,
+                       bracketed ? "not a valid IPv6 address in brackets"
+                                 : "not a valid IPv6 address (for a port, "
+                                   "write [ADDRESS]:PORT)");
+  }
+  if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
+    return target_fail(text, err, errcap,
+                       ":: is the unspecified address, not a server");
+  sin6->sin6_family = AF_INET6;
+  t->addrlen = sizeof *sin6;
+  return true;
+}
+
+/* Fill t from an IPv4 literal or a host name (anything without brackets). */
+static bool target_v4_or_name(const char *text, const char *host,
+                              struct dp_cli_target *t, char *err, size_t errcap)
+{
+  struct sockaddr_in *sin = (struct sockaddr_in *)&t->addr;
+  struct in_addr a4;
+  char why[128];
+
+  /* inet_pton takes only the four-part dotted decimal, no leading zeros. */
+  if (inet_pton(AF_INET, host, &sin->sin_addr) == 1)
+  {
+    if (sin->sin_addr.s_addr == htonl(INADDR_ANY))
+      return target_fail(text, err, errcap,
+                         "0.0.0.0 is the unspecified address, not a server");
+    sin->sin_family = AF_INET;
+    t->addrlen = sizeof *sin;
+    return true;
+  }
+  /*
+   * What inet_aton still reads ("127.1", "0127.0.0.1", "0x7f.1") would be
+   * an address to some resolvers and a name to others: refuse it.
+   */
+  if (only_digits_and_dots(host) || inet_aton(host, &a4) != 0)
+    return target_fail(text, err, errcap,
+                       "not a valid IPv4 address (four decimal numbers "
+                       "0-255, no leading zeros)");
+  if (!hostname_ok(host, why, sizeof why))
+    return target_fail(text, err, errcap, why);
+  memset(&t->addr, 0, sizeof t->addr);
+  t->is_name = true;
+  return true;
+}
+
+bool dp_cli_target_parse(const char *text, struct dp_cli_target *t, char *err,
+                         size_t errcap)
+{
+  /* Longest host part kept: a 253-byte name with its dot, or any literal. */
+  char host[HOSTNAME_MAX + 2];
+  const char *hs = text;
+  size_t hl;
+  const char *port = NULL;
+  bool v6 = false, bracketed = false;
+  unsigned long pv = 53;
+  bool ok;
+
+  if (t == NULL)
+    return set_err(err, errcap, "target: no place to store it");
+  memset(t, 0, sizeof *t);
+  if (text == NULL || text[0] == '\0')
+    return set_err(err, errcap, "target '': empty");
+
+  /* The bracketed form "[ADDRESS]:PORT" is RFC 3986 3.2.2's IP-literal. */
+  hl = strlen(text);
+  if (text[0] == '[')
+  {
+    const char *close = strchr(text, ']');
+    if (close == NULL)
+      return target_fail(text, err, errcap, "'[' without ']'");
+    hs = text + 1;
+    hl = (size_t)(close - hs);
+    v6 = bracketed = true;
+    if (close[1] == ':')
+      port = close + 2;
+    else if (close[1] != '\0')
+      return target_fail(text, err, errcap,
+                         "unexpected text after ']' (write [ADDRESS]:PORT)");
+  }
+  else
+  {
+    const char *first = strchr(text, ':');
+    /* Two colons or more: a bare IPv6 literal, which never has a port. */
+    if (first != NULL && strchr(first + 1, ':') != NULL)
+      v6 = true;
+    else if (first != NULL)
+    {
+      hl = (size_t)(first - text);
+      port = first + 1;
+    }
+  }
+  if (hl == 0)
+    return target_fail(text, err, errcap, "no address or host name");
+  if (hl >= sizeof host)
+    return target_fail(text, err, errcap,
+                       v6 ? "not a valid IPv6 address"
+                          : "host name is longer than 253 characters");
+  memcpy(host, hs, hl);
+  host[hl] = '\0';
+
+  ok = v6 ? target_ipv6(text, host, bracketed, t, err, errcap)
+          : target_v4_or_name(text, host, t, err, errcap);
+  if (!ok)
+    goto fail;
+  if (port != NULL && parse_decimal(port, 65535, &pv) != 0)
+  {
+    struct qbuf q, qp;
+    set_err(err, errcap, "target '%s': port '%s' is not a number 1-65535",
+            quote(text, &q), quote(port, &qp));
+    goto fail;
+  }
+  t->port = (uint16_t)pv;
+  if (t->addr.ss_family == AF_INET)
+    ((struct sockaddr_in *)&t->addr)->sin_port = htons(t->port);
+  else if (t->addr.ss_family == AF_INET6)
+    ((struct sockaddr_in6 *)&t->addr)->sin6_port = htons(t->port);
+
+  t->given = strdup(text);
+  t->host = strdup(host);
+  if (t->given == NULL || t->host == NULL)
+  {
+    set_err(err, errcap, "out of memory");
+    goto fail;
+  }
+  return true;
+
+fail:
+  free(t->given);
+  free(t->host);
+  memset(t, 0, sizeof *t);
+  return false;
+}
+
+static bool store_name(struct parser *p, const char *what, const char *val,
+                       char *out, size_t cap)
+{
+  struct qbuf q;
+  dp_status_t st;
+
+  /* "" would canonicalise to the root: an unset shell variable, most likely. */
+  if (val[0] == '\0')
+    return FAIL(p, "%s '': empty name (write '.' for the root)", what);
+  st = dp_wire_name_canon(val, out, cap);
+  if (st != DP_OK)
+  {
+    out[0] = '\0';
+    return FAIL(p, "%s '%s': %s", what, quote(val, &q), dp_strerror(st));
+  }
+  return true;
+}
+
+static bool opt_zone(struct parser *p, const char *val)
+{
+  p->cfg->zone_given = true;
+  return store_name(p, "zone", val, p->cfg->zone, sizeof p->cfg->zone);
+}
+
+static bool opt_recursion_name(struct parser *p, const char *val)
+{
+  p->cfg->recursion_name_given = true;
+  return store_name(p, "recursion name", val, p->cfg->recursion_name,
+                    sizeof p->cfg->recursion_name);
+}
+
+/* A probe list: non-empty ids separated by single commas. */
+static bool store_list(struct parser *p, const char *opt, const char *val,
+                       char **out)
+{
+  struct qbuf q;
+  size_t n = strlen(val);
+
+  if (n == 0)
+    return FAIL(p, "%s '': empty list of probes", opt);
+  if (val[0] == ',' || val[n - 1] == ',' || strstr(val, ",,") != NULL)
+    return FAIL(p, "%s '%s': empty probe id in the list", opt, quote(val, &q));
+  *out = strdup(val);
+  if (*out == NULL)
+    return FAIL(p, "out of memory");
+  return true;
+}
+
+static bool opt_probes(struct parser *p, const char *val)
+{
+  return store_list(p, "--probes", val, &p->cfg->probes);
+}
+
+static bool opt_skip(struct parser *p, const char *val)
+{
+  return store_list(p, "--skip", val, &p->cfg->skip);
+}
+
+static bool opt_list_probes(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->list_probes = true;
+  return true;
+}
+
+static bool opt_timeout(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  unsigned long ms = 0;
+  int r = parse_decimal(val, DP_CLI_TIMEOUT_MAX, &ms);
+
+  /* "-5" is a number out of range to a reader, not junk. */
+  if (r == 1 && val[0] == '-' && all_digits(val + 1))
+    r = 2;
+  if (r == 2)
+    return FAIL(p, "--timeout '%s': must be between 1 and %u ms",
+                quote(val, &q), DP_CLI_TIMEOUT_MAX);
+  if (r != 0)
+    return FAIL(p,
+                "--timeout '%s': not a whole number of milliseconds "
+                "(1 to %u)",
+                quote(val, &q), DP_CLI_TIMEOUT_MAX);
+  p->cfg->timeout_ms = (unsigned)ms;
+  return true;
+}
+
+static bool opt_ipv4(struct parser *p, const char *val)
+{
+  (void)val;
+  p->seen4 = true;
+  p->cfg->family = AF_INET;
+  return true;
+}
+
+static bool opt_ipv6(struct parser *p, const char *val)
+{
+  (void)val;
+  p->seen6 = true;
+  p->cfg->family = AF_INET6;
+  return true;
+}
+
+static bool opt_format(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  char names[128] = "";
+  size_t used = 0;
+  int f;
+
+  if (dp_report_format_fromstr(val, &p->cfg->format) == DP_OK)
+    return true;
+  /* Name the formats the report layer has, so the message never goes stale. */
+  for (f = 0; f < DP_FORMAT_COUNT; f++)
+  {
+    const char *name = dp_report_format_tostr((dp_format_t)f);
+    int w;
+    if (name == NULL)
+      continue;
+    w = snprintf(names + used, sizeof names - used, "%s%s",
+                 used > 0 ? (f == DP_FORMAT_COUNT - 1 ? " or " : ", ") : "",
+                 name);
+    if (w < 0 || (size_t)w >= sizeof names - used)
+      break;
+    used += (size_t)w;
+  }
+  return FAIL(p, "--format '%s': must be %s", quote(val, &q),
+              used > 0 ? names : "a known format");
+}
+
+static bool opt_color(struct parser *p, const char *val)
+{
+  struct qbuf q;
+
+  if (strcmp(val, "auto") == 0)
+    p->cfg->color = DP_COLOR_AUTO;
+  else if (strcmp(val, "always") == 0)
+    p->cfg->color = DP_COLOR_ALWAYS;
+  else if (strcmp(val, "never") == 0)
+    p->cfg->color = DP_COLOR_NEVER;
+  else
+    return FAIL(p, "--color '%s': must be auto, always or never",
+                quote(val, &q));
+  return true;
+}
+
+static bool opt_help(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->help = true;
+  return true;
+}
+
+static bool opt_version(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->version = true;
+  return true;
+}
+
+static void config_init(struct dp_cli_config *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  strcpy(cfg->zone, ".");
+  cfg->timeout_ms = DP_CLI_TIMEOUT_DEFAULT;
+  cfg->family = AF_UNSPEC;
+  cfg->format = DP_FORMAT_TEXT;
+  cfg->color = DP_COLOR_AUTO;
+}
+
+/*
+ * Run a row's handler with its value. spelled is the option as typed
+ * ("--zone", "-z") for messages. A value option may be given once: a second
+ * --zone or --timeout is more likely a mistake than an override.
+ */
+static bool apply(struct parser *p, const struct option_row *o,
+                  const char *spelled, const char *val)
+{
+  size_t idx = (size_t)(o - options);
+
+  if (o->arg != NULL)
+  {
+    if (p->given[idx])
+      return FAIL(p, "option '%s' given more than once", spelled);
+    p->given[idx] = 1;
+  }
+  return o->handler(p, val);
+}
+
+/*
+ * The value of an option given as a separate word (--zone ZONE, -z ZONE).
+ * A word that starts with '-' is refused: "--zone --format json" forgot
+ * the zone, and "--timeout -5" can still be written --timeout=-5.
+ */
+static bool next_value(struct parser *p, const struct option_row *o,
+                       const char *spelled, int argc, char **argv, int *i,
+                       const char **val)
+{
+  struct qbuf q;
+
+  if (*i + 1 >= argc || argv[*i + 1] == NULL)
+    return FAIL(p, "option '%s' needs an argument (%s)", spelled, o->arg);
+  if (argv[*i + 1][0] == '-' && argv[*i + 1][1] != '\0')
+  {
+    if (o->long_name != NULL)
+      return FAIL(p,
+                  "option '%s' needs an argument (%s), not '%s' (write "
+                  "--%s=VALUE for a value that starts with '-')",
+                  spelled, o->arg, quote(argv[*i + 1], &q), o->long_name);
+    return FAIL(p,
+                "option '%s' needs an argument (%s), not '%s' (write "
+                "%sVALUE for a value that starts with '-')",
+                spelled, o->arg, quote(argv[*i + 1], &q), spelled);
+  }
+  *i += 1;
+  *val = argv[*i];
+  return true;
+}
+
+/* "--name", "--name=value" or "--name value". */
+static bool parse_long(struct parser *p, int argc, char **argv, int *i)
+{
+  const char *word = argv[*i] + 2;
+  const char *eq = strchr(word, '=');
+  size_t nl = eq != NULL ? (size_t)(eq - word) : strlen(word);
+  char spelled[40];
+  const char *val = NULL;
+  size_t k;
+
+  for (k = 0; k < NOPTIONS; k++)
+  {
+    const char *ln = options[k].long_name;
+    if (ln != NULL && strlen(ln) == nl && strncmp(ln, word, nl) == 0)
+      break;
+  }
+  if (k == NOPTIONS)
+  {
+    struct qbuf q;
+    return FAIL(p, "unknown option '%s'", quote(argv[*i], &q));
+  }
+  snprintf(spelled, sizeof spelled, "--%s", options[k].long_name);
+  if (options[k].arg == NULL)
+  {
+    struct qbuf q;
+    if (eq != NULL)
+      return FAIL(p, "option '%s' takes no value ('%s')", spelled,
+                  quote(argv[*i], &q));
+  }
+  else if (eq != NULL)
+    val = eq + 1;
+  else if (!next_value(p, &options[k], spelled, argc, argv, i, &val))
+    return false;
+  return apply(p, &options[k], spelled, val);
+}
+
+/*
+ * "-l", "-l4" (flags cluster), "-t500" or "-t 500". A long name after one
+ * dash ("-zone", dig's habit) would read as -z "one": refuse it instead.
+ */
+static bool parse_short(struct parser *p, int argc, char **argv, int *i)
+{
+  const char *word = argv[*i];
+  size_t wl = strcspn(word + 1, "=");
+  size_t j;
+
+  for (j = 0; j < NOPTIONS && wl > 1; j++)
+  {
+    const char *ln = options[j].long_name;
+    if (ln != NULL && strlen(ln) == wl && strncmp(ln, word + 1, wl) == 0)
+    {
+      struct qbuf q;
+      return FAIL(p,
+                  "unknown option '%s' (long options take two dashes: "
+                  "--%s)",
+                  quote(word, &q), ln);
+    }
+  }
+
+  for (j = 1; word[j] != '\0'; j++)
+  {
+    char spelled[3] = {'-', word[j], '\0'};
+    const char *val = NULL;
+    size_t k;
+
+    for (k = 0; k < NOPTIONS; k++)
+      if (options[k].short_name != 0 && options[k].short_name == word[j])
+        break;
+    if (k == NOPTIONS)
+    {
+      struct qbuf q;
+      return FAIL(p, "unknown option '%s'", quote(spelled, &q));
+    }
+    if (options[k].arg == NULL)
+    {
+      if (!apply(p, &options[k], spelled, NULL))
+        return false;
+      continue;
+    }
+    if (word[j + 1] != '\0')
+      val = word + j + 1;
+    else if (!next_value(p, &options[k], spelled, argc, argv, i, &val))
+      return false;
+    return apply(p, &options[k], spelled, val);
+  }
+  return true;
+}
+
+static bool add_target(struct parser *p, const char *text, size_t cap)
+{
+  struct dp_cli_config *cfg = p->cfg;
+
+  if (cfg->targets == NULL)
+  {
+    cfg->targets = calloc(cap, sizeof *cfg->targets);
+    if (cfg->targets == NULL)
+      return FAIL(p, "out of memory");
+  }
+  if (!dp_cli_target_parse(text, &cfg->targets[cfg->ntargets], p->err,
+                           p->errcap))
+    return false;
+  cfg->ntargets++;
+  return true;
+}
+
+/* Checks that need the whole command line. */
+static bool check_whole(struct parser *p)
+{
+  struct dp_cli_config *cfg = p->cfg;
+  size_t k;
+
+  if (p->seen4 && p->seen6)
+    return FAIL(p, "options -4 and -6 conflict: give one of them or neither");
+  for (k = 0; k < cfg->ntargets && cfg->family != AF_UNSPEC; k++)
+  {
+    const struct dp_cli_target *t = &cfg->targets[k];
+    struct qbuf q;
+    if (!t->is_name && t->addr.ss_family != cfg->family)
+      return FAIL(p, "target '%s' is an IPv%c address, but %s was given",
+                  quote(t->given, &q), cfg->family == AF_INET ? '6' : '4',
+                  cfg->family == AF_INET ? "-4" : "-6");
+  }
+  if (cfg->ntargets == 0 && !cfg->help && !cfg->version && !cfg->list_probes)
+    return FAIL(p, "no TARGET given");
+  return true;
+}
+
+bool dp_cli_parse(int argc, char **argv, struct dp_cli_config *cfg, char *err,
+                  size_t errcap)
+{
+  struct parser p;
+  bool options_done = false;
+  int i;
+
+  if (err != NULL && errcap > 0)
+    err[0] = '\0';
+  if (cfg == NULL)
+    return set_err(err, errcap, "no configuration to fill");
+  config_init(cfg);
+  memset(&p, 0, sizeof p);
+  p.cfg = cfg;
+  p.err = err;
+  p.errcap = errcap;
+  if (argc > 0 && argv == NULL)
+    return FAIL(&p, "no arguments");
+
+  for (i = 1; i < argc && argv[i] != NULL; i++)
+  {
+    const char *a = argv[i];
+    bool ok;
+
+    if (!options_done && strcmp(a, "--") == 0)
+    {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && a[0] == '-' && a[1] == '-')
+      ok = parse_long(&p, argc, argv, &i);
+    else if (!options_done && a[0] == '-' && a[1] != '\0')
+      ok = parse_short(&p, argc, argv, &i);
+    else
+      ok = add_target(&p, a, (size_t)argc);
+    if (!ok)
+      goto fail;
+  }
+  if (!check_whole(&p))
+    goto fail;
+  return true;
+
+fail:
+  dp_cli_config_free(cfg);
+  config_init(cfg);
+  return false;
+}
+
+void dp_cli_config_free(struct dp_cli_config *cfg)
+{
+  size_t k;
+
+  if (cfg == NULL)
+    return;
+  for (k = 0; k < cfg->ntargets; k++)
+  {
+    free(cfg->targets[k].given);
+    free(cfg->targets[k].host);
+  }
+  free(cfg->targets);
+  free(cfg->probes);
+  free(cfg->skip);
+  cfg->targets = NULL;
+  cfg->ntargets = 0;
+  cfg->probes = NULL;
+  cfg->skip = NULL;
+}
+
+/* Write text from column col, wrapped at HELP_WIDTH, continuing at indent. */
+static void wrap(FILE *fp, const char *text, size_t col, size_t indent)
+{
+  const char *w = text;
+
+  while (*w != '\0')
+  {
+    size_t wl = strcspn(w, " ");
+
+    if (col > indent && col + 1 + wl > HELP_WIDTH)
+    {
+      fprintf(fp, "\n%*s", (int)indent, "");
+      col = indent;
+    }
+    else if (col > indent)
+    {
+      fputc(' ', fp);
+      col++;
+    }
+    fwrite(w, 1, wl, fp);
+    col += wl;
+    w += wl;
+    while (*w == ' ')
+      w++;
+  }
+  fputc('\n', fp);
+}
+
+void dp_cli_usage(FILE *fp)
+{
+  size_t k;
+
+  fputs("Usage: dnsprobe [options] TARGET...\n"
+        "       dnsprobe explain CODE...\n"
+        "\n"
+        "Send real DNS queries to each TARGET at once and explain every "
+        "answer:\n"
+        "what the server is, what it allows, what it refuses, and what to "
+        "change.\n"
+        "\n"
+        "TARGET is an IPv4 or IPv6 address with an optional port "
+        "(127.0.0.1,\n"
+        "127.0.0.1:5301, ::1, [::1]:5301; the default port is 53) or a host "
+        "name,\n"
+        "every address of which is probed. Options and targets may be "
+        "mixed;\n"
+        "\"--\" ends the options.\n"
+        "\n"
+        "Options:\n",
+        fp);
+  for (k = 0; k < NOPTIONS; k++)
+  {
+    const struct option_row *o = &options[k];
+    int col = 0;
+
+    if (o->short_name != 0)
+      col += fprintf(fp, "  -%c%s", o->short_name,
+                     o->long_name != NULL ? ", " : "");
+    else
+      col += fprintf(fp, "      ");
+    if (o->long_name != NULL)
+      col += fprintf(fp, "--%s", o->long_name);
+    if (o->arg != NULL)
+      col += fprintf(fp, " %s", o->arg);
+    if (col < 0)
+      return;
+    if ((size_t)col + 2 > HELP_DESC_COL)
+    {
+      fputc('\n', fp);
+      col = 0;
+    }
+    fprintf(fp, "%*s", HELP_DESC_COL - col, "");
+    wrap(fp, o->help, HELP_DESC_COL, HELP_DESC_COL);
+  }
+  fputs("\nExit status:\n", fp);
+  for (k = 0; k < sizeof exit_codes / sizeof exit_codes[0]; k++)
+  {
+    fprintf(fp, "  %d  ", exit_codes[k].code);
+    wrap(fp, exit_codes[k].meaning, 5, 5);
+  }
+  fputs("\n"
+        "dnsprobe explain tells what RCODEs, Extended DNS Errors and opcodes "
+        "mean,\n"
+        "offline, without sending anything:\n"
+        "  dnsprobe explain REFUSED       one code, by name or number\n"
+        "  dnsprobe explain 4 5           several codes side by side\n"
+        "  dnsprobe explain --ede 18      an Extended DNS Error (RFC 8914)\n"
+        "  dnsprobe explain --opcode 5    an opcode\n"
+        "  dnsprobe explain --list        every code, one line each\n",
+        fp);
+}

@@ -1,0 +1,1010 @@
+/*
+ * test_diagnose.c: unit tests of the verdict rules (src/diagnose).
+ *
+ * Two tables. The first gives one probe's reply or transport outcome, plus
+ * the context a judge may read (the verdicts of udp and tcp, whether --zone
+ * was given), and the verdict the issue's table requires. The second builds
+ * whole targets by hand, the eight core probes' replies of a server in a
+ * classic situation (strict authoritative, open AXFR and updates, a resolver
+ * refusing this client, silence, ...), runs the judges in probe-table order
+ * as the runner does (phase 1), then dp_diagnose_target (phases 2 and 3),
+ * and checks role, each probe's verdict, severity and finding key, the
+ * target's status, and the texts every non-ok probe must carry.
+ *
+ * Every expectation comes from issue 2 ("Verdicts"), probes.md ("Core
+ * battery") and the lead's rules where the issue is silent; where neither
+ * says anything the case states a range or leaves the field unchecked.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dnsprobe/diagnose.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- a fake runner ------------------------------------------------------- */
+
+/* The core battery in table order, with what each probe sends. The judge
+ * of each row is the one the issue's verdict table implies. */
+struct probe_info
+{
+  const char *id;
+  dp_transport_t transport;
+  uint8_t opcode;
+  uint16_t qtype;
+  bool rd, aa, edns;
+  dp_diagnose_judge_fn judge;
+};
+
+enum
+{
+  P_UDP,
+  P_TCP,
+  P_RECURSION,
+  P_AXFR,
+  P_IXFR,
+  P_UPDATE,
+  P_NOTIFY,
+  P_OPCODE,
+  P_COUNT
+};
+
+static const struct probe_info battery[P_COUNT] = {
+    [P_UDP] = {"udp", DP_TRANSPORT_UDP, DP_OPCODE_QUERY, DP_TYPE_SOA, false,
+               false, true, dp_diagnose_judge_zone},
+    [P_TCP] = {"tcp", DP_TRANSPORT_TCP, DP_OPCODE_QUERY, DP_TYPE_SOA, false,
+               false, true, dp_diagnose_judge_zone},
+    [P_RECURSION] = {"recursion", DP_TRANSPORT_UDP, DP_OPCODE_QUERY, DP_TYPE_A,
+                     true, false, true, dp_diagnose_judge_recursion},
+    [P_AXFR] = {"axfr", DP_TRANSPORT_TCP, DP_OPCODE_QUERY, DP_TYPE_AXFR, false,
+                false, true, dp_diagnose_judge_transfer},
+    [P_IXFR] = {"ixfr", DP_TRANSPORT_TCP, DP_OPCODE_QUERY, DP_TYPE_IXFR, false,
+                false, true, dp_diagnose_judge_transfer},
+    [P_UPDATE] = {"update", DP_TRANSPORT_UDP, DP_OPCODE_UPDATE, DP_TYPE_SOA,
+                  false, false, true, dp_diagnose_judge_update},
+    [P_NOTIFY] = {"notify", DP_TRANSPORT_UDP, DP_OPCODE_NOTIFY, DP_TYPE_SOA,
+                  false, true, true, dp_diagnose_judge_notify},
+    [P_OPCODE] = {"opcode", DP_TRANSPORT_UDP, 15, DP_TYPE_SOA, false, false,
+                  false, dp_diagnose_judge_opcode},
+};
+
+/* A reply as the probes layer records it, or a transport outcome. */
+struct reply
+{
+  dp_outcome_t outcome; /* DP_OUTCOME_ANSWER when something came back */
+  uint16_t rcode;
+  uint16_t flags; /* DP_FLAG_QR, DP_FLAG_AA, DP_FLAG_RA */
+  bool no_echo;   /* the reply's opcode is 0, not the query's */
+  bool has_ede;
+  uint16_t ede;
+  const char *ede_text; /* EXTRA-TEXT, or NULL */
+  bool soa;             /* an SOA for the zone in the answer */
+  bool referral;        /* no answer, NS in authority */
+};
+
+#define QR DP_FLAG_QR
+#define AA DP_FLAG_AA
+#define RA DP_FLAG_RA
+#define NOFLAGS 0
+#define ANS(rc, fl)                                                            \
+  {                                                                            \
+    .outcome = DP_OUTCOME_ANSWER, .rcode = DP_RCODE_##rc, .flags = QR | (fl)   \
+  }
+#define ANS_SOA(rc, fl)                                                        \
+  {                                                                            \
+    .outcome = DP_OUTCOME_ANSWER, .rcode = DP_RCODE_##rc, .flags = QR | (fl),  \
+    .soa = true                                                                \
+  }
+#define ANS_EDE(rc, fl, code, text)                                            \
+  {                                                                            \
+    .outcome = DP_OUTCOME_ANSWER, .rcode = DP_RCODE_##rc, .flags = QR | (fl),  \
+    .has_ede = true, .ede = (code), .ede_text = (text)                         \
+  }
+#define ANS_NOECHO(rc, fl)                                                     \
+  {                                                                            \
+    .outcome = DP_OUTCOME_ANSWER, .rcode = DP_RCODE_##rc, .flags = QR | (fl),  \
+    .no_echo = true                                                            \
+  }
+#define ANS_REFERRAL(rc, fl)                                                   \
+  {                                                                            \
+    .outcome = DP_OUTCOME_ANSWER, .rcode = DP_RCODE_##rc, .flags = QR | (fl),  \
+    .referral = true                                                           \
+  }
+#define ANS_RAW(value, fl)                                                     \
+  {                                                                            \
+    .outcome = DP_OUTCOME_ANSWER, .rcode = (value), .flags = QR | (fl)         \
+  }
+#define NOREPLY(o)                                                             \
+  {                                                                            \
+    .outcome = DP_OUTCOME_##o                                                  \
+  }
+#define SKIP NOREPLY(SKIPPED)
+
+static const char *const zone_name = "example.test.";
+static const char *const recursion_name = "www.example.net.";
+
+/* Fill one probe's result as the runner would before judging it. */
+static void fill_probe(struct dp_probe_result *p, const struct probe_info *pi,
+                       const struct reply *r, const char *zone)
+{
+  memset(p, 0, sizeof(*p));
+  p->id = pi->id;
+  p->sent = pi->id;
+  p->transport = pi->transport;
+  snprintf(p->query.qname, sizeof(p->query.qname), "%s",
+           pi->qtype == DP_TYPE_A ? recursion_name : zone);
+  p->query.qtype = pi->qtype;
+  p->query.qclass = DP_CLASS_IN;
+  p->query.opcode = pi->opcode;
+  p->query.flags =
+      (uint16_t)((pi->rd ? DP_FLAG_RD : 0) | (pi->aa ? DP_FLAG_AA : 0));
+  p->query.edns = pi->edns;
+  p->query.udp_size = pi->edns ? 1232 : 0;
+  p->query.id = 0x4242;
+  p->outcome = r->outcome;
+  p->rtt_ms = -1.0;
+  p->verdict = DP_VERDICT_NONE;
+  if (r->outcome != DP_OUTCOME_ANSWER)
+    return;
+
+  struct dp_answer_info *a = &p->answer;
+  uint8_t op = r->no_echo ? 0 : pi->opcode;
+  p->has_answer = true;
+  p->rtt_ms = 0.25;
+  a->rcode = r->rcode;
+  a->flags = (uint16_t)(r->flags | (op << 11) | (r->rcode & 0xf));
+  a->opcode = op;
+  a->qdcount = 1;
+  a->ancount = r->soa ? 1 : 0;
+  a->nscount = r->referral ? 1 : 0;
+  a->question_matches = true;
+  a->edns = pi->edns || r->has_ede || r->rcode > 15;
+  a->edns_count = a->edns ? 1 : 0;
+  a->arcount = a->edns ? 1 : 0;
+  a->udp_size = a->edns ? 1232 : 0;
+  if (r->has_ede)
+  {
+    a->nede = 1;
+    a->ede[0].code = r->ede;
+    snprintf(a->ede[0].text, sizeof(a->ede[0].text), "%s",
+             r->ede_text ? r->ede_text : "");
+    a->nopt_codes = 1;
+    a->opt_codes[0] = DP_EDNS_EDE;
+  }
+  a->has_soa = r->soa;
+  a->soa_serial = r->soa ? 2024010101u : 0;
+  a->soa_owner_is_zone = r->soa;
+  a->referral = r->referral;
+  a->messages = 1;
+  a->records = a->ancount;
+  a->stream_complete = true;
+  a->parse_complete = true;
+}
+
+/* The run of the current test; a checked fixture frees it, also after a
+ * failed assertion. */
+static struct dp_run test_run;
+
+static void run_setup(void)
+{
+  memset(&test_run, 0, sizeof(test_run));
+}
+
+static void run_teardown(void)
+{
+  dp_run_clear(&test_run);
+}
+
+/* A target of the whole core battery, in a run so dp_run_clear frees it. */
+static struct dp_target_result *new_target(struct dp_run *run, bool zone_given)
+{
+  dp_run_clear(run);
+  run->targets = calloc(1, sizeof(*run->targets));
+  ck_assert_msg(run->targets != NULL, "calloc failed");
+  run->ntargets = 1;
+
+  struct dp_target_result *t = run->targets;
+  snprintf(t->address, sizeof(t->address), "127.0.0.1");
+  t->port = 5301;
+  t->family = AF_INET;
+  snprintf(t->zone, sizeof(t->zone), "%s", zone_given ? zone_name : ".");
+  t->zone_given = zone_given;
+  snprintf(t->recursion_name, sizeof(t->recursion_name), "%s", recursion_name);
+  t->nprobes = P_COUNT;
+  return t;
+}
+
+/* Phase 1 as the runner does it: judges in table order, skipped ones not. */
+static void judge_all(struct dp_target_result *t)
+{
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    struct dp_probe_result *p = &t->probes[i];
+    p->verdict = p->outcome == DP_OUTCOME_SKIPPED ? DP_VERDICT_SKIPPED
+                                                  : battery[i].judge(p, t);
+  }
+}
+
+/* ---- table 1: one probe's verdict in context ----------------------------- */
+
+/* A reply that makes the zone probes' judge return v (context only). */
+static struct reply reply_for(dp_verdict_t v)
+{
+  static const struct reply skip = SKIP;
+  static const struct reply auth = ANS_SOA(NOERROR, AA);
+  static const struct reply answering = ANS(NOERROR, NOFLAGS);
+  static const struct reply refused = ANS(REFUSED, NOFLAGS);
+  static const struct reply failing = ANS(SERVFAIL, NOFLAGS);
+  static const struct reply none = NOREPLY(TIMEOUT);
+
+  switch (v)
+  {
+  case DP_VERDICT_AUTHORITATIVE:
+    return auth;
+  case DP_VERDICT_ANSWERING:
+    return answering;
+  case DP_VERDICT_REFUSED:
+    return refused;
+  case DP_VERDICT_FAILING:
+    return failing;
+  case DP_VERDICT_NO_ANSWER:
+    return none;
+  default:
+    return skip;
+  }
+}
+
+struct verdict_case
+{
+  const char *name;
+  int probe; /* P_* */
+  struct reply r;
+  dp_verdict_t udp; /* context; NONE: udp was not selected */
+  dp_verdict_t tcp;
+  bool zone_given;
+  dp_verdict_t want;
+};
+
+/* Shorthands for the table. */
+#define V(x) DP_VERDICT_##x
+#define NOCTX V(NONE), V(NONE)
+#define AUTHCTX V(AUTHORITATIVE), V(AUTHORITATIVE)
+#define EDE_PROHIBITED 18
+#define EDE_NOT_AUTHORITATIVE 20
+
+static const struct verdict_case verdict_cases[] = {
+    /* udp, tcp: the zone's SOA. */
+    {"udp-noerror-aa-soa", P_UDP, ANS_SOA(NOERROR, AA), NOCTX, true,
+     V(AUTHORITATIVE)},
+    {"udp-noerror-aa-root", P_UDP, ANS_SOA(NOERROR, AA), NOCTX, false,
+     V(AUTHORITATIVE)},
+    {"udp-noerror-aa-ra", P_UDP, ANS_SOA(NOERROR, AA | RA), NOCTX, true,
+     V(AUTHORITATIVE)},
+    {"udp-noerror-aa-nosoa", P_UDP, ANS(NOERROR, AA), NOCTX, true,
+     V(AUTHORITATIVE)},
+    {"udp-noerror-noaa", P_UDP, ANS_SOA(NOERROR, NOFLAGS), NOCTX, true,
+     V(ANSWERING)},
+    {"udp-noerror-noaa-ra", P_UDP, ANS_SOA(NOERROR, RA), NOCTX, false,
+     V(ANSWERING)},
+    {"udp-referral", P_UDP, ANS_REFERRAL(NOERROR, NOFLAGS), NOCTX, true,
+     V(ANSWERING)},
+    {"udp-refused", P_UDP, ANS(REFUSED, NOFLAGS), NOCTX, true, V(REFUSED)},
+    {"udp-refused-ede20", P_UDP,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_NOT_AUTHORITATIVE, NULL), NOCTX, true,
+     V(REFUSED)},
+    {"udp-refused-ede18", P_UDP, ANS_EDE(REFUSED, RA, EDE_PROHIBITED, NULL),
+     NOCTX, false, V(REFUSED)},
+    {"udp-notauth", P_UDP, ANS(NOTAUTH, NOFLAGS), NOCTX, true, V(REFUSED)},
+    {"udp-servfail", P_UDP, ANS(SERVFAIL, NOFLAGS), NOCTX, true, V(FAILING)},
+    {"udp-servfail-ra", P_UDP, ANS(SERVFAIL, RA), NOCTX, false, V(FAILING)},
+    {"udp-timeout", P_UDP, NOREPLY(TIMEOUT), NOCTX, true, V(NO_ANSWER)},
+    {"udp-port-unreachable", P_UDP, NOREPLY(PORT_UNREACHABLE), NOCTX, true,
+     V(NO_ANSWER)},
+    {"udp-host-unreachable", P_UDP, NOREPLY(HOST_UNREACHABLE), NOCTX, true,
+     V(NO_ANSWER)},
+    {"udp-malformed", P_UDP, NOREPLY(MALFORMED), NOCTX, true, V(UNEXPECTED)},
+    {"udp-formerr", P_UDP, ANS(FORMERR, NOFLAGS), NOCTX, true, V(UNEXPECTED)},
+    {"udp-nxdomain-aa", P_UDP, ANS(NXDOMAIN, AA), NOCTX, true, V(UNEXPECTED)},
+    {"udp-notimp", P_UDP, ANS(NOTIMP, NOFLAGS), NOCTX, true, V(UNEXPECTED)},
+    {"udp-yxdomain", P_UDP, ANS(YXDOMAIN, AA), NOCTX, true, V(UNEXPECTED)},
+    {"udp-badvers", P_UDP, ANS_RAW(DP_RCODE_BADVERS, NOFLAGS), NOCTX, true,
+     V(UNEXPECTED)},
+    {"tcp-noerror-aa", P_TCP, ANS_SOA(NOERROR, AA), V(NO_ANSWER), V(NONE), true,
+     V(AUTHORITATIVE)},
+    {"tcp-noerror-noaa", P_TCP, ANS_SOA(NOERROR, NOFLAGS), V(ANSWERING),
+     V(NONE), true, V(ANSWERING)},
+    {"tcp-refused", P_TCP, ANS(REFUSED, NOFLAGS), V(REFUSED), V(NONE), true,
+     V(REFUSED)},
+    {"tcp-notauth", P_TCP, ANS(NOTAUTH, NOFLAGS), NOCTX, true, V(REFUSED)},
+    {"tcp-servfail", P_TCP, ANS(SERVFAIL, NOFLAGS), NOCTX, true, V(FAILING)},
+    {"tcp-conn-refused", P_TCP, NOREPLY(CONN_REFUSED), V(AUTHORITATIVE),
+     V(NONE), true, V(NO_ANSWER)},
+    {"tcp-conn-reset", P_TCP, NOREPLY(CONN_RESET), NOCTX, true, V(NO_ANSWER)},
+    {"tcp-closed", P_TCP, NOREPLY(CLOSED), NOCTX, true, V(NO_ANSWER)},
+    {"tcp-timeout", P_TCP, NOREPLY(TIMEOUT), NOCTX, true, V(NO_ANSWER)},
+    {"tcp-malformed", P_TCP, NOREPLY(MALFORMED), NOCTX, true, V(UNEXPECTED)},
+    {"tcp-formerr", P_TCP, ANS(FORMERR, NOFLAGS), NOCTX, true, V(UNEXPECTED)},
+
+    /* recursion: A for a name outside the zone, RD=1. */
+    {"rec-noerror-ra", P_RECURSION, ANS(NOERROR, RA), NOCTX, true,
+     V(AVAILABLE)},
+    {"rec-nxdomain-ra", P_RECURSION, ANS(NXDOMAIN, RA), NOCTX, true,
+     V(AVAILABLE)},
+    {"rec-noerror-ra-on-auth", P_RECURSION, ANS(NOERROR, RA), AUTHCTX, true,
+     V(AVAILABLE)},
+    {"rec-nxdomain-ra-aa", P_RECURSION, ANS(NXDOMAIN, AA | RA), AUTHCTX, false,
+     V(AVAILABLE)},
+    {"rec-noerror-no-ra", P_RECURSION, ANS(NOERROR, NOFLAGS), NOCTX, true,
+     V(NOT_OFFERED)},
+    {"rec-nxdomain-no-ra", P_RECURSION, ANS(NXDOMAIN, NOFLAGS), NOCTX, true,
+     V(NOT_OFFERED)},
+    {"rec-referral-no-ra", P_RECURSION, ANS_REFERRAL(NOERROR, NOFLAGS), AUTHCTX,
+     true, V(NOT_OFFERED)},
+    {"rec-referral-no-ra-noctx", P_RECURSION, ANS_REFERRAL(NOERROR, NOFLAGS),
+     NOCTX, false, V(NOT_OFFERED)},
+    {"rec-refused-ra", P_RECURSION, ANS(REFUSED, RA), NOCTX, true, V(REFUSED)},
+    {"rec-refused-ra-on-auth", P_RECURSION, ANS(REFUSED, RA), AUTHCTX, true,
+     V(REFUSED)},
+    {"rec-refused-ra-ede18", P_RECURSION,
+     ANS_EDE(REFUSED, RA, EDE_PROHIBITED, NULL), NOCTX, false, V(REFUSED)},
+    {"rec-refused-ede18", P_RECURSION,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_PROHIBITED, NULL), NOCTX, true, V(REFUSED)},
+    {"rec-refused-plain", P_RECURSION, ANS(REFUSED, NOFLAGS), NOCTX, true,
+     V(REFUSED)},
+    {"rec-refused-plain-root", P_RECURSION, ANS(REFUSED, NOFLAGS), NOCTX, false,
+     V(REFUSED)},
+    {"rec-refused-ede20", P_RECURSION,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_NOT_AUTHORITATIVE, NULL), NOCTX, true,
+     V(NOT_OFFERED)},
+    {"rec-refused-ede20-udp-refused", P_RECURSION,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_NOT_AUTHORITATIVE, NULL), V(REFUSED),
+     V(REFUSED), false, V(NOT_OFFERED)},
+    {"rec-refused-udp-auth", P_RECURSION, ANS(REFUSED, NOFLAGS),
+     V(AUTHORITATIVE), V(NONE), true, V(NOT_OFFERED)},
+    {"rec-refused-tcp-auth", P_RECURSION, ANS(REFUSED, NOFLAGS), V(NO_ANSWER),
+     V(AUTHORITATIVE), true, V(NOT_OFFERED)},
+    {"rec-refused-both-auth-root", P_RECURSION, ANS(REFUSED, NOFLAGS), AUTHCTX,
+     false, V(NOT_OFFERED)},
+    {"rec-refused-ede18-auth", P_RECURSION,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_PROHIBITED, NULL), AUTHCTX, true,
+     V(NOT_OFFERED)},
+    {"rec-refused-udp-answering", P_RECURSION, ANS(REFUSED, NOFLAGS),
+     V(ANSWERING), V(ANSWERING), true, V(REFUSED)},
+    {"rec-refused-udp-refused", P_RECURSION, ANS(REFUSED, NOFLAGS), V(REFUSED),
+     V(REFUSED), true, V(REFUSED)},
+    {"rec-refused-udp-failing", P_RECURSION, ANS(REFUSED, NOFLAGS), V(FAILING),
+     V(FAILING), true, V(REFUSED)},
+    {"rec-servfail-ra", P_RECURSION, ANS(SERVFAIL, RA), NOCTX, true,
+     V(FAILING)},
+    {"rec-servfail-ra-on-auth", P_RECURSION, ANS(SERVFAIL, RA), AUTHCTX, true,
+     V(FAILING)},
+    {"rec-timeout", P_RECURSION, NOREPLY(TIMEOUT), NOCTX, true, V(NO_ANSWER)},
+    {"rec-timeout-on-auth", P_RECURSION, NOREPLY(TIMEOUT), AUTHCTX, true,
+     V(NO_ANSWER)},
+    {"rec-port-unreachable", P_RECURSION, NOREPLY(PORT_UNREACHABLE), NOCTX,
+     true, V(NO_ANSWER)},
+    {"rec-malformed", P_RECURSION, NOREPLY(MALFORMED), NOCTX, true,
+     V(UNEXPECTED)},
+    {"rec-formerr-ra", P_RECURSION, ANS(FORMERR, RA), NOCTX, true,
+     V(UNEXPECTED)},
+    {"rec-notimp", P_RECURSION, ANS(NOTIMP, NOFLAGS), NOCTX, true,
+     V(UNEXPECTED)},
+
+    /* axfr, ixfr: zone transfers over TCP. */
+    {"axfr-noerror-soa", P_AXFR, ANS_SOA(NOERROR, AA), AUTHCTX, true,
+     V(ALLOWED)},
+    {"axfr-noerror-soa-noctx", P_AXFR, ANS_SOA(NOERROR, AA), NOCTX, false,
+     V(ALLOWED)},
+    {"axfr-refused", P_AXFR, ANS(REFUSED, NOFLAGS), AUTHCTX, true, V(DENIED)},
+    {"axfr-refused-ede18", P_AXFR,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_PROHIBITED, NULL), NOCTX, true, V(DENIED)},
+    {"axfr-refused-udp-refused", P_AXFR, ANS(REFUSED, NOFLAGS), V(REFUSED),
+     V(REFUSED), true, V(DENIED)},
+    {"axfr-notauth-auth", P_AXFR, ANS(NOTAUTH, NOFLAGS), AUTHCTX, true,
+     V(DENIED)},
+    {"axfr-notauth-udp-auth", P_AXFR, ANS(NOTAUTH, NOFLAGS), V(AUTHORITATIVE),
+     V(NO_ANSWER), true, V(DENIED)},
+    {"axfr-notauth-tcp-auth", P_AXFR, ANS(NOTAUTH, NOFLAGS), V(NONE),
+     V(AUTHORITATIVE), true, V(DENIED)},
+    {"axfr-notauth-refused", P_AXFR, ANS(NOTAUTH, NOFLAGS), V(REFUSED),
+     V(REFUSED), true, V(NOT_AUTHORITATIVE)},
+    {"axfr-notauth-answering", P_AXFR, ANS(NOTAUTH, NOFLAGS), V(ANSWERING),
+     V(ANSWERING), true, V(NOT_AUTHORITATIVE)},
+    {"axfr-notauth-noctx", P_AXFR, ANS(NOTAUTH, NOFLAGS), NOCTX, true,
+     V(NOT_AUTHORITATIVE)},
+    {"axfr-notimp", P_AXFR, ANS(NOTIMP, NOFLAGS), NOCTX, true,
+     V(NOT_IMPLEMENTED)},
+    {"axfr-closed", P_AXFR, NOREPLY(CLOSED), AUTHCTX, true, V(DENIED)},
+    {"axfr-reset", P_AXFR, NOREPLY(CONN_RESET), AUTHCTX, true, V(DENIED)},
+    {"axfr-timeout", P_AXFR, NOREPLY(TIMEOUT), AUTHCTX, true, V(NO_ANSWER)},
+    {"axfr-servfail", P_AXFR, ANS(SERVFAIL, NOFLAGS), AUTHCTX, true,
+     V(UNEXPECTED)},
+    {"axfr-formerr", P_AXFR, ANS(FORMERR, NOFLAGS), NOCTX, true, V(UNEXPECTED)},
+    {"axfr-malformed", P_AXFR, NOREPLY(MALFORMED), AUTHCTX, true,
+     V(UNEXPECTED)},
+    {"ixfr-noerror-soa", P_IXFR, ANS_SOA(NOERROR, AA), AUTHCTX, true,
+     V(ALLOWED)},
+    {"ixfr-refused", P_IXFR, ANS(REFUSED, NOFLAGS), AUTHCTX, true, V(DENIED)},
+    {"ixfr-notauth-auth", P_IXFR, ANS(NOTAUTH, NOFLAGS), AUTHCTX, true,
+     V(DENIED)},
+    {"ixfr-notauth-noauth", P_IXFR, ANS(NOTAUTH, NOFLAGS), V(REFUSED),
+     V(NO_ANSWER), true, V(NOT_AUTHORITATIVE)},
+    {"ixfr-notimp", P_IXFR, ANS(NOTIMP, NOFLAGS), NOCTX, true,
+     V(NOT_IMPLEMENTED)},
+    {"ixfr-closed", P_IXFR, NOREPLY(CLOSED), NOCTX, true, V(DENIED)},
+    {"ixfr-reset", P_IXFR, NOREPLY(CONN_RESET), NOCTX, true, V(DENIED)},
+    {"ixfr-timeout", P_IXFR, NOREPLY(TIMEOUT), NOCTX, true, V(NO_ANSWER)},
+    {"ixfr-formerr-unbound", P_IXFR, ANS(FORMERR, RA), V(ANSWERING),
+     V(ANSWERING), false, V(UNEXPECTED)},
+
+    /* update: the no-op UPDATE. */
+    {"update-noerror", P_UPDATE, ANS(NOERROR, NOFLAGS), AUTHCTX, true,
+     V(ALLOWED)},
+    {"update-noerror-aa", P_UPDATE, ANS(NOERROR, AA), NOCTX, false, V(ALLOWED)},
+    {"update-refused", P_UPDATE, ANS(REFUSED, NOFLAGS), AUTHCTX, true,
+     V(DENIED)},
+    {"update-refused-noctx", P_UPDATE,
+     ANS_EDE(REFUSED, NOFLAGS, EDE_PROHIBITED, NULL), NOCTX, true, V(DENIED)},
+    {"update-notauth-auth", P_UPDATE, ANS(NOTAUTH, NOFLAGS), AUTHCTX, true,
+     V(DENIED)},
+    {"update-notauth-tcp-auth", P_UPDATE, ANS(NOTAUTH, NOFLAGS), V(NO_ANSWER),
+     V(AUTHORITATIVE), true, V(DENIED)},
+    {"update-notauth-noauth", P_UPDATE, ANS(NOTAUTH, NOFLAGS), V(REFUSED),
+     V(REFUSED), true, V(NOT_AUTHORITATIVE)},
+    {"update-notauth-noctx", P_UPDATE, ANS(NOTAUTH, NOFLAGS), NOCTX, true,
+     V(NOT_AUTHORITATIVE)},
+    {"update-notimp", P_UPDATE, ANS(NOTIMP, NOFLAGS), AUTHCTX, true,
+     V(NOT_IMPLEMENTED)},
+    {"update-timeout", P_UPDATE, NOREPLY(TIMEOUT), AUTHCTX, true, V(NO_ANSWER)},
+    {"update-servfail", P_UPDATE, ANS(SERVFAIL, NOFLAGS), AUTHCTX, true,
+     V(UNEXPECTED)},
+    {"update-formerr", P_UPDATE, ANS(FORMERR, NOFLAGS), AUTHCTX, true,
+     V(UNEXPECTED)},
+    {"update-malformed", P_UPDATE, NOREPLY(MALFORMED), AUTHCTX, true,
+     V(UNEXPECTED)},
+
+    /* notify: NOTIFY for the zone. */
+    {"notify-noerror", P_NOTIFY, ANS(NOERROR, AA), AUTHCTX, true, V(ACCEPTED)},
+    {"notify-noerror-noaa", P_NOTIFY, ANS(NOERROR, NOFLAGS), NOCTX, true,
+     V(ACCEPTED)},
+    {"notify-refused", P_NOTIFY, ANS(REFUSED, NOFLAGS), AUTHCTX, true,
+     V(DENIED)},
+    {"notify-refused-noctx", P_NOTIFY, ANS(REFUSED, NOFLAGS), NOCTX, false,
+     V(DENIED)},
+    {"notify-notauth-auth", P_NOTIFY, ANS(NOTAUTH, NOFLAGS), AUTHCTX, true,
+     V(DENIED)},
+    {"notify-notauth-noauth", P_NOTIFY, ANS(NOTAUTH, NOFLAGS), V(ANSWERING),
+     V(REFUSED), true, V(NOT_AUTHORITATIVE)},
+    {"notify-notimp", P_NOTIFY, ANS(NOTIMP, NOFLAGS), NOCTX, true,
+     V(NOT_IMPLEMENTED)},
+    {"notify-timeout", P_NOTIFY, NOREPLY(TIMEOUT), AUTHCTX, true, V(NO_ANSWER)},
+    {"notify-servfail", P_NOTIFY, ANS(SERVFAIL, NOFLAGS), AUTHCTX, true,
+     V(UNEXPECTED)},
+    {"notify-formerr", P_NOTIFY, ANS(FORMERR, NOFLAGS), AUTHCTX, true,
+     V(UNEXPECTED)},
+
+    /* opcode: unassigned opcode 15 (RFC 8906 8.1.4). */
+    {"opcode-notimp-echoed", P_OPCODE, ANS(NOTIMP, NOFLAGS), AUTHCTX, true,
+     V(COMPLIANT)},
+    {"opcode-notimp-echoed-noctx", P_OPCODE, ANS(NOTIMP, NOFLAGS), NOCTX, false,
+     V(COMPLIANT)},
+    {"opcode-notimp-not-echoed", P_OPCODE, ANS_NOECHO(NOTIMP, NOFLAGS), AUTHCTX,
+     true, V(NON_COMPLIANT)},
+    {"opcode-formerr", P_OPCODE, ANS(FORMERR, NOFLAGS), AUTHCTX, true,
+     V(NON_COMPLIANT)},
+    {"opcode-refused", P_OPCODE, ANS(REFUSED, NOFLAGS), AUTHCTX, true,
+     V(NON_COMPLIANT)},
+    {"opcode-noerror", P_OPCODE, ANS(NOERROR, AA), AUTHCTX, true,
+     V(NON_COMPLIANT)},
+    {"opcode-servfail", P_OPCODE, ANS(SERVFAIL, NOFLAGS), NOCTX, true,
+     V(NON_COMPLIANT)},
+    {"opcode-timeout", P_OPCODE, NOREPLY(TIMEOUT), AUTHCTX, true, V(NO_ANSWER)},
+    {"opcode-port-unreachable", P_OPCODE, NOREPLY(PORT_UNREACHABLE), NOCTX,
+     true, V(NO_ANSWER)},
+};
+
+START_TEST(test_verdict)
+{
+  const struct verdict_case *c = &verdict_cases[_i];
+  struct dp_target_result *t = new_target(&test_run, c->zone_given);
+  const char *zone = t->zone;
+
+  for (int i = 0; i < P_COUNT; i++)
+  {
+    static const struct reply skip = SKIP;
+    struct reply ctx = skip;
+    if (i == P_UDP)
+      ctx = reply_for(c->udp);
+    else if (i == P_TCP)
+      ctx = reply_for(c->tcp);
+    fill_probe(&t->probes[i], &battery[i], i == c->probe ? &c->r : &ctx, zone);
+  }
+  /* The context: udp and tcp judged first, as in the runner. */
+  for (int i = P_UDP; i <= P_TCP; i++)
+  {
+    struct dp_probe_result *p = &t->probes[i];
+    if (i == c->probe)
+      continue;
+    p->verdict = p->outcome == DP_OUTCOME_SKIPPED ? DP_VERDICT_SKIPPED
+                                                  : battery[i].judge(p, t);
+    dp_verdict_t want = i == P_UDP ? c->udp : c->tcp;
+    if (want == DP_VERDICT_NONE)
+      want = DP_VERDICT_SKIPPED;
+    ck_assert_msg(p->verdict == want, "%s: context %s is %s, not %s", c->name,
+                  p->id, dp_verdict_tostr(p->verdict), dp_verdict_tostr(want));
+  }
+
+  struct dp_probe_result *p = &t->probes[c->probe];
+  dp_verdict_t got = battery[c->probe].judge(p, t);
+  ck_assert_msg(got == c->want, "%s: verdict %s, want %s", c->name,
+                dp_verdict_tostr(got), dp_verdict_tostr(c->want));
+}
+END_TEST
+
+/* ---- table 2: whole targets ---------------------------------------------- */
+
+/* One probe's expected outcome; severities are a range where the issue and
+ * the lead's rules do not fix one. finding NULL: not checked. */
+struct want
+{
+  dp_verdict_t verdict;
+  dp_severity_t sev_min, sev_max;
+  const char *finding;
+};
+
+struct target_case
+{
+  const char *name;
+  bool zone_given;
+  struct reply r[P_COUNT];
+  dp_role_t role;
+  struct want w[P_COUNT];
+  dp_health_t status_min, status_max;
+};
+
+#define S(x) DP_SEVERITY_##x
+#define W(v, sev, key)                                                         \
+  {                                                                            \
+    V(v), S(sev), S(sev), key                                                  \
+  }
+#define WR(v, lo, hi, key)                                                     \
+  {                                                                            \
+    V(v), S(lo), S(hi), key                                                    \
+  }
+/* Not specified beyond "not a problem". */
+#define BENIGN(v) WR(v, OK, INFO, NULL)
+/* The issue gives no severity for this verdict in this context. */
+#define ANYSEV(v) WR(v, OK, CRITICAL, NULL)
+#define H(x) DP_HEALTH_##x
+#define ROLE(x) DP_ROLE_##x
+#define PROHIBITED_TEXT "client 127.0.0.1 not allowed"
+#define EDE18 ANS_EDE(REFUSED, NOFLAGS, EDE_PROHIBITED, PROHIBITED_TEXT)
+
+static const struct target_case target_cases[] = {
+    /* BIND with allow-recursion/transfer/update none: all refusals are the
+     * right answers of an authoritative server. */
+    {"strict-authoritative",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), EDE18, EDE18, EDE18, EDE18,
+      ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(AUTHORITATIVE),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(NOT_OFFERED, OK, NULL), W(DENIED, OK, NULL), W(DENIED, OK, NULL),
+      W(DENIED, OK, NULL), BENIGN(DENIED), W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(OK)},
+    /* BIND with recursion, AXFR and updates open to everyone. */
+    {"open-authoritative",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), ANS(NOERROR, RA),
+      ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), ANS(NOERROR, NOFLAGS),
+      ANS(NOERROR, AA), ANS(NOTIMP, NOFLAGS)},
+     ROLE(BOTH),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(AVAILABLE, WARNING, "recursion-open"), W(ALLOWED, WARNING, "axfr-open"),
+      W(ALLOWED, WARNING, "axfr-open"), W(ALLOWED, CRITICAL, "update-accepted"),
+      W(ACCEPTED, INFO, "notify-accepted"), W(COMPLIANT, OK, NULL)},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* Open AXFR only: the worst is a warning. */
+    {"open-axfr-only",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), ANS(REFUSED, NOFLAGS),
+      ANS_SOA(NOERROR, AA), ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(AUTHORITATIVE),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(NOT_OFFERED, OK, NULL), W(ALLOWED, WARNING, "axfr-open"),
+      W(DENIED, OK, NULL), W(DENIED, OK, NULL), BENIGN(DENIED),
+      W(COMPLIANT, OK, NULL)},
+     H(WARNING),
+     H(WARNING)},
+    /* Unbound with access-control refuse, --zone given: the zone's SOA is
+     * refused by a server that is no resolver to this client. */
+    {"refusing-zone-given",
+     true,
+     {EDE18, EDE18, EDE18, EDE18, EDE18, EDE18, EDE18, EDE18},
+     ROLE(UNKNOWN),
+     {W(REFUSED, CRITICAL, "zone-lame"), W(REFUSED, CRITICAL, "zone-lame"),
+      W(REFUSED, WARNING, "recursion-refused"), BENIGN(DENIED), BENIGN(DENIED),
+      BENIGN(DENIED), BENIGN(DENIED),
+      W(NON_COMPLIANT, WARNING, "opcode-noncompliant")},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* The same without --zone: the root was used, which is not lameness. */
+    {"refusing-root-default",
+     false,
+     {EDE18, EDE18, EDE18, EDE18, EDE18, EDE18, EDE18, EDE18},
+     ROLE(UNKNOWN),
+     {W(REFUSED, INFO, "zone-root-default"),
+      W(REFUSED, INFO, "zone-root-default"),
+      W(REFUSED, WARNING, "recursion-refused"), BENIGN(DENIED), BENIGN(DENIED),
+      BENIGN(DENIED), BENIGN(DENIED),
+      W(NON_COMPLIANT, WARNING, "opcode-noncompliant")},
+     H(WARNING),
+     H(WARNING)},
+    /* Knot: ACL denials are NOTAUTH from a server authoritative for Z. */
+    {"knot-acl",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA),
+      ANS_EDE(REFUSED, NOFLAGS, EDE_NOT_AUTHORITATIVE, NULL),
+      ANS(NOTAUTH, NOFLAGS), ANS(NOTAUTH, NOFLAGS), ANS(NOTAUTH, NOFLAGS),
+      ANS(NOTAUTH, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(AUTHORITATIVE),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(NOT_OFFERED, OK, NULL), W(DENIED, OK, NULL), W(DENIED, OK, NULL),
+      W(DENIED, OK, NULL), BENIGN(DENIED), W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(OK)},
+    /* NSD: no dynamic update at all. */
+    {"nsd",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), ANS(REFUSED, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(AUTHORITATIVE),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(NOT_OFFERED, OK, NULL), W(DENIED, OK, NULL), W(DENIED, OK, NULL),
+      BENIGN(NOT_IMPLEMENTED), BENIGN(DENIED), W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(OK)},
+    /* Unbound serving this client, no --zone: the resolver role. */
+    {"resolver",
+     false,
+     {ANS_SOA(NOERROR, RA), ANS_SOA(NOERROR, RA), ANS(NOERROR, RA),
+      ANS(REFUSED, RA), ANS(FORMERR, RA), ANS(NOTIMP, RA), ANS(REFUSED, RA),
+      ANS(NOTIMP, RA)},
+     ROLE(RESOLVER),
+     {ANYSEV(ANSWERING), ANYSEV(ANSWERING), BENIGN(AVAILABLE), BENIGN(DENIED),
+      ANYSEV(UNEXPECTED), BENIGN(NOT_IMPLEMENTED), BENIGN(DENIED),
+      W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(WARNING)},
+    /* A resolver refusing queries without RD for Z: the lame rule is for
+     * non-resolvers only. */
+    {"resolver-refusing-zone",
+     true,
+     {ANS(REFUSED, RA), ANS(REFUSED, RA), ANS(NXDOMAIN, RA), ANS(REFUSED, RA),
+      ANS(REFUSED, RA), ANS(REFUSED, RA), ANS(REFUSED, RA), ANS(NOTIMP, RA)},
+     ROLE(RESOLVER),
+     {WR(REFUSED, OK, WARNING, NULL), WR(REFUSED, OK, WARNING, NULL),
+      BENIGN(AVAILABLE), BENIGN(DENIED), BENIGN(DENIED), BENIGN(DENIED),
+      BENIGN(DENIED), W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(WARNING)},
+    /* An authoritative server whose recursion fails: both roles. */
+    {"auth-recursion-failing",
+     true,
+     {ANS_SOA(NOERROR, AA | RA), ANS_SOA(NOERROR, AA | RA), ANS(SERVFAIL, RA),
+      ANS(REFUSED, RA), ANS(REFUSED, RA), ANS(REFUSED, RA), ANS(REFUSED, RA),
+      ANS(NOTIMP, RA)},
+     ROLE(BOTH),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL), ANYSEV(FAILING),
+      W(DENIED, OK, NULL), W(DENIED, OK, NULL), W(DENIED, OK, NULL),
+      BENIGN(DENIED), W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(CRITICAL)},
+    /* REFUSED with RA=1 to recursion on an authoritative server. */
+    {"recursion-inconsistent",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), ANS(REFUSED, RA),
+      ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(AUTHORITATIVE),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(REFUSED, INFO, "recursion-inconsistent"), W(DENIED, OK, NULL),
+      W(DENIED, OK, NULL), W(DENIED, OK, NULL), BENIGN(DENIED),
+      W(COMPLIANT, OK, NULL)},
+     H(OK),
+     H(OK)},
+    /* A secondary whose zone expired: SERVFAIL to the zone's SOA. */
+    {"zone-servfail",
+     true,
+     {ANS(SERVFAIL, NOFLAGS), ANS(SERVFAIL, NOFLAGS), ANS(REFUSED, NOFLAGS),
+      ANS(SERVFAIL, NOFLAGS), SKIP, ANS(SERVFAIL, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(UNKNOWN),
+     {W(FAILING, CRITICAL, "zone-servfail"),
+      W(FAILING, CRITICAL, "zone-servfail"),
+      W(REFUSED, WARNING, "recursion-refused"), ANYSEV(UNEXPECTED),
+      BENIGN(SKIPPED), ANYSEV(UNEXPECTED), BENIGN(DENIED),
+      W(COMPLIANT, OK, NULL)},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* Only TCP answers: still authoritative, and not unreachable. */
+    {"tcp-only-authoritative",
+     true,
+     {NOREPLY(TIMEOUT), ANS_SOA(NOERROR, AA), NOREPLY(TIMEOUT),
+      ANS(NOTAUTH, NOFLAGS), ANS(NOTAUTH, NOFLAGS), NOREPLY(TIMEOUT),
+      NOREPLY(TIMEOUT), NOREPLY(TIMEOUT)},
+     ROLE(AUTHORITATIVE),
+     {ANYSEV(NO_ANSWER), W(AUTHORITATIVE, OK, NULL), ANYSEV(NO_ANSWER),
+      W(DENIED, OK, NULL), W(DENIED, OK, NULL), ANYSEV(NO_ANSWER),
+      ANYSEV(NO_ANSWER), W(NO_ANSWER, INFO, NULL)},
+     H(OK),
+     H(CRITICAL)},
+    /* Silence everywhere (a firewall drops everything). */
+    {"unreachable-silent",
+     true,
+     {NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT),
+      NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT)},
+     ROLE(UNKNOWN),
+     {W(NO_ANSWER, CRITICAL, "unreachable"), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL)},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* Nothing listens: port unreachable and connection refused. */
+    {"unreachable-closed-port",
+     false,
+     {NOREPLY(PORT_UNREACHABLE), NOREPLY(CONN_REFUSED),
+      NOREPLY(PORT_UNREACHABLE), SKIP, SKIP, NOREPLY(PORT_UNREACHABLE),
+      NOREPLY(PORT_UNREACHABLE), NOREPLY(PORT_UNREACHABLE)},
+     ROLE(UNKNOWN),
+     {W(NO_ANSWER, CRITICAL, "unreachable"), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL), BENIGN(SKIPPED), BENIGN(SKIPPED),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL)},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* --skip udp: the first selected probe carries the finding. */
+    {"unreachable-udp-skipped",
+     true,
+     {SKIP, NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT),
+      NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT), NOREPLY(TIMEOUT)},
+     ROLE(UNKNOWN),
+     {BENIGN(SKIPPED), W(NO_ANSWER, CRITICAL, "unreachable"),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL),
+      W(NO_ANSWER, INFO, NULL), W(NO_ANSWER, INFO, NULL)},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* --probes axfr,update against silence. */
+    {"unreachable-two-selected",
+     true,
+     {SKIP, SKIP, SKIP, NOREPLY(TIMEOUT), SKIP, NOREPLY(TIMEOUT), SKIP, SKIP},
+     ROLE(UNKNOWN),
+     {BENIGN(SKIPPED), BENIGN(SKIPPED), BENIGN(SKIPPED),
+      W(NO_ANSWER, CRITICAL, "unreachable"), BENIGN(SKIPPED),
+      W(NO_ANSWER, INFO, NULL), BENIGN(SKIPPED), BENIGN(SKIPPED)},
+     H(CRITICAL),
+     H(CRITICAL)},
+    /* --probes update: one accepted update is critical on its own. */
+    {"update-only-accepted",
+     true,
+     {SKIP, SKIP, SKIP, SKIP, SKIP, ANS(NOERROR, NOFLAGS), SKIP, SKIP},
+     ROLE(UNKNOWN),
+     {BENIGN(SKIPPED), BENIGN(SKIPPED), BENIGN(SKIPPED), BENIGN(SKIPPED),
+      BENIGN(SKIPPED), W(ALLOWED, CRITICAL, "update-accepted"), BENIGN(SKIPPED),
+      BENIGN(SKIPPED)},
+     H(CRITICAL),
+     H(CRITICAL)},
+};
+
+static bool is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+/* Whether s mentions the number n on its own (not inside another number). */
+static bool mentions_number(const char *s, unsigned n)
+{
+  char num[16];
+  snprintf(num, sizeof(num), "%u", n);
+  size_t len = strlen(num);
+  for (const char *at = strstr(s, num); at != NULL; at = strstr(at + 1, num))
+    if ((at == s || !is_digit(at[-1])) && !is_digit(at[len]))
+      return true;
+  return false;
+}
+
+/* Build, judge and diagnose a target case. */
+static struct dp_target_result *run_target(const struct target_case *c,
+                                           struct dp_run *run)
+{
+  struct dp_target_result *t = new_target(run, c->zone_given);
+
+  for (int i = 0; i < P_COUNT; i++)
+    fill_probe(&t->probes[i], &battery[i], &c->r[i], t->zone);
+  judge_all(t);
+  dp_status_t st = dp_diagnose_target(t);
+  ck_assert_msg(st == DP_OK, "%s: dp_diagnose_target: %s", c->name,
+                dp_strerror(st));
+  return t;
+}
+
+START_TEST(test_target)
+{
+  const struct target_case *c = &target_cases[_i];
+  struct dp_target_result *t = run_target(c, &test_run);
+  dp_severity_t worst = DP_SEVERITY_OK;
+
+  ck_assert_msg(t->role == c->role, "%s: role %s, want %s", c->name,
+                dp_role_tostr(t->role), dp_role_tostr(c->role));
+  ck_assert_msg(dp_diagnose_role(t) == c->role,
+                "%s: dp_diagnose_role %s, want %s", c->name,
+                dp_role_tostr(dp_diagnose_role(t)), dp_role_tostr(c->role));
+  for (int i = 0; i < P_COUNT; i++)
+  {
+    const struct dp_probe_result *p = &t->probes[i];
+    const struct want *w = &c->w[i];
+    const struct reply *r = &c->r[i];
+
+    ck_assert_msg(p->verdict == w->verdict, "%s/%s: verdict %s, want %s",
+                  c->name, p->id, dp_verdict_tostr(p->verdict),
+                  dp_verdict_tostr(w->verdict));
+    ck_assert_msg(p->severity >= w->sev_min && p->severity <= w->sev_max,
+                  "%s/%s: severity %s, want %s%s%s", c->name, p->id,
+                  dp_severity_tostr(p->severity), dp_severity_tostr(w->sev_min),
+                  w->sev_min == w->sev_max ? "" : "..",
+                  w->sev_min == w->sev_max ? ""
+                                           : dp_severity_tostr(w->sev_max));
+    if (w->finding != NULL)
+      ck_assert_msg(p->finding != NULL && strcmp(p->finding, w->finding) == 0,
+                    "%s/%s: finding %s, want %s", c->name, p->id,
+                    p->finding ? p->finding : "(none)", w->finding);
+    if (p->finding != NULL)
+      ck_assert_msg(dp_knowledge_situation_get(p->finding) != NULL,
+                    "%s/%s: finding %s is not in the knowledge catalogue",
+                    c->name, p->id, p->finding);
+    if (p->severity > worst)
+      worst = p->severity;
+
+    if (r->outcome != DP_OUTCOME_SKIPPED)
+      ck_assert_msg(p->summary != NULL && p->summary[0] != '\0',
+                    "%s/%s: no summary", c->name, p->id);
+    if (p->severity == DP_SEVERITY_OK)
+    {
+      ck_assert_msg(p->explanation == NULL,
+                    "%s/%s: ok probe with an explanation", c->name, p->id);
+      continue;
+    }
+    /* Issue 2: every non-ok probe carries an explanation and a fix. */
+    ck_assert_msg(p->explanation != NULL && p->explanation[0] != '\0',
+                  "%s/%s: %s without explanation", c->name, p->id,
+                  dp_severity_tostr(p->severity));
+    ck_assert_msg(p->fix != NULL && p->fix[0] != '\0', "%s/%s: %s without fix",
+                  c->name, p->id, dp_severity_tostr(p->severity));
+    /* ... with the EDE code and its EXTRA-TEXT when the answer had one. */
+    if (r->has_ede)
+    {
+      ck_assert_msg(mentions_number(p->explanation, r->ede),
+                    "%s/%s: explanation does not mention EDE %u: %s", c->name,
+                    p->id, r->ede, p->explanation);
+      if (r->ede_text != NULL)
+        ck_assert_msg(strstr(p->explanation, r->ede_text) != NULL,
+                      "%s/%s: explanation lacks the EDE text: %s", c->name,
+                      p->id, p->explanation);
+    }
+  }
+  /* The target's status is its worst severity (ok and info are ok). */
+  ck_assert_msg(t->status == dp_health_from_severity(worst),
+                "%s: status %s, worst severity %s", c->name,
+                dp_health_tostr(t->status), dp_severity_tostr(worst));
+  ck_assert_msg(t->status >= c->status_min && t->status <= c->status_max,
+                "%s: status %s, want %s..%s", c->name,
+                dp_health_tostr(t->status), dp_health_tostr(c->status_min),
+                dp_health_tostr(c->status_max));
+}
+END_TEST
+
+static const struct target_case *find_target_case(const char *name)
+{
+  for (size_t i = 0; i < NELEM(target_cases); i++)
+    if (strcmp(target_cases[i].name, name) == 0)
+      return &target_cases[i];
+  ck_abort_msg("no target case %s", name);
+  return NULL;
+}
+
+/*
+ * The issue requires context-specific texts: REFUSED (same EDE, same text)
+ * to recursion and to the zone's own SOA mean different things and must be
+ * explained differently; REFUSED to AXFR, where it carries an explanation at
+ * all, must not reuse the recursion text either.
+ */
+START_TEST(test_refused_explained_in_context)
+{
+  static const char *const cases[] = {"refusing-zone-given",
+                                      "refusing-root-default"};
+  const struct target_case *c = find_target_case(cases[_i]);
+  struct dp_target_result *t = run_target(c, &test_run);
+  const struct dp_probe_result *rec = dp_target_probe(t, "recursion");
+  const struct dp_probe_result *udp = dp_target_probe(t, "udp");
+  const struct dp_probe_result *axfr = dp_target_probe(t, "axfr");
+
+  ck_assert_msg(rec && udp && axfr, "%s: probes missing", c->name);
+  ck_assert_msg(rec->answer.rcode == DP_RCODE_REFUSED &&
+                    axfr->answer.rcode == DP_RCODE_REFUSED &&
+                    udp->answer.rcode == DP_RCODE_REFUSED,
+                "%s: fixture is not all REFUSED", c->name);
+  ck_assert_msg(rec->explanation != NULL, "%s: recursion not explained",
+                c->name);
+  ck_assert_msg(udp->explanation != NULL, "%s: udp not explained", c->name);
+  ck_assert_msg(strcmp(rec->explanation, udp->explanation) != 0,
+                "%s: REFUSED to recursion and to the zone SOA explained alike",
+                c->name);
+  if (axfr->explanation != NULL)
+    ck_assert_msg(strcmp(rec->explanation, axfr->explanation) != 0,
+                  "%s: REFUSED to recursion and to AXFR explained alike",
+                  c->name);
+  ck_assert_msg(axfr->finding == NULL || rec->finding == NULL ||
+                    strcmp(axfr->finding, rec->finding) != 0,
+                "%s: REFUSED to recursion and to AXFR share finding %s",
+                c->name, rec->finding);
+}
+END_TEST
+
+/* The fix of recursion refused to this client by a server of unknown role
+ * tells a resolver's operator how to allow the client (issue 2): at least
+ * one resolver's own setting from probes.md must appear. */
+START_TEST(test_recursion_refused_fix)
+{
+  static const char *const settings[] = {"allow-recursion", "access-control",
+                                         "allow-from"};
+  const struct target_case *c = find_target_case("refusing-zone-given");
+  struct dp_target_result *t = run_target(c, &test_run);
+  const struct dp_probe_result *rec = dp_target_probe(t, "recursion");
+  bool found = false;
+
+  ck_assert_msg(rec != NULL && rec->fix != NULL, "%s: recursion has no fix",
+                c->name);
+  for (size_t i = 0; i < NELEM(settings); i++)
+    if (strstr(rec->fix, settings[i]) != NULL)
+      found = true;
+  ck_assert_msg(found, "%s: recursion fix names no resolver setting: %s",
+                c->name, rec->fix);
+}
+END_TEST
+
+static Suite *diagnose_suite(void)
+{
+  Suite *s = suite_create("diagnose");
+  TCase *tc;
+
+  tc = tcase_create("verdicts");
+  tcase_add_checked_fixture(tc, run_setup, run_teardown);
+  tcase_add_loop_test(tc, test_verdict, 0, NELEM(verdict_cases));
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("targets");
+  tcase_add_checked_fixture(tc, run_setup, run_teardown);
+  tcase_add_loop_test(tc, test_target, 0, NELEM(target_cases));
+  tcase_add_loop_test(tc, test_refused_explained_in_context, 0, 2);
+  tcase_add_test(tc, test_recursion_refused_fix);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(diagnose_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? 0 : 1;
+}

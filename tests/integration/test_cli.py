@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The dnsprobe binary's command line: bad input, help, docs, explain.
+
+Every misuse must give exactly one line on stderr, exit 3, print no report,
+and send nothing: each bad command names a target on which this test
+listens (UDP and TCP on 127.0.0.60), and the listener must stay silent.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import unittest
+
+DNSPROBE = os.environ.get("DNSPROBE", "build/dnsprobe")
+SRCDIR = os.environ.get("DNSPROBE_SRCDIR", ".")
+LISTEN = ("127.0.0.60", 53160)
+T = "%s:%d" % LISTEN
+
+# (case name, argv after the program name, fragment expected in stderr)
+BAD = [
+    ("no target", [], "target"),
+    ("unknown option", [T, "--frobnicate"], "frobnicate"),
+    ("missing option value", [T, "--zone"], "zone"),
+    ("value for a flag", [T, "--help=x"], "help"),
+    ("bad IPv4", ["127.0.0.300"], "127.0.0.300"),
+    ("short IPv4", ["127.1"], "127.1"),
+    ("port 0", ["127.0.0.60:0"], "port"),
+    ("port 65536", ["127.0.0.60:65536"], "port"),
+    ("port 99999", ["127.0.0.60:99999"], "port"),
+    ("non-numeric port", ["127.0.0.60:dns"], "port"),
+    ("empty port", ["127.0.0.60:"], "port"),
+    ("IPv6 port without brackets", ["::1:53160"], ""),
+    ("IPv6 unclosed bracket", ["[::1:53160"], ""),
+    ("IPv6 zone index", ["fe80::1%lo"], ""),
+    ("label over 63", [T, "--zone", "a" * 64 + ".test"], "63"),
+    ("name over 255", [T, "--zone", ".".join(["a" * 60] * 5)], "255"),
+    ("empty label", [T, "--zone", "a..test"], "empty"),
+    ("leading dot", [T, "--zone", ".test"], "empty"),
+    ("bad recursion name", [T, "--recursion-name", "x..y"], "empty"),
+    ("unknown probe", [T, "--probes", "udp,nonesuch"], "nonesuch"),
+    ("empty probe list", [T, "--probes", ""], ""),
+    ("empty element", [T, "--probes", "udp,,tcp"], ""),
+    ("skip everything", [T, "--skip",
+                         "udp,tcp,recursion,axfr,ixfr,update,notify,opcode"],
+     "probe"),
+    ("unknown format", [T, "--format", "yaml"], "yaml"),
+    ("unknown color", [T, "--color", "sometimes"], "sometimes"),
+    ("timeout 0", [T, "--timeout", "0"], "timeout"),
+    ("timeout negative", [T, "--timeout", "-5"], "timeout"),
+    ("timeout absurd", [T, "--timeout", "86400000"], "timeout"),
+    ("timeout junk", [T, "--timeout", "2s"], "timeout"),
+    ("timeout overflow", [T, "--timeout", "99999999999999999999"], "timeout"),
+    ("-4 with -6", [T, "-4", "-6"], ""),
+    ("-6 with an IPv4 literal", ["-6", T], ""),
+]
+
+
+def run(args, timeout=20):
+    return subprocess.run([DNSPROBE] + args, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+class BadInput(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        cls.udp.bind(LISTEN)
+        cls.udp.setblocking(False)
+        cls.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        cls.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        cls.tcp.bind(LISTEN)
+        cls.tcp.listen(8)
+        cls.tcp.setblocking(False)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.udp.close()
+        cls.tcp.close()
+
+    def assert_nothing_sent(self, name):
+        try:
+            data = self.udp.recv(65535)
+            self.fail("%s: a datagram was sent: %r" % (name, data[:16]))
+        except BlockingIOError:
+            pass
+        try:
+            conn, _ = self.tcp.accept()
+            conn.close()
+            self.fail("%s: a TCP connection was made" % name)
+        except BlockingIOError:
+            pass
+
+    def test_bad_input(self):
+        for name, args, fragment in BAD:
+            with self.subTest(case=name):
+                r = run(args)
+                self.assertEqual(r.returncode, 3,
+                                 "%s: exit %d, stderr %r" %
+                                 (name, r.returncode, r.stderr))
+                lines = r.stderr.strip("\n").split("\n")
+                self.assertEqual(len(lines), 1,
+                                 "%s: one line on stderr, got %r" %
+                                 (name, r.stderr))
+                self.assertTrue(lines[0].startswith("dnsprobe: "),
+                                "%s: %r" % (name, lines[0]))
+                self.assertIn(fragment, lines[0],
+                              "%s: %r lacks %r" % (name, lines[0], fragment))
+                self.assertEqual(r.stdout, "", "%s: no report" % name)
+                self.assert_nothing_sent(name)
+
+    def test_unresolvable_host_name(self):
+        # .invalid never resolves (RFC 6761); c-ares may ask the system
+        # resolver, which is the user's choice for names, but the probes
+        # themselves must not be sent anywhere.
+        r = run(["no-such-host.invalid", "--timeout", "500"], timeout=30)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("no-such-host.invalid", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+
+class HelpAndDocs(unittest.TestCase):
+    def read(self, rel):
+        with open(os.path.join(SRCDIR, rel), encoding="utf-8") as f:
+            return f.read()
+
+    def test_help_version(self):
+        r = run(["--help"])
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("TARGET", r.stdout)
+        self.assertIn("explain", r.stdout)
+        r = run(["--version"])
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^dnsprobe \d+\.\d+\.\d+\n$")
+
+    def test_list_probes_is_the_table(self):
+        r = run(["--list-probes"])
+        self.assertEqual(r.returncode, 0)
+        ids = [line.split()[0] for line in r.stdout.splitlines()]
+        self.assertEqual(ids, ["udp", "tcp", "recursion", "axfr", "ixfr",
+                               "update", "notify", "opcode"])
+
+    def test_every_option_is_documented(self):
+        helptext = run(["--help"]).stdout
+        options = sorted(set(re.findall(r"--[a-z][a-z0-9-]+", helptext)))
+        self.assertGreater(len(options), 8, helptext)
+        readme = self.read("README.md")
+        man = self.read("docs/dnsprobe.1").replace("\\-", "-")
+        for opt in options:
+            with self.subTest(option=opt):
+                self.assertIn(opt, readme, "%s missing from README" % opt)
+                self.assertIn(opt, man, "%s missing from the man page" % opt)
+
+    def test_every_probe_is_documented(self):
+        readme = self.read("README.md")
+        man = self.read("docs/dnsprobe.1")
+        for line in run(["--list-probes"]).stdout.splitlines():
+            pid = line.split()[0]
+            with self.subTest(probe=pid):
+                self.assertIn("`%s`" % pid, readme)
+                self.assertIn(pid, man)
+
+
+class Explain(unittest.TestCase):
+    def test_explain_through_the_binary(self):
+        r = run(["explain", "REFUSED"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("REFUSED", r.stdout)
+        r = run(["explain", "4", "5"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("NOTIMP", r.stdout)
+        self.assertIn("REFUSED", r.stdout)
+        for bad in (["FOO"], ["12"], ["24"], ["--ede", "99999"],
+                    ["--opcode", "16"], []):
+            with self.subTest(args=bad):
+                r = run(["explain"] + bad)
+                self.assertEqual(r.returncode, 3, (bad, r.stdout, r.stderr))
+                self.assertEqual(len(r.stderr.strip().split("\n")), 1,
+                                 r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])

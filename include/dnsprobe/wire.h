@@ -176,6 +176,8 @@ struct dp_wire_msg
   unsigned answer_soa;   /* SOA records in the answer section */
   bool has_soa_serial;   /* the first SOA in the answer section */
   uint32_t soa_serial;
+  bool last_answer_is_soa;         /* the answer section's last record */
+  uint32_t last_answer_soa_serial;
   struct dp_wire_opt_info opt;
   /* the first problem met, if any; parsing stops at a structural problem */
   bool complete;

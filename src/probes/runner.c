@@ -221,18 +221,9 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
    * ends the last message of the stream. */
   if (!ps->ixfr)
     return ps->soa_total >= 2 ? DP_ENGINE_DONE : DP_ENGINE_MORE;
-  if (ps->soa_total >= 2 && ps->soa_total % 2 == 0)
-  {
-    unsigned last = m.section_parsed[DP_SECTION_ANSWER];
-    if (last > 0 && last <= m.nrr)
-    {
-      const struct dp_wire_rr *rr = &m.rr[last - 1];
-      uint32_t s = 0;
-      if (rr->type == DP_TYPE_SOA && dp_wire_soa_serial(&m, rr, &s) == DP_OK &&
-          s == ps->first_serial)
-        return DP_ENGINE_DONE;
-    }
-  }
+  if (ps->soa_total >= 2 && ps->soa_total % 2 == 0 && m.last_answer_is_soa &&
+      m.last_answer_soa_serial == ps->first_serial)
+    return DP_ENGINE_DONE;
   return DP_ENGINE_MORE;
 }
 

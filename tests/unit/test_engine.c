@@ -66,8 +66,8 @@ static dp_engine_more_t stream_three(void *arg, const uint8_t *m, size_t len,
   return index >= 2 ? DP_ENGINE_DONE : DP_ENGINE_MORE;
 }
 
-static dp_engine_more_t stream_forever(void *arg, const uint8_t *m,
-                                       size_t len, size_t index)
+static dp_engine_more_t stream_forever(void *arg, const uint8_t *m, size_t len,
+                                       size_t index)
 {
   (void)arg;
   (void)m;
@@ -253,9 +253,8 @@ static void b_reset(int u, int t)
 
 /* ---- driving the engine ------------------------------------------------ */
 
-static uint8_t query[] = {0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00,
-                          0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                          0x06, 0x00, 0x01};
+static uint8_t query[] = {0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                          0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x01};
 
 static double elapsed_ms(const struct timespec *a)
 {
@@ -302,37 +301,38 @@ static const struct
   size_t nmsgs;
   size_t first_len;
 } cases[] = {
-  {"qdcount0 NOTIMP is delivered", b_qdcount0, DP_TRANSPORT_UDP, NULL, 0,
-   DP_OUTCOME_ANSWER, 1, 12},
-  {"1400-byte UDP reply not clipped", b_big, DP_TRANSPORT_UDP, NULL, 0,
-   DP_OUTCOME_ANSWER, 1, 1400},
-  {"wrong ID ignored", b_wrong_id, DP_TRANSPORT_UDP, NULL, 0,
-   DP_OUTCOME_TIMEOUT, 0, 0},
-  {"silent UDP", b_silent, DP_TRANSPORT_UDP, NULL, 0, DP_OUTCOME_TIMEOUT, 0, 0},
-  {"closed UDP port", NULL, DP_TRANSPORT_UDP, NULL, 0,
-   DP_OUTCOME_PORT_UNREACHABLE, 0, 0},
-  {"closed TCP port", NULL, DP_TRANSPORT_TCP, NULL, 0,
-   DP_OUTCOME_CONN_REFUSED, 0, 0},
-  {"TCP closed without reply", b_close, DP_TRANSPORT_TCP, NULL, 0,
-   DP_OUTCOME_CLOSED, 0, 0},
-  {"TCP reset", b_reset, DP_TRANSPORT_TCP, NULL, 0, DP_OUTCOME_CONN_RESET, 0,
-   0},
-  {"TCP stream of three", b_stream3, DP_TRANSPORT_TCP, stream_three, 0,
-   DP_OUTCOME_ANSWER, 3, 12},
-  {"endless stream stops at limit", b_endless, DP_TRANSPORT_TCP,
-   stream_forever, 50, DP_OUTCOME_ANSWER, 50, 12},
+    {"qdcount0 NOTIMP is delivered", b_qdcount0, DP_TRANSPORT_UDP, NULL, 0,
+     DP_OUTCOME_ANSWER, 1, 12},
+    {"1400-byte UDP reply not clipped", b_big, DP_TRANSPORT_UDP, NULL, 0,
+     DP_OUTCOME_ANSWER, 1, 1400},
+    {"wrong ID ignored", b_wrong_id, DP_TRANSPORT_UDP, NULL, 0,
+     DP_OUTCOME_TIMEOUT, 0, 0},
+    {"silent UDP", b_silent, DP_TRANSPORT_UDP, NULL, 0, DP_OUTCOME_TIMEOUT, 0,
+     0},
+    {"closed UDP port", NULL, DP_TRANSPORT_UDP, NULL, 0,
+     DP_OUTCOME_PORT_UNREACHABLE, 0, 0},
+    {"closed TCP port", NULL, DP_TRANSPORT_TCP, NULL, 0,
+     DP_OUTCOME_CONN_REFUSED, 0, 0},
+    {"TCP closed without reply", b_close, DP_TRANSPORT_TCP, NULL, 0,
+     DP_OUTCOME_CLOSED, 0, 0},
+    {"TCP reset", b_reset, DP_TRANSPORT_TCP, NULL, 0, DP_OUTCOME_CONN_RESET, 0,
+     0},
+    {"TCP stream of three", b_stream3, DP_TRANSPORT_TCP, stream_three, 0,
+     DP_OUTCOME_ANSWER, 3, 12},
+    {"endless stream stops at limit", b_endless, DP_TRANSPORT_TCP,
+     stream_forever, 50, DP_OUTCOME_ANSWER, 50, 12},
 };
 
 START_TEST(test_exchange)
 {
   int host = 110 + _i;
   uint16_t port = (uint16_t)(PORT_BASE + _i);
-  pid_t pid = cases[_i].behaviour ? responder(host, port, cases[_i].behaviour)
-                                  : 0;
+  pid_t pid =
+      cases[_i].behaviour ? responder(host, port, cases[_i].behaviour) : 0;
   struct got g;
   memset(&g, 0, sizeof(g));
-  run_one(host, port, cases[_i].transport, cases[_i].stream,
-          cases[_i].max_msgs, 400, &g);
+  run_one(host, port, cases[_i].transport, cases[_i].stream, cases[_i].max_msgs,
+          400, &g);
   if (pid)
     reap(pid);
   ck_assert_msg(g.outcome == cases[_i].outcome, "%s: outcome %s, want %s",
@@ -364,7 +364,10 @@ END_TEST
 /* Many exchanges to a silent server end together: one timeout, not many. */
 START_TEST(test_concurrent_timeouts)
 {
-  enum { N = 40 };
+  enum
+  {
+    N = 40
+  };
   pid_t pid = responder(140, PORT_BASE + 40, b_silent);
   dp_engine_t *eng = NULL;
   struct got g[N];
@@ -403,7 +406,10 @@ END_TEST
 /* The rate limit spaces exchange starts. */
 START_TEST(test_pacing)
 {
-  enum { N = 10 };
+  enum
+  {
+    N = 10
+  };
   pid_t pid = responder(141, PORT_BASE + 41, b_qdcount0);
   struct dp_engine_options o = {.window = 0, .rate_qps = 50};
   dp_engine_t *eng = NULL;
@@ -432,8 +438,8 @@ START_TEST(test_pacing)
   dp_engine_destroy(eng);
   reap(pid);
   for (int i = 0; i < N; i++)
-    ck_assert_msg(g[i].outcome == DP_OUTCOME_ANSWER, "paced exchange %d: %s",
-                  i, dp_outcome_tostr(g[i].outcome));
+    ck_assert_msg(g[i].outcome == DP_OUTCOME_ANSWER, "paced exchange %d: %s", i,
+                  dp_outcome_tostr(g[i].outcome));
   /* 10 starts at 50 per second need at least 9 intervals of 20 ms */
   ck_assert_msg(ms >= 170.0, "10 exchanges at 50 qps took only %.0f ms", ms);
 }
@@ -497,13 +503,12 @@ START_TEST(test_resolve_hosts_file)
   struct dp_engine_addr *addrs = NULL;
   size_t n = 0;
   /* localhost comes from /etc/hosts: no query leaves the machine */
-  ck_assert_int_eq(dp_engine_resolve("localhost", 5301, AF_INET, 1000, &addrs,
-                                     &n),
-                   DP_OK);
+  ck_assert_int_eq(
+      dp_engine_resolve("localhost", 5301, AF_INET, 1000, &addrs, &n), DP_OK);
   ck_assert_msg(n >= 1, "localhost has an IPv4 address");
   struct sockaddr_in *sa = (struct sockaddr_in *)&addrs[0].addr;
   ck_assert_msg(sa->sin_family == AF_INET && ntohs(sa->sin_port) == 5301 &&
-                  (ntohl(sa->sin_addr.s_addr) >> 24) == 127,
+                    (ntohl(sa->sin_addr.s_addr) >> 24) == 127,
                 "localhost resolves to 127/8 with the port set");
   free(addrs);
 }

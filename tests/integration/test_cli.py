@@ -19,7 +19,7 @@ T = "%s:%d" % LISTEN
 
 # (case name, argv after the program name, fragment expected in stderr)
 BAD = [
-    ("no target", [], "target"),
+    ("no target", [], "TARGET"),
     ("unknown option", [T, "--frobnicate"], "frobnicate"),
     ("missing option value", [T, "--zone"], "zone"),
     ("value for a flag", [T, "--help=x"], "help"),
@@ -159,6 +159,26 @@ class HelpAndDocs(unittest.TestCase):
             with self.subTest(probe=pid):
                 self.assertIn("`%s`" % pid, readme)
                 self.assertIn(pid, man)
+
+
+class CodesInManPage(unittest.TestCase):
+    """The man page's CODES section lists every entry of the tables."""
+
+    def test_every_code_is_in_the_man_page(self):
+        import json
+        r = run(["explain", "--list", "--format", "json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        tables = json.loads(r.stdout)
+        with open(os.path.join(SRCDIR, "docs/dnsprobe.1"),
+                  encoding="utf-8") as f:
+            man = f.read().replace("\\-", "-").replace("\\(em", "-")
+        self.assertEqual(sorted(tables), ["ede", "opcodes", "rcodes"])
+        for kind, entries in tables.items():
+            for e in entries:
+                with self.subTest(kind=kind, name=e["name"]):
+                    self.assertIn(e["name"], man,
+                                  "%s %s missing from docs/dnsprobe.1" %
+                                  (kind, e["name"]))
 
 
 class Explain(unittest.TestCase):

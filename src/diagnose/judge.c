@@ -28,8 +28,10 @@ static bool serves_zone(const struct dp_target_result *t)
          (c && c->verdict == DP_VERDICT_AUTHORITATIVE);
 }
 
-/* A reply to be judged at all: QR set and our opcode echoed. Anything else
- * (including a malformed reply) is "unexpected"; no reply is "no-answer". */
+/* A reply to be judged at all: QR set, parsed to its end, and either our
+ * question echoed or no question (BIND and NSD send QDCOUNT=0 with NOTIMP).
+ * Anything else is "unexpected": an unreadable reply must never count as an
+ * accepted UPDATE. No reply is "no-answer". */
 static bool gate(const struct dp_probe_result *p, dp_verdict_t *v)
 {
   if (p->outcome == DP_OUTCOME_MALFORMED)
@@ -42,7 +44,8 @@ static bool gate(const struct dp_probe_result *p, dp_verdict_t *v)
     *v = DP_VERDICT_NO_ANSWER;
     return false;
   }
-  if (!(p->answer.flags & DP_FLAG_QR))
+  if (!(p->answer.flags & DP_FLAG_QR) || !p->answer.parse_complete ||
+      (p->answer.qdcount > 0 && !p->answer.question_matches))
   {
     *v = DP_VERDICT_UNEXPECTED;
     return false;

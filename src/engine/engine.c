@@ -507,8 +507,7 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
         conclude(ex, DP_OUTCOME_ANSWER, 0);
       }
       else
-        conclude(ex, ex->lenpos > 0 ? DP_OUTCOME_MALFORMED : DP_OUTCOME_CLOSED,
-                 0);
+        conclude(ex, DP_OUTCOME_CLOSED, 0); /* part of a frame is no reply */
     }
     return 0;
   }
@@ -592,7 +591,7 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
     return;
   if (ex->nmsgs > 0)
     conclude(ex, DP_OUTCOME_ANSWER, 0); /* a stream that did not finish */
-  else if (ex->short_datagrams > 0 || ex->lenpos > 0)
+  else if (ex->short_datagrams > 0)
     conclude(ex, DP_OUTCOME_MALFORMED, 0);
   else
     conclude(ex, DP_OUTCOME_TIMEOUT, 0);

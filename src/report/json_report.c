@@ -167,6 +167,7 @@ static void write_answer(dp_json_t *w, const struct dp_probe_result *p)
   member_uint(w, "ancount", a->ancount);
   member_uint(w, "nscount", a->nscount);
   member_uint(w, "arcount", a->arcount);
+  member_bool(w, "question_matches", a->question_matches);
   write_edns(w, a->edns, a->edns_version, a->udp_size, a->do_bit, a->opt_codes,
              a->nopt_codes);
   write_ede(w, a);
@@ -177,7 +178,8 @@ static void write_answer(dp_json_t *w, const struct dp_probe_result *p)
     dp_json_null(w);
   member_uint(w, "messages", a->messages);
   member_uint(w, "records", a->records);
-  member_bool(w, "complete", a->stream_complete);
+  member_bool(w, "stream_complete", a->stream_complete);
+  member_bool(w, "complete", a->parse_complete);
   dp_json_key(w, "problem");
   if (strnlen(a->problem, sizeof(a->problem)) > 0)
     string_fixed(w, a->problem, sizeof(a->problem));

@@ -760,8 +760,9 @@ static const struct
                            "severity,finding,summary,explanation,fix"},
     {"targets.0.probes.1.query", "qname,qtype,qclass,opcode,flags,edns"},
     {"targets.0.probes.1.answer",
-     "rcode,rcode_value,opcode,flags,qdcount,ancount,nscount,arcount,edns,ede,"
-     "soa_serial,messages,records,complete,problem"},
+     "rcode,rcode_value,opcode,flags,qdcount,ancount,nscount,arcount,"
+     "question_matches,edns,ede,soa_serial,messages,records,stream_complete,"
+     "complete,problem"},
     {"targets.0.probes.1.answer.edns", "version,udp_size,do,options"},
     {"targets.0.probes.1.answer.ede.0", "code,name,text"},
     {"targets.0.probes.0.query.edns", "version,udp_size,do,options"},
@@ -858,6 +859,9 @@ static const struct
     {"targets.0.probes.1.answer.soa_serial", "null"},
     {"targets.0.probes.1.answer.messages", "1"},
     {"targets.0.probes.1.answer.complete", "true"},
+    {"targets.0.probes.1.answer.stream_complete", "true"},
+    {"targets.0.probes.1.answer.question_matches", "true"},
+    {"targets.1.probes.0.answer.complete", "false"},
     {"targets.0.probes.1.verdict", "\"denied\""},
     {"targets.0.probes.1.severity", "\"ok\""},
     {"targets.0.probes.1.finding", "\"axfr-denied\""},

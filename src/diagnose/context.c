@@ -240,8 +240,15 @@ static void judge_context(struct dp_probe_result *p,
   }
   else if (is(p, "opcode"))
   {
+    /* A server that refuses this client everything (Unbound's ACL answers
+     * REFUSED before looking at the opcode) says nothing about opcodes. */
+    const struct dp_probe_result *u = dp_target_probe(t, "udp");
+    bool refused_client = p->has_answer &&
+                          p->answer.rcode == DP_RCODE_REFUSED && u &&
+                          u->verdict == DP_VERDICT_REFUSED;
     if (p->verdict == DP_VERDICT_NON_COMPLIANT)
-      sev = DP_SEVERITY_WARNING, f = "opcode-noncompliant";
+      sev = refused_client ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING,
+      f = "opcode-noncompliant";
     else if (p->verdict == DP_VERDICT_NO_ANSWER)
       sev = DP_SEVERITY_INFO, f = "opcode-noncompliant";
   }

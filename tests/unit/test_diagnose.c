@@ -609,6 +609,20 @@ static const struct target_case target_cases[] = {
       W(ACCEPTED, INFO, "notify-accepted"), W(COMPLIANT, OK, NULL)},
      H(CRITICAL),
      H(CRITICAL)},
+    /* An authoritative server that answers opcode 15 with FORMERR instead
+     * of NOTIMP (RFC 8906 8.1.4): a warning, unlike the refusing ACL
+     * below where REFUSED to everything says nothing about opcodes. */
+    {"opcode-formerr",
+     true,
+     {ANS_SOA(NOERROR, AA), ANS_SOA(NOERROR, AA), EDE18, EDE18, EDE18, EDE18,
+      ANS(REFUSED, NOFLAGS), ANS(FORMERR, NOFLAGS)},
+     ROLE(AUTHORITATIVE),
+     {W(AUTHORITATIVE, OK, NULL), W(AUTHORITATIVE, OK, NULL),
+      W(NOT_OFFERED, OK, NULL), W(DENIED, OK, NULL), W(DENIED, OK, NULL),
+      W(DENIED, OK, NULL), BENIGN(DENIED),
+      W(NON_COMPLIANT, WARNING, "opcode-noncompliant")},
+     H(WARNING),
+     H(WARNING)},
     /* Open AXFR only: the worst is a warning. */
     {"open-axfr-only",
      true,
@@ -631,7 +645,9 @@ static const struct target_case target_cases[] = {
      {W(REFUSED, CRITICAL, "zone-lame"), W(REFUSED, CRITICAL, "zone-lame"),
       W(REFUSED, WARNING, "recursion-refused"), BENIGN(DENIED), BENIGN(DENIED),
       BENIGN(DENIED), BENIGN(DENIED),
-      W(NON_COMPLIANT, WARNING, "opcode-noncompliant")},
+      /* REFUSED to everything, opcode 15 included: the ACL answered before
+       * the opcode was looked at, so this is info, not a warning. */
+      W(NON_COMPLIANT, INFO, "opcode-noncompliant")},
      H(CRITICAL),
      H(CRITICAL)},
     /* The same without --zone: the root was used, which is not lameness. */
@@ -643,7 +659,7 @@ static const struct target_case target_cases[] = {
       W(REFUSED, INFO, "zone-root-default"),
       W(REFUSED, WARNING, "recursion-refused"), BENIGN(DENIED), BENIGN(DENIED),
       BENIGN(DENIED), BENIGN(DENIED),
-      W(NON_COMPLIANT, WARNING, "opcode-noncompliant")},
+      W(NON_COMPLIANT, INFO, "opcode-noncompliant")},
      H(WARNING),
      H(WARNING)},
     /* Knot: ACL denials are NOTAUTH from a server authoritative for Z. */

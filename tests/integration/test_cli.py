@@ -119,6 +119,51 @@ class BadInput(unittest.TestCase):
         self.assertEqual(r.stdout, "")
 
 
+class HostNameTargets(unittest.TestCase):
+    """A host name is resolved (here from /etc/hosts) and every address it
+    has becomes its own target; nothing listens on the port, so each probe
+    ends port-unreachable, which also proves where it was sent."""
+
+    def addresses_of_localhost(self):
+        found = set()
+        with open("/etc/hosts", encoding="utf-8") as f:
+            for line in f:
+                fields = line.split("#")[0].split()
+                if len(fields) > 1 and "localhost" in fields[1:]:
+                    found.add(fields[0])
+        return found
+
+    def test_localhost_expands_to_its_addresses(self):
+        import json
+        want = self.addresses_of_localhost()
+        self.assertTrue(want, "/etc/hosts names localhost")
+        r = run(["localhost:53162", "--probes", "udp", "--timeout", "300",
+                 "--format", "json"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        targets = json.loads(r.stdout)["targets"]
+        self.assertEqual({t["address"] for t in targets}, want)
+        for t in targets:
+            self.assertEqual(t["target"], "localhost:53162")
+            self.assertEqual(t["port"], 53162)
+            self.assertEqual(t["probes"][0]["outcome"], "port-unreachable")
+
+    def test_family_filter(self):
+        import json
+        want = self.addresses_of_localhost()
+        r = run(["-4", "localhost:53162", "--probes", "udp", "--timeout",
+                 "300", "--format", "json"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        got = {t["address"] for t in json.loads(r.stdout)["targets"]}
+        self.assertEqual(got, {a for a in want if ":" not in a})
+        # RFC 6761 6.3: localhost is loopback even without a hosts entry
+        # for the family, and c-ares never asks DNS for it.
+        r = run(["-6", "localhost:53162", "--probes", "udp", "--timeout",
+                 "300", "--format", "json"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        got = {t["address"] for t in json.loads(r.stdout)["targets"]}
+        self.assertEqual(got, {"::1"})
+
+
 class HelpAndDocs(unittest.TestCase):
     def read(self, rel):
         with open(os.path.join(SRCDIR, rel), encoding="utf-8") as f:

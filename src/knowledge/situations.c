@@ -1332,9 +1332,11 @@ static const struct dp_knowledge_situation situations[] = {
      "primary answers it over TCP and allows it to transfer; then reload.",
      fix_zone_servfail},
     {"zone-not-authoritative", "Answer without authority for the zone",
-     "The server answered the zone's SOA query with NOERROR but without the "
-     "AA flag: the answer came from a cache, a forwarder or a referral, not "
-     "from a copy of the zone held here.",
+     "The server does not answer the zone's SOA from a copy of the zone held "
+     "here. Either it answered NOERROR without the AA flag (from a cache, a "
+     "forwarder or a referral), or, being a resolver for this client, it "
+     "refused the non-recursive (RD=0) query, as resolvers such as Unbound do "
+     "for data they have not cached.",
      "If this server should be authoritative, configure the zone on it; if "
      "it is a resolver, test the zone on its authoritative servers instead.",
      fix_zone_noaa},

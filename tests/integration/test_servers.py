@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""dnsprobe against real nameservers: BIND (strict; open), NSD, Knot,
+Unbound (refusing; serving), PowerDNS Authoritative and Recursor, dnsmasq.
+
+Every instance of tests/lab/ starts once for the whole module, in parallel,
+on its own loopback address and port (BIND on 127.0.0.1:531xx, the others on
+127.0.0.11-39 port 53100); the resolvers reach only the lab's upstream
+authoritative server on 127.0.0.20:53100. Each class runs the real binary
+once against one instance:
+
+    $DNSPROBE ADDR:PORT --zone example.test --recursion-name www.other.test
+              --format json --timeout 1500
+
+and asserts, per probe, the outcome, the answer's RCODE, the verdict and the
+severity, then the target's role and the exit status. The expectations come
+from tests/lab/OBSERVED.md: what each server really answers, judged by the
+issue's verdict rules. They are written out by hand here; they are never
+computed from dnsprobe's own output.
+
+Servers are stopped by PID in the module cleanup, at exit and on
+SIGINT/SIGTERM (tests/support/lab.py), also when an assertion fails.
+"""
+import os
+import socket
+import sys
+import threading
+import unittest
+
+SRCDIR = os.environ.get("DNSPROBE_SRCDIR") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "support"))
+import lab  # noqa: E402
+
+ZONE = "example.test"
+RECURSION_NAME = "www.other.test"
+TIMEOUT_MS = "1500"
+
+UPSTREAM = ("127.0.0.20", 53100)
+LAYOUT = {
+    "bind-strict": ("127.0.0.1", 53101),
+    "bind-open": ("127.0.0.1", 53102),
+    "nsd": ("127.0.0.11", 53100),
+    "knot": ("127.0.0.12", 53100),
+    "unbound-refuse": ("127.0.0.13", 53100),
+    "unbound-serve": ("127.0.0.14", 53100),
+    "pdns-auth": ("127.0.0.15", 53100),
+    "pdns-recursor": ("127.0.0.16", 53100),
+    "dnsmasq": ("127.0.0.17", 53100),
+}
+CLOSED = ("127.0.0.39", 53199)  # nothing may listen here
+
+PROBES = ("udp", "tcp", "recursion", "axfr", "ixfr", "update", "notify",
+          "opcode")
+TRANSPORT = {"udp": "udp", "tcp": "tcp", "recursion": "udp", "axfr": "tcp",
+             "ixfr": "tcp"}
+STATUS_OF_EXIT = {0: "ok", 1: "warning", 2: "critical"}
+
+# Severity the rules leave open ("others ok or info").
+OK_INFO = ("ok", "info")
+# No reply at all: outcome, no answer.
+SILENT = ("timeout", None, "no-answer", OK_INFO)
+
+
+def answer(rcode, verdict, severity, **facts):
+    """An expected probe result with a reply: (outcome, rcode, verdict,
+    severity, facts). facts: qdcount, aa, ra (flags of the reply), ede
+    (codes, checked only when the query carried EDNS)."""
+    return ("answer", rcode, verdict, severity, facts)
+
+
+def silent():
+    return SILENT + ({},)
+
+
+# Per instance: role, exit status and, per probe, what OBSERVED.md says the
+# server answers and what the issue's rules make of it.
+EXPECT = {
+    "bind-strict": ("authoritative", 0, {
+        "udp": answer("NOERROR", "authoritative", "ok", aa=True, qdcount=1),
+        "tcp": answer("NOERROR", "authoritative", "ok", aa=True, qdcount=1),
+        # REFUSED without RA from a server that answered Z's SOA with AA.
+        "recursion": answer("REFUSED", "not-offered", "ok", ra=False),
+        "axfr": answer("REFUSED", "denied", "ok", ede=[18]),
+        "ixfr": answer("REFUSED", "denied", "ok", ede=[18]),
+        "update": answer("REFUSED", "denied", "ok"),
+        # BIND answers NOTIFY NOERROR for a zone it is primary for.
+        "notify": answer("NOERROR", "accepted", OK_INFO),
+        # NOTIMP with QDCOUNT=0: must be classified, not timed out.
+        "opcode": answer("NOTIMP", "compliant", "ok", qdcount=0),
+    }),
+    "bind-open": ("authoritative+resolver", 2, {
+        "udp": answer("NOERROR", "authoritative", "ok", aa=True, ra=True),
+        "tcp": answer("NOERROR", "authoritative", "ok", aa=True, ra=True),
+        # Open recursion on an authoritative server (RFC 5358).
+        "recursion": answer("NOERROR", "available", "warning", ra=True),
+        "axfr": answer("NOERROR", "allowed", "warning"),
+        "ixfr": answer("NOERROR", "allowed", "warning"),
+        # Dynamic update accepted from this client.
+        "update": answer("NOERROR", "allowed", "critical"),
+        "notify": answer("NOERROR", "accepted", OK_INFO),
+        "opcode": answer("NOTIMP", "compliant", "ok", qdcount=0),
+    }),
+    "nsd": ("authoritative", 0, {
+        "udp": answer("NOERROR", "authoritative", "ok", aa=True),
+        "tcp": answer("NOERROR", "authoritative", "ok", aa=True),
+        "recursion": answer("REFUSED", "not-offered", "ok", ra=False,
+                            ede=[20]),
+        "axfr": answer("REFUSED", "denied", "ok", ede=[18]),
+        "ixfr": answer("REFUSED", "denied", "ok", ede=[18]),
+        # NSD has no dynamic update: NOTIMP, QDCOUNT=0.
+        "update": answer("NOTIMP", "not-implemented", OK_INFO, qdcount=0),
+        "notify": answer("REFUSED", "denied", "ok", qdcount=0),
+        "opcode": answer("NOTIMP", "compliant", "ok", qdcount=0),
+    }),
+    "knot": ("authoritative", 0, {
+        "udp": answer("NOERROR", "authoritative", "ok", aa=True),
+        "tcp": answer("NOERROR", "authoritative", "ok", aa=True),
+        "recursion": answer("REFUSED", "not-offered", "ok", ra=False,
+                            ede=[20]),
+        # Knot's ACL denials are NOTAUTH; udp is authoritative: denied.
+        "axfr": answer("NOTAUTH", "denied", "ok"),
+        "ixfr": answer("NOTAUTH", "denied", "ok"),
+        "update": answer("NOTAUTH", "denied", "ok"),
+        "notify": answer("NOTAUTH", "denied", "ok"),
+        "opcode": answer("NOTIMP", "compliant", "ok", qdcount=1),
+    }),
+    "unbound-refuse": ("unknown", 2, {
+        # Bare REFUSED headers (QDCOUNT=0) to everything.
+        "udp": answer("REFUSED", "refused", "critical", qdcount=0),
+        "tcp": answer("REFUSED", "refused", "critical", qdcount=0),
+        # No authoritative SOA, no EDE 20: refused; role unknown: warning.
+        "recursion": answer("REFUSED", "refused", "warning", qdcount=0),
+        "axfr": answer("REFUSED", "denied", "ok"),
+        "ixfr": answer("REFUSED", "denied", "ok"),
+        "update": answer("REFUSED", "denied", "ok"),
+        "notify": answer("REFUSED", "denied", "ok"),
+        "opcode": answer("REFUSED", "non-compliant", OK_INFO),
+    }),
+    "unbound-serve": ("resolver", 0, {
+        # RD=0 and not cached: Unbound refuses. In context (the server is a
+        # resolver for this client) that is not lameness: info, with the
+        # zone-not-authoritative finding, and the healthy resolver exits 0.
+        "udp": answer("REFUSED", "refused", "info", ra=True),
+        "tcp": answer("REFUSED", "refused", "info", ra=True),
+        "recursion": answer("NOERROR", "available", OK_INFO, ra=True),
+        "axfr": answer("REFUSED", "denied", "ok"),
+        # Unbound answers FORMERR to any query with an authority section.
+        "ixfr": answer("FORMERR", "unexpected", OK_INFO),
+        "update": answer("NOTIMP", "not-implemented", OK_INFO),
+        "notify": answer("REFUSED", "denied", "ok"),
+        "opcode": answer("NOTIMP", "compliant", "ok", qdcount=1),
+    }),
+    "pdns-auth": ("authoritative", 1, {
+        "udp": answer("NOERROR", "authoritative", "ok", aa=True),
+        "tcp": answer("NOERROR", "authoritative", "ok", aa=True),
+        "recursion": answer("REFUSED", "not-offered", "ok", ra=False),
+        # allow-axfr-ips defaults to loopback: open; the first message
+        # holds the SOA alone.
+        "axfr": answer("NOERROR", "allowed", "warning"),
+        "ixfr": answer("NOERROR", "allowed", "warning"),
+        "update": answer("REFUSED", "denied", "ok"),
+        "notify": answer("REFUSED", "denied", "ok"),
+        # PowerDNS stays silent on unknown opcodes.
+        "opcode": silent(),
+    }),
+    "pdns-recursor": ("resolver", 0, {
+        "udp": answer("NOERROR", "answering", OK_INFO, aa=False, ra=True),
+        "tcp": answer("NOERROR", "answering", OK_INFO, aa=False, ra=True),
+        "recursion": answer("NOERROR", "available", OK_INFO, ra=True),
+        "axfr": answer("SERVFAIL", "unexpected", OK_INFO),
+        "ixfr": answer("SERVFAIL", "unexpected", OK_INFO),
+        "update": silent(),
+        "notify": silent(),
+        "opcode": silent(),
+    }),
+    "dnsmasq": ("authoritative+resolver", 1, {
+        # dnsmasq relays the upstream's AA bit.
+        "udp": answer("NOERROR", "authoritative", "ok", aa=True, ra=True),
+        "tcp": answer("NOERROR", "authoritative", "ok", aa=True, ra=True),
+        "recursion": answer("NOERROR", "available", "warning", ra=True),
+        "axfr": answer("REFUSED", "denied", "ok", ede=[18]),
+        "ixfr": answer("REFUSED", "denied", "ok", ede=[18]),
+        "update": silent(),
+        "notify": silent(),
+        "opcode": silent(),
+    }),
+}
+
+# bind-strict without --zone: the root zone, which it does not serve.
+NO_ZONE = ("unknown", 1, {
+    # Zone findings without --zone are info with a hint, never "lame".
+    "udp": answer("REFUSED", "refused", "info"),
+    "tcp": answer("REFUSED", "refused", "info"),
+    # Not authoritative for "." and no EDE 20: refused, role unknown.
+    "recursion": answer("REFUSED", "refused", "warning", ra=False),
+    "axfr": answer("NOTAUTH", "not-authoritative", OK_INFO),
+    "ixfr": answer("NOTAUTH", "not-authoritative", OK_INFO),
+    "update": answer("NOTAUTH", "not-authoritative", OK_INFO),
+    "notify": answer("NOTAUTH", "not-authoritative", OK_INFO),
+    "opcode": answer("NOTIMP", "compliant", "ok", qdcount=0),
+})
+
+SERVERS = {}
+START_ERRORS = {}
+
+
+def setUpModule():
+    unittest.addModuleCleanup(lab.stop_all)
+    try:
+        SERVERS["upstream"] = lab.start("upstream", *UPSTREAM)
+    except Exception as e:  # every class reports it
+        START_ERRORS["upstream"] = e
+        return
+
+    def start(name):
+        addr, port = LAYOUT[name]
+        up = UPSTREAM if lab.INSTANCES[name].upstream else None
+        try:
+            SERVERS[name] = lab.start(name, addr, port, upstream=up)
+        except Exception as e:  # reported by the instance's class
+            START_ERRORS[name] = e
+
+    threads = [threading.Thread(target=start, args=(n,)) for n in LAYOUT]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def probe_args(target, zone=ZONE):
+    args = [target]
+    if zone is not None:
+        args += ["--zone", zone]
+    return args + ["--recursion-name", RECURSION_NAME, "--format", "json",
+                   "--timeout", TIMEOUT_MS]
+
+
+class Battery:
+    """Mixin: one dnsprobe run against one lab instance, checked against
+    an EXPECT entry. Subclasses set INSTANCE (and may override target/args
+    and EXPECTED)."""
+
+    INSTANCE = None
+    EXPECTED = None
+
+    @classmethod
+    def target_text(cls, srv):
+        """(TARGET as given to dnsprobe, the address it should report)."""
+        return srv.target, srv.address
+
+    @classmethod
+    def zone(cls):
+        return ZONE
+
+    @classmethod
+    def setUpClass(cls):
+        for name in ("upstream", cls.INSTANCE):
+            if name in START_ERRORS:
+                raise RuntimeError("%s did not start: %s"
+                                   % (name, START_ERRORS[name]))
+        srv = SERVERS[cls.INSTANCE]
+        cls.given, cls.address = cls.target_text(srv)
+        cls.run_ = lab.run_dnsprobe(probe_args(cls.given, cls.zone()),
+                                    timeout=60)
+        cls.case = "%s (%s)" % (cls.INSTANCE, cls.given)
+        if cls.EXPECTED is None:
+            cls.EXPECTED = EXPECT[cls.INSTANCE]
+
+    def report_ok(self):
+        r = self.run_
+        self.assertIsNotNone(
+            r.report, "%s: stdout is not JSON (exit %d)\nstderr: %s\n"
+            "stdout: %s" % (self.case, r.code, r.stderr, r.stdout[:2000]))
+        return r.report
+
+    def test_report_shape(self):
+        rep = self.report_ok()
+        self.assertEqual(rep.get("schema"), "dnsprobe/1",
+                         "%s: schema" % self.case)
+        self.assertEqual(len(rep["targets"]), 1, "%s: one target" % self.case)
+        t = rep["targets"][0]
+        self.assertEqual(t["target"], self.given, "%s: target as given"
+                         % self.case)
+        self.assertEqual(t["address"], self.address, "%s: address"
+                         % self.case)
+        self.assertEqual(t["port"], SERVERS[self.INSTANCE].port,
+                         "%s: port" % self.case)
+        zone = self.zone()
+        self.assertEqual(t["zone"], (zone.rstrip(".") + ".") if zone else ".",
+                         "%s: zone" % self.case)
+        ids = [p["id"] for p in t["probes"]]
+        for pid in PROBES:
+            self.assertEqual(ids.count(pid), 1,
+                             "%s: probe %s present once in %r"
+                             % (self.case, pid, ids))
+
+    def test_probes(self):
+        self.report_ok()
+        expected = self.EXPECTED[2]
+        for pid in PROBES:
+            case = "%s/%s" % (self.case, pid)
+            with self.subTest(probe=pid):
+                self.check_probe(case, self.run_.probe(pid), expected[pid])
+
+    def check_probe(self, case, p, exp):
+        outcome, rcode, verdict, severity, facts = exp
+        if pid_transport(p["id"]):
+            self.assertEqual(p["transport"], pid_transport(p["id"]),
+                             "%s: transport" % case)
+        self.assertEqual(p["outcome"], outcome, "%s: outcome (summary: %s)"
+                         % (case, p.get("summary")))
+        ans = p.get("answer")
+        if rcode is None:
+            self.assertIsNone(ans, "%s: no answer expected" % case)
+        else:
+            self.assertIsNotNone(ans, "%s: an answer expected" % case)
+            self.assertEqual(ans["rcode"], rcode, "%s: answer rcode" % case)
+            if "qdcount" in facts:
+                self.assertEqual(ans["qdcount"], facts["qdcount"],
+                                 "%s: answer qdcount" % case)
+            for flag in ("aa", "ra"):
+                if flag in facts:
+                    self.assertEqual(flag in ans["flags"], facts[flag],
+                                     "%s: flag %s in %r" % (case, flag,
+                                                            ans["flags"]))
+            if "ede" in facts and p["query"].get("edns") is not None:
+                codes = sorted(e["code"] for e in ans.get("ede") or [])
+                self.assertEqual(codes, facts["ede"], "%s: EDE codes" % case)
+        self.assertEqual(p["verdict"], verdict, "%s: verdict (summary: %s)"
+                         % (case, p.get("summary")))
+        if isinstance(severity, tuple):
+            self.assertIn(p["severity"], severity, "%s: severity" % case)
+        else:
+            self.assertEqual(p["severity"], severity, "%s: severity" % case)
+        if p["severity"] != "ok":
+            self.assertTrue(p.get("explanation"),
+                            "%s: a non-ok probe carries an explanation"
+                            % case)
+
+    def test_stderr_clean(self):
+        # Exit 0-2 runs print nothing on stderr (no warnings, and no
+        # sanitizer report in an -Db_sanitize build).
+        self.assertEqual(self.run_.stderr, "", "%s: stderr" % self.case)
+
+    def test_role(self):
+        t = self.report_ok()["targets"][0]
+        self.assertEqual(t["role"], self.EXPECTED[0], "%s: role" % self.case)
+
+    def test_exit_status(self):
+        rep = self.report_ok()
+        code = self.EXPECTED[1]
+        self.assertEqual(self.run_.code, code, "%s: exit status (stderr: %s)"
+                         % (self.case, self.run_.stderr))
+        self.assertEqual(rep["targets"][0]["status"], STATUS_OF_EXIT[code],
+                         "%s: target status" % self.case)
+        self.assertEqual(rep["status"], STATUS_OF_EXIT[code],
+                         "%s: run status" % self.case)
+
+
+def pid_transport(pid):
+    return TRANSPORT.get(pid)
+
+
+def _class_for(instance):
+    name = "Test_" + instance.replace("-", "_")
+    return type(name, (Battery, unittest.TestCase), {"INSTANCE": instance})
+
+
+for _inst in LAYOUT:
+    globals()["Test_" + _inst.replace("-", "_")] = _class_for(_inst)
+
+
+class Test_bind_strict_ipv6(Battery, unittest.TestCase):
+    """The same strict BIND, reached over UDP and TCP on [::1]."""
+
+    INSTANCE = "bind-strict"
+
+    @classmethod
+    def target_text(cls, srv):
+        return "[::1]:%d" % srv.port, "::1"
+
+
+class Test_bind_strict_no_zone(Battery, unittest.TestCase):
+    """No --zone: the zone probes use the root zone, which bind-strict does
+    not serve; that is info with a hint to pass --zone, not a lame server."""
+
+    INSTANCE = "bind-strict"
+    EXPECTED = NO_ZONE
+
+    @classmethod
+    def zone(cls):
+        return None
+
+    def test_hint_not_lame(self):
+        for pid in ("udp", "tcp"):
+            case = "%s/%s" % (self.case, pid)
+            p = self.run_.probe(pid)
+            words = " ".join(str(p.get(k) or "") for k in
+                             ("summary", "explanation", "fix"))
+            self.assertIn("--zone", words, "%s: a hint to pass --zone" % case)
+            self.assertNotIn("lame", words.lower(),
+                             "%s: not called lame" % case)
+
+
+class Test_closed_port(unittest.TestCase):
+    """Nothing listening: UDP probes see port unreachable, TCP probes a
+    refused connection; nothing answers at all, which is critical."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.given = "%s:%d" % CLOSED
+        cls.case = "closed port (%s)" % cls.given
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            # Precondition: we can bind the port, so nobody else listens.
+            with socket.socket(socket.AF_INET, kind) as s:
+                s.bind(CLOSED)
+        cls.run_ = lab.run_dnsprobe(probe_args(cls.given), timeout=60)
+
+    def test_outcomes(self):
+        r = self.run_
+        self.assertIsNotNone(r.report, "%s: stdout is not JSON: %s"
+                             % (self.case, r.stdout[:2000]))
+        probes = r.report["targets"][0]["probes"]
+        self.assertEqual(sorted(p["id"] for p in probes), sorted(PROBES),
+                         "%s: probe ids" % self.case)
+        for p in probes:
+            case = "%s/%s" % (self.case, p["id"])
+            with self.subTest(probe=p["id"]):
+                if pid_transport(p["id"]):
+                    self.assertEqual(p["transport"], pid_transport(p["id"]),
+                                     "%s: transport" % case)
+                want = {"udp": "port-unreachable",
+                        "tcp": "connection-refused"}.get(p["transport"])
+                self.assertIsNotNone(want, "%s: transport %r" %
+                                     (case, p["transport"]))
+                self.assertEqual(p["outcome"], want, "%s: outcome" % case)
+                self.assertIsNone(p["answer"], "%s: no answer" % case)
+                self.assertEqual(p["verdict"], "no-answer",
+                                 "%s: verdict" % case)
+
+    def test_stderr_clean(self):
+        self.assertEqual(self.run_.stderr, "", "%s: stderr" % self.case)
+
+    def test_exit_status(self):
+        r = self.run_
+        self.assertEqual(r.code, 2, "%s: exit status (stderr: %s)"
+                         % (self.case, r.stderr))
+        self.assertIsNotNone(r.report, "%s: JSON report" % self.case)
+        self.assertEqual(r.report["targets"][0]["status"], "critical",
+                         "%s: target status" % self.case)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,1068 @@
+#!/usr/bin/env python3
+"""A lab of real nameservers on loopback, for dnsprobe's integration tests
+and demo.
+
+An *instance* is a template directory under tests/lab/<name>/ (configs with
+@ADDR@, @PORT@, @DIR@, @UPSTREAM_ADDR@, @UPSTREAM_PORT@ and @NAME@ in them)
+plus an entry in INSTANCES naming the server software. start() copies the
+templates and tests/lab/zones/ into a fresh per-run temp directory,
+substitutes the placeholders, starts the server in the foreground with its
+log captured in <dir>/server.log, and returns once the server answers a
+small SOA query over UDP and TCP (bounded: about 10 s).
+
+Invariants:
+- Every file a server writes (pid, control socket, journal, zone copies,
+  keys) lives under its temp dir; nothing under /etc or /var is written.
+- Every address used is loopback (127.0.0.0/8 or ::1); start() refuses
+  anything else, for the server and for its upstream.
+- Only processes this module started are ever signalled, by PID: on
+  Server.stop(), on context exit, at interpreter exit and on SIGINT/SIGTERM.
+- Every wait is bounded in count and in time.
+
+Also here: a tiny DNS codec built with struct (queries, UPDATE, NOTIFY,
+IXFR, and a lenient reply parser), an AXFR client, run_dnsprobe() which runs
+the built binary with --format json and parses its report, and a command
+line for the demo and for checking servers by hand:
+
+    lab.py serve NAME=ADDR:PORT ...    start instances (the resolvers use
+                                       "upstream" when it is among them),
+                                       print READY lines, stop them on
+                                       SIGTERM/SIGINT (or --stop-on-eof)
+    lab.py serve --demo                the demo set (see DEMO)
+    lab.py battery ADDR PORT [ZONE [NAME]]  send the core battery, print
+                                       what came back (RCODE, flags, EDE)
+    lab.py axfr ADDR PORT ZONE         print a zone transfer, sorted
+"""
+
+import argparse
+import atexit
+import ipaddress
+import json
+import os
+import random
+import re
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SRCDIR = os.environ.get("DNSPROBE_SRCDIR") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+)
+LAB_DIR = os.path.join(SRCDIR, "tests", "lab")
+ZONES_DIR = os.path.join(LAB_DIR, "zones")
+
+READY_TIMEOUT = 10.0  # seconds a server gets to answer after its start
+STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
+# Where the resolvers' upstream points when the caller gives none: a loopback
+# address where nothing listens (the same one the root hints name).
+DEAD_UPSTREAM = ("127.0.0.253", 53)
+
+# DNS constants (RFC 1035 §3.2, RFC 6895 registries).
+TYPE = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
+        "TXT": 16, "AAAA": 28, "OPT": 41, "IXFR": 251, "AXFR": 252}
+TYPE_NAME = {v: k for k, v in TYPE.items()}
+CLASS_IN = 1
+OPCODE = {"QUERY": 0, "IQUERY": 1, "STATUS": 2, "NOTIFY": 4, "UPDATE": 5,
+          "DSO": 6}
+RCODE_NAME = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN",
+              4: "NOTIMP", 5: "REFUSED", 6: "YXDOMAIN", 7: "YXRRSET",
+              8: "NXRRSET", 9: "NOTAUTH", 10: "NOTZONE", 11: "DSOTYPENI",
+              16: "BADVERS", 17: "BADKEY", 18: "BADTIME", 19: "BADMODE",
+              20: "BADNAME", 21: "BADALG", 22: "BADTRUNC", 23: "BADCOOKIE"}
+FLAG_BITS = (("qr", 0x8000), ("aa", 0x0400), ("tc", 0x0200), ("rd", 0x0100),
+             ("ra", 0x0080), ("z", 0x0040), ("ad", 0x0020), ("cd", 0x0010))
+EDE_OPTION = 15  # RFC 8914 §2
+
+
+class Instance:
+    """What runs an instance: the server software and its main config."""
+
+    def __init__(self, server, conf, upstream=False, probe_zone="example.test"):
+        self.server = server
+        self.conf = conf
+        self.upstream = upstream  # the config names @UPSTREAM_ADDR@/PORT@
+        self.probe_zone = probe_zone
+
+
+INSTANCES = {
+    "bind-strict": Instance("bind", "named.conf"),
+    "bind-open": Instance("bind", "named.conf", upstream=True),
+    "nsd": Instance("nsd", "nsd.conf"),
+    "knot": Instance("knot", "knot.conf"),
+    "unbound-refuse": Instance("unbound", "unbound.conf", upstream=True),
+    "unbound-serve": Instance("unbound", "unbound.conf", upstream=True),
+    "pdns-auth": Instance("pdns", "pdns.conf"),
+    "pdns-recursor": Instance("pdns-recursor", "recursor.conf", upstream=True),
+    "dnsmasq": Instance("dnsmasq", "dnsmasq.conf", upstream=True),
+    "upstream": Instance("nsd", "nsd.conf"),
+}
+
+
+def server_command(server, conf, rundir):
+    """The foreground command line of a server software (no user switch:
+    each config keeps the server as the invoking user)."""
+    if server == "bind":
+        # -g: foreground, log to stderr; -n 1: one worker is plenty.
+        return ["named", "-g", "-n", "1", "-c", conf]
+    if server == "nsd":
+        return ["nsd", "-d", "-c", conf]
+    if server == "knot":
+        return ["knotd", "-c", conf]
+    if server == "unbound":
+        return ["unbound", "-d", "-c", conf]
+    if server == "pdns":
+        return ["pdns_server", "--config-dir=" + rundir]
+    if server == "pdns-recursor":
+        return ["pdns_recursor", "--config-dir=" + rundir]
+    if server == "dnsmasq":
+        return ["dnsmasq", "-k", "-C", conf]
+    raise ValueError("unknown server software: " + server)
+
+
+# Integration lab layout (tests/integration): BIND on 127.0.0.1 ports
+# 53100-53199, the others on 127.0.0.11-39; see the suite for its choices.
+# The demo uses 127.0.0.1 ports 54100-54199 and 127.0.0.51-59.
+DEMO = [
+    # (instance, address, port, caption)
+    ("upstream", "127.0.0.54", 54100, None),
+    ("knot", "127.0.0.51", 54100,
+     "a strict authoritative server (Knot): serves example.test, denies "
+     "transfers, updates and notifies with NOTAUTH, no recursion"),
+    ("bind-open", "127.0.0.1", 54101,
+     "a careless primary (BIND): open AXFR, dynamic updates accepted, "
+     "open recursion on an authoritative server"),
+    ("unbound-refuse", "127.0.0.52", 54100,
+     "a resolver that refuses this client (Unbound access-control refuse)"),
+    ("unbound-serve", "127.0.0.53", 54100,
+     "a resolver that serves this client (Unbound, recursion to a loopback "
+     "authoritative)"),
+]
+
+
+# --------------------------------------------------------------------------
+# DNS codec (RFC 1035 §4; EDNS RFC 6891; EDE RFC 8914; UPDATE RFC 2136;
+# NOTIFY RFC 1996; IXFR RFC 1995)
+# --------------------------------------------------------------------------
+
+def encode_name(name):
+    """Wire form of a domain name (RFC 1035 §3.1), no compression."""
+    out = b""
+    for label in name.rstrip(".").split("."):
+        if not label:
+            continue
+        raw = label.encode("ascii")
+        if len(raw) > 63:
+            raise ValueError("label too long: " + label)
+        out += bytes([len(raw)]) + raw
+    return out + b"\x00"
+
+
+def soa_record(zone, serial):
+    """An SOA RR for the IXFR authority section (RFC 1995 §3): only the
+    serial matters to the server."""
+    rdata = encode_name(".") + encode_name(".") + struct.pack(
+        "!IIIII", serial, 0, 0, 0, 0)
+    return (encode_name(zone) + struct.pack("!HHIH", TYPE["SOA"], CLASS_IN, 0,
+                                            len(rdata)) + rdata)
+
+
+def build_message(qname, qtype, *, qid=None, opcode=0, rd=False, aa=False,
+                  edns=None, authority=()):
+    """One question, optional authority records (already encoded), optional
+    OPT with the given UDP size (RFC 6891 §6.1.2). Returns (id, bytes)."""
+    if qid is None:
+        qid = random.randrange(0, 0x10000)
+    flags = (opcode & 0xF) << 11
+    if aa:
+        flags |= 0x0400
+    if rd:
+        flags |= 0x0100
+    header = struct.pack("!HHHHHH", qid, flags, 1, 0, len(authority),
+                         1 if edns else 0)
+    body = encode_name(qname) + struct.pack("!HH", qtype, CLASS_IN)
+    body += b"".join(authority)
+    if edns:
+        body += b"\x00" + struct.pack("!HHIH", TYPE["OPT"], edns, 0, 0)
+    return qid, header + body
+
+
+class ParseError(Exception):
+    pass
+
+
+def _read_name(buf, off):
+    """Read a possibly compressed name; returns (text, offset after it).
+    Bounded: at most 128 pointer hops, never outside buf."""
+    labels = []
+    end = None
+    hops = 0
+    while True:
+        if off >= len(buf):
+            raise ParseError("name runs past the message")
+        n = buf[off]
+        if n & 0xC0 == 0xC0:
+            if off + 1 >= len(buf):
+                raise ParseError("truncated compression pointer")
+            if end is None:
+                end = off + 2
+            off = ((n & 0x3F) << 8) | buf[off + 1]
+            hops += 1
+            if hops > 128:
+                raise ParseError("compression loop")
+            continue
+        if n & 0xC0:
+            raise ParseError("bad label type")
+        off += 1
+        if n == 0:
+            break
+        if off + n > len(buf):
+            raise ParseError("label runs past the message")
+        labels.append(buf[off:off + n].decode("ascii", "backslashreplace"))
+        off += n
+    name = ".".join(labels).lower() + "." if labels else "."
+    return name, (end if end is not None else off)
+
+
+def _rdata_text(buf, rtype, off, rdlen):
+    """Presentation form of the RDATA types the lab zones use; hex otherwise."""
+    rd = buf[off:off + rdlen]
+    if rtype == TYPE["A"] and rdlen == 4:
+        return socket.inet_ntop(socket.AF_INET, rd)
+    if rtype == TYPE["AAAA"] and rdlen == 16:
+        return socket.inet_ntop(socket.AF_INET6, rd)
+    if rtype in (TYPE["NS"], TYPE["CNAME"], TYPE["PTR"]):
+        return _read_name(buf, off)[0]
+    if rtype == TYPE["MX"]:
+        pref = struct.unpack("!H", rd[:2])[0]
+        return "%d %s" % (pref, _read_name(buf, off + 2)[0])
+    if rtype == TYPE["SOA"]:
+        mname, o = _read_name(buf, off)
+        rname, o = _read_name(buf, o)
+        nums = struct.unpack("!IIIII", buf[o:o + 20])
+        return "%s %s %s" % (mname, rname, " ".join(str(x) for x in nums))
+    if rtype == TYPE["TXT"]:
+        parts, i = [], 0
+        while i < len(rd):
+            n = rd[i]
+            parts.append('"%s"' % rd[i + 1:i + 1 + n].decode("ascii",
+                                                               "replace"))
+            i += 1 + n
+        return " ".join(parts)
+    return "\\# %d %s" % (rdlen, rd.hex())
+
+
+class Message:
+    """A leniently parsed DNS message: header, question, records, OPT, EDE.
+    parse_problem is None when everything parsed."""
+
+    def __init__(self, buf):
+        if len(buf) < 12:
+            raise ParseError("short header")
+        (self.id, self.flags, self.qdcount, self.ancount, self.nscount,
+         self.arcount) = struct.unpack("!HHHHHH", buf[:12])
+        self.opcode = (self.flags >> 11) & 0xF
+        self.rcode = self.flags & 0xF
+        self.questions = []
+        self.sections = {"answer": [], "authority": [], "additional": []}
+        self.opt = None
+        self.ede = []
+        self.parse_problem = None
+        try:
+            off = 12
+            for _ in range(self.qdcount):
+                name, off = _read_name(buf, off)
+                qtype, qclass = struct.unpack("!HH", buf[off:off + 4])
+                off += 4
+                self.questions.append((name, qtype, qclass))
+            for sec, count in (("answer", self.ancount),
+                               ("authority", self.nscount),
+                               ("additional", self.arcount)):
+                for _ in range(count):
+                    off = self._record(buf, off, sec)
+        except (ParseError, struct.error, IndexError) as e:
+            self.parse_problem = str(e) or e.__class__.__name__
+        if self.opt is not None:
+            # RFC 6891 §6.1.3: the OPT TTL's top byte extends the RCODE.
+            self.rcode |= self.opt["ext_rcode"] << 4
+
+    def _record(self, buf, off, sec):
+        name, off = _read_name(buf, off)
+        rtype, rclass, ttl, rdlen = struct.unpack("!HHIH", buf[off:off + 10])
+        off += 10
+        if off + rdlen > len(buf):
+            raise ParseError("RDATA runs past the message")
+        if rtype == TYPE["OPT"]:
+            self._opt(buf[off:off + rdlen], rclass, ttl)
+        else:
+            self.sections[sec].append(
+                (name, ttl, rclass, rtype, _rdata_text(buf, rtype, off,
+                                                       rdlen)))
+        return off + rdlen
+
+    def _opt(self, rd, udp_size, ttl):
+        self.opt = {"udp_size": udp_size, "ext_rcode": ttl >> 24,
+                    "version": (ttl >> 16) & 0xFF, "do": bool(ttl & 0x8000),
+                    "options": []}
+        i = 0
+        while i + 4 <= len(rd):
+            code, length = struct.unpack("!HH", rd[i:i + 4])
+            data = rd[i + 4:i + 4 + length]
+            self.opt["options"].append((code, data))
+            if code == EDE_OPTION and len(data) >= 2:
+                self.ede.append((struct.unpack("!H", data[:2])[0],
+                                 data[2:].decode("utf-8", "replace")))
+            i += 4 + length
+
+    @property
+    def flag_names(self):
+        return [n for n, bit in FLAG_BITS if self.flags & bit]
+
+    @property
+    def rcode_name(self):
+        return RCODE_NAME.get(self.rcode, "RCODE%d" % self.rcode)
+
+    def records(self, section="answer"):
+        return self.sections[section]
+
+    def summary(self):
+        """One line: RCODE, opcode, flags, counts, EDE."""
+        ede = ",".join("%d%s" % (c, ("(%s)" % t) if t else "")
+                       for c, t in self.ede) or "-"
+        return "%s opcode=%d flags=%s qd=%d an=%d ns=%d ar=%d ede=%s" % (
+            self.rcode_name, self.opcode, "+".join(self.flag_names) or "-",
+            self.qdcount, self.ancount, self.nscount, self.arcount, ede)
+
+
+def _family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def require_loopback(addr):
+    """Refuse any address outside 127.0.0.0/8 and ::1 (the lab's hard rule)."""
+    if not ipaddress.ip_address(addr).is_loopback:
+        raise ValueError("the lab only talks to loopback, not " + addr)
+
+
+def udp_exchange(addr, port, wire, timeout=1.0):
+    """Send one message over UDP; return the first reply with the same ID
+    (raw bytes) or None on timeout. Raises OSError (e.g. ECONNREFUSED)."""
+    require_loopback(addr)
+    qid = wire[:2]
+    deadline = time.monotonic() + timeout
+    with socket.socket(_family(addr), socket.SOCK_DGRAM) as s:
+        s.connect((addr, port))
+        s.send(wire)
+        for _ in range(64):  # bounded: ignore at most 64 stray datagrams
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            s.settimeout(left)
+            try:
+                data = s.recv(65535)
+            except socket.timeout:
+                return None
+            if data[:2] == qid:
+                return data
+    return None
+
+
+def _recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def tcp_exchange(addr, port, wire, timeout=2.0, max_messages=1):
+    """Send one message over TCP (RFC 7766 §8 framing); return the list of
+    reply messages read (up to max_messages, fewer on EOF or timeout)."""
+    require_loopback(addr)
+    out = []
+    with socket.create_connection((addr, port), timeout=timeout) as s:
+        s.sendall(struct.pack("!H", len(wire)) + wire)
+        while len(out) < max_messages:
+            try:
+                head = _recv_exact(s, 2)
+                if head is None:
+                    break
+                body = _recv_exact(s, struct.unpack("!H", head)[0])
+            except socket.timeout:
+                break
+            if body is None:
+                break
+            out.append(body)
+            if max_messages > 1 and _transfer_done(out):
+                break
+    return out
+
+
+def _transfer_done(msgs):
+    """An AXFR/IXFR stream ends at its second SOA or an error RCODE
+    (RFC 5936 §2.2). A lone SOA (IXFR "up to date", RFC 1995 §4) is only
+    known to be alone when the server closes or goes quiet."""
+    soas = 0
+    for raw in msgs:
+        m = Message(raw)
+        if m.rcode != 0:
+            return True
+        soas += sum(1 for r in m.records() if r[3] == TYPE["SOA"])
+    return soas >= 2
+
+
+def axfr(addr, port, zone, timeout=5.0):
+    """Transfer a zone (RFC 5936). Returns (rcode name, sorted list of
+    records as presentation strings, SOA serial or None). The closing SOA
+    is dropped so the list is the zone's content."""
+    _, wire = build_message(zone, TYPE["AXFR"])
+    msgs = tcp_exchange(addr, port, wire, timeout=timeout, max_messages=1000)
+    if not msgs:
+        return ("no-answer", [], None)
+    first = Message(msgs[0])
+    if first.rcode != 0:
+        return (first.rcode_name, [], None)
+    records, serial = [], None
+    for raw in msgs:
+        for name, ttl, rclass, rtype, text in Message(raw).records():
+            line = "%s %d %s %s %s" % (name, ttl, "IN" if rclass == 1 else
+                                       rclass, TYPE_NAME.get(rtype, rtype),
+                                       text)
+            if rtype == TYPE["SOA"]:
+                if serial is not None:
+                    continue  # the closing SOA
+                serial = int(text.split()[2])
+            records.append(line)
+    return ("NOERROR", sorted(records), serial)
+
+
+# --------------------------------------------------------------------------
+# Servers
+# --------------------------------------------------------------------------
+
+_started = []  # every Server this process started and has not yet stopped
+_created = []  # every Server this process started (for the final cleanup)
+_lock = threading.RLock()  # guards the lists and flags above and below
+_handlers_installed = False
+_atexit_installed = False
+_closing = False  # set at exit or on SIGINT/SIGTERM: no more starts
+spawn_hooks = []  # called with each Server right after its process starts
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+class Server:
+    """A running nameserver instance. Use as a context manager, or call
+    stop(). address/port/pid/dir/log_path are public."""
+
+    def __init__(self, name, address, port, upstream=None, keep=False):
+        if name not in INSTANCES:
+            raise ValueError("unknown lab instance: " + name)
+        require_loopback(address)
+        self.name = name
+        self.instance = INSTANCES[name]
+        self.address = address
+        self.port = int(port)
+        self.upstream = upstream or DEAD_UPSTREAM
+        require_loopback(self.upstream[0])
+        self.keep = keep or bool(os.environ.get("LAB_KEEP"))
+        self.proc = None
+        self.pid = None
+        self.dir = None
+        self.log_path = None
+        self._stop_lock = threading.Lock()
+        self._terminated = False
+        self._children = []
+
+    # -- lifecycle --------------------------------------------------------
+
+    def start(self):
+        """Instantiate the templates, start the server, wait until it
+        answers. On failure the server's log goes to stderr (and its tail
+        into the exception), the server is stopped and its dir removed."""
+        self.dir = tempfile.mkdtemp(prefix="dnsprobe-lab-%s-" % self.name)
+        self.log_path = os.path.join(self.dir, "server.log")
+        try:
+            self._instantiate()
+            conf = os.path.join(self.dir, self.instance.conf)
+            cmd = server_command(self.instance.server, conf, self.dir)
+            with open(self.log_path, "wb") as log:
+                # A session of its own: a Ctrl-C on the terminal reaches the
+                # lab (which stops the server by PID), not the server.
+                self.proc = subprocess.Popen(
+                    cmd, cwd=self.dir, stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=subprocess.STDOUT, start_new_session=True)
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+            raise
+        self.pid = self.proc.pid
+        with _lock:
+            _started.append(self)
+            _created.append(self)
+            closing = _closing
+            for hook in spawn_hooks:
+                hook(self)
+        if closing:  # a signal or exit arrived while we were starting it
+            self.stop()
+            raise ServerError("%s: the lab is shutting down" % self.name)
+        _install_handlers()
+        try:
+            self._wait_ready()
+        except BaseException as e:
+            log_text = self.log()
+            self.stop()
+            if not _closing:  # a real failure, not an interrupted start
+                sys.stderr.write("lab: %s failed to start; its log:\n%s\n"
+                                 % (self.name, log_text))
+            if isinstance(e, ServerError):
+                tail = "\n".join(log_text.splitlines()[-40:])
+                raise ServerError("%s\n--- log tail ---\n%s" % (e, tail)) \
+                    from None
+            raise
+        return self
+
+    def _instantiate(self):
+        subst = {
+            "@ADDR@": self.address,
+            "@PORT@": str(self.port),
+            "@DIR@": self.dir,
+            "@NAME@": self.name,
+            "@UPSTREAM_ADDR@": self.upstream[0],
+            "@UPSTREAM_PORT@": str(self.upstream[1]),
+        }
+        for src_dir in (ZONES_DIR, os.path.join(LAB_DIR, self.name)):
+            for fname in sorted(os.listdir(src_dir)):
+                src = os.path.join(src_dir, fname)
+                if not os.path.isfile(src):
+                    continue
+                with open(src, encoding="utf-8") as f:
+                    text = f.read()
+                for key, value in subst.items():
+                    text = text.replace(key, value)
+                left = re.search(r"@[A-Z][A-Z0-9_]*@", text)
+                if left:
+                    raise ServerError("unknown placeholder %s in %s"
+                                      % (left.group(0), src))
+                with open(os.path.join(self.dir, fname), "w",
+                          encoding="utf-8") as f:
+                    f.write(text)
+
+    def _wait_ready(self):
+        """Poll the SOA of the probe zone over UDP, then over TCP, until the
+        server answers (any RCODE counts), it exits, or READY_TIMEOUT."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        zone = self.instance.probe_zone
+        udp_ok = tcp_ok = False
+        for _ in range(200):  # bounded in count as well as in time
+            if _closing:
+                raise ServerError("%s: the lab is shutting down" % self.name)
+            if self.proc.poll() is not None:
+                raise ServerError("%s exited with status %s during start"
+                                  % (self.name, self.proc.returncode))
+            if time.monotonic() > deadline:
+                raise ServerError("%s did not answer within %.0f s"
+                                  % (self.name, READY_TIMEOUT))
+            try:
+                _, wire = build_message(zone, TYPE["SOA"], edns=1232)
+                if not udp_ok:
+                    udp_ok = udp_exchange(self.address, self.port, wire,
+                                          timeout=0.2) is not None
+                if udp_ok and not tcp_ok:
+                    tcp_ok = bool(tcp_exchange(self.address, self.port, wire,
+                                               timeout=0.5))
+            except OSError:
+                pass
+            if udp_ok and tcp_ok:
+                return
+            time.sleep(0.05)
+        raise ServerError("%s did not answer" % self.name)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        """SIGTERM, wait up to STOP_TIMEOUT, then SIGKILL the server and any
+        child of it still alive (all by PID); remove its dir. Idempotent."""
+        self.terminate()
+        self.reap(time.monotonic() + STOP_TIMEOUT)
+
+    def terminate(self):
+        """Send SIGTERM once, after noting the server's children (NSD forks)
+        so that reap() can sweep them."""
+        with self._stop_lock:
+            proc = self.proc
+            if proc is None or self._terminated:
+                return
+            self._terminated = True
+            if proc.poll() is None:
+                self._children = _descendants(proc.pid)
+                proc.send_signal(signal.SIGTERM)  # a no-op once reaped
+
+    def reap(self, deadline):
+        """Wait for the server until deadline, SIGKILL it after that, sweep
+        its children, forget it and remove its dir."""
+        with self._stop_lock:
+            proc = self.proc
+            if proc is None:
+                return
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                try:
+                    proc.wait(timeout=STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    sys.stderr.write("lab: %s (pid %d) survived SIGKILL\n"
+                                     % (self.name, proc.pid))
+            for child in self._children:
+                _kill_if_child_of(child)
+            self._children = []
+            with _lock:
+                if self in _started:
+                    _started.remove(self)
+            if self.dir and not self.keep and proc.poll() is not None:
+                shutil.rmtree(self.dir, ignore_errors=True)
+                self.dir = None
+
+    def log(self):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except (OSError, TypeError):
+            return ""
+
+    def __enter__(self):
+        if self.proc is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    @property
+    def target(self):
+        """dnsprobe's TARGET for this server: ADDR:PORT or [ADDR]:PORT."""
+        if ":" in self.address:
+            return "[%s]:%d" % (self.address, self.port)
+        return "%s:%d" % (self.address, self.port)
+
+    def __repr__(self):
+        return "<Server %s %s pid=%s>" % (self.name, self.target, self.pid)
+
+
+def _descendants(pid):
+    """PIDs (with their start times) of processes whose parent chain leads to
+    pid, read from /proc before we signal anything."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        parents[int(entry)] = (int(fields[1]), fields[19])  # ppid, starttime
+    out, frontier = [], [pid]
+    for _ in range(64):  # bounded depth
+        nxt = [p for p, (pp, _) in parents.items() if pp in frontier]
+        if not nxt:
+            break
+        out += [(p, parents[p][1]) for p in nxt]
+        frontier = nxt
+    return out
+
+
+def _kill_if_child_of(child):
+    """SIGKILL a recorded descendant if it is still the same process (same
+    start time), so a reused PID is never hit."""
+    pid, starttime = child
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return
+    if stat[stat.rfind(")") + 2:].split()[19] != starttime:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def stop_all():
+    """Stop every server this process started and has not stopped: SIGTERM
+    to all at once, then one shared STOP_TIMEOUT before any SIGKILL."""
+    with _lock:
+        servers = list(_started)
+    for srv in servers:
+        srv.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for srv in reversed(servers):
+        srv.reap(deadline)
+
+
+def _shutdown():
+    """At exit: refuse further starts (a start in flight in another thread
+    stops its own server), then stop everything."""
+    global _closing
+    with _lock:
+        _closing = True
+    stop_all()
+    # A stop cut short (a second signal) may have left a dir behind.
+    with _lock:
+        created = list(_created)
+    for srv in created:
+        if srv.dir and not srv.keep and srv.proc is not None and \
+                srv.proc.poll() is not None:
+            shutil.rmtree(srv.dir, ignore_errors=True)
+            srv.dir = None
+
+
+def _install_handlers():
+    """Register the final cleanup at exit, and turn SIGINT/SIGTERM into an
+    unwinding exit (so that cleanup runs) once a call comes from the main
+    thread, where signal handlers can only be set."""
+    global _atexit_installed, _handlers_installed
+    with _lock:
+        if not _atexit_installed:
+            atexit.register(_shutdown)
+            _atexit_installed = True
+        if _handlers_installed or \
+                threading.current_thread() is not threading.main_thread():
+            return
+        _handlers_installed = True
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(sig)
+        if previous == signal.SIG_IGN:
+            continue  # the caller chose to ignore it (e.g. a background job)
+
+        def handler(signum, frame, previous=previous):
+            # Only flag and unwind: the servers are stopped by the code that
+            # unwinds (context exits, cleanups) and at the latest at exit,
+            # never from inside a handler that could interrupt a stop.
+            global _closing
+            if _closing:
+                return  # already shutting down: let the cleanup finish
+            _closing = True
+            if callable(previous):
+                previous(signum, frame)  # SIGINT: KeyboardInterrupt
+            raise SystemExit(128 + signum)
+
+        signal.signal(sig, handler)
+
+
+def start(name, address, port, upstream=None):
+    """Start one instance and wait until it answers. Returns a Server."""
+    return Server(name, address, port, upstream=upstream).start()
+
+
+def start_many(specs):
+    """Start several instances at once. specs: (name, address, port[,
+    upstream]) tuples; an upstream may be the name of an instance in the
+    same list, which is started first. Returns {name: Server}. On any
+    failure, stops whatever started and raises."""
+    _install_handlers()  # from the caller's thread, maybe the main one
+    servers, errors = {}, []
+    pending = [tuple(s) + (None,) * (4 - len(s)) for s in specs]
+
+    def run(spec):
+        name, address, port, upstream = spec
+        if isinstance(upstream, str):
+            up = servers[upstream]
+            upstream = (up.address, up.port)
+        try:
+            servers[name] = start(name, address, port, upstream)
+        except BaseException as e:  # reported after every thread joined
+            errors.append((name, e))
+
+    for _ in range(len(pending) + 1):  # bounded: one wave per dependency
+        ready = [s for s in pending
+                 if not isinstance(s[3], str) or s[3] in servers]
+        if not ready or errors:
+            break
+        threads = [threading.Thread(target=run, args=(s,)) for s in ready]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                t.join()
+        except BaseException:
+            # Interrupted (a signal handler raised): let the starts in
+            # flight finish or give up (bounded), then stop them all.
+            for t in threads:
+                t.join(timeout=READY_TIMEOUT + STOP_TIMEOUT)
+            for srv in list(servers.values()):
+                srv.stop()
+            raise
+        pending = [s for s in pending if s not in ready]
+    if errors or pending:
+        for srv in servers.values():
+            srv.stop()
+        if errors:
+            raise ServerError("; ".join("%s: %s" % (n, e) for n, e in errors))
+        raise ServerError("unresolved upstreams: %r" % (pending,))
+    return servers
+
+
+# --------------------------------------------------------------------------
+# dnsprobe
+# --------------------------------------------------------------------------
+
+class ProbeRun:
+    """The result of one dnsprobe run: exit code, parsed JSON (None when
+    stdout was not JSON), stderr and raw stdout."""
+
+    def __init__(self, code, report, stderr, stdout, argv):
+        self.code = code
+        self.report = report
+        self.stderr = stderr
+        self.stdout = stdout
+        self.argv = argv
+
+    def __iter__(self):  # code, report, stderr = run_dnsprobe(...)
+        return iter((self.code, self.report, self.stderr))
+
+    def target(self, index=0):
+        return self.report["targets"][index]
+
+    def probe(self, probe_id, index=0):
+        for p in self.target(index)["probes"]:
+            if p["id"] == probe_id:
+                return p
+        raise KeyError("no probe %r in the report" % probe_id)
+
+
+def dnsprobe_path():
+    """The binary under test: $DNSPROBE, else a build dir in the tree."""
+    path = os.environ.get("DNSPROBE")
+    if path:
+        return path
+    cand = os.path.join(SRCDIR, "build", "dnsprobe")
+    if os.access(cand, os.X_OK):
+        return cand
+    raise ServerError("no dnsprobe binary: set DNSPROBE")
+
+
+def run_dnsprobe(args, timeout=60):
+    """Run dnsprobe with args plus --format json (unless a --format is in
+    args). Returns a ProbeRun (iterable as code, report, stderr)."""
+    argv = [dnsprobe_path()] + list(args)
+    if not any(a == "--format" or a.startswith("--format=") for a in args):
+        argv += ["--format", "json"]
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    proc = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=timeout, env=env)
+    stdout = proc.stdout.decode("utf-8", "replace")
+    stderr = proc.stderr.decode("utf-8", "replace")
+    try:
+        report = json.loads(stdout)
+    except ValueError:
+        report = None
+    return ProbeRun(proc.returncode, report, stderr, stdout, argv)
+
+
+# --------------------------------------------------------------------------
+# The core battery by hand (for OBSERVED.md and for checking a server)
+# --------------------------------------------------------------------------
+
+def battery(addr, port, zone="example.test", name="www.other.test",
+            timeout=1.5):
+    """Send the core battery (../shared/design/probes.md) one probe at a
+    time, the way OBSERVED.md was made, and
+    return [(probe id, transport, outcome text)]. This is a checking tool,
+    not dnsprobe: it waits timeout seconds per silent probe."""
+    rows = []
+
+    def udp(pid, wire):
+        try:
+            raw = udp_exchange(addr, port, wire, timeout=timeout)
+            rows.append((pid, "udp", Message(raw).summary() if raw
+                         else "no reply (timeout)"))
+        except ConnectionRefusedError:
+            rows.append((pid, "udp", "port unreachable"))
+
+    def tcp(pid, wire, stream=False):
+        try:
+            msgs = tcp_exchange(addr, port, wire, timeout=timeout,
+                                max_messages=1000 if stream else 1)
+        except ConnectionRefusedError:
+            rows.append((pid, "tcp", "connection refused"))
+            return
+        except OSError as e:
+            rows.append((pid, "tcp", "error: %s" % e))
+            return
+        if not msgs:
+            rows.append((pid, "tcp", "closed or no reply"))
+            return
+        text = Message(msgs[0]).summary()
+        if stream:
+            nrec = sum(len(Message(m).records()) for m in msgs)
+            text += " messages=%d records=%d" % (len(msgs), nrec)
+        rows.append((pid, "tcp", text))
+
+    soa = TYPE["SOA"]
+    udp("udp", build_message(zone, soa, edns=1232)[1])
+    tcp("tcp", build_message(zone, soa, edns=1232)[1])
+    udp("recursion", build_message(name, TYPE["A"], rd=True, edns=1232)[1])
+    tcp("axfr", build_message(zone, TYPE["AXFR"])[1], stream=True)
+    serial = None
+    try:
+        raw = udp_exchange(addr, port, build_message(zone, soa)[1], timeout)
+        m = Message(raw) if raw else None
+        if m and m.rcode == 0:
+            for r in m.records():
+                if r[3] == soa:
+                    serial = int(r[4].split()[2])
+    except OSError:
+        pass
+    ixfr_serial = ((serial or 2024010101) - 1) & 0xFFFFFFFF
+    tcp("ixfr", build_message(zone, TYPE["IXFR"], authority=(
+        soa_record(zone, ixfr_serial),))[1], stream=True)
+    # UPDATE (RFC 2136 §2): zone section = the "question", empty
+    # prerequisite, update and additional sections: a no-op.
+    udp("update", build_message(zone, soa, opcode=OPCODE["UPDATE"])[1])
+    udp("notify", build_message(zone, soa, opcode=OPCODE["NOTIFY"],
+                                aa=True)[1])
+    udp("opcode", build_message(zone, soa, opcode=15)[1])
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------
+
+def _parse_spec(text):
+    """NAME or NAME=ADDR:PORT or NAME=[ADDR]:PORT."""
+    name, _, where = text.partition("=")
+    if not where:
+        raise SystemExit("lab: give an address for %s (NAME=ADDR:PORT)"
+                         % name)
+    if where.startswith("["):
+        addr, _, port = where[1:].partition("]:")
+    else:
+        addr, _, port = where.rpartition(":")
+    return name, addr, int(port)
+
+
+def _cmd_serve(opts):
+    if opts.pid_file:
+        pid_file = open(opts.pid_file, "a", encoding="utf-8")
+
+        def record(srv):
+            pid_file.write("%d %s\n" % (srv.pid, srv.dir))
+            pid_file.flush()
+
+        spawn_hooks.append(record)
+    if opts.demo:
+        specs = [(n, a, p, "upstream" if INSTANCES[n].upstream else None)
+                 for n, a, p, _ in DEMO]
+        captions = {n: c for n, _, _, c in DEMO}
+    else:
+        specs, captions = [], {}
+        up = None
+        for text in opts.specs:
+            name, addr, port = _parse_spec(text)
+            if name == "upstream":
+                up = "upstream"
+            specs.append((name, addr, port))
+        specs = [(n, a, p, up if INSTANCES[n].upstream else None)
+                 for n, a, p in specs]
+    servers = start_many(specs)
+    order = [s[0] for s in specs]
+    for name in order:
+        srv = servers[name]
+        # READY <name> <target> <pid> <dir> <caption or ->
+        print("READY %s %s %d %s %s" % (name, srv.target, srv.pid, srv.dir,
+                                        captions.get(name) or "-"),
+              flush=True)
+    print("ALL-READY", flush=True)
+    # Stop on SIGTERM/SIGINT, on --max-seconds, and with --stop-on-eof when
+    # stdin closes (a coprocess whose caller died takes its servers along).
+    deadline = time.monotonic() + opts.max_seconds
+    stdin = sys.stdin if opts.stop_on_eof else None
+    while time.monotonic() < deadline:
+        dead = [n for n, s in servers.items() if not s.alive()]
+        if dead:
+            sys.stderr.write("lab: %s exited early\n" % ", ".join(dead))
+            break
+        if stdin is None:
+            time.sleep(1.0)
+            continue
+        try:
+            r, _, _ = select.select([stdin], [], [], 1.0)
+            if r and not stdin.buffer.read1(4096):
+                break
+        except (OSError, ValueError):
+            stdin = None
+    stop_all()
+    return 0
+
+
+def _cmd_battery(opts):
+    rows = battery(opts.addr, opts.port, opts.zone, opts.name, opts.timeout)
+    for pid, transport, text in rows:
+        print("%-10s %-4s %s" % (pid, transport, text))
+    return 0
+
+
+def _cmd_axfr(opts):
+    rcode, records, serial = axfr(opts.addr, opts.port, opts.zone)
+    print("; rcode=%s serial=%s records=%d" % (rcode, serial, len(records)))
+    for line in records:
+        print(line)
+    return 0 if rcode == "NOERROR" else 1
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="lab.py", description=__doc__.split(
+        "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sp = sub.add_parser("serve", help="start instances until stdin closes")
+    sp.add_argument("--demo", action="store_true", help="the demo set")
+    sp.add_argument("--max-seconds", type=float, default=3600.0,
+                    help="stop everything after this long (default 3600)")
+    sp.add_argument("--stop-on-eof", action="store_true",
+                    help="also stop when stdin reaches end of file")
+    sp.add_argument("--pid-file", help="append 'PID DIR' for each server "
+                    "as soon as it is spawned (for a caller's last-resort "
+                    "cleanup if this process is killed)")
+    sp.add_argument("specs", nargs="*", help="NAME=ADDR:PORT")
+    sp.set_defaults(func=_cmd_serve)
+    bp = sub.add_parser("battery", help="send the core battery by hand")
+    bp.add_argument("addr")
+    bp.add_argument("port", type=int)
+    bp.add_argument("zone", nargs="?", default="example.test")
+    bp.add_argument("name", nargs="?", default="www.other.test")
+    bp.add_argument("--timeout", type=float, default=1.5)
+    bp.set_defaults(func=_cmd_battery)
+    xp = sub.add_parser("axfr", help="print a zone transfer, sorted")
+    xp.add_argument("addr")
+    xp.add_argument("port", type=int)
+    xp.add_argument("zone")
+    xp.set_defaults(func=_cmd_axfr)
+    opts = ap.parse_args(argv)
+    if opts.cmd == "serve" and not opts.demo and not opts.specs:
+        ap.error("serve: give NAME=ADDR:PORT specs or --demo")
+    return opts.func(opts)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)  # the servers are stopped at exit (_shutdown)

@@ -5,6 +5,7 @@
  */
 #include <ares.h>
 #include <netinet/in.h>
+#include <strings.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,60 @@ static void on_addrinfo(void *arg, int status, int timeouts,
   ares_freeaddrinfo(res);
 }
 
+static void keep_family(struct lookup *lk, int family)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < lk->count; i++)
+    if (family == AF_UNSPEC ||
+        ((struct sockaddr *)&lk->addrs[i].addr)->sa_family == family)
+      lk->addrs[k++] = lk->addrs[i];
+  lk->count = k;
+}
+
+static bool is_localhost(const char *name)
+{
+  return strcasecmp(name, "localhost") == 0 ||
+         strcasecmp(name, "localhost.") == 0;
+}
+
+/* RFC 6761 6.4: names under "invalid." never resolve; say so at once,
+ * without asking anyone. */
+static bool is_invalid(const char *name)
+{
+  size_t n = strlen(name);
+  if (n > 0 && name[n - 1] == '.')
+    n--;
+  if (n == 7 && strncasecmp(name, "invalid", 7) == 0)
+    return true;
+  return n > 8 && strncasecmp(name + n - 8, ".invalid", 8) == 0;
+}
+
+/* RFC 6761 6.3: localhost is the loopback address, without asking DNS. */
+static void add_loopback(struct lookup *lk, int family)
+{
+  struct dp_engine_addr *a = realloc(lk->addrs, 2 * sizeof(*a));
+  if (a == NULL)
+    return;
+  lk->addrs = a;
+  lk->count = 0;
+  if (family != AF_INET6)
+  {
+    struct sockaddr_in *in = (struct sockaddr_in *)&a[lk->count].addr;
+    memset(&a[lk->count], 0, sizeof(a[0]));
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a[lk->count++].addrlen = sizeof(*in);
+  }
+  if (family != AF_INET)
+  {
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a[lk->count].addr;
+    memset(&a[lk->count], 0, sizeof(a[0]));
+    in6->sin6_family = AF_INET6;
+    in6->sin6_addr = in6addr_loopback;
+    a[lk->count++].addrlen = sizeof(*in6);
+  }
+}
+
 dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
                               unsigned timeout_ms, struct dp_engine_addr **out,
                               size_t *count)
@@ -71,6 +126,8 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
     return DP_EINVAL;
   *out = NULL;
   *count = 0;
+  if (is_invalid(name))
+    return DP_ENOTFOUND;
   if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
     return DP_ECARES;
 
@@ -90,7 +147,7 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
   memset(&lk, 0, sizeof(lk));
   struct ares_addrinfo_hints hints;
   memset(&hints, 0, sizeof(hints));
-  hints.ai_family = family;
+  hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   ares_getaddrinfo(ch, name, NULL, &hints, on_addrinfo, &lk);
 
@@ -104,10 +161,13 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
     nfds_t n = 0;
     for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++)
     {
+      /* ARES_GETSOCK_WRITABLE shifts an int by up to 31: test the bits
+       * unsigned instead. */
+      unsigned ubits = (unsigned)bits;
       short ev = 0;
-      if (ARES_GETSOCK_READABLE(bits, i))
+      if ((ubits >> i) & 1u)
         ev |= POLLIN;
-      if (ARES_GETSOCK_WRITABLE(bits, i))
+      if ((ubits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
         ev |= POLLOUT;
       if (ev)
       {
@@ -141,7 +201,10 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
     free(lk.addrs);
     return DP_ENOMEM;
   }
-  if (lk.status != ARES_SUCCESS || lk.count == 0)
+  keep_family(&lk, family);
+  if (lk.count == 0 && is_localhost(name))
+    add_loopback(&lk, family);
+  if (lk.count == 0)
   {
     free(lk.addrs);
     return DP_ENOTFOUND;

@@ -110,13 +110,16 @@ class BadInput(unittest.TestCase):
                 self.assert_nothing_sent(name)
 
     def test_unresolvable_host_name(self):
-        # .invalid never resolves (RFC 6761); c-ares may ask the system
-        # resolver, which is the user's choice for names, but the probes
-        # themselves must not be sent anywhere.
-        r = run(["no-such-host.invalid", "--timeout", "500"], timeout=30)
-        self.assertEqual(r.returncode, 3, r.stderr)
-        self.assertIn("no-such-host.invalid", r.stderr)
-        self.assertEqual(r.stdout, "")
+        # RFC 6761 6.4: .invalid names fail at once, without a query to any
+        # resolver (this test must send nothing beyond loopback).
+        for name in ("no-such-host.invalid", "x.INVALID.", "invalid"):
+            with self.subTest(name=name):
+                r = run([name, "--timeout", "500"], timeout=30)
+                self.assertEqual(r.returncode, 3, r.stderr)
+                self.assertIn(name, r.stderr)
+                self.assertIn("no address", r.stderr)
+                self.assertEqual(r.stdout, "")
+                self.assert_nothing_sent(name)
 
 
 class HostNameTargets(unittest.TestCase):

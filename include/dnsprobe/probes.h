@@ -66,6 +66,32 @@ struct dp_probe_target
   const char *recursion_name;     /* canonical */
 };
 
+/* What a reply stream held, for a transfer; one message otherwise. */
+struct dp_probe_stream
+{
+  size_t messages;
+  size_t records;   /* answer records over all messages; 0: the first's */
+  bool complete;    /* reached its closing SOA */
+  bool limit_hit;
+};
+
+/**
+ * Fill what a probe sent from the query its builder made. r->query is
+ * overwritten.
+ */
+void dp_probe_query_info(struct dp_query_info *qi,
+                         const struct dp_wire_query *q);
+
+/**
+ * Read a reply into a probe result, as the runner does: parse it leniently
+ * and fill r->answer. stream may be NULL (a single message). Returns false,
+ * with r->outcome set to malformed, when not even the header could be read.
+ * Does not judge: the probe's judge and dp_diagnose_target do that.
+ */
+bool dp_probe_absorb(struct dp_probe_result *r, const uint8_t *buf,
+                     size_t len, const char *zone,
+                     const struct dp_probe_stream *stream);
+
 /** Called as each target completes (diagnosed), in completion order. */
 typedef void (*dp_probe_target_done_fn)(void *arg,
                                         const struct dp_target_result *t);

@@ -127,9 +127,8 @@ static bool question_matches(const struct dp_wire_msg *m,
   return true;
 }
 
-static void fill_answer(struct dp_probe_result *r, const struct probe_state *ps,
-                        const struct dp_wire_msg *m,
-                        const struct dp_engine_result *er, const char *zone)
+static void fill_answer(struct dp_probe_result *r, const struct dp_wire_msg *m,
+                        const struct dp_probe_stream *st, const char *zone)
 {
   struct dp_answer_info *a = &r->answer;
   memset(a, 0, sizeof(*a));
@@ -179,12 +178,10 @@ static void fill_answer(struct dp_probe_result *r, const struct probe_state *ps,
       ns_in_authority = true;
   a->referral = m->ancount == 0 && !m->aa && ns_in_authority &&
                 m->rcode == DP_RCODE_NOERROR;
-  a->messages = er->nmsgs;
-  a->records = ps->res->transport == DP_TRANSPORT_TCP && ps->records
-                   ? ps->records
-                   : m->ancount;
-  a->stream_complete = er->stream_complete;
-  a->limit_hit = er->limit_hit;
+  a->messages = st ? st->messages : 1;
+  a->records = st && st->records ? st->records : m->ancount;
+  a->stream_complete = st ? st->complete : true;
+  a->limit_hit = st ? st->limit_hit : false;
   a->parse_complete = m->complete;
   if (!m->complete)
     snprintf(a->problem, sizeof(a->problem), "%s at offset %zu",
@@ -231,8 +228,26 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 
 static void on_done(void *arg, const struct dp_engine_result *er);
 
-static void fill_query_info(struct dp_query_info *qi,
-                            const struct dp_wire_query *q)
+bool dp_probe_absorb(struct dp_probe_result *r, const uint8_t *buf,
+                     size_t len, const char *zone,
+                     const struct dp_probe_stream *stream)
+{
+  struct dp_wire_msg m;
+  if (r == NULL)
+    return false;
+  r->has_answer = false;
+  if (buf == NULL || zone == NULL || dp_wire_msg_parse(buf, len, &m) != DP_OK)
+  {
+    r->outcome = DP_OUTCOME_MALFORMED;
+    return false;
+  }
+  r->has_answer = true;
+  fill_answer(r, &m, stream, zone);
+  return true;
+}
+
+void dp_probe_query_info(struct dp_query_info *qi,
+                         const struct dp_wire_query *q)
 {
   memset(qi, 0, sizeof(*qi));
   snprintf(qi->qname, sizeof(qi->qname), "%s", q->qname ? q->qname : ".");
@@ -281,7 +296,7 @@ static void probe_send(struct probe_state *ps)
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
   q.id = random_id();
-  fill_query_info(&ps->res->query, &q);
+  dp_probe_query_info(&ps->res->query, &q);
   ps->ixfr = q.qtype == DP_TYPE_IXFR;
   ps->ixfr_serial = q.ixfr_serial;
 
@@ -340,20 +355,16 @@ static void on_done(void *arg, const struct dp_engine_result *er)
   r->has_answer = false;
   if (er->first)
   {
-    struct dp_wire_msg m;
-    if (dp_wire_msg_parse(er->first->data, er->first->len, &m) == DP_OK)
+    struct dp_probe_stream st = {er->nmsgs, ps->records, er->stream_complete,
+                                 er->limit_hit};
+    if (dp_probe_absorb(r, er->first->data, er->first->len, ts->ctx.zone,
+                        &st) &&
+        strcmp(r->id, "udp") == 0 && r->answer.has_soa &&
+        r->answer.rcode == DP_RCODE_NOERROR)
     {
-      r->has_answer = true;
-      fill_answer(r, ps, &m, er, ts->ctx.zone);
-      if (ps->index == 0 || strcmp(r->id, "udp") == 0)
-        if (m.has_soa_serial && m.rcode == DP_RCODE_NOERROR)
-        {
-          ts->ctx.has_serial = true;
-          ts->ctx.serial = m.soa_serial;
-        }
+      ts->ctx.has_serial = true;
+      ts->ctx.serial = r->answer.soa_serial;
     }
-    else
-      r->outcome = DP_OUTCOME_MALFORMED;
   }
 
   /* Release probes that waited for this one. */

@@ -1,0 +1,74 @@
+/*
+ * fuzz_judge.c: any bytes as the reply to every probe of the battery, then
+ * the whole judgement (verdicts, role, severities, explanations and fixes)
+ * and both reports. Whatever a server sends, nothing may crash, overrun or
+ * leak, and the JSON writer must stay balanced.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsprobe/probes.h"
+#include "dnsprobe/report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static FILE *sink;
+  if (sink == NULL)
+    sink = fopen("/dev/null", "w");
+  if (sink == NULL)
+    return 0;
+
+  struct dp_run run;
+  memset(&run, 0, sizeof(run));
+  struct dp_target_result *t = calloc(1, sizeof(*t));
+  if (t == NULL)
+    return 0;
+  run.targets = t;
+  run.ntargets = 1;
+  t->given = strdup("127.0.0.1:53");
+  snprintf(t->address, sizeof(t->address), "127.0.0.1");
+  t->port = 53;
+  t->family = 2;
+  snprintf(t->zone, sizeof(t->zone), "example.test.");
+  t->zone_given = true;
+  snprintf(t->recursion_name, sizeof(t->recursion_name), "www.other.test.");
+
+  /* The first byte picks the stream shape, so transfers see both a complete
+   * and a cut stream. */
+  struct dp_probe_stream st = {1 + (size ? data[0] % 3 : 0),
+                               size ? data[0] : 0u, size && (data[0] & 1),
+                               size && (data[0] & 2)};
+  struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, 2024010101u};
+  for (size_t i = 0; i < dp_probe_count() && i < DP_PROBE_MAX; i++)
+  {
+    const struct dp_probe_def *d = dp_probe_at(i);
+    struct dp_probe_result *r = &t->probes[t->nprobes++];
+    struct dp_wire_query q;
+    memset(&q, 0, sizeof(q));
+    d->build(&ctx, &q);
+    r->id = d->id;
+    r->sent = d->sent;
+    r->transport = d->transport;
+    dp_probe_query_info(&r->query, &q);
+    r->outcome = DP_OUTCOME_ANSWER;
+    r->rtt_ms = 0.5;
+    (void)dp_probe_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
+  }
+  for (size_t i = 0; i < t->nprobes; i++)
+    t->probes[i].verdict = dp_probe_at(i)->judge(&t->probes[i], t);
+  (void)dp_diagnose_target(t);
+  run.status = t->status;
+
+  struct dp_report_options opt = {.color = size && (data[0] & 4),
+                                  .width = 80,
+                                  .version = "fuzz"};
+  (void)dp_report_write(sink, DP_FORMAT_TEXT, &run, &opt);
+  if (dp_report_write(sink, DP_FORMAT_JSON, &run, &opt) != DP_OK)
+    __builtin_trap(); /* the JSON of any run must be well formed */
+  dp_run_clear(&run);
+  return 0;
+}

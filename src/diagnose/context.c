@@ -24,7 +24,7 @@ struct sbuf
 };
 
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
@@ -75,11 +75,36 @@ static bool is(const struct dp_probe_result *p, const char *id)
 
 static bool answered(const struct dp_probe_result *p)
 {
-  return p->outcome == DP_OUTCOME_ANSWER || p->outcome == DP_OUTCOME_MALFORMED ||
+  return p->outcome == DP_OUTCOME_ANSWER ||
+         p->outcome == DP_OUTCOME_MALFORMED ||
          ((p->outcome == DP_OUTCOME_CLOSED ||
            p->outcome == DP_OUTCOME_CONN_RESET) &&
           (is(p, "axfr") || is(p, "ixfr")));
 }
+
+/* Verdicts of the transfer, update and notify probes, whose severity and
+ * finding need no context; the first matching row wins, and a NULL probe
+ * matches any of them. */
+static const struct
+{
+  const char *probe;
+  dp_verdict_t verdict;
+  dp_severity_t severity;
+  const char *finding;
+} fixed_rules[] = {
+    {"axfr", DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING, "axfr-open"},
+    {"ixfr", DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING, "axfr-open"},
+    {"axfr", DP_VERDICT_DENIED, DP_SEVERITY_OK, "axfr-denied"},
+    {"ixfr", DP_VERDICT_DENIED, DP_SEVERITY_OK, "axfr-denied"},
+    {"update", DP_VERDICT_ALLOWED, DP_SEVERITY_CRITICAL, "update-accepted"},
+    {"update", DP_VERDICT_DENIED, DP_SEVERITY_OK, "update-denied"},
+    {"update", DP_VERDICT_NOT_IMPLEMENTED, DP_SEVERITY_OK,
+     "update-not-supported"},
+    {"notify", DP_VERDICT_ACCEPTED, DP_SEVERITY_INFO, "notify-accepted"},
+    {"notify", DP_VERDICT_DENIED, DP_SEVERITY_OK, "notify-refused"},
+    {NULL, DP_VERDICT_NO_ANSWER, DP_SEVERITY_INFO, "no-answer"},
+    {NULL, DP_VERDICT_UNEXPECTED, DP_SEVERITY_INFO, "unexpected-answer"},
+};
 
 /* Severity and finding of one probe in its target's context. */
 static void judge_context(struct dp_probe_result *p,
@@ -175,69 +200,6 @@ static void judge_context(struct dp_probe_result *p,
       break;
     }
   }
-  else if (is(p, "axfr") || is(p, "ixfr"))
-  {
-    switch (p->verdict)
-    {
-    case DP_VERDICT_ALLOWED:
-      sev = DP_SEVERITY_WARNING, f = "axfr-open";
-      break;
-    case DP_VERDICT_DENIED:
-      f = "axfr-denied";
-      break;
-    case DP_VERDICT_NO_ANSWER:
-      sev = DP_SEVERITY_INFO, f = "no-answer";
-      break;
-    case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
-      break;
-    default:
-      break;
-    }
-  }
-  else if (is(p, "update"))
-  {
-    switch (p->verdict)
-    {
-    case DP_VERDICT_ALLOWED:
-      sev = DP_SEVERITY_CRITICAL, f = "update-accepted";
-      break;
-    case DP_VERDICT_DENIED:
-      f = "update-denied";
-      break;
-    case DP_VERDICT_NOT_IMPLEMENTED:
-      f = "update-not-supported";
-      break;
-    case DP_VERDICT_NO_ANSWER:
-      sev = DP_SEVERITY_INFO, f = "no-answer";
-      break;
-    case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
-      break;
-    default:
-      break;
-    }
-  }
-  else if (is(p, "notify"))
-  {
-    switch (p->verdict)
-    {
-    case DP_VERDICT_ACCEPTED:
-      sev = DP_SEVERITY_INFO, f = "notify-accepted";
-      break;
-    case DP_VERDICT_DENIED:
-      f = "notify-refused";
-      break;
-    case DP_VERDICT_NO_ANSWER:
-      sev = DP_SEVERITY_INFO, f = "no-answer";
-      break;
-    case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
-      break;
-    default:
-      break;
-    }
-  }
   else if (is(p, "opcode"))
   {
     /* A server that refuses this client everything (Unbound's ACL answers
@@ -251,6 +213,17 @@ static void judge_context(struct dp_probe_result *p,
       f = "opcode-noncompliant";
     else if (p->verdict == DP_VERDICT_NO_ANSWER)
       sev = DP_SEVERITY_INFO, f = "opcode-noncompliant";
+  }
+  else
+  {
+    for (size_t i = 0; i < sizeof(fixed_rules) / sizeof(fixed_rules[0]); i++)
+      if ((fixed_rules[i].probe == NULL || is(p, fixed_rules[i].probe)) &&
+          fixed_rules[i].verdict == p->verdict)
+      {
+        sev = fixed_rules[i].severity;
+        f = fixed_rules[i].finding;
+        break;
+      }
   }
   p->severity = sev;
   p->finding = f;
@@ -293,7 +266,9 @@ static void describe_answer(struct sbuf *b, const struct dp_probe_result *p)
   {
     uint16_t bit;
     const char *name;
-  } flags[] = {{DP_FLAG_AA, "aa"}, {DP_FLAG_TC, "tc"}, {DP_FLAG_RA, "ra"},
+  } flags[] = {{DP_FLAG_AA, "aa"},
+               {DP_FLAG_TC, "tc"},
+               {DP_FLAG_RA, "ra"},
                {DP_FLAG_AD, "ad"}};
   const struct dp_answer_info *a = &p->answer;
   sb_printf(b, "%s", dp_knowledge_rcode_name(a->rcode));
@@ -381,10 +356,10 @@ static void compose_summary(struct sbuf *b, const struct dp_probe_result *p,
 /* The fixes shown when the software is not known: the common ones for the
  * role. */
 static const dp_software_t common_auth[] = {
-  DP_SOFTWARE_BIND, DP_SOFTWARE_KNOT, DP_SOFTWARE_NSD, DP_SOFTWARE_PDNS_AUTH};
+    DP_SOFTWARE_BIND, DP_SOFTWARE_KNOT, DP_SOFTWARE_NSD, DP_SOFTWARE_PDNS_AUTH};
 static const dp_software_t common_resolver[] = {
-  DP_SOFTWARE_BIND, DP_SOFTWARE_UNBOUND, DP_SOFTWARE_PDNS_RECURSOR,
-  DP_SOFTWARE_KNOT_RESOLVER};
+    DP_SOFTWARE_BIND, DP_SOFTWARE_UNBOUND, DP_SOFTWARE_PDNS_RECURSOR,
+    DP_SOFTWARE_KNOT_RESOLVER};
 
 /* The catalogue's snippets use example.com for the zone; the reader's own
  * zone (without its trailing dot) reads better, when one was given. */
@@ -420,9 +395,8 @@ static void add_fix(struct sbuf *b, const struct dp_knowledge_situation *s,
   const struct dp_knowledge_fix *fx = dp_knowledge_situation_fix(s, sw);
   if (fx == NULL || fx->snippet == NULL)
     return;
-  sb_printf(b, "\n%s%s%s%s:\n", dp_software_name(sw),
-            fx->setting ? " (" : "", fx->setting ? fx->setting : "",
-            fx->setting ? ")" : "");
+  sb_printf(b, "\n%s%s%s%s:\n", dp_software_name(sw), fx->setting ? " (" : "",
+            fx->setting ? fx->setting : "", fx->setting ? ")" : "");
   add_snippet(b, fx->snippet, t);
 }
 
@@ -442,23 +416,24 @@ static void compose_texts(struct dp_probe_result *p,
   if (p->severity == DP_SEVERITY_OK || p->finding == NULL)
     return;
   const struct dp_knowledge_situation *s =
-    dp_knowledge_situation_get(p->finding);
+      dp_knowledge_situation_get(p->finding);
   if (s)
     sb_printf(&exp, "%s", s->explanation);
   if (p->has_answer)
   {
     /* NOERROR's own meaning adds nothing to "transfer allowed"; the codes
      * that refuse or fail are what a reader needs explained. */
-    const struct dp_knowledge_rcode *rc = dp_knowledge_rcode_get(p->answer.rcode);
+    const struct dp_knowledge_rcode *rc =
+        dp_knowledge_rcode_get(p->answer.rcode);
     if (rc && p->answer.rcode != DP_RCODE_NOERROR)
       sb_printf(&exp, "%s%s: %s", exp.len ? " " : "", rc->name, rc->summary);
     for (unsigned i = 0; i < p->answer.nede; i++)
     {
-      const struct dp_knowledge_ede *e = dp_knowledge_ede_get(p->answer.ede[i].code);
+      const struct dp_knowledge_ede *e =
+          dp_knowledge_ede_get(p->answer.ede[i].code);
       sb_printf(&exp, " The server added Extended DNS Error %u (%s)%s%s%s",
                 p->answer.ede[i].code, e ? e->name : "not in the registry",
-                p->answer.ede[i].text[0] ? ": \"" : "",
-                p->answer.ede[i].text,
+                p->answer.ede[i].text[0] ? ": \"" : "", p->answer.ede[i].text,
                 p->answer.ede[i].text[0] ? "\"." : ".");
     }
   }

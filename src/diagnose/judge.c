@@ -131,7 +131,8 @@ dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
   bool done;
   /* A server that accepts the connection and closes or resets it without a
    * reply denies the transfer at the transport. */
-  if ((p->outcome == DP_OUTCOME_CLOSED || p->outcome == DP_OUTCOME_CONN_RESET) &&
+  if ((p->outcome == DP_OUTCOME_CLOSED ||
+       p->outcome == DP_OUTCOME_CONN_RESET) &&
       !p->has_answer)
     return DP_VERDICT_DENIED;
   if (!gate(p, &v))
@@ -144,36 +145,34 @@ dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
   return DP_VERDICT_UNEXPECTED;
 }
 
-dp_verdict_t dp_diagnose_judge_update(const struct dp_probe_result *p,
-                                      const struct dp_target_result *t)
+/* UPDATE and NOTIFY: our opcode echoed (or NOTIMP, which may not echo it),
+ * then a denial, or NOERROR meaning the server took it. */
+static dp_verdict_t judge_operation(const struct dp_probe_result *p,
+                                    const struct dp_target_result *t,
+                                    uint8_t opcode, dp_verdict_t taken)
 {
   dp_verdict_t v;
   bool done;
   if (!gate(p, &v))
     return v;
-  if (p->answer.opcode != DP_OPCODE_UPDATE && p->answer.rcode != DP_RCODE_NOTIMP)
+  if (p->answer.opcode != opcode && p->answer.rcode != DP_RCODE_NOTIMP)
     return DP_VERDICT_UNEXPECTED;
   v = denial(p, t, &done);
   if (done)
     return v;
-  return p->answer.rcode == DP_RCODE_NOERROR ? DP_VERDICT_ALLOWED
-                                             : DP_VERDICT_UNEXPECTED;
+  return p->answer.rcode == DP_RCODE_NOERROR ? taken : DP_VERDICT_UNEXPECTED;
+}
+
+dp_verdict_t dp_diagnose_judge_update(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t)
+{
+  return judge_operation(p, t, DP_OPCODE_UPDATE, DP_VERDICT_ALLOWED);
 }
 
 dp_verdict_t dp_diagnose_judge_notify(const struct dp_probe_result *p,
                                       const struct dp_target_result *t)
 {
-  dp_verdict_t v;
-  bool done;
-  if (!gate(p, &v))
-    return v;
-  if (p->answer.opcode != DP_OPCODE_NOTIFY && p->answer.rcode != DP_RCODE_NOTIMP)
-    return DP_VERDICT_UNEXPECTED;
-  v = denial(p, t, &done);
-  if (done)
-    return v;
-  return p->answer.rcode == DP_RCODE_NOERROR ? DP_VERDICT_ACCEPTED
-                                             : DP_VERDICT_UNEXPECTED;
+  return judge_operation(p, t, DP_OPCODE_NOTIFY, DP_VERDICT_ACCEPTED);
 }
 
 /* RFC 8906 8.1.4: NOTIMP with the opcode echoed. */

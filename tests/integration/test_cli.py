@@ -122,6 +122,41 @@ class BadInput(unittest.TestCase):
                 self.assert_nothing_sent(name)
 
 
+class ClosedStdout(unittest.TestCase):
+    """A closed stdout or a reader that went away is a failure to do the
+    job: exit 3 with one line, never a crash or a SIGPIPE death."""
+
+    def test_closed_stdout(self):
+        for args in (["--list-probes"], ["explain", "REFUSED"],
+                     ["127.0.0.60:53163", "--probes", "udp", "--timeout",
+                      "200"]):
+            with self.subTest(args=args):
+                r = subprocess.run(
+                    ["sh", "-c", 'exec "$0" "$@" >&-', DNSPROBE] + args,
+                    capture_output=True, text=True, timeout=20)
+                self.assertEqual(r.returncode, 3, (args, r.stderr))
+                self.assertEqual(len(r.stderr.strip().split("\n")), 1,
+                                 r.stderr)
+
+    def test_reader_gone(self):
+        # stdout is a pipe whose read end is closed before dnsprobe starts,
+        # so its first write fails with EPIPE: it must say so and exit 3,
+        # not die of SIGPIPE (which would make the status negative).
+        for args in (["explain", "--list"], ["--list-probes"]):
+            with self.subTest(args=args):
+                rd, wr = os.pipe()
+                os.close(rd)
+                try:
+                    r = subprocess.run([DNSPROBE] + args, stdout=wr,
+                                       stderr=subprocess.PIPE, text=True,
+                                       timeout=20)
+                finally:
+                    os.close(wr)
+                self.assertEqual(r.returncode, 3, (args, r.stderr))
+                self.assertEqual(len(r.stderr.strip().split("\n")), 1,
+                                 r.stderr)
+
+
 class HostNameTargets(unittest.TestCase):
     """A host name is resolved (here from /etc/hosts) and every address it
     has becomes its own target; nothing listens on the port, so each probe

@@ -10,23 +10,47 @@
 
 #include "dnsprobe/result.h"
 
-/** A judge: the verdict for p, given the target's earlier results. */
-typedef dp_verdict_t (*dp_diagnose_judge_fn)(const struct dp_probe_result *p,
+/**
+ * A judge: the verdict for p, given the target's earlier results. A judge
+ * may write p->detail (what exactly was wrong, with the RFC section); it
+ * changes nothing else.
+ */
+typedef dp_verdict_t (*dp_diagnose_judge_fn)(struct dp_probe_result *p,
                                              const struct dp_target_result *t);
 
 /* The core battery's judges (see the verdict table). */
-dp_verdict_t dp_diagnose_judge_zone(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_zone(struct dp_probe_result *p,
                                     const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_recursion(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_recursion(struct dp_probe_result *p,
                                          const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_transfer(struct dp_probe_result *p,
                                         const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_update(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_update(struct dp_probe_result *p,
                                       const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_notify(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_notify(struct dp_probe_result *p,
                                       const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_opcode(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_opcode(struct dp_probe_result *p,
                                       const struct dp_target_result *t);
+
+/* RFC 8906 section 8 compliance judges (the ednscomp tests). */
+dp_verdict_t dp_diagnose_judge_plain(struct dp_probe_result *p,
+                                     const struct dp_target_result *t);
+dp_verdict_t dp_diagnose_judge_edns(struct dp_probe_result *p,
+                                    const struct dp_target_result *t);
+
+/* Identity probes (NSID, COOKIE, CH TXT names): "answering" when the server
+ * disclosed what was asked, "not-offered" when it answered without it,
+ * "refused", "no-answer" or "unexpected". */
+dp_verdict_t dp_diagnose_judge_identity(struct dp_probe_result *p,
+                                        const struct dp_target_result *t);
+
+/**
+ * Name the server software from the version strings and the behaviour the
+ * answers show; sets t->software, software_version, software_evidence and
+ * software_confidence. dp_diagnose_target calls it (its fixes use the
+ * software); the judges must have run.
+ */
+void dp_diagnose_identify(struct dp_target_result *t);
 
 /** The role the verdicts show. */
 dp_role_t dp_diagnose_role(const struct dp_target_result *t);

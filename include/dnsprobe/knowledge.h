@@ -120,6 +120,7 @@ struct dp_knowledge_fix
  *   update-not-supported     the server has no dynamic update
  *   notify-accepted          NOTIFY accepted from this client
  *   notify-refused           NOTIFY refused (how to allow the real primary)
+ *   version-disclosed        the software version is answered to anyone
  *   opcode-noncompliant      unknown opcode not answered with NOTIMP
  *   edns-noncompliant        an RFC 6891 / 8906 EDNS test failed
  *   no-answer                one probe got no reply while others did

@@ -31,7 +31,9 @@ struct dp_probe_def
   const char *sent;           /* what it sends, short, for reports */
   dp_transport_t transport;
   bool stream;                /* a zone transfer: read the stream */
-  const char *after;          /* id of a probe whose answer it needs, or NULL */
+  const char *after;          /* comma-separated ids of probes that must end
+                                 first (their answer is needed, or they must
+                                 not overlap), or NULL */
   void (*build)(const struct dp_probe_ctx *ctx, struct dp_wire_query *q);
   dp_diagnose_judge_fn judge;
 };

@@ -136,6 +136,11 @@ struct dp_answer_info
   bool stream_complete;
   bool limit_hit;
   bool parse_complete;      /* the first message parsed without a problem */
+  size_t length;            /* bytes of the first message */
+  char txt[256];            /* the first TXT answer, escaped, "" when none */
+  char nsid[128];           /* NSID payload (RFC 5001), escaped, "" when none */
+  bool nsid_present;
+  uint8_t cookie_len;       /* COOKIE option length (RFC 7873), 0 when none */
   char problem[96];         /* parser's first problem, "" when none */
 };
 
@@ -152,6 +157,7 @@ struct dp_probe_result
   bool has_answer;
   struct dp_answer_info answer;
   dp_verdict_t verdict;
+  char detail[128];         /* what exactly was wrong, "" when nothing */
   dp_severity_t severity;
   const char *finding;      /* static knowledge key, NULL when none */
   char *summary;            /* one line: what came back, in words */
@@ -170,6 +176,9 @@ struct dp_target_result
   char recursion_name[DP_WIRE_NAME_STRLEN];
   dp_role_t role;
   dp_software_t software;   /* DP_SOFTWARE_UNKNOWN unless the answers tell */
+  char software_version[64];     /* as disclosed, "" when not */
+  char software_evidence[256];   /* why dnsprobe thinks so, "" when unknown */
+  unsigned software_confidence;  /* 0-100 */
   dp_health_t status;
   double duration_ms;
   size_t nprobes;

@@ -368,7 +368,10 @@ static int set_format(struct request *rq, const char *text, FILE *err)
 {
   struct shown sh;
 
-  if (dp_report_format_fromstr(text, &rq->format) != DP_OK)
+  /* explain speaks text and JSON; the run formats (jsonl, junit, ...)
+   * describe probes and have nothing to say about a code */
+  if (dp_report_format_fromstr(text, &rq->format) != DP_OK ||
+      (rq->format != DP_FORMAT_TEXT && rq->format != DP_FORMAT_JSON))
     return usage_error(err, "unknown format '%s' (text or json)",
                        show(text, &sh));
   return DP_EXIT_OK;

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dp_config.h"
 #include "dnsprobe/probes.h"
 #include "dnsprobe/report.h"
+#include "dp_config.h"
 #include "explain.h"
 #include "options.h"
 
@@ -67,6 +67,23 @@ static bool use_color(dp_color_t c)
   if (c == DP_COLOR_NEVER)
     return false;
   return isatty(STDOUT_FILENO) && !(nc && nc[0]);
+}
+
+/* Streaming a report (jsonl) as each target completes. */
+struct stream
+{
+  FILE *fp;
+  dp_format_t format;
+  const struct dp_run *run;
+  const struct dp_report_options *rep;
+  dp_status_t st;
+};
+
+static void stream_target(void *arg, const struct dp_target_result *t)
+{
+  struct stream *s = arg;
+  if (s->st == DP_OK)
+    s->st = dp_report_write_target(s->fp, s->format, s->run, t, s->rep);
 }
 
 /* Expand the command line's targets into addresses to probe. */
@@ -202,20 +219,55 @@ int main(int argc, char **argv)
   }
 
   struct dp_run run;
-  dp_status_t st = dp_probe_run(targets, ntargets, &ro, &run);
+  struct dp_report_options rep = {.color = cfg.output != NULL
+                                               ? cfg.color == DP_COLOR_ALWAYS
+                                               : use_color(cfg.color),
+                                  .width = 80,
+                                  .version = DP_VERSION};
+  dp_report_output_t *out = NULL;
+  FILE *fp = stdout;
+  dp_status_t st;
+  if (cfg.output != NULL)
+  {
+    st = dp_report_output_create(cfg.output, &out);
+    if (st != DP_OK)
+    {
+      rc = fail("cannot write '%s': %s", cfg.output,
+                st == DP_EIO ? strerror(errno) : dp_strerror(st));
+      free(targets);
+      dp_cli_config_free(&cfg);
+      return rc;
+    }
+    fp = dp_report_output_fp(out);
+  }
+  struct stream sm = {fp, cfg.format, &run, &rep, DP_OK};
+  if (dp_report_format_streams(cfg.format))
+  {
+    ro.target_done = stream_target;
+    ro.arg = &sm;
+  }
+  st = dp_probe_run(targets, ntargets, &ro, &run);
   if (st != DP_OK)
   {
+    dp_report_output_destroy(out);
     dp_run_clear(&run);
     free(targets);
     dp_cli_config_free(&cfg);
     return fail("cannot run the probes: %s%s", dp_strerror(st), "");
   }
 
-  struct dp_report_options rep = {.color = use_color(cfg.color),
-                                  .width = 80,
-                                  .version = DP_VERSION};
-  st = dp_report_write(stdout, cfg.format, &run, &rep);
-  if (st == DP_OK && fflush(stdout) != 0)
+  if (dp_report_format_streams(cfg.format))
+    st = sm.st;
+  else
+    st = dp_report_write(fp, cfg.format, &run, &rep);
+  if (out != NULL)
+  {
+    if (st == DP_OK)
+      st = dp_report_output_commit(out);
+    else
+      dp_report_output_destroy(out);
+  }
+  else if (st == DP_OK && fflush(stdout) != 0)
     st = DP_EIO;
   rc = st == DP_OK ? (int)run.status : DP_EXIT_UNKNOWN;
   if (st != DP_OK)

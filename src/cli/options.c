@@ -65,6 +65,7 @@ static bool opt_timeout(struct parser *p, const char *val);
 static bool opt_ipv4(struct parser *p, const char *val);
 static bool opt_ipv6(struct parser *p, const char *val);
 static bool opt_format(struct parser *p, const char *val);
+static bool opt_output(struct parser *p, const char *val);
 static bool opt_color(struct parser *p, const char *val);
 static bool opt_help(struct parser *p, const char *val);
 static bool opt_version(struct parser *p, const char *val);
@@ -88,7 +89,14 @@ static const struct option_row options[] = {
      opt_ipv4},
     {NULL, '6', NULL, "use only the IPv6 addresses of host-name targets",
      opt_ipv6},
-    {"format", 'F', "FMT", "report format: text (default) or json", opt_format},
+    {"format", 'F', "FMT",
+     "report format: text (default), json, jsonl, junit, nagios or "
+     "prometheus",
+     opt_format},
+    {"output", 'o', "FILE",
+     "write the report to FILE instead of standard output, atomically: to a "
+     "temporary file in FILE's directory, renamed over FILE once complete",
+     opt_output},
     {"color", 0, "WHEN",
      "colour the text report: auto (default: only on a terminal and when "
      "NO_COLOR is not set), always or never",
@@ -574,6 +582,24 @@ static bool opt_format(struct parser *p, const char *val)
               used > 0 ? names : "a known format");
 }
 
+static bool opt_output(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  size_t n = strlen(val);
+
+  /* "" is most likely an unset shell variable, "dir/" a directory: refuse
+   * both before anything is sent (the report layer refuses them too). */
+  if (n == 0)
+    return FAIL(p, "--output '': empty file name");
+  if (val[n - 1] == '/')
+    return FAIL(p, "--output '%s': names a directory, not a file",
+                quote(val, &q));
+  p->cfg->output = strdup(val);
+  if (p->cfg->output == NULL)
+    return FAIL(p, "out of memory");
+  return true;
+}
+
 static bool opt_color(struct parser *p, const char *val)
 {
   struct qbuf q;
@@ -852,10 +878,12 @@ void dp_cli_config_free(struct dp_cli_config *cfg)
   free(cfg->targets);
   free(cfg->probes);
   free(cfg->skip);
+  free(cfg->output);
   cfg->targets = NULL;
   cfg->ntargets = 0;
   cfg->probes = NULL;
   cfg->skip = NULL;
+  cfg->output = NULL;
 }
 
 /* Write text from column col, wrapped at HELP_WIDTH, continuing at indent. */

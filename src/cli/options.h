@@ -57,6 +57,7 @@ struct dp_cli_config
   unsigned timeout_ms;
   int family;                    /* AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6) */
   dp_format_t format;
+  char *output;                  /* --output FILE as given, owned, or NULL */
   dp_color_t color;
   size_t ntargets;
   struct dp_cli_target *targets;  /* owned */

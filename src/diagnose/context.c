@@ -82,9 +82,9 @@ static bool answered(const struct dp_probe_result *p)
           (is(p, "axfr") || is(p, "ixfr")));
 }
 
-/* Verdicts of the transfer, update and notify probes, whose severity and
- * finding need no context; the first matching row wins, and a NULL probe
- * matches any of them. */
+/* Verdicts of the transfer, update, notify, compliance and identity probes,
+ * whose severity and finding need no context; the first matching row wins, and
+ * a NULL probe matches any of them. */
 static const struct
 {
   const char *probe;
@@ -102,6 +102,13 @@ static const struct
      "update-not-supported"},
     {"notify", DP_VERDICT_ACCEPTED, DP_SEVERITY_INFO, "notify-accepted"},
     {"notify", DP_VERDICT_DENIED, DP_SEVERITY_OK, "notify-refused"},
+    {"version", DP_VERDICT_ANSWERING, DP_SEVERITY_INFO, "version-disclosed"},
+    {NULL, DP_VERDICT_ANSWERING, DP_SEVERITY_OK, NULL},
+    {NULL, DP_VERDICT_NOT_OFFERED, DP_SEVERITY_OK, NULL},
+    {NULL, DP_VERDICT_REFUSED, DP_SEVERITY_OK, NULL},
+    {NULL, DP_VERDICT_NON_COMPLIANT, DP_SEVERITY_WARNING, "edns-noncompliant"},
+    {NULL, DP_VERDICT_LEGACY, DP_SEVERITY_INFO, "edns-noncompliant"},
+    {NULL, DP_VERDICT_COMPLIANT, DP_SEVERITY_OK, NULL},
     {NULL, DP_VERDICT_NO_ANSWER, DP_SEVERITY_INFO, "no-answer"},
     {NULL, DP_VERDICT_UNEXPECTED, DP_SEVERITY_INFO, "unexpected-answer"},
 };
@@ -135,6 +142,13 @@ static void judge_context(struct dp_probe_result *p,
     p->finding = "malformed-answer";
     return;
   }
+
+  /* A server that refuses this client everything (Unbound's access-control
+   * answers REFUSED before looking at the query) says nothing about opcodes
+   * or EDNS through that answer. */
+  const struct dp_probe_result *u = dp_target_probe(t, "udp");
+  bool refused_client = p->has_answer && p->answer.rcode == DP_RCODE_REFUSED &&
+                        u && u->verdict == DP_VERDICT_REFUSED;
 
   if (is(p, "udp") || is(p, "tcp"))
   {
@@ -202,12 +216,6 @@ static void judge_context(struct dp_probe_result *p,
   }
   else if (is(p, "opcode"))
   {
-    /* A server that refuses this client everything (Unbound's ACL answers
-     * REFUSED before looking at the opcode) says nothing about opcodes. */
-    const struct dp_probe_result *u = dp_target_probe(t, "udp");
-    bool refused_client = p->has_answer &&
-                          p->answer.rcode == DP_RCODE_REFUSED && u &&
-                          u->verdict == DP_VERDICT_REFUSED;
     if (p->verdict == DP_VERDICT_NON_COMPLIANT)
       sev = refused_client ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING,
       f = "opcode-noncompliant";
@@ -216,6 +224,15 @@ static void judge_context(struct dp_probe_result *p,
   }
   else
   {
+    /* Non-compliance shown only by a REFUSED from a server that refuses this
+     * client everything is the access list speaking (Unbound's ACL answers
+     * a bare header before it looks at the query): info. */
+    if (refused_client && p->verdict == DP_VERDICT_NON_COMPLIANT)
+    {
+      p->severity = DP_SEVERITY_INFO;
+      p->finding = "edns-noncompliant";
+      return;
+    }
     for (size_t i = 0; i < sizeof(fixed_rules) / sizeof(fixed_rules[0]); i++)
       if ((fixed_rules[i].probe == NULL || is(p, fixed_rules[i].probe)) &&
           fixed_rules[i].verdict == p->verdict)
@@ -290,7 +307,8 @@ static const char *verdict_words(const struct dp_probe_result *p,
   case DP_VERDICT_AUTHORITATIVE:
     return "serves the zone authoritatively";
   case DP_VERDICT_ANSWERING:
-    return "answers, but not authoritatively";
+    return is(p, "udp") || is(p, "tcp") ? "answers, but not authoritatively"
+                                        : "disclosed";
   case DP_VERDICT_REFUSED:
     return is(p, "recursion") ? "recursion refused to this client"
                               : "refuses queries for the zone";
@@ -321,11 +339,14 @@ static const char *verdict_words(const struct dp_probe_result *p,
   case DP_VERDICT_ACCEPTED:
     return "NOTIFY accepted from this client";
   case DP_VERDICT_COMPLIANT:
-    return "unknown opcode answered with NOTIMP (RFC 8906)";
+    return is(p, "opcode") ? "unknown opcode answered with NOTIMP (RFC 8906)"
+                           : "compliant";
   case DP_VERDICT_NON_COMPLIANT:
-    return "unknown opcode not answered with NOTIMP (RFC 8906 8.1.4)";
+    return is(p, "opcode")
+               ? "unknown opcode not answered with NOTIMP (RFC 8906 8.1.4)"
+               : "non-compliant";
   case DP_VERDICT_LEGACY:
-    return "legacy behaviour";
+    return "legacy: no EDNS support";
   case DP_VERDICT_SKIPPED:
     return "not run";
   case DP_VERDICT_NONE:
@@ -351,6 +372,8 @@ static void compose_summary(struct sbuf *b, const struct dp_probe_result *p,
   }
   else
     sb_printf(b, "%s: %s", outcome_words(p->outcome), verdict_words(p, t));
+  if (p->detail[0])
+    sb_printf(b, ": %s", p->detail);
 }
 
 /* The fixes shown when the software is not known: the common ones for the
@@ -417,6 +440,11 @@ static void compose_texts(struct dp_probe_result *p,
     return;
   const struct dp_knowledge_situation *s =
       dp_knowledge_situation_get(p->finding);
+  if (p->detail[0])
+    sb_printf(&exp, "%s: %s. ",
+              p->verdict == DP_VERDICT_ANSWERING ? "Disclosed"
+                                                 : "What was wrong",
+              p->detail);
   if (s)
     sb_printf(&exp, "%s", s->explanation);
   if (p->has_answer)
@@ -468,6 +496,7 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t)
     return DP_EINVAL;
   size_t first = t->nprobes;
   t->role = dp_diagnose_role(t);
+  dp_diagnose_identify(t);
   for (size_t i = 0; i < t->nprobes; i++)
   {
     const struct dp_probe_result *p = &t->probes[i];

@@ -53,7 +53,7 @@ static bool gate(const struct dp_probe_result *p, dp_verdict_t *v)
   return true;
 }
 
-dp_verdict_t dp_diagnose_judge_zone(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_zone(struct dp_probe_result *p,
                                     const struct dp_target_result *t)
 {
   dp_verdict_t v;
@@ -75,7 +75,7 @@ dp_verdict_t dp_diagnose_judge_zone(const struct dp_probe_result *p,
   }
 }
 
-dp_verdict_t dp_diagnose_judge_recursion(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_recursion(struct dp_probe_result *p,
                                          const struct dp_target_result *t)
 {
   dp_verdict_t v;
@@ -124,7 +124,7 @@ static dp_verdict_t denial(const struct dp_probe_result *p,
   }
 }
 
-dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_transfer(struct dp_probe_result *p,
                                         const struct dp_target_result *t)
 {
   dp_verdict_t v;
@@ -147,7 +147,7 @@ dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
 
 /* UPDATE and NOTIFY: our opcode echoed (or NOTIMP, which may not echo it),
  * then a denial, or NOERROR meaning the server took it. */
-static dp_verdict_t judge_operation(const struct dp_probe_result *p,
+static dp_verdict_t judge_operation(struct dp_probe_result *p,
                                     const struct dp_target_result *t,
                                     uint8_t opcode, dp_verdict_t taken)
 {
@@ -163,20 +163,20 @@ static dp_verdict_t judge_operation(const struct dp_probe_result *p,
   return p->answer.rcode == DP_RCODE_NOERROR ? taken : DP_VERDICT_UNEXPECTED;
 }
 
-dp_verdict_t dp_diagnose_judge_update(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_update(struct dp_probe_result *p,
                                       const struct dp_target_result *t)
 {
   return judge_operation(p, t, DP_OPCODE_UPDATE, DP_VERDICT_ALLOWED);
 }
 
-dp_verdict_t dp_diagnose_judge_notify(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_notify(struct dp_probe_result *p,
                                       const struct dp_target_result *t)
 {
   return judge_operation(p, t, DP_OPCODE_NOTIFY, DP_VERDICT_ACCEPTED);
 }
 
 /* RFC 8906 8.1.4: NOTIMP with the opcode echoed. */
-dp_verdict_t dp_diagnose_judge_opcode(const struct dp_probe_result *p,
+dp_verdict_t dp_diagnose_judge_opcode(struct dp_probe_result *p,
                                       const struct dp_target_result *t)
 {
   dp_verdict_t v;

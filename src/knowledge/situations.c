@@ -69,6 +69,48 @@ static const struct dp_knowledge_fix fix_zone_root[] = {
     END,
 };
 
+/* version-disclosed: stop answering version.bind with the real version. */
+static const struct dp_knowledge_fix fix_version[] = {
+    {DP_SOFTWARE_BIND, "version",
+     "options {\n"
+     "    version none;      // refuse version.bind and version.server\n"
+     "    hostname none;     // and hostname.bind\n"
+     "    server-id none;    // and id.server\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, "hide-version",
+     "server:\n"
+     "    hide-version: yes\n"
+     "    hide-identity: yes"},
+    {DP_SOFTWARE_KNOT, "server.version",
+     "server:\n"
+     "    version: \"\"      # an empty value disables the answer\n"
+     "    identity: \"\""},
+    {DP_SOFTWARE_NSD, "hide-version",
+     "server:\n"
+     "    hide-version: yes\n"
+     "    hide-identity: yes"},
+    {DP_SOFTWARE_PDNS_AUTH, "version-string",
+     "version-string=anonymous"},
+    {DP_SOFTWARE_PDNS_RECURSOR, "version-string",
+     "# the text answered to version.bind; the default is the real version\n"
+     "version-string=not disclosed"},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver has no built-in answer for version.bind; if one comes "
+     "back, a policy rule or a module adds it: remove that rule."},
+    {DP_SOFTWARE_DNSMASQ, "no-ident",
+     "# do not answer CHAOS TXT queries in the bind domain\n"
+     "no-ident"},
+    {DP_SOFTWARE_COREDNS, "chaos",
+     "# the chaos plugin answers version.bind: remove it from the server\n"
+     "# block, or give it a neutral text\n"
+     ". {\n"
+     "    chaos \"not disclosed\"\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "EnableVersionQuery",
+     "dnscmd /Config /EnableVersionQuery 0"},
+    END,
+};
+
 /* zone-lame: serve the zone here (or drop this server from the NS set). */
 static const struct dp_knowledge_fix fix_zone_lame[] = {
     {DP_SOFTWARE_BIND, "zone",
@@ -1480,6 +1522,15 @@ static const struct dp_knowledge_situation situations[] = {
      "Allow NOTIFY from the zone's primary on the secondary, and make sure "
      "the zone is configured there as a secondary of that primary.",
      fix_notify_refused},
+    {"version-disclosed", "Software version disclosed",
+     "The server tells anyone who asks (CH TXT version.bind) which software "
+     "and version it runs. That is not a fault in itself, but it lets an "
+     "attacker match the server against known vulnerabilities without "
+     "probing further; most operators hide it and keep the version in "
+     "their own inventory.",
+     "Answer version.bind with nothing or a neutral text, and keep the "
+     "software up to date either way.",
+     fix_version},
     {"opcode-noncompliant", "Unknown opcode not answered with NOTIMP",
      "A query with an unassigned opcode got something other than NOTIMP, or "
      "no answer. RFC 8906 section 8.1.4 expects NOTIMP with the opcode "

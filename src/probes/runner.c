@@ -3,10 +3,11 @@
  * engine, reads what came back into the run model, and diagnoses a target as
  * soon as its last probe has ended.
  *
- * A probe whose row names another in `after` (IXFR needs the zone's serial
- * from `udp`) is sent when that one ends, so a battery costs about one round
- * trip plus a TCP handshake, and one timeout however many probes go
- * unanswered. Query IDs come from the kernel's random source.
+ * A probe whose row names others in `after` (IXFR needs the zone's serial
+ * from `udp`; UPDATE must not overlap queries with the same question) is
+ * sent when they have all ended, or after a short grace period, so a battery
+ * costs about one round trip plus a TCP handshake, and one timeout however many
+ * probes go unanswered. Query IDs come from the kernel's random source.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,10 +25,11 @@ struct target_state;
 struct probe_state
 {
   struct target_state *ts;
-  size_t index;                 /* in the probe table */
-  struct dp_probe_result *res;  /* in the target result */
-  bool waiting;                 /* held back until its `after` probe ends */
-  dp_engine_timer_t *grace;     /* sends it anyway when this fires */
+  size_t index;                /* in the probe table */
+  struct dp_probe_result *res; /* in the target result */
+  bool waiting;                /* held back until its `after` probes end */
+  bool ended;                  /* its exchange has ended */
+  dp_engine_timer_t *grace;    /* sends it anyway when this fires */
   /* stream state for transfers */
   uint32_t first_serial;
   bool have_first_serial;
@@ -183,6 +185,21 @@ static void fill_answer(struct dp_probe_result *r, const struct dp_wire_msg *m,
   a->stream_complete = st ? st->complete : true;
   a->limit_hit = st ? st->limit_hit : false;
   a->parse_complete = m->complete;
+  a->length = m->len;
+  for (unsigned i = 0; i < m->nrr; i++)
+    if (m->rr[i].section == DP_SECTION_ANSWER && m->rr[i].type == DP_TYPE_TXT)
+    {
+      (void)dp_wire_txt_tostr(m, &m->rr[i], a->txt, sizeof(a->txt));
+      break;
+    }
+  a->nsid_present = m->opt.nsid_present;
+  if (m->opt.nsid_present &&
+      (size_t)m->opt.nsid_off + m->opt.nsid_len <= m->len)
+    copy_text(a->nsid, sizeof(a->nsid), m->buf + m->opt.nsid_off,
+              m->opt.nsid_len);
+  if (m->opt.cookie_present)
+    a->cookie_len =
+        (uint8_t)(m->opt.cookie_len > 255 ? 255 : m->opt.cookie_len);
   if (!m->complete)
     snprintf(a->problem, sizeof(a->problem), "%s at offset %zu",
              m->problem_what ? m->problem_what : dp_strerror(m->problem),
@@ -227,10 +244,11 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 /* ---- sending ------------------------------------------------------------ */
 
 static void on_done(void *arg, const struct dp_engine_result *er);
+static bool deps_pending(const struct target_state *ts,
+                         const struct dp_probe_def *def);
 
-bool dp_probe_absorb(struct dp_probe_result *r, const uint8_t *buf,
-                     size_t len, const char *zone,
-                     const struct dp_probe_stream *stream)
+bool dp_probe_absorb(struct dp_probe_result *r, const uint8_t *buf, size_t len,
+                     const char *zone, const struct dp_probe_stream *stream)
 {
   struct dp_wire_msg m;
   if (r == NULL)
@@ -367,12 +385,12 @@ static void on_done(void *arg, const struct dp_engine_result *er)
     }
   }
 
-  /* Release probes that waited for this one. */
+  /* Release probes whose every dependency has now ended. */
+  ps->ended = true;
   for (size_t i = 0; i < ts->out->nprobes; i++)
   {
     struct probe_state *w = &ts->probes[i];
-    const struct dp_probe_def *def = dp_probe_at(w->index);
-    if (w->waiting && def->after && strcmp(def->after, r->id) == 0)
+    if (w->waiting && !deps_pending(ts, dp_probe_at(w->index)))
     {
       w->waiting = false;
       dp_engine_timer_cancel(w->grace);
@@ -385,8 +403,37 @@ static void on_done(void *arg, const struct dp_engine_result *er)
     target_finish(ts);
 }
 
-/* The grace period ran out before the probe it waits for answered: send it
- * without that answer (IXFR then asks from serial 0). */
+/* Whether a probe of the `after` list is selected for this target (and,
+ * with unended, has not ended yet). */
+static bool deps_match(const struct target_state *ts,
+                       const struct dp_probe_def *def, bool unended)
+{
+  const char *p = def->after;
+  while (p && *p)
+  {
+    const char *e = strchr(p, ',');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    for (size_t i = 0; i < ts->out->nprobes; i++)
+    {
+      const struct dp_probe_result *r = &ts->out->probes[i];
+      if (strlen(r->id) == n && strncmp(r->id, p, n) == 0 &&
+          r->outcome != DP_OUTCOME_SKIPPED &&
+          (!unended || !ts->probes[i].ended))
+        return true;
+    }
+    p = e ? e + 1 : NULL;
+  }
+  return false;
+}
+
+static bool deps_pending(const struct target_state *ts,
+                         const struct dp_probe_def *def)
+{
+  return deps_match(ts, def, true);
+}
+
+/* The grace period ran out before the probes it waits for ended: send it
+ * without them (IXFR then asks from serial 0). */
 static void on_grace(void *arg)
 {
   struct probe_state *ps = arg;
@@ -521,14 +568,9 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
       const struct dp_probe_def *def = dp_probe_at(ps->index);
       if (t->probes[k].outcome == DP_OUTCOME_SKIPPED)
         continue;
-      const struct dp_probe_def *dep = def->after ? dp_probe_find(def->after) : NULL;
-      bool dep_selected = false;
-      for (size_t j = 0; dep && j < dp_probe_count(); j++)
-        if (dp_probe_at(j) == dep)
-          dep_selected = (opt->probes & ((dp_probe_set_t)1 << j)) != 0;
-      if (dep_selected)
+      if (deps_match(ts, def, false))
       {
-        /* Wait for the dependency at most a quarter of the timeout. */
+        /* Wait for the dependencies at most a quarter of the timeout. */
         unsigned grace = opt->timeout_ms / 4;
         if (grace > 250)
           grace = 250;

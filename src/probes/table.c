@@ -8,6 +8,7 @@
  * server that accepts it has nothing to apply.
  */
 #include <string.h>
+#include <sys/random.h>
 
 #include "dnsprobe/probes.h"
 
@@ -97,31 +98,201 @@ static void build_opcode(const struct dp_probe_ctx *ctx,
   q->qclass = DP_CLASS_IN;
 }
 
+/* RFC 8906 section 8: the EDNS compliance tests. Each sends the zone's SOA
+ * (TYPE1000 and DNSKEY where noted) without RD, changing one thing. They run
+ * once udp has answered: a forwarder with a cold cache (dnsmasq) folds
+ * identical questions in flight and answers only one of them. */
+#define EDNS_UNKNOWN_OPTION 100
+#define EDNS_UNKNOWN_FLAG 0x0080
+
+static void build_plain(const struct dp_probe_ctx *ctx, struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->edns = false;
+}
+
+static void build_edns1(const struct dp_probe_ctx *ctx, struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->edns_version = 1;
+}
+
+static void build_ednsopt(const struct dp_probe_ctx *ctx,
+                          struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->nopts = 1;
+  q->opts[0].code = EDNS_UNKNOWN_OPTION;
+  q->opts[0].len = 0;
+  q->opts[0].data = NULL;
+}
+
+static void build_ednsflags(const struct dp_probe_ctx *ctx,
+                            struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->edns_flags = EDNS_UNKNOWN_FLAG;
+}
+
+static void build_zflag(const struct dp_probe_ctx *ctx, struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->z = true;
+}
+
+static void build_type1000(const struct dp_probe_ctx *ctx,
+                           struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->qtype = 1000;
+}
+
+static void build_do(const struct dp_probe_ctx *ctx, struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->do_bit = true;
+}
+
+static void build_bufsize512(const struct dp_probe_ctx *ctx,
+                             struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->qtype = DP_TYPE_DNSKEY;
+  q->do_bit = true;
+  q->udp_size = 512;
+}
+
+/* Identity (what a server discloses): NSID (RFC 5001), a DNS COOKIE (RFC
+ * 7873) and the CHAOS TXT names servers answer with their version and
+ * host name. */
+static void build_nsid(const struct dp_probe_ctx *ctx, struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->nopts = 1;
+  q->opts[0].code = DP_EDNS_NSID;
+  q->opts[0].len = 0;
+  q->opts[0].data = NULL;
+}
+
+/* RFC 7873 4.1: an 8-byte client cookie, random for each run. */
+static uint8_t client_cookie[8];
+
+static void build_cookie(const struct dp_probe_ctx *ctx,
+                         struct dp_wire_query *q)
+{
+  static bool made;
+  if (!made && getrandom(client_cookie, sizeof(client_cookie), 0) ==
+                   (ssize_t)sizeof(client_cookie))
+    made = true;
+  build_zone_soa(ctx, q);
+  q->nopts = 1;
+  q->opts[0].code = DP_EDNS_COOKIE;
+  q->opts[0].len = sizeof(client_cookie);
+  q->opts[0].data = client_cookie;
+}
+
+static void build_chaos_txt(struct dp_wire_query *q, const char *name)
+{
+  q->qname = name;
+  q->qtype = DP_TYPE_TXT;
+  q->qclass = DP_CLASS_CH;
+  edns0(q);
+}
+
+static void build_version(const struct dp_probe_ctx *ctx,
+                          struct dp_wire_query *q)
+{
+  (void)ctx;
+  build_chaos_txt(q, "version.bind.");
+}
+
+static void build_hostname(const struct dp_probe_ctx *ctx,
+                           struct dp_wire_query *q)
+{
+  (void)ctx;
+  build_chaos_txt(q, "hostname.bind.");
+}
+
+/* RFC 4892 2: id.server is the standard name for hostname.bind. */
+static void build_idserver(const struct dp_probe_ctx *ctx,
+                           struct dp_wire_query *q)
+{
+  (void)ctx;
+  build_chaos_txt(q, "id.server.");
+}
+
+/* UPDATE, NOTIFY and opcode 15 carry the zone's SOA question, like the
+ * SOA queries. A forwarder that folds queries in flight by question alone
+ * (dnsmasq does, whatever the opcode) would swallow the SOA queries with
+ * them, so they go once those have ended. */
+#define AFTER_SOA_QUERIES                                                      \
+  "udp,plain,edns,edns1,ednsopt,ednsflags,zflag,type1000,do,bufsize512,nsid,"  \
+  "cookie"
+
 static const struct dp_probe_def probes[] = {
-  {"udp", "SOA of the zone over UDP, no recursion: does it serve the zone?",
-   "SOA zone, UDP", DP_TRANSPORT_UDP, false, NULL, build_zone_soa,
-   dp_diagnose_judge_zone},
-  {"tcp", "SOA of the zone over TCP (RFC 7766: TCP is mandatory)",
-   "SOA zone, TCP", DP_TRANSPORT_TCP, false, NULL, build_zone_soa,
-   dp_diagnose_judge_zone},
-  {"recursion", "A query for a name outside the zone with RD=1: recursion?",
-   "A name, RD=1", DP_TRANSPORT_UDP, false, NULL, build_recursion,
-   dp_diagnose_judge_recursion},
-  {"axfr", "full zone transfer (AXFR) over TCP: open to this client?",
-   "AXFR zone, TCP", DP_TRANSPORT_TCP, true, NULL, build_axfr,
-   dp_diagnose_judge_transfer},
-  {"ixfr", "incremental transfer (IXFR, serial-1) over TCP",
-   "IXFR zone, TCP", DP_TRANSPORT_TCP, true, "udp", build_ixfr,
-   dp_diagnose_judge_transfer},
-  {"update", "dynamic UPDATE with nothing to change: accepted from here?",
-   "empty UPDATE", DP_TRANSPORT_UDP, false, NULL, build_update,
-   dp_diagnose_judge_update},
-  {"notify", "NOTIFY for the zone: would it act on one from this client?",
-   "NOTIFY zone", DP_TRANSPORT_UDP, false, NULL, build_notify,
-   dp_diagnose_judge_notify},
-  {"opcode", "unassigned opcode 15: RFC 8906 expects NOTIMP",
-   "opcode 15", DP_TRANSPORT_UDP, false, NULL, build_opcode,
-   dp_diagnose_judge_opcode},
+    {"udp", "SOA of the zone over UDP, no recursion: does it serve the zone?",
+     "SOA zone, UDP", DP_TRANSPORT_UDP, false, NULL, build_zone_soa,
+     dp_diagnose_judge_zone},
+    {"tcp", "SOA of the zone over TCP (RFC 7766: TCP is mandatory)",
+     "SOA zone, TCP", DP_TRANSPORT_TCP, false, NULL, build_zone_soa,
+     dp_diagnose_judge_zone},
+    {"recursion", "A query for a name outside the zone with RD=1: recursion?",
+     "A name, RD=1", DP_TRANSPORT_UDP, false, NULL, build_recursion,
+     dp_diagnose_judge_recursion},
+    {"axfr", "full zone transfer (AXFR) over TCP: open to this client?",
+     "AXFR zone, TCP", DP_TRANSPORT_TCP, true, NULL, build_axfr,
+     dp_diagnose_judge_transfer},
+    {"ixfr", "incremental transfer (IXFR, serial-1) over TCP", "IXFR zone, TCP",
+     DP_TRANSPORT_TCP, true, "udp", build_ixfr, dp_diagnose_judge_transfer},
+    {"update", "dynamic UPDATE with nothing to change: accepted from here?",
+     "empty UPDATE", DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_update,
+     dp_diagnose_judge_update},
+    {"notify", "NOTIFY for the zone: would it act on one from this client?",
+     "NOTIFY zone", DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_notify,
+     dp_diagnose_judge_notify},
+    {"opcode", "unassigned opcode 15: RFC 8906 expects NOTIMP", "opcode 15",
+     DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_opcode,
+     dp_diagnose_judge_opcode},
+    {"plain", "SOA without EDNS: a plain answer, no OPT (RFC 8906 8.1.1)",
+     "SOA, no EDNS", DP_TRANSPORT_UDP, false, "udp", build_plain,
+     dp_diagnose_judge_plain},
+    {"edns", "SOA with EDNS 0: OPT version 0 back (RFC 6891)", "SOA, EDNS0",
+     DP_TRANSPORT_UDP, false, "udp", build_zone_soa, dp_diagnose_judge_edns},
+    {"edns1", "EDNS version 1: BADVERS with OPT version 0 (RFC 6891 6.1.3)",
+     "SOA, EDNS1", DP_TRANSPORT_UDP, false, "udp", build_edns1,
+     dp_diagnose_judge_edns},
+    {"ednsopt", "unknown EDNS option 100: not echoed (RFC 6891 6.1.2)",
+     "SOA, option 100", DP_TRANSPORT_UDP, false, "udp", build_ednsopt,
+     dp_diagnose_judge_edns},
+    {"ednsflags", "unknown EDNS flag: cleared in the reply (RFC 6891 6.1.4)",
+     "SOA, EDNS flag", DP_TRANSPORT_UDP, false, "udp", build_ednsflags,
+     dp_diagnose_judge_edns},
+    {"zflag", "header Z bit set: cleared in the reply (RFC 1035 4.1.1)",
+     "SOA, Z bit", DP_TRANSPORT_UDP, false, "udp", build_zflag,
+     dp_diagnose_judge_edns},
+    {"type1000", "unknown type 1000: NOERROR, no data, AA (RFC 3597)",
+     "TYPE1000 zone", DP_TRANSPORT_UDP, false, "udp", build_type1000,
+     dp_diagnose_judge_edns},
+    {"do", "DO=1: DO copied into the reply (RFC 3225)", "SOA, DO=1",
+     DP_TRANSPORT_UDP, false, "udp", build_do, dp_diagnose_judge_edns},
+    {"bufsize512", "DNSKEY, DO=1, 512-byte buffer: fits or TC=1 (RFC 6891)",
+     "DNSKEY, 512 B", DP_TRANSPORT_UDP, false, "udp", build_bufsize512,
+     dp_diagnose_judge_edns},
+    {"nsid", "NSID option (RFC 5001): which instance answers (anycast)",
+     "SOA, NSID", DP_TRANSPORT_UDP, false, "udp", build_nsid,
+     dp_diagnose_judge_identity},
+    {"cookie", "a client COOKIE (RFC 7873): does a server cookie come back?",
+     "SOA, COOKIE", DP_TRANSPORT_UDP, false, "udp", build_cookie,
+     dp_diagnose_judge_identity},
+    {"version", "CH TXT version.bind: is the software version disclosed?",
+     "CH TXT version", DP_TRANSPORT_UDP, false, NULL, build_version,
+     dp_diagnose_judge_identity},
+    {"hostname", "CH TXT hostname.bind: is the host name disclosed?",
+     "CH TXT hostname", DP_TRANSPORT_UDP, false, NULL, build_hostname,
+     dp_diagnose_judge_identity},
+    {"idserver", "CH TXT id.server (RFC 4892): the server's identity",
+     "CH TXT id.server", DP_TRANSPORT_UDP, false, NULL, build_idserver,
+     dp_diagnose_judge_identity},
 };
 
 #define NPROBES (sizeof(probes) / sizeof(probes[0]))
@@ -182,8 +353,8 @@ static dp_status_t parse_list(const char *list, dp_probe_set_t *set,
 dp_status_t dp_probe_select(const char *only, const char *skip,
                             dp_probe_set_t *set, const char **bad)
 {
-  dp_probe_set_t all = NPROBES == 64 ? ~(dp_probe_set_t)0
-                                     : (((dp_probe_set_t)1 << NPROBES) - 1);
+  dp_probe_set_t all =
+      NPROBES == 64 ? ~(dp_probe_set_t)0 : (((dp_probe_set_t)1 << NPROBES) - 1);
   dp_probe_set_t s = all, minus = 0;
   if (set == NULL || bad == NULL)
     return DP_EINVAL;

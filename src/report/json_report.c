@@ -198,6 +198,7 @@ static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
   member_ms(w, "rtt_ms", p->rtt_ms);
   write_answer(w, p);
   member_string(w, "verdict", dp_report_verdict_name(p));
+  member_string(w, "detail", p->detail);
   member_string(w, "severity", dp_severity_tostr(p->severity));
   member_string(w, "finding", p->finding);
   member_string(w, "summary", p->summary);
@@ -206,19 +207,30 @@ static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
   dp_json_object_end(w);
 }
 
-static void write_target(dp_json_t *w, const struct dp_target_result *t)
+void dp_report_json_target_members(dp_json_t *w,
+                                   const struct dp_target_result *t)
 {
-  dp_json_object_begin(w);
   member_string(w, "target", t->given);
   member_fixed(w, "address", t->address, sizeof(t->address));
   member_uint(w, "port", t->port);
   member_fixed(w, "zone", t->zone, sizeof(t->zone));
   member_bool(w, "zone_given", t->zone_given);
   member_string(w, "role", dp_role_tostr(t->role));
-  member_string(w, "software",
-                t->software == DP_SOFTWARE_UNKNOWN
-                    ? NULL
-                    : dp_software_tostr(t->software));
+  /* issue 4: name, version as disclosed, evidence, confidence 0-100 */
+  dp_json_key(w, "software");
+  if (t->software == DP_SOFTWARE_UNKNOWN)
+    dp_json_null(w);
+  else
+  {
+    dp_json_object_begin(w);
+    member_string(w, "name", dp_software_tostr(t->software));
+    member_string(w, "display_name", dp_software_name(t->software));
+    member_string(w, "version",
+                  t->software_version[0] ? t->software_version : NULL);
+    member_string(w, "evidence", t->software_evidence);
+    member_uint(w, "confidence", t->software_confidence);
+    dp_json_object_end(w);
+  }
   member_string(w, "status", dp_health_tostr(t->status));
   member_ms(w, "duration_ms", t->duration_ms);
   dp_json_key(w, "probes");
@@ -226,6 +238,12 @@ static void write_target(dp_json_t *w, const struct dp_target_result *t)
   for (size_t i = 0; i < min_size(t->nprobes, DP_PROBE_MAX); i++)
     write_probe(w, &t->probes[i]);
   dp_json_array_end(w);
+}
+
+static void write_target(dp_json_t *w, const struct dp_target_result *t)
+{
+  dp_json_object_begin(w);
+  dp_report_json_target_members(w, t);
   dp_json_object_end(w);
 }
 

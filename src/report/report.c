@@ -1,6 +1,8 @@
 /*
- * report.c: the report layer's one entry point (dp_report_write picks the
- * formatter), format names, word wrapping and ANSI colours.
+ * report.c: the report layer's entry points (dp_report_write picks the
+ * formatter, dp_report_write_target streams one target), format names, the
+ * helpers the formats share (endpoints, locale-independent decimals), word
+ * wrapping and ANSI colours.
  *
  * Wrapping rule, for explanations and fixes that carry config snippets: the
  * text up to its first newline is prose and is word-wrapped (runs of spaces
@@ -13,7 +15,10 @@
  * a snippet line) are written as '?' so that text that quotes a server
  * cannot move the cursor or change the terminal's colours.
  */
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "dp_config.h"
 #include "report_priv.h"
@@ -21,8 +26,9 @@
 #define DEFAULT_WIDTH 80u
 
 static const char *const format_names[DP_FORMAT_COUNT] = {
-    [DP_FORMAT_TEXT] = "text",
-    [DP_FORMAT_JSON] = "json",
+    [DP_FORMAT_TEXT] = "text",     [DP_FORMAT_JSON] = "json",
+    [DP_FORMAT_JSONL] = "jsonl",   [DP_FORMAT_JUNIT] = "junit",
+    [DP_FORMAT_NAGIOS] = "nagios", [DP_FORMAT_PROMETHEUS] = "prometheus",
 };
 
 dp_status_t dp_report_format_fromstr(const char *text, dp_format_t *out)
@@ -61,10 +67,143 @@ dp_status_t dp_report_write(FILE *fp, dp_format_t format,
     return dp_report_text_write(fp, run, opt);
   case DP_FORMAT_JSON:
     return dp_report_json_write(fp, run, opt);
+  case DP_FORMAT_JSONL:
+    return dp_report_jsonl_write(fp, run, opt);
+  case DP_FORMAT_JUNIT:
+    return dp_report_junit_write(fp, run, opt);
+  case DP_FORMAT_NAGIOS:
+    return dp_report_nagios_write(fp, run, opt);
+  case DP_FORMAT_PROMETHEUS:
+    return dp_report_prometheus_write(fp, run, opt);
   case DP_FORMAT_COUNT:
     break;
   }
   return DP_EINVAL;
+}
+
+bool dp_report_format_streams(dp_format_t f)
+{
+  return f == DP_FORMAT_JSONL;
+}
+
+dp_status_t dp_report_write_target(FILE *fp, dp_format_t format,
+                                   const struct dp_run *run,
+                                   const struct dp_target_result *t,
+                                   const struct dp_report_options *opt)
+{
+  static const struct dp_report_options defaults = {0};
+
+  if (fp == NULL || run == NULL || t == NULL ||
+      !dp_report_format_streams(format))
+    return DP_EINVAL;
+  return dp_report_jsonl_target(fp, run, t, opt != NULL ? opt : &defaults);
+}
+
+bool dp_report_probe_skipped(const struct dp_probe_result *p)
+{
+  return p->verdict == DP_VERDICT_SKIPPED ||
+         (p->verdict == DP_VERDICT_NONE && p->outcome == DP_OUTCOME_SKIPPED);
+}
+
+size_t dp_report_nprobes(const struct dp_target_result *t)
+{
+  return t->nprobes < DP_PROBE_MAX ? t->nprobes : DP_PROBE_MAX;
+}
+
+void dp_report_fixed(char *dst, size_t cap, const char *src, size_t srccap)
+{
+  size_t n = src != NULL ? strnlen(src, srccap) : 0;
+  if (n >= cap)
+    n = cap - 1;
+  if (n > 0)
+    memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+void dp_report_endpoint(char *buf, size_t cap, const struct dp_target_result *t)
+{
+  char addr[sizeof(t->address)];
+  dp_report_fixed(addr, sizeof(addr), t->address, sizeof(t->address));
+  bool v6 = t->family == AF_INET6 || strchr(addr, ':') != NULL;
+  snprintf(buf, cap, v6 ? "[%s]:%u" : "%s:%u", addr, (unsigned)t->port);
+}
+
+size_t dp_report_utf8_len(const char *str)
+{
+  const unsigned char *s = (const unsigned char *)str;
+  unsigned char lo = 0x80, hi = 0xBF;
+  size_t n;
+
+  if (s[0] >= 0xC2 && s[0] <= 0xDF)
+    n = 2;
+  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+  {
+    n = 3;
+    if (s[0] == 0xE0)
+      lo = 0xA0; /* overlong */
+    else if (s[0] == 0xED)
+      hi = 0x9F; /* UTF-16 surrogates */
+  }
+  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+  {
+    n = 4;
+    if (s[0] == 0xF0)
+      lo = 0x90; /* overlong */
+    else if (s[0] == 0xF4)
+      hi = 0x8F; /* above U+10FFFF */
+  }
+  else
+    return 0;
+  if (s[1] < lo || s[1] > hi)
+    return 0;
+  /* A NUL is not a continuation byte, so this never reads past it. */
+  for (size_t i = 2; i < n; i++)
+    if (s[i] < 0x80 || s[i] > 0xBF)
+      return 0;
+  return n;
+}
+
+const char *dp_report_decimal(char *buf, size_t cap, double v,
+                              unsigned decimals)
+{
+  static const uint64_t pow10[] = {1,         10,        100,     1000,
+                                   10000,     100000,    1000000, 10000000,
+                                   100000000, 1000000000};
+
+  if (isnan(v))
+    snprintf(buf, cap, "NaN");
+  else if (isinf(v))
+    snprintf(buf, cap, v > 0 ? "+Inf" : "-Inf");
+  else
+  {
+    if (decimals > 9)
+      decimals = 9;
+    uint64_t scale = pow10[decimals];
+    double scaled = fabs(v) * (double)scale;
+    if (scaled >= 9e18)
+    {
+      /* No fraction digit is meaningful here; %.0f has no decimal point
+       * for a locale to change and never uses an exponent. */
+      snprintf(buf, cap, "%.0f", v);
+      return buf;
+    }
+    /* Integer arithmetic on the scaled value: exact, locale-independent. */
+    uint64_t a = (uint64_t)llround(scaled);
+    uint64_t frac = a % scale;
+    unsigned digits = decimals;
+    while (digits > 0 && frac % 10 == 0)
+    {
+      frac /= 10;
+      digits--;
+    }
+    const char *sign = v < 0 && a != 0 ? "-" : "";
+    if (digits == 0)
+      snprintf(buf, cap, "%s%llu", sign, (unsigned long long)(a / scale));
+    else
+      snprintf(buf, cap, "%s%llu.%0*llu", sign, (unsigned long long)(a / scale),
+               (int)digits, (unsigned long long)frac);
+  }
+  return buf;
 }
 
 const char *dp_report_version(const struct dp_report_options *opt)

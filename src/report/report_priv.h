@@ -6,13 +6,45 @@
 #ifndef DNSPROBE_REPORT_PRIV_H
 #define DNSPROBE_REPORT_PRIV_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
+#include "dnsprobe/json.h"
 #include "dnsprobe/report.h"
 
 /** The JSON report (schema dnsprobe/1). Returns DP_OK or DP_EIO. */
 dp_status_t dp_report_json_write(FILE *fp, const struct dp_run *run,
                                  const struct dp_report_options *opt);
+
+/**
+ * The members of one entry of the json report's targets[] ("target" to
+ * "probes"), written into an object the caller has opened on w. The json
+ * and jsonl reports share it, so a target reads the same in both.
+ */
+void dp_report_json_target_members(dp_json_t *w,
+                                   const struct dp_target_result *t);
+
+/** JSON Lines: one compact object per target. Returns DP_OK or DP_EIO. */
+dp_status_t dp_report_jsonl_write(FILE *fp, const struct dp_run *run,
+                                  const struct dp_report_options *opt);
+
+/** One jsonl line for target t of run. Returns DP_OK or DP_EIO. */
+dp_status_t dp_report_jsonl_target(FILE *fp, const struct dp_run *run,
+                                   const struct dp_target_result *t,
+                                   const struct dp_report_options *opt);
+
+/** JUnit XML. Returns DP_OK or DP_EIO. */
+dp_status_t dp_report_junit_write(FILE *fp, const struct dp_run *run,
+                                  const struct dp_report_options *opt);
+
+/** Nagios plugin output. Returns DP_OK or DP_EIO. */
+dp_status_t dp_report_nagios_write(FILE *fp, const struct dp_run *run,
+                                   const struct dp_report_options *opt);
+
+/** Prometheus text exposition. Returns DP_OK, DP_ENOMEM or DP_EIO. */
+dp_status_t dp_report_prometheus_write(FILE *fp, const struct dp_run *run,
+                                       const struct dp_report_options *opt);
 
 /** The text report. Returns DP_OK or DP_EIO. */
 dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
@@ -37,5 +69,38 @@ const char *dp_report_version(const struct dp_report_options *opt);
  * probe that was not sent and so was never judged.
  */
 const char *dp_report_verdict_name(const struct dp_probe_result *p);
+
+/** Whether a probe was not sent, so never judged: shown as "skipped". */
+bool dp_report_probe_skipped(const struct dp_probe_result *p);
+
+/** Probes of t that may be read: nprobes clamped to DP_PROBE_MAX. */
+size_t dp_report_nprobes(const struct dp_target_result *t);
+
+/**
+ * Copy a string from a fixed array of srccap bytes that may lack its NUL
+ * into dst (cap > 0), cutting at dst's end; always NUL-terminated.
+ */
+void dp_report_fixed(char *dst, size_t cap, const char *src, size_t srccap);
+
+/** A target's endpoint: "127.0.0.1:5301" or "[::1]:5301". */
+void dp_report_endpoint(char *buf, size_t cap,
+                        const struct dp_target_result *t);
+
+/**
+ * Length of the well-formed UTF-8 sequence of a non-ASCII character at s
+ * (RFC 3629 section 4: no overlong forms, no surrogates, nothing above
+ * U+10FFFF), or 0 when the bytes there are not one. s is NUL-terminated;
+ * the check stops at the NUL.
+ */
+size_t dp_report_utf8_len(const char *s);
+
+/**
+ * v in decimal with at most decimals (0..9) fraction digits, trailing zeros
+ * dropped ("0.31", "2", "-1.5"), never in exponent form and independent of
+ * the locale. NaN and infinities give "NaN", "+Inf" and "-Inf" (the
+ * spelling of Prometheus and Go). Returns buf.
+ */
+const char *dp_report_decimal(char *buf, size_t cap, double v,
+                              unsigned decimals);
 
 #endif

@@ -663,7 +663,9 @@ dp_status_t dp_wire_txt_tostr(const struct dp_wire_msg *msg,
       char esc[5];
       if (rd_u8(&str, &b) != DP_OK)
         return DP_EMALFORMED;
-      room = put_text(out, cap, &pos, esc, escape_byte(b, "\"\\", esc));
+      /* a space is plain text inside a character-string (RFC 1035 5.1) */
+      size_t elen = b == ' ' ? (esc[0] = ' ', 1u) : escape_byte(b, "\"\\", esc);
+      room = put_text(out, cap, &pos, esc, elen);
     }
     rd_skip(&rdata, n); /* fits: checked by rd_window */
   }

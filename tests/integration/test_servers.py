@@ -51,6 +51,34 @@ CLOSED = ("127.0.0.39", 53199)  # nothing may listen here
 
 PROBES = ("udp", "tcp", "recursion", "axfr", "ixfr", "update", "notify",
           "opcode")
+# RFC 8906 section 8 (the EDNS compliance tests): every instance is
+# compliant but for the exceptions below, each checked by hand with dig.
+COMPLIANCE = ("plain", "edns", "edns1", "ednsopt", "ednsflags", "zflag",
+              "type1000", "do", "bufsize512")
+COMPLIANCE_EXCEPT = {
+    # Unbound's access-control refuses with a bare header, no OPT: that is
+    # the access list speaking, not its EDNS, so only info.
+    "unbound-refuse": {p: ("non-compliant", "info")
+                       for p in COMPLIANCE if p != "plain"},
+    # With dnssec=off PowerDNS Recursor 4.8 drops DO from its replies
+    # (dig +dnssec shows "flags:;"): RFC 3225 section 3 says copy it.
+    "pdns-recursor": {"do": ("non-compliant", "warning"),
+                      "bufsize512": ("non-compliant", "warning")},
+}
+IDENTITY = ("nsid", "cookie", "version", "hostname", "idserver")
+# Identity: the software each instance is, and how dnsprobe can tell.
+# Every Debian default answers version.bind with its version, except that
+# Unbound's access-control refuses this client everything, and is named
+# from that bare-header behaviour instead.
+SOFTWARE = {
+    "bind-strict": ("bind", "9.18"), "bind-open": ("bind", "9.18"),
+    "nsd": ("nsd", "NSD 4.6"), "knot": ("knot", "Knot DNS 3.2"),
+    "unbound-refuse": ("unbound", None), "unbound-serve": ("unbound",
+                                                           "unbound 1.17"),
+    "pdns-auth": ("pdns-auth", "PowerDNS Authoritative Server 4.7"),
+    "pdns-recursor": ("pdns-recursor", "PowerDNS Recursor 4.8"),
+    "dnsmasq": ("dnsmasq", "dnsmasq-2.90"),
+}
 TRANSPORT = {"udp": "udp", "tcp": "tcp", "recursion": "udp", "axfr": "tcp",
              "ixfr": "tcp"}
 STATUS_OF_EXIT = {0: "ok", 1: "warning", 2: "critical"}
@@ -163,7 +191,7 @@ EXPECT = {
         # PowerDNS stays silent on unknown opcodes.
         "opcode": silent(),
     }),
-    "pdns-recursor": ("resolver", 0, {
+    "pdns-recursor": ("resolver", 1, {
         "udp": answer("NOERROR", "answering", OK_INFO, aa=False, ra=True),
         "tcp": answer("NOERROR", "answering", OK_INFO, aa=False, ra=True),
         "recursion": answer("NOERROR", "available", OK_INFO, ra=True),
@@ -294,6 +322,44 @@ class Battery:
                              "%s: probe %s present once in %r"
                              % (self.case, pid, ids))
 
+    def test_compliance(self):
+        self.report_ok()
+        name = self.INSTANCE
+        for pid in COMPLIANCE:
+            want = COMPLIANCE_EXCEPT.get(name, {}).get(
+                pid, ("compliant", "ok"))
+            with self.subTest(probe=pid):
+                p = self.run_.probe(pid)
+                self.assertIsNotNone(p, "%s/%s present" % (name, pid))
+                self.assertEqual((p["verdict"], p["severity"]), want,
+                                 "%s/%s: %s" % (name, pid, p["summary"]))
+                if want[0] == "non-compliant":
+                    self.assertRegex(p["detail"], r"RFC \d+",
+                                     "%s/%s names what was wrong and the RFC"
+                                     % (name, pid))
+
+    def test_software(self):
+        self.report_ok()
+        name, version = SOFTWARE[self.INSTANCE]
+        sw = self.run_.report["targets"][0]["software"]
+        self.assertIsNotNone(sw, "%s: software identified" % self.case)
+        self.assertEqual(sw["name"], name, "%s: %r" % (self.case, sw))
+        self.assertTrue(sw["evidence"], "%s: evidence given" % self.case)
+        v = self.run_.probe("version")
+        if version is None:
+            self.assertLess(sw["confidence"], 90, "%s: from behaviour only"
+                            % self.case)
+            self.assertEqual(v["verdict"], "refused", self.case)
+        else:
+            self.assertTrue(sw["version"].startswith(version),
+                            "%s: version %r" % (self.case, sw["version"]))
+            self.assertEqual(sw["confidence"], 90, self.case)
+            # disclosing the version is an info finding with its fix
+            self.assertEqual((v["verdict"], v["severity"], v["finding"]),
+                             ("answering", "info", "version-disclosed"),
+                             self.case)
+            self.assertTrue(v["fix"], "%s: fix for the version" % self.case)
+
     def test_probes(self):
         self.report_ok()
         expected = self.EXPECTED[2]
@@ -421,7 +487,8 @@ class Test_closed_port(unittest.TestCase):
         self.assertIsNotNone(r.report, "%s: stdout is not JSON: %s"
                              % (self.case, r.stdout[:2000]))
         probes = r.report["targets"][0]["probes"]
-        self.assertEqual(sorted(p["id"] for p in probes), sorted(PROBES),
+        self.assertEqual(sorted(p["id"] for p in probes),
+                         sorted(PROBES + COMPLIANCE + IDENTITY),
                          "%s: probe ids" % self.case)
         for p in probes:
             case = "%s/%s" % (self.case, p["id"])

@@ -997,6 +997,136 @@ START_TEST(test_recursion_refused_fix)
 }
 END_TEST
 
+/* ---- table 3: RFC 8906 section 8 compliance judges ----------------------- */
+
+/* One compliance probe's reply from a server whose udp verdict is given. */
+struct compliance_case
+{
+  const char *name;
+  const char *probe;
+  bool serves;         /* udp found the server authoritative */
+  bool plain_answered; /* the plain probe got NOERROR */
+  bool answered;
+  uint16_t rcode;
+  uint16_t flags; /* DP_FLAG_* of the reply, QR added */
+  bool edns;
+  uint8_t version;
+  uint16_t edns_flags;
+  uint16_t option; /* an option code in the reply, 0 none */
+  bool do_bit;
+  bool has_soa;
+  uint16_t ancount;
+  size_t length;
+  dp_verdict_t want;
+  const char *detail; /* fragment of p->detail, NULL: must be empty */
+};
+
+#define AA DP_FLAG_AA
+static const struct compliance_case compliance_cases[] = {
+    {"plain ok", "plain", true, true, true, 0, AA, false, 0, 0, 0, false, true,
+     1, 100, DP_VERDICT_COMPLIANT, NULL},
+    {"plain with OPT", "plain", true, true, true, 0, AA, true, 0, 0, 0, false,
+     true, 1, 100, DP_VERDICT_NON_COMPLIANT, "OPT record"},
+    {"plain without AA", "plain", true, true, true, 0, 0, false, 0, 0, 0, false,
+     true, 1, 100, DP_VERDICT_NON_COMPLIANT, "AA not set"},
+    {"plain REFUSED by a resolver", "plain", false, false, true, 5, 0, false, 0,
+     0, 0, false, false, 0, 12, DP_VERDICT_COMPLIANT, NULL},
+    {"edns ok", "edns", true, true, true, 0, AA, true, 0, 0, 0, false, true, 1,
+     100, DP_VERDICT_COMPLIANT, NULL},
+    {"edns legacy FORMERR", "edns", true, true, true, 1, 0, false, 0, 0, 0,
+     false, false, 0, 12, DP_VERDICT_LEGACY, "does not support EDNS"},
+    {"edns no OPT, plain fails too", "edns", true, false, true, 2, 0, false, 0,
+     0, 0, false, false, 0, 12, DP_VERDICT_NON_COMPLIANT, "OPT missing"},
+    {"edns version 1 back", "edns", true, true, true, 0, AA, true, 1, 0, 0,
+     false, true, 1, 100, DP_VERDICT_NON_COMPLIANT, "OPT version 1"},
+    {"edns1 BADVERS", "edns1", true, true, true, 16, 0, true, 0, 0, 0, false,
+     false, 0, 40, DP_VERDICT_COMPLIANT, NULL},
+    {"edns1 NOERROR", "edns1", true, true, true, 0, AA, true, 0, 0, 0, false,
+     true, 1, 100, DP_VERDICT_NON_COMPLIANT, "BADVERS missing: got NOERROR"},
+    {"edns1 NOERROR from a resolver", "edns1", false, true, true, 0, 0, true, 0,
+     0, 0, false, false, 0, 40, DP_VERDICT_NON_COMPLIANT, "BADVERS missing"},
+    {"ednsopt echoed", "ednsopt", true, true, true, 0, AA, true, 0, 0, 100,
+     false, true, 1, 100, DP_VERDICT_NON_COMPLIANT, "option 100 echoed"},
+    {"ednsopt other option is fine", "ednsopt", true, true, true, 0, AA, true,
+     0, 0, 10, false, true, 1, 100, DP_VERDICT_COMPLIANT, NULL},
+    {"ednsflags copied", "ednsflags", true, true, true, 0, AA, true, 0, 0x0080,
+     0, false, true, 1, 100, DP_VERDICT_NON_COMPLIANT, "flag 0x0080 copied"},
+    {"zflag copied", "zflag", true, true, true, 0, AA | DP_FLAG_Z, true, 0, 0,
+     0, false, true, 1, 100, DP_VERDICT_NON_COMPLIANT, "Z bit copied"},
+    {"type1000 NODATA", "type1000", true, true, true, 0, AA, true, 0, 0, 0,
+     false, false, 0, 80, DP_VERDICT_COMPLIANT, NULL},
+    {"type1000 records", "type1000", true, true, true, 0, AA, true, 0, 0, 0,
+     false, false, 2, 80, DP_VERDICT_NON_COMPLIANT, "2 answer records"},
+    {"do copied", "do", true, true, true, 0, AA, true, 0, 0, 0, true, true, 1,
+     100, DP_VERDICT_COMPLIANT, NULL},
+    {"do dropped", "do", true, true, true, 0, AA, true, 0, 0, 0, false, true, 1,
+     100, DP_VERDICT_NON_COMPLIANT, "DO bit not copied"},
+    {"bufsize512 fits", "bufsize512", true, true, true, 0, AA, true, 0, 0, 0,
+     true, false, 1, 500, DP_VERDICT_COMPLIANT, NULL},
+    {"bufsize512 truncated", "bufsize512", true, true, true, 0, AA | DP_FLAG_TC,
+     true, 0, 0, 0, true, false, 0, 40, DP_VERDICT_COMPLIANT, NULL},
+    {"bufsize512 too big", "bufsize512", true, true, true, 0, AA, true, 0, 0, 0,
+     true, false, 4, 900, DP_VERDICT_NON_COMPLIANT, "900-byte reply"},
+    {"silence", "edns", true, true, false, 0, 0, false, 0, 0, 0, false, false,
+     0, 0, DP_VERDICT_NO_ANSWER, NULL},
+};
+#undef AA
+
+START_TEST(test_compliance)
+{
+  const struct compliance_case *c = &compliance_cases[_i];
+  struct dp_target_result *t = calloc(1, sizeof(*t));
+  ck_assert_ptr_nonnull(t);
+  struct dp_probe_result *u = &t->probes[t->nprobes++];
+  struct dp_probe_result *pl = &t->probes[t->nprobes++];
+  struct dp_probe_result *p = &t->probes[t->nprobes++];
+  u->id = "udp";
+  u->verdict = c->serves ? DP_VERDICT_AUTHORITATIVE : DP_VERDICT_REFUSED;
+  pl->id = "plain";
+  pl->outcome = DP_OUTCOME_ANSWER;
+  pl->has_answer = true;
+  pl->answer.rcode = c->plain_answered ? DP_RCODE_NOERROR : DP_RCODE_SERVFAIL;
+  p->id = c->probe;
+  p->outcome = c->answered ? DP_OUTCOME_ANSWER : DP_OUTCOME_TIMEOUT;
+  p->has_answer = c->answered;
+  p->answer.rcode = c->rcode;
+  p->answer.flags = (uint16_t)(c->flags | DP_FLAG_QR);
+  p->answer.parse_complete = true;
+  p->answer.question_matches = true;
+  p->answer.qdcount = 1;
+  p->answer.edns = c->edns;
+  p->answer.edns_count = c->edns ? 1 : 0;
+  p->answer.edns_version = c->version;
+  p->answer.edns_flags =
+      (uint16_t)(c->edns_flags | (c->do_bit ? DP_EDNS_FLAG_DO : 0));
+  p->answer.do_bit = c->do_bit;
+  if (c->option)
+    p->answer.opt_codes[p->answer.nopt_codes++] = c->option;
+  p->answer.has_soa = c->has_soa;
+  p->answer.ancount = c->ancount;
+  p->answer.length = c->length;
+
+  dp_diagnose_judge_fn judge = strcmp(c->probe, "plain") == 0
+                                   ? dp_diagnose_judge_plain
+                                   : dp_diagnose_judge_edns;
+  dp_verdict_t got = judge(p, t);
+  ck_assert_msg(got == c->want, "%s: verdict %s, want %s (detail \"%s\")",
+                c->name, dp_verdict_tostr(got), dp_verdict_tostr(c->want),
+                p->detail);
+  if (c->detail)
+    ck_assert_msg(strstr(p->detail, c->detail) != NULL,
+                  "%s: detail \"%s\" lacks \"%s\"", c->name, p->detail,
+                  c->detail);
+  else if (got != DP_VERDICT_LEGACY)
+    ck_assert_msg(p->detail[0] == '\0', "%s: no detail, got \"%s\"", c->name,
+                  p->detail);
+  if (got == DP_VERDICT_NON_COMPLIANT)
+    ck_assert_msg(strstr(p->detail, "RFC") != NULL, "%s: names the RFC",
+                  c->name);
+  free(t);
+}
+END_TEST
+
 static Suite *diagnose_suite(void)
 {
   Suite *s = suite_create("diagnose");
@@ -1011,6 +1141,7 @@ static Suite *diagnose_suite(void)
   tcase_add_checked_fixture(tc, run_setup, run_teardown);
   tcase_add_loop_test(tc, test_target, 0, NELEM(target_cases));
   tcase_add_loop_test(tc, test_refused_explained_in_context, 0, 2);
+  tcase_add_loop_test(tc, test_compliance, 0, NELEM(compliance_cases));
   tcase_add_test(tc, test_recursion_refused_fix);
   suite_add_tcase(s, tc);
   return s;

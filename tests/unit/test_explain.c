@@ -267,6 +267,9 @@ static const struct argv_case cases[] = {
      {"unknown Extended DNS Error", NULL},
      {NULL}},
     {"--opcode 16", {"--opcode", "16", NULL}, 3, {"opcode '16'", NULL}, {NULL}},
+    /* the run formats describe probes, not codes */
+    {"--format junit", {"5", "--format", "junit", NULL}, 3,
+     {"format 'junit'", NULL}, {NULL}},
     {"--opcode junk",
      {"--opcode=junk", NULL},
      3,

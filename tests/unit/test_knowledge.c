@@ -481,7 +481,7 @@ static const char *const situation_keys[] = {
     "notify-accepted",     "notify-refused",
     "opcode-noncompliant", "edns-noncompliant",
     "no-answer",           "unexpected-answer",
-    "malformed-answer",
+    "malformed-answer",    "version-disclosed",
 };
 #define N_SITUATIONS (int)(sizeof(situation_keys) / sizeof(situation_keys[0]))
 
@@ -598,6 +598,7 @@ static const struct situation_fact situation_facts[] = {
     {"tcp-unavailable", "RFC 7766"},
     {"opcode-noncompliant", "NOTIMP"},
     {"update-accepted", "TSIG"},
+    {"version-disclosed", "version.bind"},
 };
 #define N_SITUATION_FACTS                                                      \
   (int)(sizeof(situation_facts) / sizeof(situation_facts[0]))

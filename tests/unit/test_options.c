@@ -414,7 +414,7 @@ static const struct bad_case bad_cases[] = {
      "target '127.0.0.1:5301' is an IPv4 address, but -6 was given"},
     {"unknown format",
      {"dnsprobe", "--format", "xml", "127.0.0.1"},
-     "--format 'xml': must be text or json"},
+     "--format 'xml': must be text, json, jsonl, junit, nagios or prometheus"},
     {"empty format",
      {"dnsprobe", "-F", "", "127.0.0.1"},
      "--format '': must be"},

@@ -66,10 +66,19 @@ START_TEST(test_table_row)
                   "probe %s: id also used by row %d", d->id, j);
   if (d->after != NULL)
   {
-    const struct dp_probe_def *dep = dp_probe_find(d->after);
-    ck_assert_msg(dep != NULL, "probe %s: after names unknown probe \"%s\"",
-                  d->id, d->after);
-    ck_assert_msg(dep != d, "probe %s: after names itself", d->id);
+    /* a comma-separated list of other probes' ids */
+    char list[256];
+    snprintf(list, sizeof(list), "%s", d->after);
+    ck_assert_msg(strlen(d->after) < sizeof(list) && list[0] != '\0',
+                  "probe %s: after list fits and is not empty", d->id);
+    for (char *save = NULL, *id = strtok_r(list, ",", &save); id != NULL;
+         id = strtok_r(NULL, ",", &save))
+    {
+      const struct dp_probe_def *dep = dp_probe_find(id);
+      ck_assert_msg(dep != NULL, "probe %s: after names unknown probe \"%s\"",
+                    d->id, id);
+      ck_assert_msg(dep != d, "probe %s: after names itself", d->id);
+    }
   }
 }
 END_TEST

@@ -651,6 +651,10 @@ static void fixture_v6(struct dp_target_result *t)
   t->zone_given = false;
   t->role = DP_ROLE_UNKNOWN;
   t->software = DP_SOFTWARE_BIND;
+  t->software_confidence = 90;
+  snprintf(t->software_version, sizeof(t->software_version), "9.18.49");
+  snprintf(t->software_evidence, sizeof(t->software_evidence),
+           "version.bind: \"9.18.49\"");
   t->status = DP_HEALTH_WARNING;
   t->duration_ms = 2.5;
 
@@ -757,7 +761,7 @@ static const struct
     {"targets.0", "target,address,port,zone,zone_given,role,software,status,"
                   "duration_ms,probes"},
     {"targets.0.probes.1", "id,transport,query,outcome,rtt_ms,answer,verdict,"
-                           "severity,finding,summary,explanation,fix"},
+                           "detail,severity,finding,summary,explanation,fix"},
     {"targets.0.probes.1.query", "qname,qtype,qclass,opcode,flags,edns"},
     {"targets.0.probes.1.answer",
      "rcode,rcode_value,opcode,flags,qdcount,ancount,nscount,arcount,"
@@ -894,7 +898,11 @@ static const struct
     {"targets.1.zone", "\".\""},
     {"targets.1.zone_given", "false"},
     {"targets.1.role", "\"unknown\""},
-    {"targets.1.software", "\"bind\""},
+    {"targets.1.software.name", "\"bind\""},
+    {"targets.1.software.display_name", "\"BIND 9\""},
+    {"targets.1.software.version", "\"9.18.49\""},
+    {"targets.1.software.evidence", "\"version.bind: \"9.18.49\"\""},
+    {"targets.1.software.confidence", "90"},
     {"targets.1.status", "\"warning\""},
     {"targets.1.duration_ms", "2.5"},
     {"targets.1.probes.0.query.edns.options.0", "10"},

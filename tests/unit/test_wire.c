@@ -1665,6 +1665,28 @@ static const struct txt_case txt_cases[] = {
     {"nul-only", 1, ""},
 };
 
+/* A space is plain text in a character-string, unlike in a name. */
+START_TEST(test_txt_space)
+{
+  /* clang-format off */
+  static const uint8_t msg[] = {
+    0x12, 0x34, 0x84, 0x00, 0, 1, 0, 1, 0, 0, 0, 0,
+    7, 'v', 'e', 'r', 's', 'i', 'o', 'n', 4, 'b', 'i', 'n', 'd', 0,
+    0, 16, 0, 3,
+    0xc0, 0x0c, 0, 16, 0, 3, 0, 0, 0, 0, 0, 10,
+    9, 'N', 'S', 'D', ' ', '4', '.', '6', '.', '1'};
+  /* clang-format on */
+  struct dp_wire_msg m;
+  char out[64];
+  ck_assert_msg(dp_wire_msg_parse(msg, sizeof(msg), &m) == DP_OK &&
+                    m.complete && m.nrr == 1,
+                "txt-space: parse");
+  ck_assert_msg(dp_wire_txt_tostr(&m, &m.rr[0], out, sizeof(out)) == DP_OK,
+                "txt-space: tostr");
+  ck_assert_msg(strcmp(out, "NSD 4.6.1") == 0, "txt-space: got \"%s\"", out);
+}
+END_TEST
+
 START_TEST(test_txt_tostr)
 {
   const struct txt_case *c = &txt_cases[_i];
@@ -2000,6 +2022,7 @@ static Suite *wire_suite(void)
   tcase_add_loop_test(tc, test_soa_serial, 0, NELEM(serial_cases));
   tcase_add_test(tc, test_soa_serial_forged_rr);
   tcase_add_loop_test(tc, test_txt_tostr, 0, NELEM(txt_cases));
+  tcase_add_test(tc, test_txt_space);
   tcase_add_test(tc, test_txt_tostr_errors);
   suite_add_tcase(s, tc);
 

@@ -1,0 +1,206 @@
+/*
+ * compliance.c: judges for the protocol compliance probes, the tests of RFC
+ * 8906 section 8 (the EDNS compliance tester's plain, edns, edns1, ednsopt,
+ * ednsflags, zflag, type1000, do and bufsize512).
+ *
+ * Each EDNS probe is a row of what the RFC expects of the reply. Checks on
+ * the reply's EDNS (OPT present, version, options and flags not echoed, Z
+ * cleared, DO copied, size) apply whatever the RCODE; checks on the content
+ * (RCODE, SOA, AA) apply only when the server serves the zone, since a
+ * resolver may refuse a non-recursive query for data it has not cached. A
+ * server without EDNS (no OPT, and the plain query answered) is "legacy",
+ * which RFC 6891 allows; the first failed check names what was wrong and the
+ * RFC section in p->detail.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dnsprobe/diagnose.h"
+#include "dnsprobe/dns.h"
+#include "dnsprobe/knowledge.h"
+
+/* The unknown EDNS option and flag the probes send (probes/table.c). */
+#define UNKNOWN_OPTION 100
+#define UNKNOWN_FLAG 0x0080
+
+struct expect
+{
+  const char *id;
+  uint16_t rcode;        /* from a server that serves the zone */
+  bool rcode_any_server; /* BADVERS is owed by every EDNS server */
+  bool soa, aa, nodata;  /* content, from a server that serves the zone */
+  uint16_t no_option;    /* must not be echoed */
+  uint16_t no_flag;      /* must be cleared */
+  bool z_clear;
+  bool do_copied;
+  bool fits_512;
+};
+
+static const struct expect expectations[] = {
+    {"edns", DP_RCODE_NOERROR, false, true, true, false, 0, 0, false, false,
+     false},
+    {"edns1", DP_RCODE_BADVERS, true, false, false, true, 0, 0, false, false,
+     false},
+    {"ednsopt", DP_RCODE_NOERROR, false, true, true, false, UNKNOWN_OPTION, 0,
+     false, false, false},
+    {"ednsflags", DP_RCODE_NOERROR, false, true, true, false, 0, UNKNOWN_FLAG,
+     false, false, false},
+    {"zflag", DP_RCODE_NOERROR, false, true, true, false, 0, 0, true, false,
+     false},
+    {"type1000", DP_RCODE_NOERROR, false, false, true, true, 0, 0, false, false,
+     false},
+    {"do", DP_RCODE_NOERROR, false, true, true, false, 0, 0, false, true,
+     false},
+    {"bufsize512", DP_RCODE_NOERROR, false, false, true, false, 0, 0, false,
+     true, true},
+};
+
+static bool serves_zone(const struct dp_target_result *t)
+{
+  const struct dp_probe_result *u = dp_target_probe(t, "udp");
+  const struct dp_probe_result *c = dp_target_probe(t, "tcp");
+  return (u && u->verdict == DP_VERDICT_AUTHORITATIVE) ||
+         (c && c->verdict == DP_VERDICT_AUTHORITATIVE);
+}
+
+static dp_verdict_t fail(struct dp_probe_result *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Non-compliant, with what was wrong in p->detail. */
+static dp_verdict_t fail(struct dp_probe_result *p, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+  va_end(ap);
+  return DP_VERDICT_NON_COMPLIANT;
+}
+
+static bool has_code(const struct dp_answer_info *a, uint16_t code)
+{
+  for (unsigned i = 0; i < a->nopt_codes; i++)
+    if (a->opt_codes[i] == code)
+      return true;
+  return false;
+}
+
+/* A reply that can be judged at all; sets *v otherwise. */
+static bool readable(struct dp_probe_result *p, dp_verdict_t *v)
+{
+  if (p->outcome == DP_OUTCOME_ANSWER && p->has_answer &&
+      p->answer.parse_complete && (p->answer.flags & DP_FLAG_QR))
+    return true;
+  if (p->outcome == DP_OUTCOME_MALFORMED || p->has_answer)
+  {
+    snprintf(p->detail, sizeof(p->detail),
+             "the reply cannot be read as DNS (RFC 1035 4.1)");
+    *v = DP_VERDICT_NON_COMPLIANT;
+  }
+  else
+    *v = DP_VERDICT_NO_ANSWER;
+  return false;
+}
+
+/* RFC 8906 8.1.1: a plain query gets a plain answer. */
+dp_verdict_t dp_diagnose_judge_plain(struct dp_probe_result *p,
+                                     const struct dp_target_result *t)
+{
+  dp_verdict_t v;
+  const struct dp_answer_info *a = &p->answer;
+  if (!readable(p, &v))
+    return v;
+  if (a->edns)
+    return fail(p,
+                "OPT record in the reply to a query without EDNS (RFC 6891 7)");
+  if (!serves_zone(t))
+    return DP_VERDICT_COMPLIANT;
+  if (a->rcode != DP_RCODE_NOERROR)
+    return fail(p, "%s to the zone's SOA (expected NOERROR)",
+                dp_knowledge_rcode_name(a->rcode));
+  if (!a->has_soa)
+    return fail(p, "no SOA in the answer (RFC 8906 8.1.1)");
+  if (!(a->flags & DP_FLAG_AA))
+    return fail(p, "AA not set for the zone's SOA (RFC 1035 4.1.1)");
+  return DP_VERDICT_COMPLIANT;
+}
+
+/* Whether the server answered the query without EDNS: then a missing OPT
+ * means an old server (legacy), not a broken one. */
+static bool plain_answered(const struct dp_target_result *t)
+{
+  const struct dp_probe_result *pl = dp_target_probe(t, "plain");
+  if (pl == NULL || pl->outcome == DP_OUTCOME_SKIPPED)
+    pl = dp_target_probe(t, "udp");
+  return pl && pl->has_answer && pl->answer.rcode != DP_RCODE_FORMERR &&
+         pl->answer.rcode != DP_RCODE_SERVFAIL;
+}
+
+dp_verdict_t dp_diagnose_judge_edns(struct dp_probe_result *p,
+                                    const struct dp_target_result *t)
+{
+  const struct expect *e = NULL;
+  const struct dp_answer_info *a = &p->answer;
+  dp_verdict_t v;
+
+  for (size_t i = 0; i < sizeof(expectations) / sizeof(expectations[0]); i++)
+    if (strcmp(expectations[i].id, p->id) == 0)
+      e = &expectations[i];
+  if (e == NULL)
+    return DP_VERDICT_UNEXPECTED;
+  if (!readable(p, &v))
+    return v;
+
+  /* RFC 6891 7: a server without EDNS answers without OPT (often FORMERR);
+   * legal but obsolete when the same server answers a plain query. */
+  if (!a->edns)
+  {
+    if (plain_answered(t) &&
+        (a->rcode == DP_RCODE_FORMERR || a->rcode == DP_RCODE_NOERROR ||
+         a->rcode == DP_RCODE_NOTIMP))
+    {
+      snprintf(p->detail, sizeof(p->detail),
+               "no OPT in the reply: the server does not support EDNS "
+               "(RFC 6891 7)");
+      return DP_VERDICT_LEGACY;
+    }
+    return fail(p, "OPT missing from the reply to an EDNS query (RFC 6891 7)");
+  }
+  if (a->edns_count > 1)
+    return fail(p, "%u OPT records in the reply (RFC 6891 6.1.1)",
+                a->edns_count);
+  if (a->edns_version != 0)
+    return fail(p, "OPT version %u in the reply (RFC 6891 6.1.3: 0)",
+                a->edns_version);
+  if (e->rcode_any_server || serves_zone(t))
+  {
+    if (a->rcode != e->rcode)
+      return fail(p, "%s missing: got %s (RFC 6891 6.1.3)",
+                  dp_knowledge_rcode_name(e->rcode),
+                  dp_knowledge_rcode_name(a->rcode));
+  }
+  if (e->nodata && a->ancount != 0)
+    return fail(p, "%u answer records where none were expected (RFC 3597)",
+                a->ancount);
+  if (e->no_option && has_code(a, e->no_option))
+    return fail(p, "option %u echoed (RFC 6891 6.1.2)", e->no_option);
+  if (e->no_flag && (a->edns_flags & e->no_flag))
+    return fail(p, "unknown EDNS flag 0x%04x copied (RFC 6891 6.1.4)",
+                e->no_flag);
+  if (e->z_clear && (a->flags & DP_FLAG_Z))
+    return fail(p, "Z bit copied (RFC 1035 4.1.1: must be zero)");
+  if (e->do_copied && !a->do_bit)
+    return fail(p, "DO bit not copied (RFC 3225 3)");
+  if (e->fits_512 && a->length > 512 && !(a->flags & DP_FLAG_TC))
+    return fail(
+        p, "%zu-byte reply to a 512-byte buffer without TC (RFC 6891 6.2.5)",
+        a->length);
+  if (serves_zone(t) && a->rcode == DP_RCODE_NOERROR)
+  {
+    if (e->aa && !(a->flags & DP_FLAG_AA))
+      return fail(p, "AA not set (RFC 1035 4.1.1)");
+    if (e->soa && !a->has_soa && !(a->flags & DP_FLAG_TC))
+      return fail(p, "no SOA in the answer (RFC 8906 8.2)");
+  }
+  return DP_VERDICT_COMPLIANT;
+}

@@ -102,11 +102,28 @@ void dp_run_clear(struct dp_run *run)
       free(t->probes[j].summary);
       free(t->probes[j].explanation);
       free(t->probes[j].fix);
+      free(t->probes[j].followups);
     }
   }
   free(run->targets);
   run->targets = NULL;
   run->ntargets = 0;
+}
+
+dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
+                                  struct dp_followup **out)
+{
+  if (p == NULL || out == NULL)
+    return DP_EINVAL;
+  struct dp_followup *f =
+    realloc(p->followups, (p->nfollowups + 1) * sizeof(*p->followups));
+  if (f == NULL)
+    return DP_ENOMEM;
+  p->followups = f;
+  *out = &f[p->nfollowups++];
+  memset(*out, 0, sizeof(**out));
+  (*out)->rtt_ms = -1.0;
+  return DP_OK;
 }
 
 const struct dp_probe_result *

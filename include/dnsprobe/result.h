@@ -144,6 +144,20 @@ struct dp_answer_info
   char problem[96];         /* parser's first problem, "" when none */
 };
 
+/* A follow-up: a second query that tells an ambiguous answer's cause (CD=1
+ * after SERVFAIL), or another probe's result that answers the same question
+ * (the plain probe is the retry without EDNS). */
+struct dp_followup
+{
+  const char *id;           /* static: "cd", "tcp", "noedns", "bufsize4096" */
+  struct dp_query_info query;
+  dp_outcome_t outcome;
+  double rtt_ms;
+  bool has_answer;
+  struct dp_answer_info answer;
+  char shows[160];          /* what it showed, one sentence */
+};
+
 /* One probe's outcome and judgement. */
 struct dp_probe_result
 {
@@ -163,6 +177,9 @@ struct dp_probe_result
   char *summary;            /* one line: what came back, in words */
   char *explanation;        /* NULL when the probe is ok */
   char *fix;                /* NULL when there is nothing to change */
+  struct dp_followup *followups;  /* owned, nfollowups of them */
+  size_t nfollowups;
+  const char *cause;        /* static key ("dnssec", "lame", ...) or NULL */
 };
 
 struct dp_target_result
@@ -196,6 +213,13 @@ struct dp_run
 
 /** Free a run's targets and strings (not the struct itself). NULL is a no-op. */
 void dp_run_clear(struct dp_run *run);
+
+/**
+ * Append a zeroed follow-up to p; *out points to it (owned by p, valid until
+ * the next append). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ */
+dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
+                                  struct dp_followup **out);
 
 /** Find a probe result by id in a target, or NULL. */
 const struct dp_probe_result *

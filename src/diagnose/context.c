@@ -246,6 +246,163 @@ static void judge_context(struct dp_probe_result *p,
   p->finding = f;
 }
 
+/* ---- causes (issue 4 "Follow-ups") -------------------------------------- */
+
+static bool got_reply(const struct dp_probe_result *p)
+{
+  return p && p->outcome == DP_OUTCOME_ANSWER && p->has_answer;
+}
+
+static bool is_edns_probe(const struct dp_probe_result *p)
+{
+  return p->query.edns && !is(p, "udp") && !is(p, "tcp") &&
+         !is(p, "recursion") && !is(p, "axfr") && !is(p, "ixfr") &&
+         !is(p, "update") && !is(p, "notify");
+}
+
+/* Record another probe's result as a follow-up of p: the question it asked
+ * is the one a careful operator would ask next. */
+static void copy_followup(struct dp_probe_result *p, const char *id,
+                          const struct dp_probe_result *from, const char *shows,
+                          bool *nomem)
+{
+  struct dp_followup *f;
+  for (size_t i = 0; i < p->nfollowups; i++)
+    if (strcmp(p->followups[i].id, id) == 0)
+      return; /* diagnosed twice: keep the first */
+  if (dp_probe_followup_add(p, &f) != DP_OK)
+  {
+    *nomem = true;
+    return;
+  }
+  f->id = id;
+  f->query = from->query;
+  f->outcome = from->outcome;
+  f->rtt_ms = from->rtt_ms;
+  f->has_answer = from->has_answer;
+  f->answer = from->answer;
+  snprintf(f->shows, sizeof(f->shows), "%s", shows);
+}
+
+static struct dp_followup *find_followup(struct dp_probe_result *p,
+                                         const char *id)
+{
+  for (size_t i = 0; i < p->nfollowups; i++)
+    if (strcmp(p->followups[i].id, id) == 0)
+      return &p->followups[i];
+  return NULL;
+}
+
+static bool has_ede_code(const struct dp_answer_info *a, uint16_t lo,
+                         uint16_t hi)
+{
+  for (unsigned i = 0; i < a->nede; i++)
+    if (a->ede[i].code >= lo && a->ede[i].code <= hi)
+      return true;
+  return false;
+}
+
+/* The cause of a failure every probe shares: what the transport said. */
+static const char *unreachable_cause(const struct dp_target_result *t)
+{
+  bool closed = false, reset = false;
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    dp_outcome_t o = t->probes[i].outcome;
+    closed |= o == DP_OUTCOME_PORT_UNREACHABLE || o == DP_OUTCOME_CONN_REFUSED;
+    reset |= o == DP_OUTCOME_CONN_RESET;
+  }
+  return closed ? "port-closed" : reset ? "tcp-reset" : "filtered";
+}
+
+static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
+                      bool unreachable, bool first, bool *nomem)
+{
+  const struct dp_probe_result *tcp = dp_target_probe(t, "tcp");
+  const struct dp_probe_result *plain = dp_target_probe(t, "plain");
+  struct dp_followup *f;
+
+  p->cause = NULL;
+  if (unreachable)
+  {
+    if (first)
+      p->cause = unreachable_cause(t);
+    return;
+  }
+  if (is(p, "recursion") && p->verdict == DP_VERDICT_FAILING &&
+      (f = find_followup(p, "cd")) != NULL)
+  {
+    bool cd_ok = f->has_answer && (f->answer.rcode == DP_RCODE_NOERROR ||
+                                   f->answer.rcode == DP_RCODE_NXDOMAIN);
+    p->cause = cd_ok ? "dnssec" : "upstream";
+    p->finding = cd_ok ? "recursion-dnssec" : "recursion-upstream";
+    snprintf(f->shows, sizeof(f->shows), "%s",
+             cd_ok ? "with checking disabled (CD=1) the name resolves: "
+                     "DNSSEC validation fails"
+                   : "still no answer with checking disabled (CD=1): the "
+                     "resolver cannot reach a working upstream");
+    if (!cd_ok && has_ede_code(&p->answer, 22, 23))
+      snprintf(f->shows, sizeof(f->shows),
+               "still SERVFAIL with CD=1, and EDE 22/23 say no upstream "
+               "could be reached");
+    return;
+  }
+  if (is(p, "udp") && p->verdict == DP_VERDICT_NO_ANSWER && got_reply(tcp))
+  {
+    p->cause = "udp-blocked";
+    copy_followup(p, "tcp", tcp,
+                  "the same query over TCP was answered: UDP is dropped on "
+                  "the way (a firewall or a filter on port 53/udp)",
+                  nomem);
+    return;
+  }
+  if (is_edns_probe(p) && p->verdict == DP_VERDICT_NO_ANSWER &&
+      got_reply(plain))
+  {
+    p->cause = "edns-dropped";
+    p->severity = DP_SEVERITY_WARNING;
+    p->finding = "edns-noncompliant";
+    copy_followup(p, "noedns", plain,
+                  "the query without EDNS was answered: something on the "
+                  "path drops EDNS queries",
+                  nomem);
+    return;
+  }
+  if (is(p, "edns") && got_reply(p) && !p->answer.edns &&
+      p->answer.rcode == DP_RCODE_FORMERR && plain)
+  {
+    bool legacy = got_reply(plain) && plain->answer.rcode != DP_RCODE_FORMERR;
+    p->cause = legacy ? "legacy" : "broken";
+    copy_followup(p, "noedns", plain,
+                  legacy ? "without EDNS the query was answered: an old "
+                           "server without EDNS"
+                         : "without EDNS the query failed too: the server is "
+                           "broken, not only old",
+                  nomem);
+    return;
+  }
+  if (is(p, "bufsize512") && (f = find_followup(p, "bufsize4096")) != NULL)
+  {
+    if (!f->has_answer)
+    {
+      p->cause = "fragmentation";
+      p->severity = DP_SEVERITY_WARNING;
+      p->finding = "edns-noncompliant";
+      snprintf(f->shows, sizeof(f->shows),
+               "the truncated 512-byte answer came back, the full answer "
+               "with a 4096-byte buffer did not: large UDP answers are lost "
+               "(IP fragments dropped)");
+    }
+    else
+      snprintf(f->shows, sizeof(f->shows),
+               "the full answer came back with a 4096-byte buffer");
+    return;
+  }
+  if ((is(p, "udp") || is(p, "tcp")) && p->finding &&
+      strcmp(p->finding, "zone-lame") == 0)
+    p->cause = "lame";
+}
+
 /* ---- words -------------------------------------------------------------- */
 
 static const char *outcome_words(dp_outcome_t o)
@@ -428,6 +585,28 @@ static bool is_resolver_situation(const char *key)
   return strncmp(key, "recursion-", 10) == 0;
 }
 
+/* What each cause means, for the explanation. */
+static const struct
+{
+  const char *cause;
+  const char *words;
+} cause_words[] = {
+    {"dnssec", "the resolver's DNSSEC validation fails for this name"},
+    {"upstream", "the resolver cannot get an answer from its upstreams"},
+    {"udp-blocked", "DNS over UDP is blocked on the way"},
+    {"edns-dropped", "queries with EDNS are dropped on the way"},
+    {"fragmentation", "large UDP answers are lost on the way"},
+    {"legacy", "an old server without EDNS"},
+    {"broken", "the server fails with and without EDNS"},
+    {"lame", "the zone is not served here (lame) or allow-query shuts "
+             "this client out"},
+    {"port-closed", "nothing listens on this port (ICMP port unreachable, "
+                    "TCP refused)"},
+    {"filtered", "nothing at all came back: a firewall drops the packets, or "
+                 "the host is down"},
+    {"tcp-reset", "connections are reset"},
+};
+
 static void compose_texts(struct dp_probe_result *p,
                           const struct dp_target_result *t, bool *nomem)
 {
@@ -440,6 +619,14 @@ static void compose_texts(struct dp_probe_result *p,
     return;
   const struct dp_knowledge_situation *s =
       dp_knowledge_situation_get(p->finding);
+  for (size_t i = 0;
+       p->cause && i < sizeof(cause_words) / sizeof(cause_words[0]); i++)
+    if (strcmp(cause_words[i].cause, p->cause) == 0)
+      sb_printf(&exp, "Cause: %s. ", cause_words[i].words);
+  for (size_t i = 0; i < p->nfollowups; i++)
+    if (p->followups[i].shows[0])
+      sb_printf(&exp, "Follow-up (%s): %s. ", p->followups[i].id,
+                p->followups[i].shows);
   if (p->detail[0])
     sb_printf(&exp, "%s: %s. ",
               p->verdict == DP_VERDICT_ANSWERING ? "Disclosed"
@@ -519,6 +706,7 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t)
     free(p->fix);
     p->summary = p->explanation = p->fix = NULL;
     judge_context(p, t, unreachable, i == first);
+    set_cause(p, t, unreachable, i == first, &nomem);
     compose_texts(p, t, &nomem);
     dp_health_t h = dp_health_from_severity(p->severity);
     if (p->outcome == DP_OUTCOME_LOCAL_ERROR)

@@ -244,6 +244,8 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 /* ---- sending ------------------------------------------------------------ */
 
 static void on_done(void *arg, const struct dp_engine_result *er);
+static void target_finish(struct target_state *ts);
+static void maybe_followup(struct probe_state *ps);
 static bool deps_pending(const struct target_state *ts,
                          const struct dp_probe_def *def);
 
@@ -385,6 +387,8 @@ static void on_done(void *arg, const struct dp_engine_result *er)
     }
   }
 
+  maybe_followup(ps);
+
   /* Release probes whose every dependency has now ended. */
   ps->ended = true;
   for (size_t i = 0; i < ts->out->nprobes; i++)
@@ -401,6 +405,117 @@ static void on_done(void *arg, const struct dp_engine_result *er)
 
   if (--ts->pending == 0)
     target_finish(ts);
+}
+
+/* A follow-up query in flight: which probe it belongs to. */
+struct followup_state
+{
+  struct target_state *ts;
+  struct dp_probe_result *res;
+  const char *id;
+  struct dp_query_info query;
+};
+
+static void on_followup_done(void *arg, const struct dp_engine_result *er)
+{
+  struct followup_state *fs = arg;
+  struct target_state *ts = fs->ts;
+  struct dp_followup *f = NULL;
+  struct dp_probe_result *scratch = calloc(1, sizeof(*scratch));
+
+  if (scratch && dp_probe_followup_add(fs->res, &f) == DP_OK)
+  {
+    f->id = fs->id;
+    f->query = fs->query;
+    f->outcome = er->outcome;
+    f->rtt_ms = er->rtt_ms;
+    scratch->query = fs->query;
+    scratch->id = fs->id;
+    if (er->first && dp_probe_absorb(scratch, er->first->data, er->first->len,
+                                     ts->ctx.zone, NULL))
+    {
+      f->has_answer = true;
+      f->answer = scratch->answer;
+    }
+    else if (er->first)
+      f->outcome = DP_OUTCOME_MALFORMED;
+  }
+  else
+    ts->rs->error = DP_ENOMEM;
+  free(scratch);
+  free(fs);
+  if (--ts->pending == 0)
+    target_finish(ts);
+}
+
+/* Send a follow-up: the probe's own query, changed by tweak. It gets a full
+ * timeout: it is a second question, asked only when the first was
+ * ambiguous. */
+static void followup_send(struct probe_state *ps, const char *id,
+                          void (*tweak)(struct dp_wire_query *q))
+{
+  struct target_state *ts = ps->ts;
+  const struct dp_probe_def *def = dp_probe_at(ps->index);
+  struct dp_wire_query q;
+  uint8_t buf[1024];
+  size_t len = 0;
+  struct followup_state *fs = calloc(1, sizeof(*fs));
+  if (fs == NULL)
+  {
+    ts->rs->error = DP_ENOMEM;
+    return;
+  }
+  memset(&q, 0, sizeof(q));
+  def->build(&ts->ctx, &q);
+  tweak(&q);
+  q.id = random_id();
+  dp_probe_query_info(&fs->query, &q);
+  fs->ts = ts;
+  fs->res = ps->res;
+  fs->id = id;
+  struct dp_engine_request req;
+  memset(&req, 0, sizeof(req));
+  req.addr = ts->in->addr;
+  req.addrlen = ts->in->addrlen;
+  req.transport = def->transport;
+  req.msg = buf;
+  req.timeout_ms = ts->rs->opt->timeout_ms;
+  req.done = on_followup_done;
+  req.arg = fs;
+  if (dp_wire_query_write(&q, buf, sizeof(buf), &len) != DP_OK ||
+      (req.len = len, dp_engine_submit(ts->rs->eng, &req)) != DP_OK)
+  {
+    free(fs);
+    return;
+  }
+  ts->pending++;
+}
+
+static void tweak_cd(struct dp_wire_query *q)
+{
+  q->cd = true;
+}
+
+static void tweak_bufsize4096(struct dp_wire_query *q)
+{
+  q->udp_size = 4096;
+}
+
+/* The answers that need a second question (issue 4 "Follow-ups"):
+ * SERVFAIL from a resolver is asked again with checking disabled (CD=1
+ * answers: DNSSEC validation failed; SERVFAIL again: the upstreams), and a
+ * DNSKEY answer truncated at 512 bytes is asked with a 4096-byte buffer (no
+ * answer then: large UDP answers are lost, as fragments are). */
+static void maybe_followup(struct probe_state *ps)
+{
+  const struct dp_probe_result *r = ps->res;
+  if (!r->has_answer || !(r->answer.flags & DP_FLAG_QR))
+    return;
+  if (strcmp(r->id, "recursion") == 0 && r->answer.rcode == DP_RCODE_SERVFAIL &&
+      (r->answer.flags & DP_FLAG_RA))
+    followup_send(ps, "cd", tweak_cd);
+  else if (strcmp(r->id, "bufsize512") == 0 && (r->answer.flags & DP_FLAG_TC))
+    followup_send(ps, "bufsize4096", tweak_bufsize4096);
 }
 
 /* Whether a probe of the `after` list is selected for this target (and,

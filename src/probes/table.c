@@ -99,9 +99,11 @@ static void build_opcode(const struct dp_probe_ctx *ctx,
 }
 
 /* RFC 8906 section 8: the EDNS compliance tests. Each sends the zone's SOA
- * (TYPE1000 and DNSKEY where noted) without RD, changing one thing. They run
- * once udp has answered: a forwarder with a cold cache (dnsmasq) folds
- * identical questions in flight and answers only one of them. */
+ * (TYPE1000 and DNSKEY where noted) without RD, changing one thing. The
+ * queries with the SOA question go one after another (each row's `after`
+ * names the one before): a forwarder that folds queries in flight by
+ * question (dnsmasq, whatever their EDNS version or flags) would answer one
+ * with another's reply, and the verdicts would depend on timing. */
 #define EDNS_UNKNOWN_OPTION 100
 #define EDNS_UNKNOWN_FLAG 0x0080
 
@@ -257,32 +259,32 @@ static const struct dp_probe_def probes[] = {
      "SOA, no EDNS", DP_TRANSPORT_UDP, false, "udp", build_plain,
      dp_diagnose_judge_plain},
     {"edns", "SOA with EDNS 0: OPT version 0 back (RFC 6891)", "SOA, EDNS0",
-     DP_TRANSPORT_UDP, false, "udp", build_zone_soa, dp_diagnose_judge_edns},
+     DP_TRANSPORT_UDP, false, "plain", build_zone_soa, dp_diagnose_judge_edns},
     {"edns1", "EDNS version 1: BADVERS with OPT version 0 (RFC 6891 6.1.3)",
-     "SOA, EDNS1", DP_TRANSPORT_UDP, false, "udp", build_edns1,
+     "SOA, EDNS1", DP_TRANSPORT_UDP, false, "edns", build_edns1,
      dp_diagnose_judge_edns},
     {"ednsopt", "unknown EDNS option 100: not echoed (RFC 6891 6.1.2)",
-     "SOA, option 100", DP_TRANSPORT_UDP, false, "udp", build_ednsopt,
+     "SOA, option 100", DP_TRANSPORT_UDP, false, "edns1", build_ednsopt,
      dp_diagnose_judge_edns},
     {"ednsflags", "unknown EDNS flag: cleared in the reply (RFC 6891 6.1.4)",
-     "SOA, EDNS flag", DP_TRANSPORT_UDP, false, "udp", build_ednsflags,
+     "SOA, EDNS flag", DP_TRANSPORT_UDP, false, "ednsopt", build_ednsflags,
      dp_diagnose_judge_edns},
     {"zflag", "header Z bit set: cleared in the reply (RFC 1035 4.1.1)",
-     "SOA, Z bit", DP_TRANSPORT_UDP, false, "udp", build_zflag,
+     "SOA, Z bit", DP_TRANSPORT_UDP, false, "ednsflags", build_zflag,
      dp_diagnose_judge_edns},
     {"type1000", "unknown type 1000: NOERROR, no data, AA (RFC 3597)",
      "TYPE1000 zone", DP_TRANSPORT_UDP, false, "udp", build_type1000,
      dp_diagnose_judge_edns},
     {"do", "DO=1: DO copied into the reply (RFC 3225)", "SOA, DO=1",
-     DP_TRANSPORT_UDP, false, "udp", build_do, dp_diagnose_judge_edns},
+     DP_TRANSPORT_UDP, false, "zflag", build_do, dp_diagnose_judge_edns},
     {"bufsize512", "DNSKEY, DO=1, 512-byte buffer: fits or TC=1 (RFC 6891)",
      "DNSKEY, 512 B", DP_TRANSPORT_UDP, false, "udp", build_bufsize512,
      dp_diagnose_judge_edns},
     {"nsid", "NSID option (RFC 5001): which instance answers (anycast)",
-     "SOA, NSID", DP_TRANSPORT_UDP, false, "udp", build_nsid,
+     "SOA, NSID", DP_TRANSPORT_UDP, false, "do", build_nsid,
      dp_diagnose_judge_identity},
     {"cookie", "a client COOKIE (RFC 7873): does a server cookie come back?",
-     "SOA, COOKIE", DP_TRANSPORT_UDP, false, "udp", build_cookie,
+     "SOA, COOKIE", DP_TRANSPORT_UDP, false, "nsid", build_cookie,
      dp_diagnose_judge_identity},
     {"version", "CH TXT version.bind: is the software version disclosed?",
      "CH TXT version", DP_TRANSPORT_UDP, false, NULL, build_version,

@@ -146,12 +146,11 @@ static void write_ede(dp_json_t *w, const struct dp_answer_info *a)
   dp_json_array_end(w);
 }
 
-static void write_answer(dp_json_t *w, const struct dp_probe_result *p)
+static void write_answer(dp_json_t *w, bool has_answer,
+                         const struct dp_answer_info *a)
 {
-  const struct dp_answer_info *a = &p->answer;
-
   dp_json_key(w, "answer");
-  if (!p->has_answer)
+  if (!has_answer)
   {
     dp_json_null(w);
     return;
@@ -196,9 +195,26 @@ static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
   write_query(w, &p->query);
   member_string(w, "outcome", dp_outcome_tostr(p->outcome));
   member_ms(w, "rtt_ms", p->rtt_ms);
-  write_answer(w, p);
+  write_answer(w, p->has_answer, &p->answer);
   member_string(w, "verdict", dp_report_verdict_name(p));
   member_string(w, "detail", p->detail);
+  member_string(w, "cause", p->cause);
+  /* issue 4: the second questions asked, and what each showed */
+  dp_json_key(w, "followups");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < p->nfollowups; i++)
+  {
+    const struct dp_followup *f = &p->followups[i];
+    dp_json_object_begin(w);
+    member_string(w, "id", f->id);
+    write_query(w, &f->query);
+    member_string(w, "outcome", dp_outcome_tostr(f->outcome));
+    member_ms(w, "rtt_ms", f->rtt_ms);
+    write_answer(w, f->has_answer, &f->answer);
+    member_string(w, "shows", f->shows);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
   member_string(w, "severity", dp_severity_tostr(p->severity));
   member_string(w, "finding", p->finding);
   member_string(w, "summary", p->summary);

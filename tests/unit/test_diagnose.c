@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "dnsprobe/diagnose.h"
+#include "dnsprobe/probes.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1127,6 +1128,170 @@ START_TEST(test_compliance)
 }
 END_TEST
 
+/* ---- table 4: causes from follow-ups (issue 4) ----------------------------
+ */
+
+/* A whole target's outcomes, by probe id, for the cause rules. */
+static struct dp_probe_result *add_probe(struct dp_target_result *t,
+                                         const char *id, dp_outcome_t o,
+                                         uint16_t rcode, uint16_t flags,
+                                         bool edns)
+{
+  struct dp_probe_result *p = &t->probes[t->nprobes++];
+  p->id = id;
+  p->outcome = o;
+  p->rtt_ms = o == DP_OUTCOME_ANSWER ? 1.0 : -1.0;
+  p->query.edns = edns;
+  if (o == DP_OUTCOME_ANSWER)
+  {
+    p->has_answer = true;
+    p->answer.rcode = rcode;
+    p->answer.flags = (uint16_t)(flags | DP_FLAG_QR);
+    p->answer.parse_complete = true;
+    p->answer.question_matches = true;
+    p->answer.qdcount = 1;
+    p->answer.edns = edns && rcode != DP_RCODE_FORMERR;
+    p->answer.has_soa = rcode == DP_RCODE_NOERROR;
+  }
+  return p;
+}
+
+static void add_followup(struct dp_probe_result *p, const char *id,
+                         bool answered, uint16_t rcode)
+{
+  struct dp_followup *f;
+  ck_assert_int_eq(dp_probe_followup_add(p, &f), DP_OK);
+  f->id = id;
+  f->outcome = answered ? DP_OUTCOME_ANSWER : DP_OUTCOME_TIMEOUT;
+  f->has_answer = answered;
+  f->answer.rcode = rcode;
+  f->answer.flags = DP_FLAG_QR | DP_FLAG_RA;
+}
+
+enum
+{
+  C_DNSSEC,
+  C_UPSTREAM,
+  C_UDP_BLOCKED,
+  C_EDNS_DROPPED,
+  C_LEGACY,
+  C_BROKEN,
+  C_FRAGMENTATION,
+  C_LAME,
+  C_PORT_CLOSED,
+  C_FILTERED,
+  C_RESET,
+  C_COUNT
+};
+
+static const struct
+{
+  const char *name, *probe, *cause, *finding;
+} cause_cases[C_COUNT] = {
+    [C_DNSSEC] = {"dnssec", "recursion", "dnssec", "recursion-dnssec"},
+    [C_UPSTREAM] = {"upstream", "recursion", "upstream", "recursion-upstream"},
+    [C_UDP_BLOCKED] = {"udp-blocked", "udp", "udp-blocked", NULL},
+    [C_EDNS_DROPPED] = {"edns-dropped", "edns", "edns-dropped",
+                        "edns-noncompliant"},
+    [C_LEGACY] = {"legacy", "edns", "legacy", NULL},
+    [C_BROKEN] = {"broken", "edns", "broken", NULL},
+    [C_FRAGMENTATION] = {"fragmentation", "bufsize512", "fragmentation",
+                         "edns-noncompliant"},
+    [C_LAME] = {"lame", "udp", "lame", "zone-lame"},
+    [C_PORT_CLOSED] = {"port-closed", "udp", "port-closed", "unreachable"},
+    [C_FILTERED] = {"filtered", "udp", "filtered", "unreachable"},
+    [C_RESET] = {"tcp-reset", "udp", "tcp-reset", "unreachable"},
+};
+
+START_TEST(test_cause)
+{
+  struct dp_target_result *t = calloc(1, sizeof(*t));
+  ck_assert_ptr_nonnull(t);
+  snprintf(t->zone, sizeof(t->zone), "example.test.");
+  t->zone_given = true;
+  const uint16_t F_AA = DP_FLAG_AA, F_RA = DP_FLAG_RA, F_TC = DP_FLAG_TC;
+  const dp_outcome_t ANS = DP_OUTCOME_ANSWER, TMO = DP_OUTCOME_TIMEOUT;
+  struct dp_probe_result *p;
+  switch (_i)
+  {
+  case C_DNSSEC:
+  case C_UPSTREAM:
+    add_probe(t, "udp", ANS, DP_RCODE_REFUSED, F_RA, true);
+    p = add_probe(t, "recursion", ANS, DP_RCODE_SERVFAIL, F_RA, true);
+    add_followup(p, "cd", _i == C_DNSSEC,
+                 _i == C_DNSSEC ? DP_RCODE_NOERROR : DP_RCODE_SERVFAIL);
+    break;
+  case C_UDP_BLOCKED:
+    add_probe(t, "udp", TMO, 0, 0, true);
+    add_probe(t, "tcp", ANS, DP_RCODE_NOERROR, F_AA, true);
+    break;
+  case C_EDNS_DROPPED:
+    add_probe(t, "udp", ANS, DP_RCODE_NOERROR, F_AA, true);
+    add_probe(t, "plain", ANS, DP_RCODE_NOERROR, F_AA, false);
+    add_probe(t, "edns", TMO, 0, 0, true);
+    break;
+  case C_LEGACY:
+  case C_BROKEN:
+    add_probe(t, "udp", ANS, DP_RCODE_NOERROR, F_AA, true);
+    add_probe(t, "plain", ANS,
+              _i == C_LEGACY ? DP_RCODE_NOERROR : DP_RCODE_FORMERR, F_AA,
+              false);
+    add_probe(t, "edns", ANS, DP_RCODE_FORMERR, 0, true);
+    break;
+  case C_FRAGMENTATION:
+    add_probe(t, "udp", ANS, DP_RCODE_NOERROR, F_AA, true);
+    p = add_probe(t, "bufsize512", ANS, DP_RCODE_NOERROR, F_AA | F_TC, true);
+    add_followup(p, "bufsize4096", false, 0);
+    break;
+  case C_LAME:
+    add_probe(t, "udp", ANS, DP_RCODE_REFUSED, 0, true);
+    add_probe(t, "recursion", ANS, DP_RCODE_REFUSED, 0, true);
+    break;
+  case C_PORT_CLOSED:
+    add_probe(t, "udp", DP_OUTCOME_PORT_UNREACHABLE, 0, 0, true);
+    add_probe(t, "tcp", DP_OUTCOME_CONN_REFUSED, 0, 0, true);
+    break;
+  case C_FILTERED:
+    add_probe(t, "udp", TMO, 0, 0, true);
+    add_probe(t, "tcp", TMO, 0, 0, true);
+    break;
+  case C_RESET:
+    add_probe(t, "udp", TMO, 0, 0, true);
+    add_probe(t, "tcp", DP_OUTCOME_CONN_RESET, 0, 0, true);
+    break;
+  default:
+    ck_abort_msg("case %d", _i);
+  }
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    const struct dp_probe_def *d = dp_probe_find(t->probes[i].id);
+    ck_assert_ptr_nonnull(d);
+    t->probes[i].verdict = d->judge(&t->probes[i], t);
+  }
+  ck_assert_int_eq(dp_diagnose_target(t), DP_OK);
+  const struct dp_probe_result *r = dp_target_probe(t, cause_cases[_i].probe);
+  ck_assert_msg(r && r->cause && strcmp(r->cause, cause_cases[_i].cause) == 0,
+                "%s: cause %s, want %s", cause_cases[_i].name,
+                r && r->cause ? r->cause : "(none)", cause_cases[_i].cause);
+  if (cause_cases[_i].finding)
+    ck_assert_msg(r->finding &&
+                      strcmp(r->finding, cause_cases[_i].finding) == 0,
+                  "%s: finding %s, want %s", cause_cases[_i].name,
+                  r->finding ? r->finding : "(none)", cause_cases[_i].finding);
+  ck_assert_msg(r->severity >= DP_SEVERITY_INFO && r->explanation &&
+                    strstr(r->explanation, "Cause: ") != NULL,
+                "%s: the explanation names the cause: %s", cause_cases[_i].name,
+                r->explanation ? r->explanation : "(none)");
+  /* a cause settled by a second question records it, with what it showed */
+  if (_i <= C_BROKEN || _i == C_FRAGMENTATION)
+    ck_assert_msg(r->nfollowups >= 1 && r->followups[0].shows[0],
+                  "%s: follow-up recorded with what it showed",
+                  cause_cases[_i].name);
+  struct dp_run run = {.targets = t, .ntargets = 1};
+  dp_run_clear(&run);
+}
+END_TEST
+
 static Suite *diagnose_suite(void)
 {
   Suite *s = suite_create("diagnose");
@@ -1142,6 +1307,7 @@ static Suite *diagnose_suite(void)
   tcase_add_loop_test(tc, test_target, 0, NELEM(target_cases));
   tcase_add_loop_test(tc, test_refused_explained_in_context, 0, 2);
   tcase_add_loop_test(tc, test_compliance, 0, NELEM(compliance_cases));
+  tcase_add_loop_test(tc, test_cause, 0, C_COUNT);
   tcase_add_test(tc, test_recursion_refused_fix);
   suite_add_tcase(s, tc);
   return s;

@@ -103,6 +103,7 @@ void dp_run_clear(struct dp_run *run)
       free(t->probes[j].explanation);
       free(t->probes[j].fix);
       free(t->probes[j].followups);
+      free(t->probes[j].reproduce);
     }
   }
   free(run->targets);

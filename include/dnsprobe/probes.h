@@ -94,6 +94,14 @@ bool dp_probe_absorb(struct dp_probe_result *r, const uint8_t *buf,
                      size_t len, const char *zone,
                      const struct dp_probe_stream *stream);
 
+/**
+ * The dig command that sends the same query as probe p of target t (BIND
+ * 9.18 syntax), into buf. Returns DP_OK, DP_EINVAL or DP_ESPACE.
+ */
+dp_status_t dp_probe_reproduce(const struct dp_target_result *t,
+                               const struct dp_probe_result *p, char *buf,
+                               size_t cap);
+
 /** Called as each target completes (diagnosed), in completion order. */
 typedef void (*dp_probe_target_done_fn)(void *arg,
                                         const struct dp_target_result *t);

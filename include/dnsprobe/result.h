@@ -180,6 +180,7 @@ struct dp_probe_result
   struct dp_followup *followups;  /* owned, nfollowups of them */
   size_t nfollowups;
   const char *cause;        /* static key ("dnssec", "lame", ...) or NULL */
+  char *reproduce;          /* the equivalent dig command, owned, or NULL */
 };
 
 struct dp_target_result

@@ -358,6 +358,17 @@ static void target_finish(struct target_state *ts)
   }
   if (dp_diagnose_target(t) != DP_OK)
     ts->rs->error = DP_ENOMEM;
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    struct dp_probe_result *r = &t->probes[i];
+    char cmd[DP_WIRE_NAME_STRLEN + 256];
+    free(r->reproduce);
+    r->reproduce = NULL;
+    if (r->outcome != DP_OUTCOME_SKIPPED &&
+        dp_probe_reproduce(t, r, cmd, sizeof(cmd)) == DP_OK &&
+        (r->reproduce = strdup(cmd)) == NULL)
+      ts->rs->error = DP_ENOMEM;
+  }
   t->duration_ms = ms_since(&ts->started);
   if (ts->rs->opt->target_done)
     ts->rs->opt->target_done(ts->rs->opt->arg, t);

@@ -199,6 +199,7 @@ static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
   member_string(w, "verdict", dp_report_verdict_name(p));
   member_string(w, "detail", p->detail);
   member_string(w, "cause", p->cause);
+  member_string(w, "reproduce", p->reproduce);
   /* issue 4: the second questions asked, and what each showed */
   dp_json_key(w, "followups");
   dp_json_array_begin(w);

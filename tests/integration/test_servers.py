@@ -360,6 +360,39 @@ class Battery:
                              self.case)
             self.assertTrue(v["fix"], "%s: fix for the version" % self.case)
 
+    def test_reproduce(self):
+        """Every probe's reproduce command, run with dig against the same
+        server, gets the RCODE dnsprobe reports (transfers say "Transfer
+        failed" instead of a status when refused)."""
+        if self.INSTANCE not in ("bind-strict", "nsd", "knot", "pdns-auth"):
+            self.skipTest("checked on four authoritative servers")
+        import re
+        import shlex
+        import subprocess
+        for p in self.run_.report["targets"][0]["probes"]:
+            if p["answer"] is None:
+                continue
+            with self.subTest(probe=p["id"]):
+                cmd = shlex.split(p["reproduce"])
+                self.assertEqual(cmd[0], "dig", p["reproduce"])
+                out = subprocess.run(cmd + ["+tries=1", "+time=2"],
+                                     capture_output=True, text=True,
+                                     timeout=20).stdout
+                rcode = p["answer"]["rcode"]
+                if p["answer"]["qdcount"] == 0:
+                    continue  # dig cannot match a reply without a question
+                if p["id"] in ("axfr", "ixfr"):
+                    failed = "Transfer failed" in out
+                    self.assertEqual(failed, rcode != "NOERROR",
+                                     "%s: %s\n%s" % (p["id"], p["reproduce"],
+                                                      out[-300:]))
+                    continue
+                m = re.search(r"status: ([A-Z0-9]+)", out)
+                self.assertIsNotNone(m, "%s: %s\n%s" % (p["id"],
+                                                        p["reproduce"], out))
+                self.assertEqual(m.group(1), rcode, "%s: %s" % (
+                    p["id"], p["reproduce"]))
+
     def test_probes(self):
         self.report_ok()
         expected = self.EXPECTED[2]

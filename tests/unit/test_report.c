@@ -761,7 +761,8 @@ static const struct
     {"targets.0", "target,address,port,zone,zone_given,role,software,status,"
                   "duration_ms,probes"},
     {"targets.0.probes.1", "id,transport,query,outcome,rtt_ms,answer,verdict,"
-                           "detail,cause,followups,severity,finding,summary,"
+                           "detail,cause,reproduce,followups,severity,finding,"
+                           "summary,"
                            "explanation,fix"},
     {"targets.0.probes.1.query", "qname,qtype,qclass,opcode,flags,edns"},
     {"targets.0.probes.1.answer",

@@ -12,6 +12,7 @@
 
 #include "dnsprobe/diagnose.h"
 #include "dnsprobe/engine.h"
+#include "dnsprobe/expect.h"
 #include "dnsprobe/result.h"
 #include "dnsprobe/wire.h"
 
@@ -111,6 +112,7 @@ struct dp_probe_run_options
   dp_probe_set_t probes;
   unsigned timeout_ms;
   struct dp_engine_options engine;
+  const struct dp_expect *expect;       /* applied to each target, or NULL */
   dp_probe_target_done_fn target_done;  /* may be NULL */
   void *arg;
 };

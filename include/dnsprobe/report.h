@@ -27,6 +27,7 @@ struct dp_report_options
   bool color;           /* ANSI colours in text */
   unsigned width;       /* wrap text at this many columns; 0: 80 */
   const char *version;  /* dnsprobe's version string */
+  bool show_commands;   /* text: list each probe's reproduce command */
 };
 
 /**

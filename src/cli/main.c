@@ -35,6 +35,13 @@ static void list_probes(void)
   }
 }
 
+/* Whether a probe id of an expectation rule is in the table. */
+static bool probe_known(const char *id, void *arg)
+{
+  (void)arg;
+  return dp_probe_find(id) != NULL;
+}
+
 /* A name for the recursion probe outside the zone: candidates in order,
  * the first not at or below the zone. */
 static void default_recursion_name(const char *zone, char *out, size_t cap)
@@ -204,6 +211,18 @@ int main(int argc, char **argv)
     dp_cli_config_free(&cfg);
     return fail("no probe left to run%s%s", " after --skip", "");
   }
+  if (dp_expect_check_probes(&cfg.expect, probe_known, NULL, err,
+                             sizeof(err)) != DP_OK)
+  {
+    dp_cli_config_free(&cfg);
+    fprintf(stderr, "dnsprobe: %s (see --list-probes)\n", err);
+    return DP_EXIT_UNKNOWN;
+  }
+  /* Expectations apply when asked for: without --expect, --require or
+   * --allow the built-in severities stand (an open AXFR is a warning); with
+   * them every deviation is critical, --expect defaulting to auto. */
+  if (cfg.expect_given || cfg.expect.nrequire > 0 || cfg.expect.nallow > 0)
+    ro.expect = &cfg.expect;
   if (!cfg.recursion_name_given)
     default_recursion_name(cfg.zone, cfg.recursion_name,
                            sizeof(cfg.recursion_name));
@@ -223,7 +242,8 @@ int main(int argc, char **argv)
                                                ? cfg.color == DP_COLOR_ALWAYS
                                                : use_color(cfg.color),
                                   .width = 80,
-                                  .version = DP_VERSION};
+                                  .version = DP_VERSION,
+                                  .show_commands = cfg.show_commands};
   dp_report_output_t *out = NULL;
   FILE *fp = stdout;
   dp_status_t st;

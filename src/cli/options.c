@@ -33,7 +33,7 @@ struct parser
 {
   struct dp_cli_config *cfg;
   bool seen4, seen6;
-  unsigned char given[16]; /* per option row: value options seen */
+  unsigned char given[32]; /* per option row: value options seen */
   char *err;
   size_t errcap;
 };
@@ -67,6 +67,10 @@ static bool opt_ipv6(struct parser *p, const char *val);
 static bool opt_format(struct parser *p, const char *val);
 static bool opt_output(struct parser *p, const char *val);
 static bool opt_color(struct parser *p, const char *val);
+static bool opt_show_commands(struct parser *p, const char *val);
+static bool opt_expect(struct parser *p, const char *val);
+static bool opt_require(struct parser *p, const char *val);
+static bool opt_allow(struct parser *p, const char *val);
 static bool opt_help(struct parser *p, const char *val);
 static bool opt_version(struct parser *p, const char *val);
 
@@ -101,6 +105,23 @@ static const struct option_row options[] = {
      "colour the text report: auto (default: only on a terminal and when "
      "NO_COLOR is not set), always or never",
      opt_color},
+    {"show-commands", 0, NULL,
+     "in the text report, list the dig command that reproduces each probe",
+     opt_show_commands},
+    {"expect", 0, "PROFILE",
+     "what the server should show: authoritative, resolver or auto "
+     "(default: the profile of the role its answers show, none when that is "
+     "unknown); a probe that does not show it is critical",
+     opt_expect},
+    {"require", 0, "RULE",
+     "PROBE=VERDICT[|VERDICT...]: the verdicts PROBE must have, instead of "
+     "the profile's; repeatable",
+     opt_require},
+    {"allow", 0, "RULE",
+     "PROBE=VERDICT[|VERDICT...]: these verdicts of PROBE are ok whatever "
+     "the profile or the finding (e.g. axfr=allowed on a hidden primary); "
+     "repeatable",
+     opt_allow},
     {"help", 'h', NULL, "show this help and exit", opt_help},
     {"version", 'V', NULL, "show the version and exit", opt_version},
 };
@@ -511,6 +532,13 @@ static bool opt_skip(struct parser *p, const char *val)
   return store_list(p, "--skip", val, &p->cfg->skip);
 }
 
+static bool opt_show_commands(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->show_commands = true;
+  return true;
+}
+
 static bool opt_list_probes(struct parser *p, const char *val)
 {
   (void)val;
@@ -616,6 +644,48 @@ static bool opt_color(struct parser *p, const char *val)
   return true;
 }
 
+static bool opt_expect(struct parser *p, const char *val)
+{
+  struct qbuf q;
+
+  if (dp_expect_profile_fromstr(val, &p->cfg->expect.profile) == DP_OK)
+  {
+    p->cfg->expect_given = true;
+    return true;
+  }
+  return FAIL(p, "--expect '%s': must be authoritative, resolver or auto",
+              quote(val, &q));
+}
+
+/* One PROBE=VERDICT[|VERDICT...] rule of --require or --allow, appended to
+ * rules (n of them so far). */
+static bool store_rule(struct parser *p, const char *opt, const char *val,
+                       struct dp_expect_rule *rules, size_t *n)
+{
+  struct qbuf q;
+  char why[128];
+
+  if (*n >= DP_EXPECT_RULES_MAX)
+    return FAIL(p, "%s '%s': more than %d %s rules", opt, quote(val, &q),
+                DP_EXPECT_RULES_MAX, opt);
+  if (dp_expect_rule_parse(val, &rules[*n], why, sizeof why) != DP_OK)
+    return FAIL(p, "%s '%s': %s", opt, quote(val, &q), why);
+  (*n)++;
+  return true;
+}
+
+static bool opt_require(struct parser *p, const char *val)
+{
+  return store_rule(p, "--require", val, p->cfg->expect.require,
+                    &p->cfg->expect.nrequire);
+}
+
+static bool opt_allow(struct parser *p, const char *val)
+{
+  return store_rule(p, "--allow", val, p->cfg->expect.allow,
+                    &p->cfg->expect.nallow);
+}
+
 static bool opt_help(struct parser *p, const char *val)
 {
   (void)val;
@@ -640,17 +710,24 @@ static void config_init(struct dp_cli_config *cfg)
   cfg->color = DP_COLOR_AUTO;
 }
 
+/* Options that collect a list: each use adds one rule. */
+static bool repeatable(const struct option_row *o)
+{
+  return o->handler == opt_require || o->handler == opt_allow;
+}
+
 /*
  * Run a row's handler with its value. spelled is the option as typed
- * ("--zone", "-z") for messages. A value option may be given once: a second
- * --zone or --timeout is more likely a mistake than an override.
+ * ("--zone", "-z") for messages. A value option may be given once (except
+ * the repeatable ones): a second --zone or --timeout is more likely a
+ * mistake than an override.
  */
 static bool apply(struct parser *p, const struct option_row *o,
                   const char *spelled, const char *val)
 {
   size_t idx = (size_t)(o - options);
 
-  if (o->arg != NULL)
+  if (o->arg != NULL && !repeatable(o))
   {
     if (p->given[idx])
       return FAIL(p, "option '%s' given more than once", spelled);

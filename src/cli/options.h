@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "dnsprobe/expect.h"
 #include "dnsprobe/report.h"
 #include "dnsprobe/wire.h"
 
@@ -48,6 +49,8 @@ struct dp_cli_target
 struct dp_cli_config
 {
   bool help, version, list_probes;
+  bool show_commands;            /* --show-commands */
+  bool expect_given;             /* --expect was passed */
   char zone[DP_WIRE_NAME_STRLEN];            /* canonical, "." by default */
   bool zone_given;
   char recursion_name[DP_WIRE_NAME_STRLEN];  /* canonical, "" until defaulted */
@@ -59,6 +62,8 @@ struct dp_cli_config
   dp_format_t format;
   char *output;                  /* --output FILE as given, owned, or NULL */
   dp_color_t color;
+  struct dp_expect expect;       /* --expect, --require, --allow (probe ids
+                                    in rules are checked by main) */
   size_t ntargets;
   struct dp_cli_target *targets;  /* owned */
 };

@@ -369,6 +369,9 @@ static void target_finish(struct target_state *ts)
         (r->reproduce = strdup(cmd)) == NULL)
       ts->rs->error = DP_ENOMEM;
   }
+  /* expectations (--expect, --require, --allow) before anything reports */
+  if (ts->rs->opt->expect && dp_expect_apply(t, ts->rs->opt->expect) != DP_OK)
+    ts->rs->error = DP_ENOMEM;
   t->duration_ms = ms_since(&ts->started);
   if (ts->rs->opt->target_done)
     ts->rs->opt->target_done(ts->rs->opt->arg, t);

@@ -252,19 +252,28 @@ static void write_probe_lines(FILE *fp, const struct dp_target_result *t,
   w[2] = strlen(heading.reply);
   w[3] = strlen(heading.rtt);
   w[4] = strlen(heading.verdict);
+  /* Probes not selected (--probes, --skip) are left out of the table and
+   * counted below it; the JSON still lists them. */
+  size_t shown = 0, skipped = 0;
   for (size_t i = 0; i < n; i++)
   {
-    make_row(&rows[i], &t->probes[i]);
-    if (strlen(rows[i].id) > w[0])
-      w[0] = strlen(rows[i].id);
-    if (strlen(rows[i].sent) > w[1])
-      w[1] = strlen(rows[i].sent);
-    if (strlen(rows[i].reply) > w[2])
-      w[2] = strlen(rows[i].reply);
-    if (strlen(rows[i].rtt) > w[3])
-      w[3] = strlen(rows[i].rtt);
-    if (strlen(rows[i].verdict) > w[4])
-      w[4] = strlen(rows[i].verdict);
+    if (t->probes[i].outcome == DP_OUTCOME_SKIPPED)
+    {
+      skipped++;
+      continue;
+    }
+    make_row(&rows[shown], &t->probes[i]);
+    size_t k = shown++;
+    if (strlen(rows[k].id) > w[0])
+      w[0] = strlen(rows[k].id);
+    if (strlen(rows[k].sent) > w[1])
+      w[1] = strlen(rows[k].sent);
+    if (strlen(rows[k].reply) > w[2])
+      w[2] = strlen(rows[k].reply);
+    if (strlen(rows[k].rtt) > w[3])
+      w[3] = strlen(rows[k].rtt);
+    if (strlen(rows[k].verdict) > w[4])
+      w[4] = strlen(rows[k].verdict);
   }
 
   /* Fit the width: "sent" gives way first, then "answer". */
@@ -283,8 +292,11 @@ static void write_probe_lines(FILE *fp, const struct dp_target_result *t,
   }
 
   put_row(fp, &heading, w, opt, true);
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < shown; i++)
     put_row(fp, &rows[i], w, opt, false);
+  if (skipped > 0)
+    fprintf(fp, "%*s(%zu more probe%s not selected: see --list-probes)\n",
+            (int)INDENT, "", skipped, skipped == 1 ? "" : "s");
 }
 
 /* seen: the probe shown earlier with the same finding, whose explanation
@@ -351,9 +363,14 @@ static dp_status_t write_findings(FILE *fp, const struct dp_target_result *t,
       {
         const struct dp_probe_result *q = &t->probes[j];
         /* shown before p: a worse severity, or the same one earlier */
-        bool before = q->severity > p->severity ||
-                      (q->severity == p->severity && j < i);
-        if (before && q->finding != NULL && strcmp(q->finding, p->finding) == 0)
+        bool before =
+            q->severity > p->severity || (q->severity == p->severity && j < i);
+        /* the same finding with the same words: axfr and ixfr often; an
+         * expectation names its own probe, so it is never repeated */
+        if (before && q->finding != NULL &&
+            strcmp(q->finding, p->finding) == 0 && q->explanation != NULL &&
+            p->explanation != NULL &&
+            strcmp(q->explanation, p->explanation) == 0)
         {
           seen = q;
           break;
@@ -473,6 +490,25 @@ static void write_overall(FILE *fp, const struct dp_run *run,
   fprintf(fp, "; time: %s\n", ms);
 }
 
+/* --show-commands: each probe's dig command, verbatim (not wrapped: it is
+ * meant to be copied). */
+static void write_commands(FILE *fp, const struct dp_target_result *t)
+{
+  fputs("\nCommands:\n", fp);
+  for (size_t i = 0; i < t->nprobes && i < DP_PROBE_MAX; i++)
+  {
+    const struct dp_probe_result *p = &t->probes[i];
+    if (p->reproduce == NULL)
+      continue;
+    char id[32];
+    clean_copy(id, sizeof(id), p->id != NULL ? p->id : "?", (size_t)-1);
+    fprintf(fp, "%*s%-11s ", (int)INDENT, "", id);
+    for (const char *c = p->reproduce; *c; c++)
+      fputc((unsigned char)*c >= 0x20 && *c != 0x7f ? *c : '?', fp);
+    fputc('\n', fp);
+  }
+}
+
 dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
                                  const struct dp_report_options *opt)
 {
@@ -486,6 +522,8 @@ dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
     write_header(fp, t, opt, width);
     fputc('\n', fp);
     write_probe_lines(fp, t, opt, width);
+    if (opt->show_commands)
+      write_commands(fp, t);
     dp_status_t st = write_findings(fp, t, opt, width);
     if (st != DP_OK)
       return st;

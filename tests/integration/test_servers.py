@@ -501,6 +501,53 @@ class Test_bind_strict_no_zone(Battery, unittest.TestCase):
                              "%s: not called lame" % case)
 
 
+class Test_expectations(unittest.TestCase):
+    """--expect, --require and --allow through the binary, on real servers:
+    the strict BIND meets the authoritative profile; the careless one does
+    not, and --allow accepts its transfers (a hidden primary)."""
+
+    def run_on(self, name, *extra):
+        srv = SERVERS[name]
+        return lab.run_dnsprobe(probe_args("%s:%d" % (srv.address, srv.port))
+                                + list(extra), timeout=60)
+
+    def probe(self, r, pid):
+        return [p for p in r.report["targets"][0]["probes"]
+                if p["id"] == pid][0]
+
+    def test_strict_meets_the_authoritative_profile(self):
+        r = self.run_on("bind-strict", "--expect", "authoritative")
+        self.assertEqual(r.code, 0, r.stderr)
+        self.assertFalse([p["id"] for p in r.report["targets"][0]["probes"]
+                          if p["finding"] == "expectation-failed"])
+
+    def test_open_fails_it_and_allow_accepts_transfers(self):
+        r = self.run_on("bind-open", "--expect", "authoritative",
+                        "--allow", "axfr=allowed", "--allow", "ixfr=allowed")
+        self.assertEqual(r.code, 2, r.stderr)
+        rec = self.probe(r, "recursion")
+        self.assertEqual((rec["severity"], rec["finding"]),
+                         ("critical", "expectation-failed"))
+        self.assertIn("Expected recursion", rec["explanation"])
+        for pid in ("axfr", "ixfr"):
+            p = self.probe(r, pid)
+            self.assertEqual((p["verdict"], p["severity"]), ("allowed", "ok"),
+                             pid)
+
+    def test_require_on_a_resolver(self):
+        r = self.run_on("unbound-serve", "--expect", "resolver",
+                        "--require", "update=denied")
+        # Unbound answers UPDATE with NOTIMP: not what was required
+        up = self.probe(r, "update")
+        self.assertEqual((up["verdict"], up["severity"], up["finding"]),
+                         ("not-implemented", "critical", "expectation-failed"))
+        self.assertEqual(r.code, 2, r.stderr)
+
+    def test_without_expect_the_builtin_severities_stand(self):
+        r = self.run_on("bind-open")
+        self.assertEqual(self.probe(r, "axfr")["severity"], "warning")
+
+
 class Test_closed_port(unittest.TestCase):
     """Nothing listening: UDP probes see port unreachable, TCP probes a
     refused connection; nothing answers at all, which is critical."""

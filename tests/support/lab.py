@@ -6,9 +6,11 @@ An *instance* is a template directory under tests/lab/<name>/ (configs with
 @ADDR@, @PORT@, @DIR@, @UPSTREAM_ADDR@, @UPSTREAM_PORT@ and @NAME@ in them)
 plus an entry in INSTANCES naming the server software. start() copies the
 templates and tests/lab/zones/ into a fresh per-run temp directory,
-substitutes the placeholders, starts the server in the foreground with its
-log captured in <dir>/server.log, and returns once the server answers a
-small SOA query over UDP and TCP (bounded: about 10 s).
+substitutes the placeholders, runs the instance's prepare step if it has
+one (signed-auth makes keys and signs its zone there; unbound-dnssec reads
+its trust anchor from its upstream), starts the server in the foreground
+with its log captured in <dir>/server.log, and returns once the server
+answers a small SOA query over UDP and TCP (bounded: about 10 s).
 
 Invariants:
 - Every file a server writes (pid, control socket, journal, zone copies,
@@ -25,7 +27,8 @@ the built binary with --format json and parses its report, and a command
 line for the demo and for checking servers by hand:
 
     lab.py serve NAME=ADDR:PORT ...    start instances (the resolvers use
-                                       "upstream" when it is among them),
+                                       "upstream" when it is among them;
+                                       unbound-dnssec uses signed-auth),
                                        print READY lines, stop them on
                                        SIGTERM/SIGINT (or --stop-on-eof)
     lab.py serve --demo                the demo set (see DEMO)
@@ -36,6 +39,7 @@ line for the demo and for checking servers by hand:
 
 import argparse
 import atexit
+import base64
 import ipaddress
 import json
 import os
@@ -66,7 +70,8 @@ DEAD_UPSTREAM = ("127.0.0.253", 53)
 
 # DNS constants (RFC 1035 §3.2, RFC 6895 registries).
 TYPE = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
-        "TXT": 16, "AAAA": 28, "OPT": 41, "IXFR": 251, "AXFR": 252}
+        "TXT": 16, "AAAA": 28, "OPT": 41, "DS": 43, "RRSIG": 46,
+        "NSEC": 47, "DNSKEY": 48, "IXFR": 251, "AXFR": 252}
 TYPE_NAME = {v: k for k, v in TYPE.items()}
 CLASS_IN = 1
 OPCODE = {"QUERY": 0, "IQUERY": 1, "STATUS": 2, "NOTIFY": 4, "UPDATE": 5,
@@ -82,13 +87,99 @@ EDE_OPTION = 15  # RFC 8914 §2
 
 
 class Instance:
-    """What runs an instance: the server software and its main config."""
+    """What runs an instance: the server software and its main config.
 
-    def __init__(self, server, conf, upstream=False, probe_zone="example.test"):
+    upstream: the config names @UPSTREAM_ADDR@/@UPSTREAM_PORT@.
+    upstream_from: the instance that `lab.py serve` makes its upstream when
+    both are started together. default_upstream: the upstream when the
+    caller gives none (else DEAD_UPSTREAM). prepare: a function called
+    with the Server once its templates are in its dir, before the server
+    starts (it may make keys, sign zones, fetch trust anchors there)."""
+
+    def __init__(self, server, conf, upstream=False, probe_zone="example.test",
+                 upstream_from="upstream", default_upstream=None,
+                 prepare=None):
         self.server = server
         self.conf = conf
-        self.upstream = upstream  # the config names @UPSTREAM_ADDR@/PORT@
+        self.upstream = upstream
         self.probe_zone = probe_zone
+        self.upstream_from = upstream_from
+        self.default_upstream = default_upstream
+        self.prepare = prepare
+
+
+# The follow-up lab (issue 4: servers built to show each cause dnsprobe's
+# follow-ups name). signed-auth's zone is signed at start with keys made
+# then, its RRSIGs valid only from SIGN_INCEPTION to SIGN_EXPIRATION: long
+# expired, so a validator that anchors it fails on the real clock. Only the
+# DNSKEY RRset's own RRSIGs run to DNSKEY_SIG_EXPIRATION (ten years from
+# signing), so the chain of trust from the anchor holds and the failure is
+# the expired signature on the data: Unbound 1.17 then sends EDE 7
+# (Signature Expired). With every RRSIG expired it sends EDE 9 (DNSKEY
+# Missing) instead: see tests/lab/OBSERVED.md.
+SIGNED_ZONE = "signed.test"
+SIGN_INCEPTION = "20200101000000"
+SIGN_EXPIRATION = "20200201000000"
+DNSKEY_SIG_EXPIRATION = "now+315360000"
+SIGN_TIMEOUT = 30.0  # seconds for each BIND signing tool
+# unbound-deadfwd forwards here: a loopback port where nothing listens.
+DEAD_FORWARD = ("127.0.0.49", 53149)
+
+
+def _sign_expired(srv):
+    """Make a KSK and a ZSK for SIGNED_ZONE in srv.dir (ECDSA P-256, RFC
+    6605) and sign <zone>.zone into <zone>.zone.signed with an inception
+    and an expiration both in the past (RFC 4034 section 3.1.5), but for
+    the DNSKEY RRset (-X). -P skips dnssec-signzone's own verification,
+    which rejects expired signatures; NSD serves the result as it is."""
+    zone = SIGNED_ZONE
+    steps = (
+        ["dnssec-keygen", "-q", "-K", srv.dir, "-a", "ECDSAP256SHA256",
+         "-f", "KSK", zone],
+        ["dnssec-keygen", "-q", "-K", srv.dir, "-a", "ECDSAP256SHA256",
+         zone],
+        ["dnssec-signzone", "-P", "-S", "-K", srv.dir, "-d", srv.dir,
+         "-o", zone, "-s", SIGN_INCEPTION, "-e", SIGN_EXPIRATION,
+         "-X", DNSKEY_SIG_EXPIRATION,
+         "-f", os.path.join(srv.dir, zone + ".zone.signed"),
+         os.path.join(srv.dir, zone + ".zone")],
+    )
+    for argv in steps:
+        proc = subprocess.run(argv, cwd=srv.dir, stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=SIGN_TIMEOUT)
+        if proc.returncode != 0:
+            raise ServerError("%s: %s failed (%d): %s" % (
+                srv.name, argv[0], proc.returncode,
+                proc.stderr.decode("utf-8", "replace").strip()))
+
+
+def _fetch_trust_anchor(srv):
+    """Read SIGNED_ZONE's DNSKEY RRset from srv's upstream over TCP and
+    write its key-signing keys (SEP bit set, RFC 4034 section 2.1.1) to
+    <dir>/<zone>.anchor, a trust-anchor-file for Unbound. The upstream is
+    on loopback and was started first (start_many orders them)."""
+    zone = SIGNED_ZONE
+    _, wire = build_message(zone, TYPE["DNSKEY"], edns=1232)
+    try:
+        msgs = tcp_exchange(srv.upstream[0], srv.upstream[1], wire,
+                            timeout=2.0)
+    except OSError as e:
+        raise ServerError("%s: cannot read %s's DNSKEY from %s:%d (start "
+                          "signed-auth as its upstream): %s"
+                          % (srv.name, zone, srv.upstream[0],
+                             srv.upstream[1], e)) from None
+    lines = []
+    for raw in msgs[:1]:
+        for name, ttl, _, rtype, text in Message(raw).records():
+            if rtype == TYPE["DNSKEY"] and int(text.split()[0]) & 1:
+                lines.append("%s %d IN DNSKEY %s\n" % (name, ttl, text))
+    if not lines:
+        raise ServerError("%s: no key-signing DNSKEY for %s from %s:%d"
+                          % (srv.name, zone, srv.upstream[0],
+                             srv.upstream[1]))
+    with open(os.path.join(srv.dir, zone + ".anchor"), "w",
+              encoding="ascii") as f:
+        f.writelines(lines)
 
 
 INSTANCES = {
@@ -102,6 +193,17 @@ INSTANCES = {
     "pdns-recursor": Instance("pdns-recursor", "recursor.conf", upstream=True),
     "dnsmasq": Instance("dnsmasq", "dnsmasq.conf", upstream=True),
     "upstream": Instance("nsd", "nsd.conf"),
+    # The follow-up lab (see tests/lab/OBSERVED.md, "Follow-ups").
+    "signed-auth": Instance("nsd", "nsd.conf", probe_zone=SIGNED_ZONE,
+                            prepare=_sign_expired),
+    "unbound-dnssec": Instance("unbound", "unbound.conf", upstream=True,
+                               upstream_from="signed-auth",
+                               prepare=_fetch_trust_anchor),
+    "unbound-deadfwd": Instance("unbound", "unbound.conf", upstream=True,
+                                upstream_from=None,
+                                default_upstream=DEAD_FORWARD),
+    "nsd-lame": Instance("nsd", "nsd.conf"),
+    "lame-peer": Instance("nsd", "nsd.conf", probe_zone="lame.test"),
 }
 
 
@@ -255,6 +357,11 @@ def _rdata_text(buf, rtype, off, rdlen):
                                                                "replace"))
             i += 1 + n
         return " ".join(parts)
+    if rtype == TYPE["DNSKEY"] and rdlen >= 4:
+        # RFC 4034 section 2.2: flags, protocol, algorithm, base64 key.
+        flags, proto, alg = struct.unpack("!HBB", rd[:4])
+        return "%d %d %d %s" % (flags, proto, alg,
+                                base64.b64encode(rd[4:]).decode("ascii"))
     return "\\# %d %s" % (rdlen, rd.hex())
 
 
@@ -473,7 +580,8 @@ class Server:
         self.instance = INSTANCES[name]
         self.address = address
         self.port = int(port)
-        self.upstream = upstream or DEAD_UPSTREAM
+        self.upstream = (upstream or self.instance.default_upstream
+                         or DEAD_UPSTREAM)
         require_loopback(self.upstream[0])
         self.keep = keep or bool(os.environ.get("LAB_KEEP"))
         self.proc = None
@@ -494,6 +602,8 @@ class Server:
         self.log_path = os.path.join(self.dir, "server.log")
         try:
             self._instantiate()
+            if self.instance.prepare is not None:
+                self.instance.prepare(self)
             conf = os.path.join(self.dir, self.instance.conf)
             cmd = server_command(self.instance.server, conf, self.dir)
             with open(self.log_path, "wb") as log:
@@ -980,13 +1090,18 @@ def _cmd_serve(opts):
         captions = {n: c for n, _, _, c in DEMO}
     else:
         specs, captions = [], {}
-        up = None
         for text in opts.specs:
             name, addr, port = _parse_spec(text)
-            if name == "upstream":
-                up = "upstream"
+            if name not in INSTANCES:
+                raise SystemExit("lab: unknown instance %s" % name)
             specs.append((name, addr, port))
-        specs = [(n, a, p, up if INSTANCES[n].upstream else None)
+        # Each resolver's upstream is its upstream_from instance when that
+        # is started too ("upstream" for most, "signed-auth" for
+        # unbound-dnssec); otherwise its default_upstream or DEAD_UPSTREAM.
+        names = {n for n, _, _ in specs}
+        specs = [(n, a, p, INSTANCES[n].upstream_from
+                  if INSTANCES[n].upstream
+                  and INSTANCES[n].upstream_from in names else None)
                  for n, a, p in specs]
     servers = start_many(specs)
     order = [s[0] for s in specs]

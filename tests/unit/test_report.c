@@ -734,7 +734,8 @@ static char *report(dp_format_t fmt, bool color, unsigned width,
                     dp_status_t *st)
 {
   struct dp_run run;
-  struct dp_report_options opt = {color, width, VERSION};
+  struct dp_report_options opt = {
+      .color = color, .width = width, .version = VERSION};
   fixture(&run);
   FILE *fp = tmpfile();
   ck_assert_msg(fp != NULL, "tmpfile failed");
@@ -1021,7 +1022,6 @@ static const struct
     {"axfr", "REFUSED EDE 18 Prohibited", "0.87 ms", "denied"},
     {"update", "NOERROR", "0.50 ms", "allowed"},
     {"recursion", "timeout", "-", "no-answer"},
-    {"opcode", "not sent", "-", "skipped"},
     {"notify", "NOERROR aa", "0.30 ms", "accepted"},
 };
 
@@ -1036,6 +1036,20 @@ static long answer_column(const char *text)
   free(heading);
   return col;
 }
+
+/* A probe that was not selected is counted under the table, not listed. */
+START_TEST(test_text_skipped)
+{
+  dp_status_t st;
+  char *out = report(DP_FORMAT_TEXT, false, 0, &st);
+  ck_assert_msg(st == DP_OK, "skipped: write returned %d", (int)st);
+  char *line = find_line(out, "  opcode ", NULL);
+  ck_assert_msg(line == NULL, "skipped: opcode listed: %s", line);
+  ck_assert_msg(strstr(out, "(1 more probe not selected") != NULL,
+                "skipped: not counted under the table");
+  free(out);
+}
+END_TEST
 
 START_TEST(test_text_row)
 {
@@ -1247,7 +1261,8 @@ END_TEST
 START_TEST(test_text_single)
 {
   struct dp_run run;
-  struct dp_report_options opt = {false, 80, VERSION};
+  struct dp_report_options opt = {
+      .color = false, .width = 80, .version = VERSION};
   fixture(&run);
   size_t nprobes = run.targets[0].nprobes;
   run.ntargets = 1;
@@ -1432,6 +1447,7 @@ static Suite *report_suite(void)
 
   tc = tcase_create("text");
   tcase_add_loop_test(tc, test_text_row, 0, N(text_rows));
+  tcase_add_test(tc, test_text_skipped);
   tcase_add_loop_test(tc, test_text_line, 0, N(text_lines));
   tcase_add_test(tc, test_text_v6_row);
   tcase_add_loop_test(tc, test_text_order, 0, N(text_order));

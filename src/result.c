@@ -89,23 +89,28 @@ dp_health_t dp_health_from_severity(dp_severity_t s)
   }
 }
 
+void dp_target_clear(struct dp_target_result *t)
+{
+  if (t == NULL)
+    return;
+  free(t->given);
+  for (size_t j = 0; j < t->nprobes; j++)
+  {
+    free(t->probes[j].summary);
+    free(t->probes[j].explanation);
+    free(t->probes[j].fix);
+    free(t->probes[j].followups);
+    free(t->probes[j].reproduce);
+  }
+  memset(t, 0, sizeof(*t));
+}
+
 void dp_run_clear(struct dp_run *run)
 {
   if (run == NULL)
     return;
   for (size_t i = 0; i < run->ntargets; i++)
-  {
-    struct dp_target_result *t = &run->targets[i];
-    free(t->given);
-    for (size_t j = 0; j < t->nprobes; j++)
-    {
-      free(t->probes[j].summary);
-      free(t->probes[j].explanation);
-      free(t->probes[j].fix);
-      free(t->probes[j].followups);
-      free(t->probes[j].reproduce);
-    }
-  }
+    dp_target_clear(&run->targets[i]);
   free(run->targets);
   run->targets = NULL;
   run->ntargets = 0;

@@ -139,6 +139,14 @@ dp_status_t dp_engine_run(dp_engine_t *eng);
 /** Ask dp_engine_run to return soon (signal-safe is not required). */
 void dp_engine_stop(dp_engine_t *eng);
 
+/**
+ * Stop the loop (as dp_engine_stop) when signo arrives, through libevent's
+ * signal handling; dp_engine_run then returns DP_EINTERRUPTED. A negative
+ * signo stops watching: while a signal is watched the loop does not end by
+ * itself when the last exchange does. Returns DP_OK or DP_ENOMEM.
+ */
+dp_status_t dp_engine_stop_on_signal(dp_engine_t *eng, int signo);
+
 typedef struct dp_engine_timer dp_engine_timer_t;
 
 /**

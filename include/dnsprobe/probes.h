@@ -113,15 +113,20 @@ struct dp_probe_run_options
   unsigned timeout_ms;
   struct dp_engine_options engine;
   const struct dp_expect *expect;       /* applied to each target, or NULL */
+  unsigned parallel;    /* targets in flight at most; 0: sized to the
+                           open-file limit */
+  bool stop_on_sigint;  /* Ctrl-C ends the run: finished targets are kept */
   dp_probe_target_done_fn target_done;  /* may be NULL */
   void *arg;
 };
 
 /**
- * Send the selected battery to every target at once and diagnose each.
- * Fills run (targets in the order given, started_at, durations, status).
- * Returns DP_OK, DP_ENOMEM, DP_EVERSION, DP_ECARES or DP_ESYS; the run
- * is cleared by dp_run_clear either way.
+ * Send the selected battery to the targets (opt->parallel at a time, each
+ * target's probes at once) and diagnose each. Fills run (targets in the
+ * order given, started_at, durations, status; t->finished says which
+ * ended). Returns DP_OK, DP_EINTERRUPTED (Ctrl-C with stop_on_sigint: the
+ * finished targets are complete), DP_ENOMEM, DP_EVERSION, DP_ECARES or
+ * DP_ESYS; the run is cleared by dp_run_clear either way.
  */
 dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
                          const struct dp_probe_run_options *opt,

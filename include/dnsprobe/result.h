@@ -199,6 +199,7 @@ struct dp_target_result
   unsigned software_confidence;  /* 0-100 */
   dp_health_t status;
   double duration_ms;
+  bool finished;            /* every probe ended and was judged */
   size_t nprobes;
   struct dp_probe_result probes[DP_PROBE_MAX];
 };
@@ -211,6 +212,9 @@ struct dp_run
   size_t ntargets;
   struct dp_target_result *targets;
 };
+
+/** Free one target's strings and zero it. NULL is a no-op. */
+void dp_target_clear(struct dp_target_result *t);
 
 /** Free a run's targets and strings (not the struct itself). NULL is a no-op. */
 void dp_run_clear(struct dp_run *run);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "dnsprobe/probes.h"
@@ -32,6 +33,43 @@ static void list_probes(void)
     const struct dp_probe_def *d = dp_probe_at(i);
     printf("%-10s %-4s %s\n", d->id,
            d->transport == DP_TRANSPORT_TCP ? "tcp" : "udp", d->summary);
+  }
+}
+
+/* Keep only the finished targets of an interrupted run (in order); free
+ * the rest. Returns how many are kept. */
+static size_t keep_finished(struct dp_run *run)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < run->ntargets; i++)
+  {
+    if (run->targets[i].finished)
+    {
+      if (k != i)
+      {
+        struct dp_target_result tmp = run->targets[k];
+        run->targets[k] = run->targets[i];
+        run->targets[i] = tmp;
+      }
+      k++;
+    }
+  }
+  for (size_t i = k; i < run->ntargets; i++)
+    dp_target_clear(&run->targets[i]);
+  run->ntargets = k;
+  run->status = DP_HEALTH_UNKNOWN;
+  return k;
+}
+
+/* Use every file descriptor the hard limit allows: a fleet needs one per
+ * exchange in flight. */
+static void raise_nofile(void)
+{
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+  {
+    rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &rl);
   }
 }
 
@@ -146,8 +184,8 @@ static int build_targets(const struct dp_cli_config *cfg,
       t->given = ct->given;
       t->addr = addrs[k].addr;
       t->addrlen = addrs[k].addrlen;
-      t->zone = cfg->zone;
-      t->zone_given = cfg->zone_given;
+      t->zone = ct->zone ? ct->zone : cfg->zone;
+      t->zone_given = ct->zone != NULL || cfg->zone_given;
       t->recursion_name = cfg->recursion_name;
     }
     if (addrs != &one)
@@ -167,6 +205,7 @@ int main(int argc, char **argv)
   /* A closed pipe must not kill us mid-report; writes then fail with EPIPE
    * and the report layer says so. */
   signal(SIGPIPE, SIG_IGN);
+  raise_nofile();
 
   if (argc > 1 && strcmp(argv[1], "explain") == 0)
     return dp_cli_explain(argc - 1, argv + 1, stdout, stderr);
@@ -195,6 +234,22 @@ int main(int argc, char **argv)
     list_probes();
     dp_cli_config_free(&cfg);
     return fflush(stdout) == 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+  }
+
+  if (cfg.file != NULL)
+  {
+    bool is_stdin = strcmp(cfg.file, "-") == 0;
+    FILE *in = is_stdin ? stdin : fopen(cfg.file, "r");
+    bool ok = dp_cli_read_targets(is_stdin ? "standard input" : cfg.file, in,
+                                  &cfg, err, sizeof(err));
+    if (in != NULL && !is_stdin)
+      fclose(in);
+    if (!ok)
+    {
+      dp_cli_config_free(&cfg);
+      fprintf(stderr, "dnsprobe: %s\n", err);
+      return DP_EXIT_UNKNOWN;
+    }
   }
 
   struct dp_probe_run_options ro;
@@ -227,6 +282,9 @@ int main(int argc, char **argv)
     default_recursion_name(cfg.zone, cfg.recursion_name,
                            sizeof(cfg.recursion_name));
   ro.timeout_ms = cfg.timeout_ms;
+  ro.parallel = cfg.parallel;
+  ro.engine.rate_qps = cfg.rate;
+  ro.stop_on_sigint = true;
 
   struct dp_probe_target *targets = NULL;
   size_t ntargets = 0;
@@ -267,6 +325,15 @@ int main(int argc, char **argv)
     ro.arg = &sm;
   }
   st = dp_probe_run(targets, ntargets, &ro, &run);
+  bool interrupted = st == DP_EINTERRUPTED;
+  if (interrupted)
+  {
+    /* Ctrl-C: report the targets that finished, then exit 3. */
+    size_t done = keep_finished(&run);
+    fprintf(stderr, "dnsprobe: interrupted: %zu of %zu targets finished\n",
+            done, ntargets);
+    st = DP_OK;
+  }
   if (st != DP_OK)
   {
     dp_report_output_destroy(out);
@@ -289,7 +356,7 @@ int main(int argc, char **argv)
   }
   else if (st == DP_OK && fflush(stdout) != 0)
     st = DP_EIO;
-  rc = st == DP_OK ? (int)run.status : DP_EXIT_UNKNOWN;
+  rc = st == DP_OK && !interrupted ? (int)run.status : DP_EXIT_UNKNOWN;
   if (st != DP_OK)
     fail("cannot write the report: %s%s", strerror(errno), "");
   dp_run_clear(&run);

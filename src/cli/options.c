@@ -62,10 +62,13 @@ static bool opt_probes(struct parser *p, const char *val);
 static bool opt_skip(struct parser *p, const char *val);
 static bool opt_list_probes(struct parser *p, const char *val);
 static bool opt_timeout(struct parser *p, const char *val);
+static bool opt_parallel(struct parser *p, const char *val);
+static bool opt_rate(struct parser *p, const char *val);
 static bool opt_ipv4(struct parser *p, const char *val);
 static bool opt_ipv6(struct parser *p, const char *val);
 static bool opt_format(struct parser *p, const char *val);
 static bool opt_output(struct parser *p, const char *val);
+static bool opt_file(struct parser *p, const char *val);
 static bool opt_color(struct parser *p, const char *val);
 static bool opt_show_commands(struct parser *p, const char *val);
 static bool opt_expect(struct parser *p, const char *val);
@@ -97,6 +100,18 @@ static const struct option_row options[] = {
      "report format: text (default), json, jsonl, junit, nagios or "
      "prometheus",
      opt_format},
+    {"parallel", 0, "N",
+     "targets in flight at most (default: sized to the open-file limit, at "
+     "most 256)",
+     opt_parallel},
+    {"rate", 0, "QPS",
+     "queries started per second at most, over all targets (default "
+     "20000)",
+     opt_rate},
+    {"file", 'f', "FILE",
+     "read targets from FILE (- for standard input): one per line, "
+     "optionally followed by its zone; # starts a comment",
+     opt_file},
     {"output", 'o', "FILE",
      "write the report to FILE instead of standard output, atomically: to a "
      "temporary file in FILE's directory, renamed over FILE once complete",
@@ -567,6 +582,29 @@ static bool opt_timeout(struct parser *p, const char *val)
   return true;
 }
 
+/* A whole number from 1 to max for --parallel and --rate. */
+static bool count_option(struct parser *p, const char *opt, const char *val,
+                         unsigned long max, unsigned *out)
+{
+  struct qbuf q;
+  unsigned long v = 0;
+  if (parse_decimal(val, max, &v) != 0 || v == 0)
+    return FAIL(p, "--%s '%s': must be a whole number from 1 to %lu", opt,
+                quote(val, &q), max);
+  *out = (unsigned)v;
+  return true;
+}
+
+static bool opt_parallel(struct parser *p, const char *val)
+{
+  return count_option(p, "parallel", val, 100000, &p->cfg->parallel);
+}
+
+static bool opt_rate(struct parser *p, const char *val)
+{
+  return count_option(p, "rate", val, 10000000, &p->cfg->rate);
+}
+
 static bool opt_ipv4(struct parser *p, const char *val)
 {
   (void)val;
@@ -608,6 +646,15 @@ static bool opt_format(struct parser *p, const char *val)
   }
   return FAIL(p, "--format '%s': must be %s", quote(val, &q),
               used > 0 ? names : "a known format");
+}
+
+static bool opt_file(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  if (val[0] == '\0')
+    return FAIL(p, "--file '%s': empty file name", quote(val, &q));
+  p->cfg->file = strdup(val);
+  return p->cfg->file != NULL || FAIL(p, "out of memory");
 }
 
 static bool opt_output(struct parser *p, const char *val)
@@ -888,7 +935,8 @@ static bool check_whole(struct parser *p)
                   quote(t->given, &q), cfg->family == AF_INET ? '6' : '4',
                   cfg->family == AF_INET ? "-4" : "-6");
   }
-  if (cfg->ntargets == 0 && !cfg->help && !cfg->version && !cfg->list_probes)
+  if (cfg->ntargets == 0 && cfg->file == NULL && !cfg->help && !cfg->version &&
+      !cfg->list_probes)
     return FAIL(p, "no TARGET given");
   return true;
 }
@@ -951,11 +999,14 @@ void dp_cli_config_free(struct dp_cli_config *cfg)
   {
     free(cfg->targets[k].given);
     free(cfg->targets[k].host);
+    free(cfg->targets[k].zone);
   }
   free(cfg->targets);
   free(cfg->probes);
   free(cfg->skip);
   free(cfg->output);
+  free(cfg->file);
+  cfg->file = NULL;
   cfg->targets = NULL;
   cfg->ntargets = 0;
   cfg->probes = NULL;

@@ -44,6 +44,8 @@ struct dp_cli_target
   uint16_t port;
   struct sockaddr_storage addr;  /* valid when !is_name */
   socklen_t addrlen;
+  char *zone;                    /* canonical zone from a target file, owned,
+                                    or NULL for --zone */
 };
 
 struct dp_cli_config
@@ -58,9 +60,12 @@ struct dp_cli_config
   char *probes;                  /* --probes LIST as given, owned, or NULL */
   char *skip;                    /* --skip LIST as given, owned, or NULL */
   unsigned timeout_ms;
+  unsigned parallel;             /* --parallel, 0: the runner's default */
+  unsigned rate;                 /* --rate, 0: the engine's default */
   int family;                    /* AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6) */
   dp_format_t format;
   char *output;                  /* --output FILE as given, owned, or NULL */
+  char *file;                    /* -f FILE as given ("-": stdin), owned */
   dp_color_t color;
   struct dp_expect expect;       /* --expect, --require, --allow (probe ids
                                     in rules are checked by main) */
@@ -86,6 +91,15 @@ void dp_cli_config_free(struct dp_cli_config *cfg);
  */
 bool dp_cli_target_parse(const char *text, struct dp_cli_target *t, char *err,
                          size_t errcap);
+
+/**
+ * Read a target file: one TARGET per line, optionally followed by its zone,
+ * '#' starting a comment; "-" is standard input. Appends the targets to cfg.
+ * On error sets err to one line naming the file and line number and
+ * returns false (targets read so far stay in cfg, freed with it).
+ */
+bool dp_cli_read_targets(const char *path, FILE *in, struct dp_cli_config *cfg,
+                         char *err, size_t errcap);
 
 /** Write --help, generated from the option table, to fp. */
 void dp_cli_usage(FILE *fp);

@@ -59,7 +59,7 @@ struct sockrec
 struct exchange
 {
   struct dp_engine *eng;
-  struct exchange *next; /* queue link */
+  struct exchange *next;                /* queue link */
   struct exchange *run_prev, *run_next; /* running list link */
   struct dp_engine_request req;
   uint8_t *msg;
@@ -110,6 +110,7 @@ struct dp_engine
   struct exchange *queue_head, *queue_tail;
   struct exchange *running; /* started, not yet finalised */
   struct dp_engine_timer *timers;
+  struct event *sigev;
   unsigned inflight;
   unsigned window;
   unsigned rate;
@@ -357,8 +358,7 @@ static void tap_error(struct exchange *ex, int err, bool tcp)
 {
   if (ex->state != EX_RUNNING)
     return;
-  if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
-      err == EINPROGRESS)
+  if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == EINPROGRESS)
     return;
   if (ex->nmsgs > 0)
   {
@@ -540,11 +540,11 @@ static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
 }
 
 static const struct ares_socket_functions tap_functions = {
-  .asocket = tap_socket,
-  .aclose = tap_close,
-  .aconnect = tap_connect,
-  .arecvfrom = tap_recvfrom,
-  .asendv = tap_sendv,
+    .asocket = tap_socket,
+    .aclose = tap_close,
+    .aconnect = tap_connect,
+    .arecvfrom = tap_recvfrom,
+    .asendv = tap_sendv,
 };
 
 /* ---- libevent glue ----------------------------------------------------- */
@@ -611,7 +611,8 @@ static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
   }
   if (!readable && !writable)
     return;
-  short what = EV_PERSIST | (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0);
+  short what =
+      EV_PERSIST | (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0);
   s->ev = event_new(ex->eng->base, fd, what, on_socket, ex);
   if (s->ev == NULL || event_add(s->ev, NULL) != 0)
     conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
@@ -639,8 +640,9 @@ static void on_cares_done(void *arg, int status, int timeouts,
   case ARES_ECONNREFUSED:
     /* The tap saw the real errno when there was one; this covers a socket
      * that c-ares could not open. */
-    conclude(ex, ex->req.transport == DP_TRANSPORT_TCP ? DP_OUTCOME_CLOSED
-                                                       : DP_OUTCOME_TIMEOUT,
+    conclude(ex,
+             ex->req.transport == DP_TRANSPORT_TCP ? DP_OUTCOME_CLOSED
+                                                   : DP_OUTCOME_TIMEOUT,
              0);
     break;
   case ARES_ENOMEM:
@@ -912,6 +914,8 @@ void dp_engine_destroy(dp_engine_t *eng)
     return;
   while (eng->timers)
     timer_free(eng->timers);
+  if (eng->sigev)
+    event_free(eng->sigev);
   while (eng->queue_head)
   {
     struct exchange *ex = eng->queue_head;
@@ -983,6 +987,28 @@ dp_status_t dp_engine_run(dp_engine_t *eng)
   if (event_base_dispatch(eng->base) < 0)
     return DP_ESYS;
   return eng->stopping ? DP_EINTERRUPTED : DP_OK;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+  (void)sig;
+  (void)what;
+  dp_engine_stop(arg);
+}
+
+dp_status_t dp_engine_stop_on_signal(dp_engine_t *eng, int signo)
+{
+  if (eng == NULL)
+    return DP_EINVAL;
+  if (eng->sigev)
+    event_free(eng->sigev);
+  eng->sigev = NULL;
+  if (signo < 0)
+    return DP_OK; /* stop watching: the loop may end when the work does */
+  eng->sigev = evsignal_new(eng->base, signo, on_signal, eng);
+  if (eng->sigev == NULL || event_add(eng->sigev, NULL) != 0)
+    return DP_ENOMEM;
+  return DP_OK;
 }
 
 void dp_engine_stop(dp_engine_t *eng)

@@ -11,10 +11,12 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "dnsprobe/probes.h"
@@ -53,6 +55,10 @@ struct target_state
 struct run_state
 {
   dp_engine_t *eng;
+  size_t ntargets;
+  size_t next;       /* next target to start */
+  unsigned parallel; /* targets in flight at most */
+  size_t finished;   /* targets diagnosed */
   const struct dp_probe_run_options *opt;
   struct target_state *targets;
   dp_status_t error;
@@ -245,6 +251,7 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 
 static void on_done(void *arg, const struct dp_engine_result *er);
 static void target_finish(struct target_state *ts);
+static void start_next(struct run_state *rs);
 static void maybe_followup(struct probe_state *ps);
 static bool deps_pending(const struct target_state *ts,
                          const struct dp_probe_def *def);
@@ -373,8 +380,12 @@ static void target_finish(struct target_state *ts)
   if (ts->rs->opt->expect && dp_expect_apply(t, ts->rs->opt->expect) != DP_OK)
     ts->rs->error = DP_ENOMEM;
   t->duration_ms = ms_since(&ts->started);
+  t->finished = true;
   if (ts->rs->opt->target_done)
     ts->rs->opt->target_done(ts->rs->opt->arg, t);
+  if (++ts->rs->finished == ts->rs->ntargets)
+    (void)dp_engine_stop_on_signal(ts->rs->eng, -1); /* let the loop end */
+  start_next(ts->rs);
 }
 
 static void on_done(void *arg, const struct dp_engine_result *er)
@@ -612,6 +623,64 @@ static void target_init(struct target_state *ts, struct run_state *rs,
   ts->ctx.recursion_name = out->recursion_name;
 }
 
+/* Start one target's battery: every probe at once, those with `after`
+ * held back (at most a quarter of the timeout). */
+static void target_start(struct target_state *ts)
+{
+  struct run_state *rs = ts->rs;
+  const struct dp_probe_run_options *opt = rs->opt;
+  struct dp_target_result *t = ts->out;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts->started);
+  if (ts->pending == 0)
+  {
+    target_finish(ts);
+    return;
+  }
+  for (size_t k = 0; k < t->nprobes; k++)
+  {
+    struct probe_state *ps = &ts->probes[k];
+    const struct dp_probe_def *def = dp_probe_at(ps->index);
+    if (t->probes[k].outcome == DP_OUTCOME_SKIPPED)
+      continue;
+    if (deps_match(ts, def, false))
+    {
+      unsigned grace = opt->timeout_ms / 4;
+      if (grace > 250)
+        grace = 250;
+      if (dp_engine_timer_start(rs->eng, grace, on_grace, ps, &ps->grace) ==
+          DP_OK)
+        ps->waiting = true;
+    }
+  }
+  for (size_t k = 0; k < t->nprobes; k++)
+    if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting)
+      probe_send(&ts->probes[k]);
+}
+
+/* The next target waiting for a place in the window, if any. */
+static void start_next(struct run_state *rs)
+{
+  if (rs->next < rs->ntargets)
+    target_start(&rs->targets[rs->next++]);
+}
+
+/* Targets in flight by default: each holds up to about 16 sockets at once
+ * (the UDP chain, TCP probes, follow-ups); leave room under the open-file
+ * limit, and keep a fleet from looking like a flood. */
+static unsigned default_parallel(void)
+{
+  struct rlimit rl;
+  unsigned n = 256;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+  {
+    rlim_t room = rl.rlim_cur > 96 ? (rl.rlim_cur - 64) / 16 : 2;
+    if ((rlim_t)n > room)
+      n = (unsigned)room;
+  }
+  return n ? n : 1;
+}
+
 dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
                          const struct dp_probe_run_options *opt,
                          struct dp_run *run)
@@ -625,6 +694,7 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
   memset(run, 0, sizeof(*run));
   memset(&rs, 0, sizeof(rs));
   rs.opt = opt;
+  rs.ntargets = n;
   clock_gettime(CLOCK_MONOTONIC, &started);
   rfc3339_now(run->started_at, sizeof(run->started_at));
 
@@ -681,37 +751,13 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
     }
   }
   /* Send after every target is set up, so a synchronous local error cannot
-   * finish a target before its other probes were counted. */
-  for (size_t i = 0; i < n; i++)
-  {
-    struct target_state *ts = &rs.targets[i];
-    struct dp_target_result *t = &run->targets[i];
-    if (ts->pending == 0)
-    {
-      target_finish(ts);
-      continue;
-    }
-    for (size_t k = 0; k < t->nprobes; k++)
-    {
-      struct probe_state *ps = &ts->probes[k];
-      const struct dp_probe_def *def = dp_probe_at(ps->index);
-      if (t->probes[k].outcome == DP_OUTCOME_SKIPPED)
-        continue;
-      if (deps_match(ts, def, false))
-      {
-        /* Wait for the dependencies at most a quarter of the timeout. */
-        unsigned grace = opt->timeout_ms / 4;
-        if (grace > 250)
-          grace = 250;
-        if (dp_engine_timer_start(rs.eng, grace, on_grace, ps, &ps->grace) ==
-            DP_OK)
-          ps->waiting = true;
-      }
-    }
-    for (size_t k = 0; k < t->nprobes; k++)
-      if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting)
-        probe_send(&ts->probes[k]);
-  }
+   * finish a target before its other probes were counted; then keep
+   * opt->parallel targets in flight. */
+  rs.parallel = opt->parallel ? opt->parallel : default_parallel();
+  if (opt->stop_on_sigint && n > 0)
+    (void)dp_engine_stop_on_signal(rs.eng, SIGINT);
+  for (unsigned k = 0; k < rs.parallel && rs.next < n; k++)
+    start_next(&rs);
 
   st = dp_engine_run(rs.eng);
   dp_engine_destroy(rs.eng);

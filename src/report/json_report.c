@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dnsprobe/json.h"
+#include "dnsprobe/zone.h"
 #include "report_priv.h"
 
 #define SCHEMA "dnsprobe/1"
@@ -281,6 +282,7 @@ dp_status_t dp_report_json_write(FILE *fp, const struct dp_run *run,
   for (size_t i = 0; i < run->ntargets; i++)
     write_target(&w, &run->targets[i]);
   dp_json_array_end(&w);
+  dp_report_zone_json(&w, run);
   dp_json_object_end(&w);
   return dp_json_finish(&w);
 }

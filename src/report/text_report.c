@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dnsprobe/zone.h"
 #include "report_priv.h"
 
 #define DEFAULT_WIDTH 80u
@@ -531,6 +532,8 @@ dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
   }
   if (run->ntargets > 1)
     write_overall(fp, run, opt);
+  if (dp_report_zone_text(fp, run, opt) != DP_OK)
+    return DP_EIO;
   if (fflush(fp) != 0 || ferror(fp))
     return DP_EIO;
   return DP_OK;

@@ -1,0 +1,80 @@
+/*
+ * discover.h: zone-wide targets (issue 4, "Targets beyond one address").
+ * Finds a zone's NS set and every address of every name server by asking a
+ * resolver with RD=1 through the engine (RFC 1034 4.3.1: the resolver does
+ * the recursion; dnsprobe only reads its answers), so every query goes to
+ * the one resolver address the caller gives.
+ */
+#ifndef DNSPROBE_DISCOVER_H
+#define DNSPROBE_DISCOVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "dnsprobe/status.h"
+#include "dnsprobe/wire.h"
+
+/* At most this many NS names and addresses are kept (bounds every loop). */
+#define DP_DISCOVER_NS_MAX 16
+#define DP_DISCOVER_ADDR_MAX 32
+
+/* One address of one name server of the zone. */
+struct dp_discovered
+{
+  char ns[DP_WIRE_NAME_STRLEN]; /* canonical NS name, trailing dot */
+  struct sockaddr_storage addr; /* with the port asked for */
+  socklen_t addrlen;
+};
+
+/**
+ * Discover the servers of zone: ask resolver for zone's NS RRset, then each
+ * NS name's A (unless family is AF_INET6) and AAAA (unless AF_INET), RD=1,
+ * EDNS0, over UDP and again over TCP when the reply is truncated. CNAME
+ * chains in an answer are followed (at most 8 links). NS names are sorted;
+ * each name's addresses keep the resolver's order; duplicates are dropped.
+ * An NS name with no address is skipped and named in err (not an error).
+ * @param zone      presentation form, canonicalised here.
+ * @param resolver  address and port of the resolver. NULL is DP_EINVAL:
+ *                  engine.h offers no NS lookup through the system's
+ *                  resolver configuration (see the report of issue 4).
+ * @param family    AF_UNSPEC, AF_INET or AF_INET6.
+ * @param port      port set on each address found; 0 means 53.
+ * @param timeout_ms  per query.
+ * @param out       out: array of *n servers, freed with free() by the caller
+ *                  (NULL when *n is 0).
+ * @param err       a sentence on what failed or was skipped, or "".
+ * Returns DP_OK (at least one address), DP_EINVAL, a name status, DP_ENOMEM,
+ * DP_ENOTFOUND (no NS set, or no address for any NS name: err says which
+ * and the RCODE or outcome seen), or the engine's statuses.
+ */
+dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
+                              socklen_t rlen, int family, uint16_t port,
+                              unsigned timeout_ms, struct dp_discovered **out,
+                              size_t *n, char *err, size_t errcap);
+
+/**
+ * Read the NS names of zone (wire form) from the answer section of a parsed
+ * reply: canonical, sorted, without duplicates, at most cap of them.
+ * Returns DP_OK, DP_ENOTFOUND (RCODE not NOERROR or no NS RR for zone) or
+ * DP_EMALFORMED (an NS RDATA could not be read).
+ */
+dp_status_t dp_probe_discover_ns_parse(const struct dp_wire_msg *msg,
+                                       const char *zone,
+                                       char (*names)[DP_WIRE_NAME_STRLEN],
+                                       size_t cap, size_t *count);
+
+/**
+ * Read the addresses of name (presentation form) of type qtype (A or AAAA)
+ * from the answer section of a parsed reply, following CNAMEs, into out
+ * with port set; at most cap, appended after *count entries already there,
+ * skipping addresses already present. Returns DP_OK (possibly none added),
+ * DP_EINVAL or DP_EMALFORMED (an RDATA of the wrong length).
+ */
+dp_status_t dp_probe_discover_addr_parse(const struct dp_wire_msg *msg,
+                                         const char *name, uint16_t qtype,
+                                         uint16_t port,
+                                         struct dp_discovered *out, size_t cap,
+                                         size_t *count);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * zone.h: the zone-level verdict over a run whose targets are all the
+ * servers of one zone (issue 4, "Targets beyond one address"), and the
+ * report hooks that print it.
+ *
+ * diagnose/ fills a struct dp_zone_summary from a finished run; report/
+ * only reads it. The run model (result.h) has no place for it, so the
+ * caller attaches it to the run for the report (dp_report_zone_attach).
+ */
+#ifndef DNSPROBE_ZONE_H
+#define DNSPROBE_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dnsprobe/json.h"
+#include "dnsprobe/report.h"
+#include "dnsprobe/result.h"
+#include "dnsprobe/status.h"
+
+#define DP_ZONE_SERVERS_MAX 32
+
+/* What one server of the zone said to the zone's SOA (the udp probe, or
+ * tcp when udp was not run). */
+struct dp_zone_server
+{
+  char ns[DP_WIRE_NAME_STRLEN]; /* NS name: the target's given */
+  char address[64];
+  uint16_t port;
+  bool answered;   /* a reply came back */
+  bool has_serial; /* an SOA of the zone in the answer */
+  uint32_t serial;
+  bool authoritative; /* NOERROR, AA, SOA of the zone */
+  bool lame;          /* answered, but not authoritatively */
+  const char *reason; /* static key: "ok", "refused", "notauth",
+                         "servfail", "rcode", "not-aa", "no-soa",
+                         "no-answer", "not-probed" */
+};
+
+struct dp_zone_summary
+{
+  char name[DP_WIRE_NAME_STRLEN]; /* canonical zone name */
+  char resolver[80];              /* the resolver asked, "" when none */
+  size_t nservers;                /* at most DP_ZONE_SERVERS_MAX */
+  struct dp_zone_server servers[DP_ZONE_SERVERS_MAX];
+  size_t nserial;     /* servers that returned a serial */
+  bool serials_agree; /* nserial > 0 and all equal */
+  uint32_t serial;    /* the highest serial seen (RFC 1982) */
+  size_t nlame;
+  size_t nunanswered;
+  dp_severity_t severity; /* lame or silent: critical; serials
+                             disagree: warning */
+  dp_health_t status;
+};
+
+/**
+ * Summarise run for zone: per target (taken as one address of one NS name,
+ * the name in t->given) its SOA serial, authority and lameness, whether the
+ * serials agree, and a severity. A server is lame when it answers the
+ * zone's SOA other than NOERROR + AA + the zone's SOA (RFC 1912 2.8,
+ * RFC 8499 "lame delegation"); one that does not answer is counted apart.
+ * @param resolver  shown in reports; may be NULL.
+ * Returns DP_OK, DP_EINVAL (NULL run or z, bad zone name) or DP_ERANGE
+ * (more targets than DP_ZONE_SERVERS_MAX: the first ones are summarised).
+ */
+dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
+                             const char *resolver, struct dp_zone_summary *z);
+
+/**
+ * Attach a zone summary to run for the report layer: the json report then
+ * writes a top-level "zone" object and the text report a zone section.
+ * Both pointers are borrowed and must outlive the report; attach
+ * (run, NULL) or another run to detach. Not thread-safe (one per process).
+ */
+void dp_report_zone_attach(const struct dp_run *run,
+                           const struct dp_zone_summary *z);
+
+/** The summary attached to run, or NULL. */
+const struct dp_zone_summary *dp_report_zone_get(const struct dp_run *run);
+
+/**
+ * The json report's hook: writes "zone": {...} into the open top-level
+ * object when a summary is attached to run; nothing otherwise.
+ */
+void dp_report_zone_json(dp_json_t *w, const struct dp_run *run);
+
+/**
+ * The text report's hook: a table of the zone's servers and the verdict
+ * lines when a summary is attached to run. Returns DP_OK or DP_EIO.
+ */
+dp_status_t dp_report_zone_text(FILE *fp, const struct dp_run *run,
+                                const struct dp_report_options *opt);
+
+/** Write a summary's "zone" object value (no key) to w. */
+void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z);
+
+/** Write a summary's text section to fp. Returns DP_OK or DP_EIO. */
+dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
+                                      const struct dp_report_options *opt);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * zone_report.c: the zone section of the json and text reports, written only
+ * when a zone summary (zone.h, filled by dp_diagnose_zone) is attached to
+ * the run being reported.
+ *
+ * JSON: a top-level "zone" object (members are an interface: never rename,
+ * only add). Text: a short table of the servers, a verdict line on the
+ * serials ("serials agree: S on N of M servers" or "serials disagree: ...")
+ * and one line per lame or silent server. Invariants: it reads the summary
+ * only, clamps counts to the arrays, writes control characters as '?'.
+ */
+#include <string.h>
+
+#include "dnsprobe/zone.h"
+#include "report_priv.h"
+
+/* The summary to report and the run it belongs to (see zone.h). */
+static const struct dp_run *attached_run;
+static const struct dp_zone_summary *attached;
+
+void dp_report_zone_attach(const struct dp_run *run,
+                           const struct dp_zone_summary *z)
+{
+  attached_run = run;
+  attached = z;
+}
+
+const struct dp_zone_summary *dp_report_zone_get(const struct dp_run *run)
+{
+  return run != NULL && run == attached_run ? attached : NULL;
+}
+
+static size_t nservers(const struct dp_zone_summary *z)
+{
+  return z->nservers < DP_ZONE_SERVERS_MAX ? z->nservers : DP_ZONE_SERVERS_MAX;
+}
+
+static void member_fixed(dp_json_t *w, const char *key, const char *buf,
+                         size_t cap)
+{
+  char tmp[DP_WIRE_NAME_STRLEN];
+  dp_report_fixed(tmp, sizeof(tmp), buf, cap);
+  dp_json_key(w, key);
+  dp_json_string(w, tmp);
+}
+
+static void member_bool(dp_json_t *w, const char *key, bool v)
+{
+  dp_json_key(w, key);
+  dp_json_bool(w, v);
+}
+
+void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
+{
+  size_t n = nservers(z);
+
+  dp_json_object_begin(w);
+  member_fixed(w, "name", z->name, sizeof(z->name));
+  member_fixed(w, "resolver", z->resolver, sizeof(z->resolver));
+  dp_json_key(w, "status");
+  dp_json_string(w, dp_health_tostr(z->status));
+  dp_json_key(w, "severity");
+  dp_json_string(w, dp_severity_tostr(z->severity));
+  dp_json_key(w, "servers");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_server *s = &z->servers[i];
+    dp_json_object_begin(w);
+    member_fixed(w, "ns", s->ns, sizeof(s->ns));
+    member_fixed(w, "address", s->address, sizeof(s->address));
+    dp_json_key(w, "port");
+    dp_json_uint(w, s->port);
+    member_bool(w, "answered", s->answered);
+    dp_json_key(w, "serial");
+    if (s->has_serial)
+      dp_json_uint(w, s->serial);
+    else
+      dp_json_null(w);
+    member_bool(w, "authoritative", s->authoritative);
+    member_bool(w, "lame", s->lame);
+    dp_json_key(w, "reason");
+    dp_json_string(w, s->reason != NULL ? s->reason : "not-probed");
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  member_bool(w, "serials_agree", z->serials_agree);
+  dp_json_key(w, "serial");
+  if (z->nserial > 0)
+    dp_json_uint(w, z->serial);
+  else
+    dp_json_null(w);
+  dp_json_key(w, "lame");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < n; i++)
+  {
+    if (!z->servers[i].lame)
+      continue;
+    dp_json_object_begin(w);
+    member_fixed(w, "ns", z->servers[i].ns, sizeof(z->servers[i].ns));
+    member_fixed(w, "address", z->servers[i].address,
+                 sizeof(z->servers[i].address));
+    dp_json_key(w, "reason");
+    dp_json_string(w, z->servers[i].reason);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_key(w, "unanswered");
+  dp_json_uint(w, z->nunanswered);
+  dp_json_object_end(w);
+}
+
+void dp_report_zone_json(dp_json_t *w, const struct dp_run *run)
+{
+  const struct dp_zone_summary *z = dp_report_zone_get(run);
+
+  if (z == NULL)
+    return;
+  dp_json_key(w, "zone");
+  dp_report_zone_json_value(w, z);
+}
+
+/* A string from a fixed array, control characters as '?'. */
+static void put_clean(FILE *fp, const char *buf, size_t cap)
+{
+  char tmp[DP_WIRE_NAME_STRLEN];
+  dp_report_fixed(tmp, sizeof(tmp), buf, cap);
+  for (char *c = tmp; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      *c = '?';
+  fputs(tmp, fp);
+}
+
+static size_t clean_width(const char *buf, size_t cap)
+{
+  return strnlen(buf, cap);
+}
+
+static void pad(FILE *fp, size_t used, size_t width)
+{
+  for (size_t i = used; i < width + 2; i++)
+    fputc(' ', fp);
+}
+
+/* "serials agree: S on N of M servers" or the list of distinct serials. */
+static void write_serial_line(FILE *fp, const struct dp_zone_summary *z,
+                              const struct dp_report_options *opt)
+{
+  size_t n = nservers(z);
+  uint32_t seen[DP_ZONE_SERVERS_MAX];
+  size_t count[DP_ZONE_SERVERS_MAX];
+  size_t ndistinct = 0;
+
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_server *s = &z->servers[i];
+    size_t j = 0;
+    if (!s->has_serial)
+      continue;
+    while (j < ndistinct && seen[j] != s->serial)
+      j++;
+    if (j == ndistinct)
+    {
+      seen[ndistinct] = s->serial;
+      count[ndistinct++] = 0;
+    }
+    count[j]++;
+  }
+  if (ndistinct == 0)
+  {
+    fprintf(fp, "%sno serial%s: no server answered the SOA of ",
+            dp_report_color_severity(DP_SEVERITY_CRITICAL, opt->color),
+            dp_report_color_reset(opt->color));
+    put_clean(fp, z->name, sizeof(z->name));
+    fputs(" authoritatively\n", fp);
+    return;
+  }
+  if (z->serials_agree)
+  {
+    fprintf(fp, "serials agree: %lu on %zu of %zu servers\n",
+            (unsigned long)seen[0], count[0], n);
+    return;
+  }
+  fprintf(fp, "%sserials disagree%s:",
+          dp_report_color_severity(DP_SEVERITY_WARNING, opt->color),
+          dp_report_color_reset(opt->color));
+  for (size_t j = 0; j < ndistinct; j++)
+    fprintf(fp, "%s %lu on %zu of %zu servers%s", j > 0 ? "," : "",
+            (unsigned long)seen[j], count[j], n,
+            seen[j] == z->serial ? " (newest)" : "");
+  fputc('\n', fp);
+}
+
+dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
+                                      const struct dp_report_options *opt)
+{
+  static const char *const head[] = {"server", "address", "serial", "aa",
+                                     "answer"};
+  size_t n = nservers(z);
+  size_t w_ns = strlen(head[0]), w_addr = strlen(head[1]);
+
+  for (size_t i = 0; i < n; i++)
+  {
+    size_t a = clean_width(z->servers[i].ns, sizeof(z->servers[i].ns));
+    size_t b =
+        clean_width(z->servers[i].address, sizeof(z->servers[i].address));
+    w_ns = a > w_ns ? a : w_ns;
+    w_addr = b > w_addr ? b : w_addr;
+  }
+
+  fputs("\nzone ", fp);
+  put_clean(fp, z->name, sizeof(z->name));
+  if (z->resolver[0] != '\0')
+  {
+    fputs(" (servers from resolver ", fp);
+    put_clean(fp, z->resolver, sizeof(z->resolver));
+    fputc(')', fp);
+  }
+  fprintf(fp, ": %s", dp_report_color_severity(z->severity, opt->color));
+  for (const char *c = dp_health_tostr(z->status); *c; c++)
+    fputc(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c, fp);
+  fprintf(fp, "%s\n", dp_report_color_reset(opt->color));
+
+  fprintf(fp, "  %s", head[0]);
+  pad(fp, strlen(head[0]), w_ns);
+  fprintf(fp, "%s", head[1]);
+  pad(fp, strlen(head[1]), w_addr);
+  fprintf(fp, "%-12s%-5s%s\n", head[2], head[3], head[4]);
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_server *s = &z->servers[i];
+    char serial[16] = "-";
+    if (s->has_serial)
+      snprintf(serial, sizeof(serial), "%lu", (unsigned long)s->serial);
+    fputs("  ", fp);
+    put_clean(fp, s->ns, sizeof(s->ns));
+    pad(fp, clean_width(s->ns, sizeof(s->ns)), w_ns);
+    put_clean(fp, s->address, sizeof(s->address));
+    pad(fp, clean_width(s->address, sizeof(s->address)), w_addr);
+    fprintf(fp, "%-12s%-5s%s\n", serial, s->authoritative ? "yes" : "no",
+            s->reason != NULL ? s->reason : "not-probed");
+  }
+
+  write_serial_line(fp, z, opt);
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_server *s = &z->servers[i];
+    if (!s->lame && s->answered)
+      continue;
+    fprintf(fp, "%s%s%s: ",
+            dp_report_color_severity(DP_SEVERITY_CRITICAL, opt->color),
+            s->lame ? "lame" : "no answer", dp_report_color_reset(opt->color));
+    put_clean(fp, s->ns, sizeof(s->ns));
+    fputs(" (", fp);
+    put_clean(fp, s->address, sizeof(s->address));
+    fprintf(fp, ", %s)\n", s->reason != NULL ? s->reason : "not-probed");
+  }
+  if (fflush(fp) != 0 || ferror(fp))
+    return DP_EIO;
+  return DP_OK;
+}
+
+dp_status_t dp_report_zone_text(FILE *fp, const struct dp_run *run,
+                                const struct dp_report_options *opt)
+{
+  const struct dp_zone_summary *z = dp_report_zone_get(run);
+
+  if (z == NULL)
+    return DP_OK;
+  return dp_report_zone_text_write(fp, z, opt);
+}

@@ -10,7 +10,7 @@ substitutes the placeholders, runs the instance's prepare step if it has
 one (signed-auth makes keys and signs its zone there; unbound-dnssec reads
 its trust anchor from its upstream), starts the server in the foreground
 with its log captured in <dir>/server.log, and returns once the server
-answers a small SOA query over UDP and TCP (bounded: about 10 s).
+answers a small SOA query over UDP and TCP (bounded: about 30 s).
 
 Invariants:
 - Every file a server writes (pid, control socket, journal, zone copies,
@@ -62,7 +62,8 @@ SRCDIR = os.environ.get("DNSPROBE_SRCDIR") or os.path.dirname(
 LAB_DIR = os.path.join(SRCDIR, "tests", "lab")
 ZONES_DIR = os.path.join(LAB_DIR, "zones")
 
-READY_TIMEOUT = 10.0  # seconds a server gets to answer after its start
+READY_TIMEOUT = 30.0  # seconds a server gets to answer after its start
+# (BIND takes seconds to start on a loaded 2-core CI machine)
 STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
 # Where the resolvers' upstream points when the caller gives none: a loopback
 # address where nothing listens (the same one the root hints name).

@@ -12,8 +12,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "dnsprobe/discover.h"
 #include "dnsprobe/probes.h"
 #include "dnsprobe/report.h"
+#include "dnsprobe/zone.h"
 #include "dp_config.h"
 #include "explain.h"
 #include "options.h"
@@ -34,6 +36,42 @@ static void list_probes(void)
     printf("%-10s %-4s %s\n", d->id,
            d->transport == DP_TRANSPORT_TCP ? "tcp" : "udp", d->summary);
   }
+}
+
+/* Zone mode (--zone Z --resolver ADDR, no TARGET): the zone's name servers
+ * and their addresses, found through the resolver, become the targets. */
+static int discover_targets(const struct dp_cli_config *cfg,
+                            struct dp_discovered **found,
+                            struct dp_probe_target **out, size_t *n)
+{
+  char err[1024] = "";
+  size_t nd = 0;
+  if (!cfg->zone_given)
+    return fail("no TARGET given, and no --zone for zone mode%s%s", "", "");
+  dp_status_t st =
+      dp_probe_discover(cfg->zone, (const struct sockaddr *)&cfg->resolver.addr,
+                        cfg->resolver.addrlen, cfg->family, 0, cfg->timeout_ms,
+                        found, &nd, err, sizeof(err));
+  if (st != DP_OK)
+    return fail("cannot find the name servers of %s: %s", cfg->zone,
+                err[0] ? err : dp_strerror(st));
+  if (err[0])
+    fprintf(stderr, "dnsprobe: warning: %s\n", err);
+  struct dp_probe_target *list = calloc(nd, sizeof(*list));
+  if (list == NULL)
+    return fail("%s%s", dp_strerror(DP_ENOMEM), "");
+  for (size_t i = 0; i < nd; i++)
+  {
+    list[i].given = (*found)[i].ns;
+    list[i].addr = (*found)[i].addr;
+    list[i].addrlen = (*found)[i].addrlen;
+    list[i].zone = cfg->zone;
+    list[i].zone_given = true;
+    list[i].recursion_name = cfg->recursion_name;
+  }
+  *out = list;
+  *n = nd;
+  return DP_EXIT_OK;
 }
 
 /* Keep only the finished targets of an interrupted run (in order); free
@@ -288,9 +326,15 @@ int main(int argc, char **argv)
 
   struct dp_probe_target *targets = NULL;
   size_t ntargets = 0;
-  rc = build_targets(&cfg, &targets, &ntargets);
+  struct dp_discovered *found = NULL;
+  bool zone_mode = cfg.ntargets == 0 && cfg.file == NULL;
+  if (zone_mode)
+    rc = discover_targets(&cfg, &found, &targets, &ntargets);
+  else
+    rc = build_targets(&cfg, &targets, &ntargets);
   if (rc != DP_EXIT_OK)
   {
+    free(found);
     dp_cli_config_free(&cfg);
     return rc;
   }
@@ -343,6 +387,19 @@ int main(int argc, char **argv)
     return fail("cannot run the probes: %s%s", dp_strerror(st), "");
   }
 
+  struct dp_zone_summary *zone = NULL;
+  if (zone_mode && st == DP_OK)
+  {
+    /* compare the zone's servers: serials, authority, lameness */
+    zone = calloc(1, sizeof(*zone));
+    if (zone != NULL &&
+        dp_diagnose_zone(&run, cfg.zone, cfg.resolver.given, zone) != DP_EINVAL)
+    {
+      if (zone->status > run.status)
+        run.status = zone->status;
+      dp_report_zone_attach(&run, zone);
+    }
+  }
   if (dp_report_format_streams(cfg.format))
     st = sm.st;
   else
@@ -359,8 +416,11 @@ int main(int argc, char **argv)
   rc = st == DP_OK && !interrupted ? (int)run.status : DP_EXIT_UNKNOWN;
   if (st != DP_OK)
     fail("cannot write the report: %s%s", strerror(errno), "");
+  dp_report_zone_attach(NULL, NULL);
+  free(zone);
   dp_run_clear(&run);
   free(targets);
+  free(found);
   dp_cli_config_free(&cfg);
   return rc;
 }

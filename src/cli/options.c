@@ -69,6 +69,7 @@ static bool opt_ipv6(struct parser *p, const char *val);
 static bool opt_format(struct parser *p, const char *val);
 static bool opt_output(struct parser *p, const char *val);
 static bool opt_file(struct parser *p, const char *val);
+static bool opt_resolver(struct parser *p, const char *val);
 static bool opt_color(struct parser *p, const char *val);
 static bool opt_show_commands(struct parser *p, const char *val);
 static bool opt_expect(struct parser *p, const char *val);
@@ -108,6 +109,10 @@ static const struct option_row options[] = {
      "queries started per second at most, over all targets (default "
      "20000)",
      opt_rate},
+    {"resolver", 0, "ADDR[:PORT]",
+     "with --zone and no TARGET: find the zone's name servers through this "
+     "resolver and probe them all, then compare them (zone mode)",
+     opt_resolver},
     {"file", 'f', "FILE",
      "read targets from FILE (- for standard input): one per line, "
      "optionally followed by its zone; # starts a comment",
@@ -648,6 +653,24 @@ static bool opt_format(struct parser *p, const char *val)
               used > 0 ? names : "a known format");
 }
 
+static bool opt_resolver(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  char why[256];
+  if (!dp_cli_target_parse(val, &p->cfg->resolver, why, sizeof(why)))
+    return FAIL(p, "--resolver: %s", why);
+  if (p->cfg->resolver.is_name)
+  {
+    free(p->cfg->resolver.given);
+    free(p->cfg->resolver.host);
+    memset(&p->cfg->resolver, 0, sizeof(p->cfg->resolver));
+    return FAIL(p, "--resolver '%s': an address, not a host name",
+                quote(val, &q));
+  }
+  p->cfg->resolver_given = true;
+  return true;
+}
+
 static bool opt_file(struct parser *p, const char *val)
 {
   struct qbuf q;
@@ -935,8 +958,9 @@ static bool check_whole(struct parser *p)
                   quote(t->given, &q), cfg->family == AF_INET ? '6' : '4',
                   cfg->family == AF_INET ? "-4" : "-6");
   }
-  if (cfg->ntargets == 0 && cfg->file == NULL && !cfg->help && !cfg->version &&
-      !cfg->list_probes)
+  /* no TARGET: a target file, or zone mode (--zone with --resolver) */
+  if (cfg->ntargets == 0 && cfg->file == NULL && !cfg->resolver_given &&
+      !cfg->help && !cfg->version && !cfg->list_probes)
     return FAIL(p, "no TARGET given");
   return true;
 }
@@ -1007,6 +1031,9 @@ void dp_cli_config_free(struct dp_cli_config *cfg)
   free(cfg->output);
   free(cfg->file);
   cfg->file = NULL;
+  free(cfg->resolver.given);
+  free(cfg->resolver.host);
+  cfg->resolver.given = cfg->resolver.host = NULL;
   cfg->targets = NULL;
   cfg->ntargets = 0;
   cfg->probes = NULL;

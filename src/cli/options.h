@@ -66,6 +66,8 @@ struct dp_cli_config
   dp_format_t format;
   char *output;                  /* --output FILE as given, owned, or NULL */
   char *file;                    /* -f FILE as given ("-": stdin), owned */
+  bool resolver_given;           /* --resolver: zone mode's resolver */
+  struct dp_cli_target resolver; /* an address literal, owned strings */
   dp_color_t color;
   struct dp_expect expect;       /* --expect, --require, --allow (probe ids
                                     in rules are checked by main) */

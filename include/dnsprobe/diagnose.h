@@ -52,6 +52,14 @@ dp_verdict_t dp_diagnose_judge_identity(struct dp_probe_result *p,
  */
 void dp_diagnose_identify(struct dp_target_result *t);
 
+/**
+ * The one-line compliance summary of a target, in the manner of the EDNS
+ * compliance tester: "plain=ok edns=ok edns1=fail ... opcode=ok" (ok,
+ * fail, legacy, timeout, or unexpected), probes not run left out.
+ */
+void dp_diagnose_compliance_summary(const struct dp_target_result *t,
+                                    char *out, size_t cap);
+
 /** The role the verdicts show. */
 dp_role_t dp_diagnose_role(const struct dp_target_result *t);
 

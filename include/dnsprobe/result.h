@@ -200,6 +200,7 @@ struct dp_target_result
   dp_health_t status;
   double duration_ms;
   bool finished;            /* every probe ended and was judged */
+  char compliance[256];     /* "plain=ok edns=ok ... opcode=ok", "" if none */
   size_t nprobes;
   struct dp_probe_result probes[DP_PROBE_MAX];
 };

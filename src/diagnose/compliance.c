@@ -204,3 +204,46 @@ dp_verdict_t dp_diagnose_judge_edns(struct dp_probe_result *p,
   }
   return DP_VERDICT_COMPLIANT;
 }
+
+void dp_diagnose_compliance_summary(const struct dp_target_result *t,
+                                    char *out, size_t cap)
+{
+  static const char *const ids[] = {"plain",     "edns",  "edns1",
+                                    "ednsopt",   "ednsflags", "zflag",
+                                    "type1000",  "do",    "bufsize512",
+                                    "opcode"};
+  size_t len = 0;
+  if (cap == 0)
+    return;
+  out[0] = '\0';
+  for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+  {
+    const struct dp_probe_result *p = dp_target_probe(t, ids[i]);
+    if (p == NULL || p->outcome == DP_OUTCOME_SKIPPED)
+      continue;
+    const char *word;
+    switch (p->verdict)
+    {
+    case DP_VERDICT_COMPLIANT:
+      word = "ok";
+      break;
+    case DP_VERDICT_NON_COMPLIANT:
+      word = "fail";
+      break;
+    case DP_VERDICT_LEGACY:
+      word = "legacy";
+      break;
+    case DP_VERDICT_NO_ANSWER:
+      word = "timeout";
+      break;
+    default:
+      word = "unexpected";
+      break;
+    }
+    int n = snprintf(out + len, cap - len, "%s%s=%s", len ? " " : "", ids[i],
+                     word);
+    if (n < 0 || (size_t)n >= cap - len)
+      break;
+    len += (size_t)n;
+  }
+}

@@ -684,6 +684,7 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t)
   size_t first = t->nprobes;
   t->role = dp_diagnose_role(t);
   dp_diagnose_identify(t);
+  dp_diagnose_compliance_summary(t, t->compliance, sizeof(t->compliance));
   for (size_t i = 0; i < t->nprobes; i++)
   {
     const struct dp_probe_result *p = &t->probes[i];

@@ -249,6 +249,7 @@ void dp_report_json_target_members(dp_json_t *w,
     member_uint(w, "confidence", t->software_confidence);
     dp_json_object_end(w);
   }
+  member_string(w, "compliance", t->compliance[0] ? t->compliance : NULL);
   member_string(w, "status", dp_health_tostr(t->status));
   member_ms(w, "duration_ms", t->duration_ms);
   dp_json_key(w, "probes");

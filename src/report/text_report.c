@@ -448,6 +448,15 @@ static void write_header(FILE *fp, const struct dp_target_result *t,
           t->software == DP_SOFTWARE_UNKNOWN ? "unknown"
                                              : dp_software_name(t->software),
           ms);
+  if (t->software != DP_SOFTWARE_UNKNOWN && t->software_evidence[0])
+  {
+    char ev[sizeof(t->software_evidence)];
+    clean_copy(ev, sizeof(ev), t->software_evidence, (size_t)-1);
+    fprintf(fp, "software evidence: %s (confidence %u)\n", ev,
+            t->software_confidence);
+  }
+  if (t->compliance[0])
+    fprintf(fp, "compliance (RFC 8906): %s\n", t->compliance);
 }
 
 static void write_summary(FILE *fp, const struct dp_target_result *t,

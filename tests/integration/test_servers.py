@@ -338,6 +338,19 @@ class Battery:
                                      "%s/%s names what was wrong and the RFC"
                                      % (name, pid))
 
+    def test_compliance_summary(self):
+        """One line like the EDNS compliance tester's, from the verdicts."""
+        self.report_ok()
+        line = self.run_.report["targets"][0]["compliance"]
+        words = dict(w.split("=") for w in line.split())
+        self.assertEqual(sorted(words), sorted(COMPLIANCE + ("opcode",)),
+                         "%s: %s" % (self.case, line))
+        for pid in COMPLIANCE:
+            verdict = self.run_.probe(pid)["verdict"]
+            want = {"compliant": "ok", "non-compliant": "fail",
+                    "legacy": "legacy", "no-answer": "timeout"}[verdict]
+            self.assertEqual(words[pid], want, "%s: %s" % (self.case, pid))
+
     def test_software(self):
         self.report_ok()
         name, version = SOFTWARE[self.INSTANCE]

@@ -759,8 +759,8 @@ static const struct
   const char *keys;
 } json_shapes[] = {
     {"", "schema,version,started_at,duration_ms,status,targets"},
-    {"targets.0", "target,address,port,zone,zone_given,role,software,status,"
-                  "duration_ms,probes"},
+    {"targets.0", "target,address,port,zone,zone_given,role,software,"
+                  "compliance,status,duration_ms,probes"},
     {"targets.0.probes.1", "id,transport,query,outcome,rtt_ms,answer,verdict,"
                            "detail,cause,reproduce,followups,severity,finding,"
                            "summary,"

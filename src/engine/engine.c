@@ -38,7 +38,7 @@
 
 #define RX_BUF_SIZE 65536
 #define MAX_SOCKS 2
-#define WINDOW_DEFAULT 1024u
+#define WINDOW_DEFAULT 16384u /* the target window (--parallel) bounds it first */
 #define RATE_DEFAULT 20000u
 #define CARES_SLACK_MS 500
 

@@ -161,6 +161,16 @@ dp_status_t dp_engine_timer_start(dp_engine_t *eng, unsigned ms,
 /** Cancel and free a timer that has not fired. NULL is a no-op. */
 void dp_engine_timer_cancel(dp_engine_timer_t *timer);
 
+/**
+ * The system's first configured name server, as c-ares reads it
+ * (resolv_conf, or /etc/resolv.conf when NULL), with its port (53 unless
+ * configured otherwise). Returns DP_OK, DP_ENOTFOUND (none configured) or
+ * DP_ECARES.
+ */
+dp_status_t dp_engine_system_resolver(const char *resolv_conf,
+                                      struct sockaddr_storage *addr,
+                                      socklen_t *addrlen);
+
 /** One address a host name resolved to. */
 struct dp_engine_addr
 {

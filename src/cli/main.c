@@ -46,12 +46,24 @@ static int discover_targets(const struct dp_cli_config *cfg,
 {
   char err[1024] = "";
   size_t nd = 0;
+  struct sockaddr_storage res = cfg->resolver.addr;
+  socklen_t reslen = cfg->resolver.addrlen;
   if (!cfg->zone_given)
     return fail("no TARGET given, and no --zone for zone mode%s%s", "", "");
-  dp_status_t st =
-      dp_probe_discover(cfg->zone, (const struct sockaddr *)&cfg->resolver.addr,
-                        cfg->resolver.addrlen, cfg->family, 0, cfg->timeout_ms,
-                        found, &nd, err, sizeof(err));
+  if (!cfg->resolver_given)
+  {
+    /* The system's resolver, as c-ares reads it; DNSPROBE_RESOLV_CONF names
+     * another file (the tests' loopback resolver). */
+    dp_status_t rs = dp_engine_system_resolver(getenv("DNSPROBE_RESOLV_CONF"),
+                                               &res, &reslen);
+    if (rs != DP_OK)
+      return fail("zone mode: no system resolver to ask (%s); pass "
+                  "--resolver ADDR[:PORT]%s",
+                  dp_strerror(rs), "");
+  }
+  dp_status_t st = dp_probe_discover(cfg->zone, (const struct sockaddr *)&res,
+                                     reslen, cfg->family, 0, cfg->timeout_ms,
+                                     found, &nd, err, sizeof(err));
   if (st != DP_OK)
     return fail("cannot find the name servers of %s: %s", cfg->zone,
                 err[0] ? err : dp_strerror(st));
@@ -393,7 +405,10 @@ int main(int argc, char **argv)
     /* compare the zone's servers: serials, authority, lameness */
     zone = calloc(1, sizeof(*zone));
     if (zone != NULL &&
-        dp_diagnose_zone(&run, cfg.zone, cfg.resolver.given, zone) != DP_EINVAL)
+        dp_diagnose_zone(&run, cfg.zone,
+                         cfg.resolver_given ? cfg.resolver.given
+                                            : "the system resolver",
+                         zone) != DP_EINVAL)
     {
       if (zone->status > run.status)
         run.status = zone->status;

@@ -110,8 +110,9 @@ static const struct option_row options[] = {
      "20000)",
      opt_rate},
     {"resolver", 0, "ADDR[:PORT]",
-     "with --zone and no TARGET: find the zone's name servers through this "
-     "resolver and probe them all, then compare them (zone mode)",
+     "with --zone and no TARGET (zone mode): find the zone's name servers "
+     "through this resolver (default: the system's first name server), "
+     "probe them all and compare them",
      opt_resolver},
     {"file", 'f', "FILE",
      "read targets from FILE (- for standard input): one per line, "
@@ -958,9 +959,10 @@ static bool check_whole(struct parser *p)
                   quote(t->given, &q), cfg->family == AF_INET ? '6' : '4',
                   cfg->family == AF_INET ? "-4" : "-6");
   }
-  /* no TARGET: a target file, or zone mode (--zone with --resolver) */
+  /* no TARGET: a target file, or zone mode (--zone, with --resolver or
+   * the system's resolver) */
   if (cfg->ntargets == 0 && cfg->file == NULL && !cfg->resolver_given &&
-      !cfg->help && !cfg->version && !cfg->list_probes)
+      !cfg->zone_given && !cfg->help && !cfg->version && !cfg->list_probes)
     return FAIL(p, "no TARGET given");
   return true;
 }

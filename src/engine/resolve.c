@@ -5,10 +5,10 @@
  */
 #include <ares.h>
 #include <netinet/in.h>
-#include <strings.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "dnsprobe/engine.h"
@@ -181,9 +181,10 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
     int wait = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 100;
     (void)poll(pfd, n, wait > 100 ? 100 : wait);
     for (nfds_t i = 0; i < n; i++)
-      ares_process_fd(ch, (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
-                              ? pfd[i].fd
-                              : ARES_SOCKET_BAD,
+      ares_process_fd(ch,
+                      (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
+                          ? pfd[i].fd
+                          : ARES_SOCKET_BAD,
                       (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD);
     if (n == 0)
       ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
@@ -193,7 +194,8 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
     if (!lk.done && ms > 3.0 * o.timeout)
       break; /* c-ares should have given up; do not hang regardless */
   }
-  ares_destroy(ch); /* completes a lookup still pending with ARES_EDESTRUCTION */
+  ares_destroy(
+      ch); /* completes a lookup still pending with ARES_EDESTRUCTION */
   ares_library_cleanup();
 
   if (lk.status == ARES_ENOMEM)
@@ -220,4 +222,58 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
   *out = lk.addrs;
   *count = lk.count;
   return DP_OK;
+}
+
+dp_status_t dp_engine_system_resolver(const char *resolv_conf,
+                                      struct sockaddr_storage *addr,
+                                      socklen_t *addrlen)
+{
+  struct ares_options o;
+  ares_channel ch;
+  struct ares_addr_port_node *servers = NULL;
+  int mask = 0;
+  dp_status_t st = DP_ENOTFOUND;
+
+  if (addr == NULL || addrlen == NULL)
+    return DP_EINVAL;
+  memset(&o, 0, sizeof(o));
+  if (resolv_conf != NULL)
+  {
+    o.resolvconf_path = (char *)resolv_conf;
+    mask |= ARES_OPT_RESOLVCONF;
+  }
+  if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
+    return DP_ECARES;
+  if (ares_init_options(&ch, &o, mask) != ARES_SUCCESS)
+  {
+    ares_library_cleanup();
+    return DP_ECARES;
+  }
+  if (ares_get_servers_ports(ch, &servers) == ARES_SUCCESS && servers != NULL)
+  {
+    memset(addr, 0, sizeof(*addr));
+    uint16_t port = servers->udp_port ? (uint16_t)servers->udp_port : 53;
+    if (servers->family == AF_INET)
+    {
+      struct sockaddr_in *in = (struct sockaddr_in *)addr;
+      in->sin_family = AF_INET;
+      in->sin_port = htons(port);
+      memcpy(&in->sin_addr, &servers->addr.addr4, sizeof(in->sin_addr));
+      *addrlen = sizeof(*in);
+      st = DP_OK;
+    }
+    else if (servers->family == AF_INET6)
+    {
+      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
+      in6->sin6_family = AF_INET6;
+      in6->sin6_port = htons(port);
+      memcpy(&in6->sin6_addr, &servers->addr.addr6, sizeof(in6->sin6_addr));
+      *addrlen = sizeof(*in6);
+      st = DP_OK;
+    }
+  }
+  ares_free_data(servers);
+  ares_destroy(ch);
+  ares_library_cleanup();
+  return st;
 }

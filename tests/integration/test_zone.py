@@ -125,6 +125,33 @@ class ZoneTest(unittest.TestCase):
             srv.stop()
         cls.servers = []
 
+    def test_system_resolver(self):
+        """--zone with no TARGET and no --resolver asks the system's resolver,
+        here a resolv.conf naming a loopback resolver on port 53 (c-ares 1.18
+        reads no port from resolv.conf)."""
+        import json
+        import subprocess
+        import tempfile
+        sysres = ("127.0.0.64", 53)
+        if not port_free(*sysres):
+            self.skipTest("cannot bind %s port 53" % sysres[0])
+        srv = lab.Server("zone-resolver", *sysres,
+                         upstream=lab.DEAD_FORWARD).start()
+        self.addCleanup(srv.stop)
+        with tempfile.NamedTemporaryFile("w", suffix=".conf",
+                                         delete=False) as f:
+            f.write("nameserver %s\n" % sysres[0])
+        self.addCleanup(os.unlink, f.name)
+        env = dict(os.environ, DNSPROBE_RESOLV_CONF=f.name)
+        r = subprocess.run([DNSPROBE, "--zone", "example.test", "--format",
+                            "json", "--timeout", "2000"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertIn(r.returncode, (0, 1, 2), r.stderr)
+        zone = json.loads(r.stdout)["zone"]
+        self.assertEqual(zone["resolver"], "the system resolver")
+        self.assertEqual({s["address"] for s in zone["servers"]},
+                         {"127.0.0.61", "127.0.0.62", "127.0.0.63"})
+
     def by_address(self, report):
         return {s["address"]: s for s in report["zone"]["servers"]}
 

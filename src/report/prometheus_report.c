@@ -76,17 +76,7 @@ static void put_value(FILE *fp, const char *s)
     unsigned char c = (unsigned char)*s;
     if (c >= 0x80)
     {
-      size_t n = dp_report_utf8_len(s);
-      if (n == 0)
-      {
-        fputc('?', fp);
-        s++;
-      }
-      else
-      {
-        fwrite(s, 1, n, fp);
-        s += n;
-      }
+      s += dp_report_put_utf8(fp, s);
       continue;
     }
     if (c == '\\')

@@ -363,3 +363,15 @@ dp_status_t dp_report_wrap_at(FILE *fp, const char *text, unsigned col,
 {
   return wrap(fp, text, col, 0, indent, width);
 }
+
+size_t dp_report_put_utf8(FILE *fp, const char *s)
+{
+  size_t n = dp_report_utf8_len(s);
+  if (n == 0)
+  {
+    fputc('?', fp);
+    return 1;
+  }
+  fwrite(s, 1, n, fp);
+  return n;
+}

@@ -87,6 +87,12 @@ void dp_report_endpoint(char *buf, size_t cap,
                         const struct dp_target_result *t);
 
 /**
+ * Write the character at s (whose first byte is >= 0x80): the whole UTF-8
+ * sequence when it is valid, else '?'. Returns the bytes consumed (>= 1).
+ */
+size_t dp_report_put_utf8(FILE *fp, const char *s);
+
+/**
  * Length of the well-formed UTF-8 sequence of a non-ASCII character at s
  * (RFC 3629 section 4: no overlong forms, no surrogates, nothing above
  * U+10FFFF), or 0 when the bytes there are not one. s is NUL-terminated;

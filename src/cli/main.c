@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dnsprobe/discover.h"
@@ -172,13 +173,33 @@ struct stream
   const struct dp_run *run;
   const struct dp_report_options *rep;
   dp_status_t st;
+  bool streams;  /* jsonl: write each target as it completes */
+  bool progress; /* stderr is a terminal: show targets done */
+  size_t done, total;
+  struct timespec started;
 };
 
+/* As each target completes: stream it (jsonl) and, on a terminal, show
+ * progress on stderr (targets done of all, rate, time left). */
 static void stream_target(void *arg, const struct dp_target_result *t)
 {
   struct stream *s = arg;
-  if (s->st == DP_OK)
+  if (s->streams && s->st == DP_OK)
     s->st = dp_report_write_target(s->fp, s->format, s->run, t, s->rep);
+  s->done++;
+  if (s->progress)
+  {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double secs = (double)(now.tv_sec - s->started.tv_sec) +
+                  (double)(now.tv_nsec - s->started.tv_nsec) / 1e9;
+    double rate = secs > 0 ? (double)s->done / secs : 0.0;
+    double left = rate > 0 ? (double)(s->total - s->done) / rate : 0.0;
+    fprintf(stderr, "\r%zu/%zu targets, %.0f/s, %.0f s left\033[K", s->done,
+            s->total, rate, left);
+    if (s->done == s->total)
+      fputs("\r\033[K", stderr);
+  }
 }
 
 /* Expand the command line's targets into addresses to probe. */
@@ -374,8 +395,14 @@ int main(int argc, char **argv)
     }
     fp = dp_report_output_fp(out);
   }
-  struct stream sm = {fp, cfg.format, &run, &rep, DP_OK};
-  if (dp_report_format_streams(cfg.format))
+  struct stream sm = {
+      .fp = fp, .format = cfg.format, .run = &run, .rep = &rep, .st = DP_OK};
+  sm.streams = dp_report_format_streams(cfg.format);
+  /* progress only for a person watching a fleet, never into a pipe */
+  sm.progress = ntargets > 1 && isatty(STDERR_FILENO);
+  sm.total = ntargets;
+  clock_gettime(CLOCK_MONOTONIC, &sm.started);
+  if (sm.streams || sm.progress)
   {
     ro.target_done = stream_target;
     ro.arg = &sm;
@@ -385,6 +412,8 @@ int main(int argc, char **argv)
   if (interrupted)
   {
     /* Ctrl-C: report the targets that finished, then exit 3. */
+    if (sm.progress)
+      fputs("\r\033[K", stderr);
     size_t done = keep_finished(&run);
     fprintf(stderr, "dnsprobe: interrupted: %zu of %zu targets finished\n",
             done, ntargets);

@@ -479,6 +479,67 @@ static void write_summary(FILE *fp, const struct dp_target_result *t,
   fputc('\n', fp);
 }
 
+/* For a fleet: the findings (warning and worse) most targets share, each
+ * with how many targets show it, at most five, most common first. */
+static void write_common_findings(FILE *fp, const struct dp_run *run)
+{
+  enum
+  {
+    SHOWN = 5,
+    KINDS = 64
+  };
+  const char *key[KINDS];
+  size_t count[KINDS], nkeys = 0;
+
+  for (size_t i = 0; i < run->ntargets; i++)
+  {
+    const struct dp_target_result *t = &run->targets[i];
+    for (size_t j = 0; j < t->nprobes && j < DP_PROBE_MAX; j++)
+    {
+      const struct dp_probe_result *p = &t->probes[j];
+      if (p->finding == NULL || p->severity < DP_SEVERITY_WARNING)
+        continue;
+      /* count a finding once per target (axfr and ixfr share one) */
+      bool seen = false;
+      for (size_t k = 0; k < j && !seen; k++)
+        seen = t->probes[k].finding != NULL &&
+               t->probes[k].severity >= DP_SEVERITY_WARNING &&
+               strcmp(t->probes[k].finding, p->finding) == 0;
+      if (seen)
+        continue;
+      size_t k = 0;
+      while (k < nkeys && strcmp(key[k], p->finding) != 0)
+        k++;
+      if (k == nkeys)
+      {
+        if (nkeys == KINDS)
+          continue;
+        key[nkeys] = p->finding;
+        count[nkeys++] = 0;
+      }
+      count[k]++;
+    }
+  }
+  if (nkeys == 0)
+    return;
+  fputs("most common findings:\n", fp);
+  for (size_t shown = 0; shown < SHOWN && shown < nkeys; shown++)
+  {
+    size_t best = shown;
+    for (size_t k = shown + 1; k < nkeys; k++)
+      if (count[k] > count[best])
+        best = k;
+    const char *kt = key[shown];
+    size_t ct = count[shown];
+    key[shown] = key[best];
+    count[shown] = count[best];
+    key[best] = kt;
+    count[best] = ct;
+    fprintf(fp, "%*s%-24s %zu of %zu targets\n", (int)INDENT, "", key[shown],
+            count[shown], run->ntargets);
+  }
+}
+
 static void write_overall(FILE *fp, const struct dp_run *run,
                           const struct dp_report_options *opt)
 {
@@ -498,6 +559,7 @@ static void write_overall(FILE *fp, const struct dp_run *run,
   if (by_health[DP_HEALTH_UNKNOWN] > 0)
     fprintf(fp, ", %zu unknown", by_health[DP_HEALTH_UNKNOWN]);
   fprintf(fp, "; time: %s\n", ms);
+  write_common_findings(fp, run);
 }
 
 /* --show-commands: each probe's dig command, verbatim (not wrapped: it is

@@ -108,6 +108,46 @@ class Fleet(unittest.TestCase):
             self.assertEqual(ids["udp"]["verdict"], "authoritative", t)
             self.assertEqual(ids["axfr"]["verdict"], "denied", t)
 
+    def test_progress_on_a_terminal_only(self):
+        import pty
+        targets = ["%s:%d" % NSD] * 3
+        args = [DNSPROBE] + targets + ["--zone", "example.test", "--probes",
+                                       "udp", "--format", "json"]
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.run(args, stdout=subprocess.PIPE, stderr=slave,
+                               timeout=60)
+            os.close(slave)
+            slave = None
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        finally:
+            if slave is not None:
+                os.close(slave)
+            os.close(master)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn(b"3/3 targets", seen)
+        # into a pipe: no progress, stderr stays clean for scripts
+        r = run(targets + ["--zone", "example.test", "--probes", "udp"])
+        self.assertEqual(r.stderr, "")
+
+    def test_fleet_summary(self):
+        """The text report of a fleet ends with the most common findings."""
+        r = run(["%s:%d" % NSD] * 4 + ["--zone", "example.test", "--probes",
+                                       "udp,version", "--skip", "udp",
+                                       "--expect", "authoritative",
+                                       "--require", "version=refused"])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("most common findings:", r.stdout)
+        self.assertRegex(r.stdout, r"expectation-failed\s+4 of 4 targets")
+
     def test_bad_lines_name_their_line(self):
         cases = [
             ("%s:%d\n127.0.0.300\n" % NSD, ":2: target '127.0.0.300'"),

@@ -856,7 +856,9 @@ def _install_handlers():
                 threading.current_thread() is not threading.main_thread():
             return
         _handlers_installed = True
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    # SIGHUP too: a closed terminal or an exiting shell must stop the lab's
+    # servers, which live in sessions of their own.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         previous = signal.getsignal(sig)
         if previous == signal.SIG_IGN:
             continue  # the caller chose to ignore it (e.g. a background job)

@@ -205,6 +205,8 @@ struct dp_target_result
   struct dp_probe_result probes[DP_PROBE_MAX];
 };
 
+struct dp_zone_summary; /* zone.h: zone mode's comparison of servers */
+
 struct dp_run
 {
   char started_at[40];      /* RFC 3339, UTC */
@@ -212,6 +214,7 @@ struct dp_run
   dp_health_t status;       /* worst target status */
   size_t ntargets;
   struct dp_target_result *targets;
+  const struct dp_zone_summary *zone;  /* zone mode's summary, borrowed */
 };
 
 /** Free one target's strings and zero it. NULL is a no-op. */

@@ -5,7 +5,7 @@
  *
  * diagnose/ fills a struct dp_zone_summary from a finished run; report/
  * only reads it. The run model (result.h) has no place for it, so the
- * caller attaches it to the run for the report (dp_report_zone_attach).
+ * caller attaches it to the run (run->zone) for the report.
  */
 #ifndef DNSPROBE_ZONE_H
 #define DNSPROBE_ZONE_H
@@ -69,13 +69,12 @@ dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
                              const char *resolver, struct dp_zone_summary *z);
 
 /**
- * Attach a zone summary to run for the report layer: the json report then
- * writes a top-level "zone" object and the text report a zone section.
- * Both pointers are borrowed and must outlive the report; attach
- * (run, NULL) or another run to detach. Not thread-safe (one per process).
+ * Attach a zone summary to run (run->zone) for the report layer: the json
+ * report then writes a top-level "zone" object and the text report a zone
+ * section. z is borrowed and must outlive the report; attach NULL to
+ * detach. NULL run is a no-op.
  */
-void dp_report_zone_attach(const struct dp_run *run,
-                           const struct dp_zone_summary *z);
+void dp_report_zone_attach(struct dp_run *run, const struct dp_zone_summary *z);
 
 /** The summary attached to run, or NULL. */
 const struct dp_zone_summary *dp_report_zone_get(const struct dp_run *run);

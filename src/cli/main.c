@@ -460,7 +460,7 @@ int main(int argc, char **argv)
   rc = st == DP_OK && !interrupted ? (int)run.status : DP_EXIT_UNKNOWN;
   if (st != DP_OK)
     fail("cannot write the report: %s%s", strerror(errno), "");
-  dp_report_zone_attach(NULL, NULL);
+  dp_report_zone_attach(&run, NULL);
   free(zone);
   dp_run_clear(&run);
   free(targets);

@@ -14,20 +14,15 @@
 #include "dnsprobe/zone.h"
 #include "report_priv.h"
 
-/* The summary to report and the run it belongs to (see zone.h). */
-static const struct dp_run *attached_run;
-static const struct dp_zone_summary *attached;
-
-void dp_report_zone_attach(const struct dp_run *run,
-                           const struct dp_zone_summary *z)
+void dp_report_zone_attach(struct dp_run *run, const struct dp_zone_summary *z)
 {
-  attached_run = run;
-  attached = z;
+  if (run != NULL)
+    run->zone = z;
 }
 
 const struct dp_zone_summary *dp_report_zone_get(const struct dp_run *run)
 {
-  return run != NULL && run == attached_run ? attached : NULL;
+  return run != NULL ? run->zone : NULL;
 }
 
 static size_t nservers(const struct dp_zone_summary *z)

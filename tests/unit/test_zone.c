@@ -791,7 +791,7 @@ START_TEST(test_report_hook)
     build_run(c, &run);
     ck_assert(dp_diagnose_zone(&run, "example.test", "127.0.0.60:53", z) ==
               DP_OK);
-    dp_report_zone_attach(cases[k].attach ? &run : NULL, z);
+    dp_report_zone_attach(&run, cases[k].attach ? z : NULL);
     char *out = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&out, &len);
@@ -802,7 +802,7 @@ START_TEST(test_report_hook)
     bool found = strstr(out, cases[k].needle) != NULL;
     ck_assert_msg(found == cases[k].attach, "%s: \"%s\" %s:\n%s", cases[k].name,
                   cases[k].needle, found ? "present" : "missing", out);
-    dp_report_zone_attach(NULL, NULL);
+    dp_report_zone_attach(&run, NULL);
     free(out);
     dp_run_clear(&run);
   }
@@ -897,7 +897,7 @@ static int drive(const char *zone, const char *addr, const char *port_text)
   struct dp_report_options ropt = {false, 80, "test", false};
   if (dp_report_write(stdout, DP_FORMAT_JSON, &run, &ropt) == DP_OK)
     rc = 0;
-  dp_report_zone_attach(NULL, NULL);
+  dp_report_zone_attach(&run, NULL);
 
 done:
   dp_run_clear(&run);

@@ -302,6 +302,27 @@ static bool has_ede_code(const struct dp_answer_info *a, uint16_t lo,
   return false;
 }
 
+/* Whether every reply was REFUSED, the unknown opcode's included: a lame
+ * server answers opcode 15 with NOTIMP, an access list that shuts this
+ * client out (Unbound's access-control refuse, allow-query) refuses before
+ * it looks at the query. */
+static bool refuses_everything(const struct dp_target_result *t)
+{
+  size_t replies = 0;
+  bool opcode_refused = false;
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    const struct dp_probe_result *q = &t->probes[i];
+    if (!got_reply(q))
+      continue;
+    if (q->answer.rcode != DP_RCODE_REFUSED)
+      return false;
+    replies++;
+    opcode_refused |= is(q, "opcode");
+  }
+  return replies > 1 && opcode_refused;
+}
+
 /* The cause of a failure every probe shares: what the transport said. */
 static const char *unreachable_cause(const struct dp_target_result *t)
 {
@@ -400,7 +421,7 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
   }
   if ((is(p, "udp") || is(p, "tcp")) && p->finding &&
       strcmp(p->finding, "zone-lame") == 0)
-    p->cause = "lame";
+    p->cause = refuses_everything(t) ? "client-refused" : "lame";
 }
 
 /* ---- words -------------------------------------------------------------- */
@@ -600,6 +621,10 @@ static const struct
     {"broken", "the server fails with and without EDNS"},
     {"lame", "the zone is not served here (lame) or allow-query shuts "
              "this client out"},
+    {"client-refused", "the server refuses this client everything, even an "
+                       "unknown opcode: an access list shuts this client out "
+                       "(allow-query, access-control), whether or not the "
+                       "zone is configured"},
     {"port-closed", "nothing listens on this port (ICMP port unreachable, "
                     "TCP refused)"},
     {"filtered", "nothing at all came back: a firewall drops the packets, or "

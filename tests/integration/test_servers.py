@@ -528,6 +528,15 @@ class Test_expectations(unittest.TestCase):
         return [p for p in r.report["targets"][0]["probes"]
                 if p["id"] == pid][0]
 
+    def test_refusing_resolver_is_an_access_list_not_a_lame_zone(self):
+        # Unbound's access-control refuses even opcode 15, which a lame
+        # server would answer NOTIMP
+        r = self.run_on("unbound-refuse")
+        udp = self.probe(r, "udp")
+        self.assertEqual((udp["finding"], udp["cause"]),
+                         ("zone-lame", "client-refused"))
+        self.assertIn("access list", udp["explanation"])
+
     def test_strict_meets_the_authoritative_profile(self):
         r = self.run_on("bind-strict", "--expect", "authoritative")
         self.assertEqual(r.code, 0, r.stderr)

@@ -1181,6 +1181,7 @@ enum
   C_PORT_CLOSED,
   C_FILTERED,
   C_RESET,
+  C_CLIENT_REFUSED,
   C_COUNT
 };
 
@@ -1201,6 +1202,8 @@ static const struct
     [C_PORT_CLOSED] = {"port-closed", "udp", "port-closed", "unreachable"},
     [C_FILTERED] = {"filtered", "udp", "filtered", "unreachable"},
     [C_RESET] = {"tcp-reset", "udp", "tcp-reset", "unreachable"},
+    [C_CLIENT_REFUSED] = {"client-refused", "udp", "client-refused",
+                          "zone-lame"},
 };
 
 START_TEST(test_cause)
@@ -1246,6 +1249,12 @@ START_TEST(test_cause)
   case C_LAME:
     add_probe(t, "udp", ANS, DP_RCODE_REFUSED, 0, true);
     add_probe(t, "recursion", ANS, DP_RCODE_REFUSED, 0, true);
+    break;
+  case C_CLIENT_REFUSED:
+    /* REFUSED to everything, the unknown opcode too: an access list */
+    add_probe(t, "udp", ANS, DP_RCODE_REFUSED, 0, true);
+    add_probe(t, "recursion", ANS, DP_RCODE_REFUSED, 0, true);
+    add_probe(t, "opcode", ANS, DP_RCODE_REFUSED, 0, false);
     break;
   case C_PORT_CLOSED:
     add_probe(t, "udp", DP_OUTCOME_PORT_UNREACHABLE, 0, 0, true);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,16 @@
 #include "explain.h"
 #include "options.h"
 
-static int fail(const char *fmt, const char *a, const char *b)
+/* One line on stderr, and the exit code for "could not do its job". */
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
 {
-  fprintf(stderr, "dnsprobe: ");
-  fprintf(stderr, fmt, a, b);
+  va_list ap;
+  fputs("dnsprobe: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   fputc('\n', stderr);
   return DP_EXIT_UNKNOWN;
 }
@@ -50,7 +57,7 @@ static int discover_targets(const struct dp_cli_config *cfg,
   struct sockaddr_storage res = cfg->resolver.addr;
   socklen_t reslen = cfg->resolver.addrlen;
   if (!cfg->zone_given)
-    return fail("no TARGET given, and no --zone for zone mode%s%s", "", "");
+    return fail("no TARGET given, and no --zone for zone mode");
   if (!cfg->resolver_given)
   {
     /* The system's resolver, as c-ares reads it; DNSPROBE_RESOLV_CONF names
@@ -59,8 +66,8 @@ static int discover_targets(const struct dp_cli_config *cfg,
                                                &res, &reslen);
     if (rs != DP_OK)
       return fail("zone mode: no system resolver to ask (%s); pass "
-                  "--resolver ADDR[:PORT]%s",
-                  dp_strerror(rs), "");
+                  "--resolver ADDR[:PORT]",
+                  dp_strerror(rs));
   }
   dp_status_t st = dp_probe_discover(cfg->zone, (const struct sockaddr *)&res,
                                      reslen, cfg->family, 0, cfg->timeout_ms,
@@ -72,7 +79,7 @@ static int discover_targets(const struct dp_cli_config *cfg,
     fprintf(stderr, "dnsprobe: warning: %s\n", err);
   struct dp_probe_target *list = calloc(nd, sizeof(*list));
   if (list == NULL)
-    return fail("%s%s", dp_strerror(DP_ENOMEM), "");
+    return fail("%s", dp_strerror(DP_ENOMEM));
   for (size_t i = 0; i < nd; i++)
   {
     list[i].given = (*found)[i].ns;
@@ -245,7 +252,7 @@ static int build_targets(const struct dp_cli_config *cfg,
       if (addrs != &one)
         free(addrs);
       free(list);
-      return fail("%s%s", dp_strerror(DP_ENOMEM), "");
+      return fail("%s", dp_strerror(DP_ENOMEM));
     }
     list = grown;
     for (size_t k = 0; k < na; k++)
@@ -328,14 +335,14 @@ int main(int argc, char **argv)
   const char *bad = NULL;
   if (dp_probe_select(cfg.probes, cfg.skip, &ro.probes, &bad) != DP_OK)
   {
-    rc = fail("unknown probe '%s' (see --list-probes)%s", bad, "");
+    rc = fail("unknown probe '%s' (see --list-probes)", bad);
     dp_cli_config_free(&cfg);
     return rc;
   }
   if (ro.probes == 0)
   {
     dp_cli_config_free(&cfg);
-    return fail("no probe left to run%s%s", " after --skip", "");
+    return fail("no probe left to run after --skip");
   }
   if (dp_expect_check_probes(&cfg.expect, probe_known, NULL, err,
                              sizeof(err)) != DP_OK)
@@ -425,7 +432,7 @@ int main(int argc, char **argv)
     dp_run_clear(&run);
     free(targets);
     dp_cli_config_free(&cfg);
-    return fail("cannot run the probes: %s%s", dp_strerror(st), "");
+    return fail("cannot run the probes: %s", dp_strerror(st));
   }
 
   struct dp_zone_summary *zone = NULL;
@@ -459,7 +466,7 @@ int main(int argc, char **argv)
     st = DP_EIO;
   rc = st == DP_OK && !interrupted ? (int)run.status : DP_EXIT_UNKNOWN;
   if (st != DP_OK)
-    fail("cannot write the report: %s%s", strerror(errno), "");
+    fail("cannot write the report: %s", strerror(errno));
   dp_report_zone_attach(&run, NULL);
   free(zone);
   dp_run_clear(&run);

@@ -42,7 +42,11 @@ typedef enum
   DP_OUTCOME_COUNT
 } dp_outcome_t;
 
-/** Stable name of an outcome ("answer", "port-unreachable", ...). */
+/**
+ * Stable name of an outcome ("answer", "port-unreachable", ...). Defined in
+ * the core library (src/result.c), so the report layer can name outcomes
+ * without linking the engine.
+ */
 const char *dp_outcome_tostr(dp_outcome_t outcome);
 
 /* One message received, as the tap saw it. */

@@ -51,6 +51,10 @@ BAD = [
     ("timeout overflow", [T, "--timeout", "99999999999999999999"], "timeout"),
     ("-4 with -6", [T, "-4", "-6"], ""),
     ("-6 with an IPv4 literal", ["-6", T], ""),
+    ("resolver host name", ["--zone", "example.test", "--resolver",
+                            "ns.example.test"], "an address"),
+    ("bad resolver port", ["--zone", "example.test", "--resolver",
+                           "127.0.0.60:0"], "port"),
 ]
 
 
@@ -201,6 +205,26 @@ class HostNameTargets(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         got = {t["address"] for t in json.loads(r.stdout)["targets"]}
         self.assertEqual(got, {"::1"})
+
+
+class ShowCommands(unittest.TestCase):
+    """--show-commands lists each probe's dig command under the table, the
+    same text as the JSON's reproduce (a closed loopback port: nothing
+    answers, the commands are there all the same)."""
+
+    def test_commands_listed(self):
+        import json
+        target = ["127.0.0.58:53158", "--zone", "example.test", "--probes",
+                  "udp,version", "--timeout", "300"]
+        r = run(target + ["--show-commands", "--color", "never"])
+        self.assertIn("Commands:", r.stdout)
+        j = json.loads(run(target + ["--format", "json"]).stdout)
+        for p in j["targets"][0]["probes"]:
+            if p["outcome"] == "skipped":
+                self.assertIsNone(p["reproduce"], p["id"])
+                continue
+            self.assertIn(p["reproduce"], r.stdout, p["id"])
+        self.assertNotIn("Commands:", run(target).stdout)
 
 
 class HelpAndDocs(unittest.TestCase):

@@ -110,9 +110,9 @@ class ZoneTest(unittest.TestCase):
                                         "and a free port)" % (addr, port))
         try:
             for name, (addr, port) in LAYOUT.items():
-                cls.servers.append(lab.Server(name, addr, port).start())
-            cls.servers.append(lab.Server("zone-resolver", *RESOLVER,
-                                          upstream=lab.DEAD_FORWARD).start())
+                cls.servers.append(lab.start(name, addr, port))
+            cls.servers.append(lab.start("zone-resolver", *RESOLVER,
+                                         upstream=lab.DEAD_FORWARD))
         except BaseException:
             cls.tearDownClass()
             raise
@@ -135,8 +135,7 @@ class ZoneTest(unittest.TestCase):
         sysres = ("127.0.0.64", 53)
         if not port_free(*sysres):
             self.skipTest("cannot bind %s port 53" % sysres[0])
-        srv = lab.Server("zone-resolver", *sysres,
-                         upstream=lab.DEAD_FORWARD).start()
+        srv = lab.start("zone-resolver", *sysres, upstream=lab.DEAD_FORWARD)
         self.addCleanup(srv.stop)
         with tempfile.NamedTemporaryFile("w", suffix=".conf",
                                          delete=False) as f:

@@ -3,11 +3,15 @@
  * back, on c-ares 1.18 driven by libevent (see ../shared/design/
  * engine-c-ares-1.18.md). The only layer that includes ares.h or event2/.
  *
- * One exchange is one message to one server over UDP or TCP. Every exchange
- * gets its own c-ares channel; a receive tap on that channel's sockets records
- * every reply with a timestamp and is the source of truth: a reply with the
- * query's ID ends the exchange whatever its question section says. Transport
- * outcomes are kept apart from RCODEs.
+ * One exchange is one message to one server over UDP or TCP. UDP exchanges
+ * to one server share one c-ares channel and socket while any of them is
+ * queued or running (an ID in flight there gets a channel of its own); every
+ * TCP exchange has its own channel and connection. A receive tap on the
+ * channels' sockets records every reply with a timestamp and is the source
+ * of truth: a reply with the query's ID ends the exchange whatever its
+ * question section says. Transport outcomes are kept apart from RCODEs; a
+ * socket error (an ICMP port unreachable, say) ends every exchange waiting
+ * on that socket.
  */
 #ifndef DNSPROBE_ENGINE_H
 #define DNSPROBE_ENGINE_H
@@ -129,7 +133,8 @@ void dp_engine_destroy(dp_engine_t *eng);
 /**
  * Queue an exchange. May be called from a done callback. The exchange starts
  * when the window and pacing allow; done is always called exactly once, from
- * dp_engine_run. Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ * dp_engine_run. A UDP query is at most 512 bytes (c-ares 1.18 would send a
+ * longer one over TCP). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
  */
 dp_status_t dp_engine_submit(dp_engine_t *eng,
                              const struct dp_engine_request *req);

@@ -1,18 +1,35 @@
 /*
  * engine.c: exchanges of raw DNS messages on c-ares 1.18 and libevent.
  *
- * Every exchange owns one c-ares channel (so one server's closed TCP
- * connection cannot disturb another exchange) configured as
- * ../shared/design/engine-c-ares-1.18.md requires: NOCHECKRESP | IGNTC |
- * STAYOPEN (| USEVC for TCP), tries 1, explicit timeout, NOROTATE, and our
- * socket functions. Those functions are the receive tap: they do the real
- * recvfrom/recv, record every reply with a timestamp and hand c-ares a copy.
- * An exchange ends when the tap holds its answer (or a stream's end), when
- * its deadline passes, or on a transport error; never because c-ares says so.
+ * Exchanges run on links. A link is one c-ares channel to one server,
+ * configured as ../shared/design/engine-c-ares-1.18.md requires:
+ * NOCHECKRESP | IGNTC | STAYOPEN (| USEVC for TCP), tries 1, explicit
+ * timeout, NOROTATE, and our socket functions. Those functions are the
+ * receive tap: they do the real recvfrom/recv, record every reply with a
+ * timestamp and hand c-ares a copy. An exchange ends when the tap holds its
+ * answer (or a stream's end), when its deadline passes, or on a transport
+ * error; never because c-ares says so.
+ *
+ * UDP exchanges to one server share that server's link while any of them is
+ * queued or running: one channel (about 73 KiB in c-ares 1.18) and one
+ * socket for a whole battery, not one per query. The tap routes each
+ * datagram to the exchange with its ID. Sharing is safe for UDP because a
+ * UDP-only channel never falls back to TCP (IGNTC; queries are at most 512
+ * bytes), and a socket error concerns every query sent on that socket: the
+ * same port is closed for all of them. Two exchanges with the same ID never
+ * share a link, nor does one whose ID a recently ended exchange on the link
+ * used (its late reply would be taken for an answer): such an exchange gets
+ * a private link. TCP exchanges always get a private link, so that one
+ * connection's failure, which makes c-ares close and resend everything on
+ * that server, cannot disturb another exchange.
  *
  * Invariants: c-ares is never destroyed from inside one of its callbacks or
  * socket functions; an exchange is finalised from a zero-delay libevent
- * event. The done callback runs exactly once per submitted exchange.
+ * event. The done callback runs exactly once per submitted exchange. A
+ * c-ares callback never points at an exchange: it gets a token that the
+ * exchange lets go of when it ends, because on a shared link c-ares may
+ * still hold a query whose exchange has ended (a reply c-ares would not
+ * match, such as QDCOUNT=0, leaves it waiting for its own timeout).
  */
 #include <ares.h>
 #include <errno.h>
@@ -38,9 +55,13 @@
 
 #define RX_BUF_SIZE 65536
 #define MAX_SOCKS 2
-#define WINDOW_DEFAULT 16384u /* the target window (--parallel) bounds it first */
+#define WINDOW_DEFAULT                                                         \
+  16384u /* the target window (--parallel) bounds it first */
 #define RATE_DEFAULT 20000u
 #define CARES_SLACK_MS 500
+#define UDP_QUERY_MAX 512  /* c-ares 1.18 sends longer queries over TCP */
+#define RECENT_IDS 32      /* IDs of ended exchanges a link remembers */
+#define LINK_BUCKETS 1024u /* shared links by server address */
 
 typedef enum
 {
@@ -56,19 +77,48 @@ struct sockrec
   bool tcp;
 };
 
+struct exchange;
+
+/* What c-ares' callback gets instead of the exchange (see the top). */
+struct send_token
+{
+  struct exchange *ex; /* NULL once the exchange has ended */
+};
+
+/* One c-ares channel to one server (see the top). */
+struct link
+{
+  struct dp_engine *eng;
+  struct link *all_prev, *all_next; /* every link of the engine */
+  struct link *hash_next;           /* shared links: the bucket's chain */
+  struct sockaddr_storage addr;
+  socklen_t addrlen;
+  bool shared;
+  bool tcp;
+  unsigned queued;          /* shared: exchanges submitted, not started */
+  unsigned timeout_ms;      /* the channel's (c-ares') timeout, less slack */
+  struct exchange *members; /* running exchanges on the channel */
+  ares_channel channel;     /* created by the first exchange to start */
+  struct sockrec socks[MAX_SOCKS];
+  struct event *cares_timer;
+  uint16_t recent[RECENT_IDS];
+  unsigned nrecent;
+  unsigned recent_pos;
+};
+
 struct exchange
 {
   struct dp_engine *eng;
   struct exchange *next;                /* queue link */
   struct exchange *run_prev, *run_next; /* running list link */
+  struct exchange *mem_prev, *mem_next; /* the link's members */
   struct dp_engine_request req;
   uint8_t *msg;
   uint16_t id;
   ex_state_t state;
-  ares_channel channel;
-  struct sockrec socks[MAX_SOCKS];
+  struct link *link;
+  struct send_token *token;
   struct event *deadline;
-  struct event *cares_timer;
   struct event *finish;
   struct timespec started;
   bool sent;
@@ -109,6 +159,8 @@ struct dp_engine
   struct event_base *base;
   struct exchange *queue_head, *queue_tail;
   struct exchange *running; /* started, not yet finalised */
+  struct link *links;       /* every link, shared or private */
+  struct link *buckets[LINK_BUCKETS];
   struct dp_engine_timer *timers;
   struct event *sigev;
   unsigned inflight;
@@ -135,6 +187,173 @@ static void now(struct timespec *ts)
 
 static void schedule_pump(struct dp_engine *eng);
 
+/* ---- links ------------------------------------------------------------- */
+
+static unsigned addr_hash(const struct sockaddr_storage *ss)
+{
+  const struct sockaddr *sa = (const struct sockaddr *)ss;
+  uint32_t h = 2166136261u; /* FNV-1a over address and port */
+  const uint8_t *p;
+  size_t n;
+  if (sa->sa_family == AF_INET6)
+  {
+    const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+    p = (const uint8_t *)&s6->sin6_addr;
+    n = sizeof(s6->sin6_addr);
+    h = (h ^ (uint32_t)s6->sin6_port) * 16777619u;
+  }
+  else
+  {
+    const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+    p = (const uint8_t *)&s4->sin_addr;
+    n = sizeof(s4->sin_addr);
+    h = (h ^ (uint32_t)s4->sin_port) * 16777619u;
+  }
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ p[i]) * 16777619u;
+  return h % LINK_BUCKETS;
+}
+
+/* Same server: family, address, port (and IPv6 scope). */
+static bool addr_same(const struct sockaddr_storage *a,
+                      const struct sockaddr_storage *b)
+{
+  const struct sockaddr *sa = (const struct sockaddr *)a;
+  const struct sockaddr *sb = (const struct sockaddr *)b;
+  if (sa->sa_family != sb->sa_family)
+    return false;
+  if (sa->sa_family == AF_INET6)
+  {
+    const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
+    const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
+    return x->sin6_port == y->sin6_port &&
+           x->sin6_scope_id == y->sin6_scope_id &&
+           memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
+  }
+  const struct sockaddr_in *x = (const struct sockaddr_in *)a;
+  const struct sockaddr_in *y = (const struct sockaddr_in *)b;
+  return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+}
+
+static struct link *link_new(struct dp_engine *eng,
+                             const struct dp_engine_request *req, bool shared)
+{
+  struct link *l = calloc(1, sizeof(*l));
+  if (l == NULL)
+    return NULL;
+  l->eng = eng;
+  l->addr = req->addr;
+  l->addrlen = req->addrlen;
+  l->shared = shared;
+  l->tcp = req->transport == DP_TRANSPORT_TCP;
+  for (int i = 0; i < MAX_SOCKS; i++)
+    l->socks[i].fd = ARES_SOCKET_BAD;
+  l->all_next = eng->links;
+  if (eng->links)
+    eng->links->all_prev = l;
+  eng->links = l;
+  if (shared)
+  {
+    unsigned b = addr_hash(&l->addr);
+    l->hash_next = eng->buckets[b];
+    eng->buckets[b] = l;
+  }
+  return l;
+}
+
+/* The shared UDP link to a server, created when none exists. */
+static struct link *link_shared(struct dp_engine *eng,
+                                const struct dp_engine_request *req)
+{
+  for (struct link *l = eng->buckets[addr_hash(&req->addr)]; l;
+       l = l->hash_next)
+    if (addr_same(&l->addr, &req->addr))
+      return l;
+  return link_new(eng, req, true);
+}
+
+/* Never from inside c-ares (a callback or a socket function). */
+static void link_destroy(struct link *l)
+{
+  struct dp_engine *eng = l->eng;
+  if (l->channel)
+    ares_destroy(l->channel); /* closes sockets through the tap */
+  l->channel = NULL;
+  for (int i = 0; i < MAX_SOCKS; i++)
+    if (l->socks[i].ev)
+      event_free(l->socks[i].ev);
+  if (l->cares_timer)
+    event_free(l->cares_timer);
+  if (l->all_prev)
+    l->all_prev->all_next = l->all_next;
+  else
+    eng->links = l->all_next;
+  if (l->all_next)
+    l->all_next->all_prev = l->all_prev;
+  if (l->shared)
+  {
+    struct link **pp = &eng->buckets[addr_hash(&l->addr)];
+    while (*pp && *pp != l)
+      pp = &(*pp)->hash_next;
+    if (*pp)
+      *pp = l->hash_next;
+  }
+  free(l);
+}
+
+/* A shared link nobody queued or runs on any more goes at once. */
+static void link_release(struct link *l)
+{
+  if (l->members == NULL && l->queued == 0)
+    link_destroy(l);
+}
+
+static bool link_recent(const struct link *l, uint16_t id)
+{
+  for (unsigned i = 0; i < l->nrecent; i++)
+    if (l->recent[i] == id)
+      return true;
+  return false;
+}
+
+static struct exchange *link_member(const struct link *l, uint16_t id)
+{
+  for (struct exchange *m = l->members; m; m = m->mem_next)
+    if (m->id == id)
+      return m;
+  return NULL;
+}
+
+static void link_attach(struct link *l, struct exchange *ex)
+{
+  ex->link = l;
+  ex->mem_prev = NULL;
+  ex->mem_next = l->members;
+  if (l->members)
+    l->members->mem_prev = ex;
+  l->members = ex;
+}
+
+/* The exchange leaves its link; the link remembers its ID for a while. */
+static void link_detach(struct exchange *ex)
+{
+  struct link *l = ex->link;
+  if (l == NULL)
+    return;
+  if (ex->mem_prev)
+    ex->mem_prev->mem_next = ex->mem_next;
+  else if (l->members == ex)
+    l->members = ex->mem_next;
+  if (ex->mem_next)
+    ex->mem_next->mem_prev = ex->mem_prev;
+  ex->mem_prev = ex->mem_next = NULL;
+  l->recent[l->recent_pos] = ex->id;
+  l->recent_pos = (l->recent_pos + 1) % RECENT_IDS;
+  if (l->nrecent < RECENT_IDS)
+    l->nrecent++;
+  ex->link = NULL;
+}
+
 /* ---- ending an exchange ------------------------------------------------ */
 
 /* Record the result (first one wins) and schedule finalisation. Safe to call
@@ -153,29 +372,14 @@ static void conclude(struct exchange *ex, dp_outcome_t outcome, int err)
   event_active(ex->finish, EV_TIMEOUT, 0);
 }
 
-static void free_socks(struct exchange *ex)
-{
-  for (int i = 0; i < MAX_SOCKS; i++)
-  {
-    if (ex->socks[i].ev)
-      event_free(ex->socks[i].ev);
-    ex->socks[i].ev = NULL;
-    ex->socks[i].fd = ARES_SOCKET_BAD;
-  }
-}
-
 static void exchange_free(struct exchange *ex)
 {
   if (ex == NULL)
     return;
-  if (ex->channel)
-    ares_destroy(ex->channel); /* calls aclose and the state callback */
-  ex->channel = NULL;
-  free_socks(ex);
+  if (ex->token)
+    ex->token->ex = NULL;
   if (ex->deadline)
     event_free(ex->deadline);
-  if (ex->cares_timer)
-    event_free(ex->cares_timer);
   if (ex->finish)
     event_free(ex->finish);
   free(ex->msg);
@@ -200,17 +404,25 @@ static void on_finish(evutil_socket_t fd, short what, void *arg)
 {
   struct exchange *ex = arg;
   struct dp_engine *eng = ex->eng;
+  struct link *l = ex->link;
   struct dp_engine_msg first;
   struct dp_engine_result res;
   (void)fd;
   (void)what;
 
-  /* Stop c-ares first, so nothing it does while being destroyed can reach
-   * the tap of an exchange whose result has been delivered. */
-  if (ex->channel)
+  /* Leave the link first, so nothing c-ares does from now on can reach the
+   * tap of an exchange whose result has been delivered; a private link is
+   * destroyed with its exchange. */
+  if (ex->token)
   {
-    ares_destroy(ex->channel);
-    ex->channel = NULL;
+    ex->token->ex = NULL;
+    ex->token = NULL;
+  }
+  link_detach(ex);
+  if (l && !l->shared)
+  {
+    link_destroy(l);
+    l = NULL;
   }
 
   memset(&res, 0, sizeof(res));
@@ -231,8 +443,12 @@ static void on_finish(evutil_socket_t fd, short what, void *arg)
     res.first = &first;
     res.rtt_ms = ex->first_at_ms;
   }
+  /* done may submit the next exchange to the same server (a chain): that
+   * keeps the shared link, and its socket, for it. */
   if (ex->req.done)
     ex->req.done(ex->req.arg, &res);
+  if (l)
+    link_release(l);
 
   eng->inflight--;
   run_unlink(eng, ex);
@@ -307,6 +523,27 @@ static void tap_message(struct exchange *ex, const uint8_t *buf, size_t len)
   }
 }
 
+/* A datagram on a link's UDP socket: to the exchange with its ID. One that
+ * carries no ID, or an ID nobody on the link used, was seen by every
+ * exchange waiting there; a late reply to an ended exchange is dropped. */
+static void tap_datagram(struct link *l, const uint8_t *buf, size_t len)
+{
+  if (len >= 2)
+  {
+    uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
+    struct exchange *ex = link_member(l, id);
+    if (ex)
+    {
+      tap_message(ex, buf, len);
+      return;
+    }
+    if (link_recent(l, id))
+      return;
+  }
+  for (struct exchange *m = l->members; m; m = m->mem_next)
+    tap_message(m, buf, len);
+}
+
 /* Feed bytes read from a TCP stream through the RFC 1035 4.2.2 framing. */
 static void tap_tcp_bytes(struct exchange *ex, const uint8_t *p, size_t n)
 {
@@ -358,8 +595,6 @@ static void tap_error(struct exchange *ex, int err, bool tcp)
 {
   if (ex->state != EX_RUNNING)
     return;
-  if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == EINPROGRESS)
-    return;
   if (ex->nmsgs > 0)
   {
     /* The reply is in; the connection ending afterwards does not change it.
@@ -388,18 +623,29 @@ static void tap_error(struct exchange *ex, int err, bool tcp)
   }
 }
 
-static struct sockrec *sock_find(struct exchange *ex, ares_socket_t fd)
+/* An error on a link's socket concerns every exchange running on it: on UDP
+ * an ICMP error reports whichever datagram it was for, and the port or host
+ * it names is the same for all of them. */
+static void link_error(struct link *l, int err, bool tcp)
+{
+  if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR || err == EINPROGRESS)
+    return;
+  for (struct exchange *m = l->members; m; m = m->mem_next)
+    tap_error(m, err, tcp);
+}
+
+static struct sockrec *sock_find(struct link *l, ares_socket_t fd)
 {
   for (int i = 0; i < MAX_SOCKS; i++)
-    if (ex->socks[i].fd == fd)
-      return &ex->socks[i];
+    if (l->socks[i].fd == fd)
+      return &l->socks[i];
   return NULL;
 }
 
 static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
 {
-  struct exchange *ex = arg;
-  struct sockrec *slot = sock_find(ex, ARES_SOCKET_BAD);
+  struct link *l = arg;
+  struct sockrec *slot = sock_find(l, ARES_SOCKET_BAD);
   if (slot == NULL)
   {
     errno = EMFILE;
@@ -408,7 +654,7 @@ static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
   int fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0)
   {
-    tap_error(ex, errno, type == SOCK_STREAM);
+    link_error(l, errno, type == SOCK_STREAM);
     return ARES_SOCKET_BAD;
   }
   if (type == SOCK_STREAM)
@@ -423,8 +669,8 @@ static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
 
 static int tap_close(ares_socket_t fd, void *arg)
 {
-  struct exchange *ex = arg;
-  struct sockrec *s = sock_find(ex, fd);
+  struct link *l = arg;
+  struct sockrec *s = sock_find(l, fd);
   if (s)
   {
     if (s->ev)
@@ -438,12 +684,14 @@ static int tap_close(ares_socket_t fd, void *arg)
 static int tap_connect(ares_socket_t fd, const struct sockaddr *sa,
                        ares_socklen_t len, void *arg)
 {
-  struct exchange *ex = arg;
+  struct link *l = arg;
   int rc = connect(fd, sa, len);
   if (rc < 0)
   {
-    struct sockrec *s = sock_find(ex, fd);
-    tap_error(ex, errno, s ? s->tcp : false);
+    int err = errno;
+    struct sockrec *s = sock_find(l, fd);
+    link_error(l, err, s ? s->tcp : l->tcp);
+    errno = err;
   }
   return rc;
 }
@@ -452,25 +700,25 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
                                  int flags, struct sockaddr *from,
                                  ares_socklen_t *fromlen, void *arg)
 {
-  struct exchange *ex = arg;
-  struct sockrec *s = sock_find(ex, fd);
+  struct link *l = arg;
+  struct sockrec *s = sock_find(l, fd);
   bool tcp = s ? s->tcp : (from == NULL);
+  uint8_t *rx = l->eng->rxbuf;
 
   if (!tcp)
   {
     socklen_t fl = fromlen ? *fromlen : 0;
-    ssize_t n = recvfrom(fd, ex->eng->rxbuf, sizeof(ex->eng->rxbuf), flags,
-                         from, from ? &fl : NULL);
+    ssize_t n = recvfrom(fd, rx, RX_BUF_SIZE, flags, from, from ? &fl : NULL);
     if (n < 0)
     {
       int err = errno;
-      tap_error(ex, err, false);
+      link_error(l, err, false);
       errno = err;
       return -1;
     }
     if (fromlen)
       *fromlen = fl;
-    tap_message(ex, ex->eng->rxbuf, (size_t)n);
+    tap_datagram(l, rx, (size_t)n);
     if (n < DP_DNS_HEADER_LEN)
     {
       /* c-ares 1.18 treats a read of 0 bytes as a broken socket; it never
@@ -479,11 +727,13 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
       return -1;
     }
     size_t give = (size_t)n < len ? (size_t)n : len;
-    memcpy(buf, ex->eng->rxbuf, give);
+    memcpy(buf, rx, give);
     return (ares_ssize_t)give;
   }
 
-  /* TCP: read only what c-ares asks for, so its framing and ours agree. */
+  /* TCP: read only what c-ares asks for, so its framing and ours agree. A
+   * TCP link carries one exchange. */
+  struct exchange *ex = l->members;
   if (len == 0)
   {
     errno = EAGAIN;
@@ -493,10 +743,12 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
   if (n < 0)
   {
     int err = errno;
-    tap_error(ex, err, true);
+    link_error(l, err, true);
     errno = err;
     return -1;
   }
+  if (ex == NULL)
+    return n;
   if (n == 0)
   {
     if (ex->state == EX_RUNNING)
@@ -518,13 +770,25 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
 static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
                               int iovcnt, void *arg)
 {
-  struct exchange *ex = arg;
-  struct sockrec *s = sock_find(ex, fd);
+  struct link *l = arg;
+  struct sockrec *s = sock_find(l, fd);
+  bool tcp = s ? s->tcp : l->tcp;
   struct msghdr mh;
   memset(&mh, 0, sizeof(mh));
   mh.msg_iov = (struct iovec *)iov;
   mh.msg_iovlen = (size_t)iovcnt;
-  if (!ex->sent)
+
+  /* The RTT runs from the exchange's first send: on UDP the datagram's ID
+   * names the exchange, a TCP link has only one. */
+  struct exchange *ex = NULL;
+  if (tcp)
+    ex = l->members;
+  else if (iovcnt >= 1 && iov[0].iov_len >= 2)
+  {
+    const uint8_t *p = iov[0].iov_base;
+    ex = link_member(l, (uint16_t)(p[0] << 8 | p[1]));
+  }
+  if (ex && !ex->sent)
   {
     now(&ex->sent_at);
     ex->sent = true;
@@ -533,7 +797,7 @@ static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
   if (n < 0)
   {
     int err = errno;
-    tap_error(ex, err, s ? s->tcp : false);
+    link_error(l, err, tcp);
     errno = err;
   }
   return n;
@@ -549,37 +813,38 @@ static const struct ares_socket_functions tap_functions = {
 
 /* ---- libevent glue ----------------------------------------------------- */
 
-static void rearm_cares_timer(struct exchange *ex)
+static void rearm_cares_timer(struct link *l)
 {
   struct timeval tv;
-  if (ex->channel == NULL || ex->state != EX_RUNNING)
+  if (l->channel == NULL)
     return;
-  if (ares_timeout(ex->channel, NULL, &tv) != NULL)
-    evtimer_add(ex->cares_timer, &tv);
+  if (ares_timeout(l->channel, NULL, &tv) != NULL)
+    evtimer_add(l->cares_timer, &tv);
   else
-    evtimer_del(ex->cares_timer);
+    evtimer_del(l->cares_timer);
 }
 
 static void on_socket(evutil_socket_t fd, short what, void *arg)
 {
-  struct exchange *ex = arg;
-  if (ex->state != EX_RUNNING || ex->channel == NULL)
+  struct link *l = arg;
+  if (l->channel == NULL)
     return;
-  ares_process_fd(ex->channel, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
+  ares_process_fd(l->channel, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
                   (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
-  /* The sockrec for fd may be gone now; only the exchange is still valid. */
-  rearm_cares_timer(ex);
+  /* The sockrec for fd may be gone now; the link is still valid (links are
+   * destroyed only from on_finish, pump or engine events). */
+  rearm_cares_timer(l);
 }
 
 static void on_cares_timer(evutil_socket_t fd, short what, void *arg)
 {
-  struct exchange *ex = arg;
+  struct link *l = arg;
   (void)fd;
   (void)what;
-  if (ex->state != EX_RUNNING || ex->channel == NULL)
+  if (l->channel == NULL)
     return;
-  ares_process_fd(ex->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-  rearm_cares_timer(ex);
+  ares_process_fd(l->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  rearm_cares_timer(l);
 }
 
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -600,8 +865,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
                           int writable)
 {
-  struct exchange *ex = arg;
-  struct sockrec *s = sock_find(ex, fd);
+  struct link *l = arg;
+  struct sockrec *s = sock_find(l, fd);
   if (s == NULL)
     return;
   if (s->ev)
@@ -613,19 +878,24 @@ static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
     return;
   short what =
       EV_PERSIST | (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0);
-  s->ev = event_new(ex->eng->base, fd, what, on_socket, ex);
+  s->ev = event_new(l->eng->base, fd, what, on_socket, l);
   if (s->ev == NULL || event_add(s->ev, NULL) != 0)
-    conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+    link_error(l, ENOMEM, s->tcp);
 }
 
 /* c-ares' own verdict: only used when the tap has nothing better. */
 static void on_cares_done(void *arg, int status, int timeouts,
                           unsigned char *abuf, int alen)
 {
-  struct exchange *ex = arg;
+  struct send_token *token = arg;
+  struct exchange *ex = token->ex;
   (void)timeouts;
   (void)abuf;
   (void)alen;
+  free(token);
+  if (ex == NULL)
+    return; /* its exchange has ended */
+  ex->token = NULL;
   if (status == ARES_EDESTRUCTION || status == ARES_SUCCESS)
     return; /* destruction is ours; answers are read by the tap */
   if (ex->state != EX_RUNNING)
@@ -656,36 +926,50 @@ static void on_cares_done(void *arg, int status, int timeouts,
 
 /* ---- starting exchanges ------------------------------------------------ */
 
-static dp_status_t channel_create(struct exchange *ex)
+/* The link's channel: every option c-ares would otherwise read from
+ * RES_OPTIONS and resolv.conf is given (servers, domains, lookups, sortlist,
+ * ndots, timeout, tries), so creating one reads no file but the random
+ * source, and the one server is ours. */
+static dp_status_t channel_create(struct link *l, unsigned timeout_ms)
 {
   struct ares_options o;
   memset(&o, 0, sizeof(o));
   int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
              ARES_OPT_NOROTATE | ARES_OPT_SOCK_STATE_CB | ARES_OPT_DOMAINS |
-             ARES_OPT_LOOKUPS;
+             ARES_OPT_LOOKUPS | ARES_OPT_SERVERS | ARES_OPT_SORTLIST |
+             ARES_OPT_NDOTS;
   o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_IGNTC | ARES_FLAG_STAYOPEN;
-  if (ex->req.transport == DP_TRANSPORT_TCP)
+  if (l->tcp)
     o.flags |= ARES_FLAG_USEVC;
-  o.timeout = (int)ex->req.timeout_ms + CARES_SLACK_MS;
+  o.timeout = (int)timeout_ms + CARES_SLACK_MS;
   o.tries = 1;
+  o.ndots = 1;
   o.sock_state_cb = sock_state_cb;
-  o.sock_state_cb_data = ex;
+  o.sock_state_cb_data = l;
   o.domains = NULL;
   o.ndomains = 0;
+  o.servers = NULL;
+  o.nservers = 0;
+  o.sortlist = NULL;
+  o.nsort = 0;
   o.lookups = (char *)"b";
 
-  if (ares_init_options(&ex->channel, &o, mask) != ARES_SUCCESS)
+  l->timeout_ms = timeout_ms;
+  l->cares_timer = evtimer_new(l->eng->base, on_cares_timer, l);
+  if (l->cares_timer == NULL)
+    return DP_ENOMEM;
+  if (ares_init_options(&l->channel, &o, mask) != ARES_SUCCESS)
   {
-    ex->channel = NULL;
+    l->channel = NULL;
     return DP_ECARES;
   }
-  ares_set_socket_functions(ex->channel, &tap_functions, ex);
+  ares_set_socket_functions(l->channel, &tap_functions, l);
 
-  /* Set the one server ourselves; on any failure stop, so that nothing can
-   * fall back to the system resolver's servers. */
+  /* Set the one server ourselves; the channel has no other (nservers 0
+   * above), so nothing can fall back to the system resolver's servers. */
   struct ares_addr_port_node srv;
   memset(&srv, 0, sizeof(srv));
-  const struct sockaddr *sa = (const struct sockaddr *)&ex->req.addr;
+  const struct sockaddr *sa = (const struct sockaddr *)&l->addr;
   if (sa->sa_family == AF_INET)
   {
     const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
@@ -700,9 +984,27 @@ static dp_status_t channel_create(struct exchange *ex)
     memcpy(&srv.addr.addr6, &in6->sin6_addr, sizeof(in6->sin6_addr));
     srv.udp_port = srv.tcp_port = ntohs(in6->sin6_port);
   }
-  if (ares_set_servers_ports(ex->channel, &srv) != ARES_SUCCESS)
+  if (ares_set_servers_ports(l->channel, &srv) != ARES_SUCCESS)
     return DP_ECARES;
   return DP_OK;
+}
+
+/* The link an exchange runs on: its server's shared one, unless that one
+ * already carries (or recently carried) the same ID or would time out
+ * before the exchange does; TCP: its own. */
+static struct link *link_choose(struct exchange *ex)
+{
+  struct link *shared = ex->link; /* UDP: counted as queued at submit */
+  ex->link = NULL;
+  if (shared)
+  {
+    shared->queued--;
+    if (link_member(shared, ex->id) == NULL && !link_recent(shared, ex->id) &&
+        (shared->channel == NULL || ex->req.timeout_ms <= shared->timeout_ms))
+      return shared;
+    link_release(shared);
+  }
+  return link_new(ex->eng, &ex->req, false);
 }
 
 static void exchange_start(struct exchange *ex)
@@ -717,11 +1019,13 @@ static void exchange_start(struct exchange *ex)
     eng->running->run_prev = ex;
   eng->running = ex;
   now(&ex->started);
+  struct link *l = link_choose(ex);
   ex->deadline = evtimer_new(eng->base, on_deadline, ex);
-  ex->cares_timer = evtimer_new(eng->base, on_cares_timer, ex);
   ex->finish = event_new(eng->base, -1, 0, on_finish, ex);
-  if (!ex->deadline || !ex->cares_timer || !ex->finish)
+  if (!l || !ex->deadline || !ex->finish)
   {
+    if (l)
+      link_attach(l, ex);
     if (ex->finish)
       conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
     else
@@ -734,18 +1038,26 @@ static void exchange_start(struct exchange *ex)
     }
     return;
   }
+  link_attach(l, ex);
   tv.tv_sec = ex->req.timeout_ms / 1000;
   tv.tv_usec = (ex->req.timeout_ms % 1000) * 1000;
   evtimer_add(ex->deadline, &tv);
 
-  if (channel_create(ex) != DP_OK)
+  if (l->channel == NULL && channel_create(l, ex->req.timeout_ms) != DP_OK)
   {
     conclude(ex, DP_OUTCOME_LOCAL_ERROR, 0);
     return;
   }
+  ex->token = malloc(sizeof(*ex->token));
+  if (ex->token == NULL)
+  {
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
+    return;
+  }
+  ex->token->ex = ex;
   /* ares_send may call on_cares_done synchronously (e.g. no socket). */
-  ares_send(ex->channel, ex->msg, (int)ex->req.len, on_cares_done, ex);
-  rearm_cares_timer(ex);
+  ares_send(l->channel, ex->msg, (int)ex->req.len, on_cares_done, ex->token);
+  rearm_cares_timer(l);
 }
 
 static void refill_tokens(struct dp_engine *eng)
@@ -923,14 +1235,19 @@ void dp_engine_destroy(dp_engine_t *eng)
     exchange_free(ex);
   }
   /* After dp_engine_stop some exchanges may still be running: drop them
-   * without calling back (the caller is tearing down). */
+   * without calling back (the caller is tearing down). Their tokens let go
+   * of them first, so that destroying the links (which calls c-ares back
+   * for every query it holds) reaches no freed exchange. */
   while (eng->running)
   {
     struct exchange *ex = eng->running;
     run_unlink(eng, ex);
     ex->state = EX_FINISHING;
+    link_detach(ex);
     exchange_free(ex);
   }
+  while (eng->links)
+    link_destroy(eng->links);
   event_free(eng->pump);
   event_base_free(eng->base);
   ares_library_cleanup();
@@ -943,6 +1260,9 @@ dp_status_t dp_engine_submit(dp_engine_t *eng,
   if (eng == NULL || req == NULL || req->msg == NULL ||
       req->len < DP_DNS_HEADER_LEN || req->len > DP_DNS_MAX_UDP ||
       req->timeout_ms == 0 || req->done == NULL)
+    return DP_EINVAL;
+  /* c-ares 1.18 would send a longer "UDP" query over TCP. */
+  if (req->transport == DP_TRANSPORT_UDP && req->len > UDP_QUERY_MAX)
     return DP_EINVAL;
   const struct sockaddr *sa = (const struct sockaddr *)&req->addr;
   if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
@@ -966,8 +1286,19 @@ dp_status_t dp_engine_submit(dp_engine_t *eng,
   if (ex->req.max_bytes == 0)
     ex->req.max_bytes = DP_ENGINE_STREAM_BYTES_DEFAULT;
   ex->id = (uint16_t)(req->msg[0] << 8 | req->msg[1]);
-  for (int i = 0; i < MAX_SOCKS; i++)
-    ex->socks[i].fd = ARES_SOCKET_BAD;
+  if (req->transport == DP_TRANSPORT_UDP)
+  {
+    /* Hold the server's shared link from now on, so that the channel of a
+     * chain's previous exchange is still there when this one starts. */
+    ex->link = link_shared(eng, req);
+    if (ex->link == NULL)
+    {
+      free(ex->msg);
+      free(ex);
+      return DP_ENOMEM;
+    }
+    ex->link->queued++;
+  }
 
   if (eng->queue_tail)
     eng->queue_tail->next = ex;

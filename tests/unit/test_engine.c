@@ -251,10 +251,88 @@ static void b_reset(int u, int t)
   pause();
 }
 
+/* Answers every query at once, with the number of distinct client ports
+ * seen so far in ARCOUNT: shows whether exchanges shared a socket. */
+static void b_ports(int u, int t)
+{
+  (void)t;
+  uint16_t ports[64];
+  unsigned nports = 0;
+  for (;;)
+  {
+    uint8_t q[512];
+    if (read_udp_from(u, q, sizeof(q)) < 12)
+      continue;
+    uint16_t port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+    bool seen = false;
+    for (unsigned i = 0; i < nports; i++)
+      seen = seen || ports[i] == port;
+    if (!seen && nports < 64)
+      ports[nports++] = port;
+    uint8_t r[12] = {q[0], q[1], 0x84, 0x00, 0, 0,
+                     0,    0,    0,    0,    0, (uint8_t)nports};
+    send_udp(u, r, sizeof(r));
+  }
+}
+
+static double since_ms(const struct timespec *a);
+
+/* A late reply: the first query with ID 1 is answered SERVFAIL only after
+ * 200 ms, and the second query with ID 1 (sent once the first has timed
+ * out) NOERROR at 250 ms, after that late reply; ID 3 gets NOERROR at
+ * 400 ms. */
+static void b_late(int u, int t)
+{
+  (void)t;
+  struct sockaddr_storage from[3];
+  socklen_t fromlen[3];
+  uint8_t ids[3][2];
+  int id1 = 0, got = 0;
+  int slot[3] = {-1, -1, -1}; /* first ID 1, second ID 1, ID 3 */
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (got < 3 && since_ms(&start) < 1000)
+  {
+    uint8_t q[512];
+    if (read_udp_from(u, q, sizeof(q)) < 12)
+      continue;
+    int which = q[1] == 3 ? 2 : id1++ == 0 ? 0 : 1;
+    if (which > 2 || slot[which] >= 0)
+      continue;
+    slot[which] = got;
+    from[got] = peer;
+    fromlen[got] = peerlen;
+    ids[got][0] = q[0];
+    ids[got][1] = q[1];
+    got++;
+  }
+  static const double at[3] = {200.0, 250.0, 400.0};
+  static const uint8_t rcode[3] = {2, 0, 0};
+  for (int w = 0; w < 3; w++)
+  {
+    if (slot[w] < 0)
+      continue;
+    while (since_ms(&start) < at[w])
+      usleep(2000);
+    int k = slot[w];
+    uint8_t r[12] = {ids[k][0], ids[k][1], 0x84, rcode[w]};
+    (void)sendto(u, r, sizeof(r), 0, (struct sockaddr *)&from[k], fromlen[k]);
+  }
+  pause();
+}
+
 /* ---- driving the engine ------------------------------------------------ */
 
 static uint8_t query[] = {0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
                           0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x01};
+
+static double since_ms(const struct timespec *a)
+{
+  struct timespec b;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+         (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
 
 static double elapsed_ms(const struct timespec *a)
 {
@@ -445,6 +523,164 @@ START_TEST(test_pacing)
 }
 END_TEST
 
+/* Submit one UDP exchange with the given ID. */
+static void submit_udp(dp_engine_t *eng, const struct sockaddr_in *sa,
+                       uint8_t *msg, uint16_t id, unsigned timeout,
+                       struct got *g)
+{
+  msg[0] = (uint8_t)(id >> 8);
+  msg[1] = (uint8_t)id;
+  struct dp_engine_request req;
+  memset(&req, 0, sizeof(req));
+  memcpy(&req.addr, sa, sizeof(*sa));
+  req.addrlen = sizeof(*sa);
+  req.transport = DP_TRANSPORT_UDP;
+  req.msg = msg;
+  req.len = sizeof(query);
+  req.timeout_ms = timeout;
+  req.done = on_done;
+  req.arg = g;
+  ck_assert_int_eq(dp_engine_submit(eng, &req), DP_OK);
+}
+
+/* UDP exchanges to one server share one socket (one c-ares channel); an
+ * exchange whose ID is already in flight there gets a socket of its own,
+ * and both get their own answer. */
+START_TEST(test_shared_socket)
+{
+  enum
+  {
+    N = 12
+  };
+  pid_t pid = responder(143, PORT_BASE + 43, b_ports);
+  dp_engine_t *eng = NULL;
+  struct got g[N + 1];
+  uint8_t msgs[N + 1][sizeof(query)];
+  memset(g, 0, sizeof(g));
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(143, PORT_BASE + 43);
+  for (int i = 0; i < N; i++)
+  {
+    memcpy(msgs[i], query, sizeof(query));
+    submit_udp(eng, &sa, msgs[i], (uint16_t)(0x100 + i), 1000, &g[i]);
+  }
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  for (int i = 0; i < N; i++)
+  {
+    ck_assert_msg(g[i].calls == 1 && g[i].outcome == DP_OUTCOME_ANSWER,
+                  "exchange %d: %s", i, dp_outcome_tostr(g[i].outcome));
+    ck_assert_msg(g[i].first[0] == 0x01 && g[i].first[1] == (uint8_t)i,
+                  "exchange %d got the answer with its own ID", i);
+    ck_assert_msg(g[i].first[11] == 1,
+                  "exchange %d: the server saw %u client ports, want 1", i,
+                  g[i].first[11]);
+  }
+  /* Same ID twice at once: the second goes on a socket of its own. */
+  memset(g, 0, sizeof(g));
+  memcpy(msgs[0], query, sizeof(query));
+  memcpy(msgs[1], query, sizeof(query));
+  submit_udp(eng, &sa, msgs[0], 0x4242, 1000, &g[0]);
+  submit_udp(eng, &sa, msgs[1], 0x4242, 1000, &g[1]);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  dp_engine_destroy(eng);
+  reap(pid);
+  for (int i = 0; i < 2; i++)
+    ck_assert_msg(g[i].calls == 1 && g[i].outcome == DP_OUTCOME_ANSWER &&
+                      g[i].first[0] == 0x42 && g[i].first[1] == 0x42,
+                  "same-ID exchange %d: %s", i, dp_outcome_tostr(g[i].outcome));
+  ck_assert_msg(g[0].first[11] + g[1].first[11] >= 3,
+                "two same-ID exchanges used two sockets (ports seen %u, %u)",
+                g[0].first[11], g[1].first[11]);
+}
+END_TEST
+
+/* A late reply to an exchange that timed out is not the answer of a later
+ * exchange with the same ID, nor a stray reply for another one waiting on
+ * the same socket. */
+static struct
+{
+  dp_engine_t *eng;
+  struct sockaddr_in sa;
+  uint8_t msg[sizeof(query)];
+  struct got *second;
+} late;
+
+static void on_first_done(void *arg, const struct dp_engine_result *r)
+{
+  on_done(arg, r);
+  memcpy(late.msg, query, sizeof(query));
+  submit_udp(late.eng, &late.sa, late.msg, 0x0001, 1000, late.second);
+}
+
+START_TEST(test_late_reply)
+{
+  pid_t pid = responder(144, PORT_BASE + 44, b_late);
+  struct got g[3];
+  uint8_t m0[sizeof(query)], m2[sizeof(query)];
+  memset(g, 0, sizeof(g));
+  ck_assert_int_eq(dp_engine_create(NULL, &late.eng), DP_OK);
+  late.sa = addr_of(144, PORT_BASE + 44);
+  late.second = &g[1];
+  memcpy(m0, query, sizeof(query));
+  memcpy(m2, query, sizeof(query));
+  submit_udp(late.eng, &late.sa, m2, 0x0003, 1000, &g[2]);
+  m0[0] = 0x00;
+  m0[1] = 0x01;
+  struct dp_engine_request req;
+  memset(&req, 0, sizeof(req));
+  memcpy(&req.addr, &late.sa, sizeof(late.sa));
+  req.addrlen = sizeof(late.sa);
+  req.transport = DP_TRANSPORT_UDP;
+  req.msg = m0;
+  req.len = sizeof(query);
+  req.timeout_ms = 100;
+  req.done = on_first_done;
+  req.arg = &g[0];
+  ck_assert_int_eq(dp_engine_submit(late.eng, &req), DP_OK);
+  ck_assert_int_eq(dp_engine_run(late.eng), DP_OK);
+  dp_engine_destroy(late.eng);
+  reap(pid);
+  ck_assert_msg(g[0].calls == 1 && g[0].outcome == DP_OUTCOME_TIMEOUT,
+                "first: %s", dp_outcome_tostr(g[0].outcome));
+  ck_assert_msg(g[1].calls == 1 && g[1].outcome == DP_OUTCOME_ANSWER &&
+                    (g[1].first[3] & 0x0f) == 0,
+                "second, same ID: %s, rcode %u (2 is the late reply)",
+                dp_outcome_tostr(g[1].outcome), g[1].first[3] & 0x0f);
+  ck_assert_msg(g[2].calls == 1 && g[2].outcome == DP_OUTCOME_ANSWER,
+                "third: %s", dp_outcome_tostr(g[2].outcome));
+  ck_assert_msg(g[2].stray == 0, "the late reply counted as stray (%u)",
+                g[2].stray);
+}
+END_TEST
+
+/* A closed UDP port ends every exchange waiting on the shared socket with
+ * port-unreachable, not just the one whose ICMP error came first. */
+START_TEST(test_closed_port_shared)
+{
+  enum
+  {
+    N = 8
+  };
+  dp_engine_t *eng = NULL;
+  struct got g[N];
+  uint8_t msgs[N][sizeof(query)];
+  memset(g, 0, sizeof(g));
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(145, PORT_BASE + 45);
+  for (int i = 0; i < N; i++)
+  {
+    memcpy(msgs[i], query, sizeof(query));
+    submit_udp(eng, &sa, msgs[i], (uint16_t)(0x200 + i), 1000, &g[i]);
+  }
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  dp_engine_destroy(eng);
+  for (int i = 0; i < N; i++)
+    ck_assert_msg(g[i].calls == 1 &&
+                      g[i].outcome == DP_OUTCOME_PORT_UNREACHABLE,
+                  "exchange %d: %s", i, dp_outcome_tostr(g[i].outcome));
+}
+END_TEST
+
 START_TEST(test_bad_requests)
 {
   dp_engine_t *eng = NULL;
@@ -461,6 +697,13 @@ START_TEST(test_bad_requests)
   req.done = on_done;
   req.arg = &g;
   ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "short message");
+  static uint8_t big[513];
+  memcpy(big, query, sizeof(query));
+  req.msg = big;
+  req.len = sizeof(big);
+  ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL,
+                "UDP query over 512 bytes (c-ares would use TCP)");
+  req.msg = query;
   req.len = sizeof(query);
   req.timeout_ms = 0;
   ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "zero timeout");
@@ -522,6 +765,9 @@ static Suite *engine_suite(void)
   tcase_add_loop_test(tc, test_exchange, 0, sizeof(cases) / sizeof(cases[0]));
   tcase_add_test(tc, test_concurrent_timeouts);
   tcase_add_test(tc, test_pacing);
+  tcase_add_test(tc, test_shared_socket);
+  tcase_add_test(tc, test_late_reply);
+  tcase_add_test(tc, test_closed_port_shared);
   tcase_add_test(tc, test_bad_requests);
   tcase_add_test(tc, test_timers);
   tcase_add_test(tc, test_resolve_hosts_file);

@@ -7,7 +7,8 @@
  * from `udp`; UPDATE must not overlap queries with the same question) is
  * sent when they have all ended, or after a short grace period, so a battery
  * costs about one round trip plus a TCP handshake, and one timeout however many
- * probes go unanswered. Query IDs come from the kernel's random source.
+ * probes go unanswered. Query IDs come from the kernel's random source and
+ * never repeat within a target's battery.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +23,11 @@
 #include "dnsprobe/probes.h"
 
 struct target_state;
+
+/* Query IDs a target remembers, so that none repeats within its battery
+ * (probes and follow-ups: at most about 40). */
+#define IDS_PER_TARGET 64
+#define ID_POOL 256
 
 /* One probe of one target: the engine callback's argument. */
 struct probe_state
@@ -50,6 +56,8 @@ struct target_state
   size_t pending;
   struct dp_probe_ctx ctx;
   struct timespec started;
+  uint16_t ids[IDS_PER_TARGET]; /* query IDs this target has used */
+  unsigned nids;
 };
 
 struct run_state
@@ -62,6 +70,8 @@ struct run_state
   const struct dp_probe_run_options *opt;
   struct target_state *targets;
   dp_status_t error;
+  uint16_t id_pool[ID_POOL]; /* random IDs not handed out yet */
+  unsigned id_left;
 };
 
 static double ms_since(const struct timespec *a)
@@ -72,17 +82,51 @@ static double ms_since(const struct timespec *a)
          (double)(b.tv_nsec - a->tv_nsec) / 1e6;
 }
 
-static uint16_t random_id(void)
+/* Refill the pool of IDs from the kernel's random source, 256 at a time
+ * rather than one system call per query. */
+static void id_pool_refill(struct run_state *rs)
 {
-  uint16_t id = 0;
-  if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
+  ssize_t got = getrandom(rs->id_pool, sizeof(rs->id_pool), 0);
+  size_t have = got > 0 ? (size_t)got / sizeof(rs->id_pool[0]) : 0;
+  if (have < ID_POOL)
   {
-    /* getrandom on a 2-byte buffer does not fail once the pool is ready;
-     * fall back to the clock rather than a constant. */
+    /* getrandom does not fail once the pool is ready; should it, fall
+     * back to the clock rather than to a constant. */
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    id = (uint16_t)(t.tv_nsec ^ (t.tv_nsec >> 16));
+    uint32_t x = (uint32_t)(t.tv_nsec ^ t.tv_sec) | 1u;
+    for (size_t i = have; i < ID_POOL; i++)
+    {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      rs->id_pool[i] = (uint16_t)x;
+    }
   }
+  rs->id_left = ID_POOL;
+}
+
+/* A random query ID that this target has not used yet: all of a target's
+ * UDP queries then share one socket (the engine gives an ID already in
+ * flight on it a socket of its own), and a late reply to one of them can
+ * never pass for another's answer. */
+static uint16_t next_id(struct target_state *ts)
+{
+  struct run_state *rs = ts->rs;
+  uint16_t id = 0;
+  for (int tries = 0; tries < 64; tries++) /* 64 draws: one is free */
+  {
+    if (rs->id_left == 0)
+      id_pool_refill(rs);
+    id = rs->id_pool[--rs->id_left];
+    bool used = false;
+    for (unsigned i = 0; i < ts->nids && !used; i++)
+      used = ts->ids[i] == id;
+    if (!used)
+      break;
+  }
+  if (ts->nids < IDS_PER_TARGET)
+    ts->ids[ts->nids++] = id;
   return id;
 }
 
@@ -322,7 +366,7 @@ static void probe_send(struct probe_state *ps)
 
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
-  q.id = random_id();
+  q.id = next_id(ts);
   dp_probe_query_info(&ps->res->query, &q);
   ps->ixfr = q.qtype == DP_TYPE_IXFR;
   ps->ixfr_serial = q.ixfr_serial;
@@ -493,7 +537,7 @@ static void followup_send(struct probe_state *ps, const char *id,
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
   tweak(&q);
-  q.id = random_id();
+  q.id = next_id(ts);
   dp_probe_query_info(&fs->query, &q);
   fs->ts = ts;
   fs->res = ps->res;

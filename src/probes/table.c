@@ -227,6 +227,10 @@ static void build_idserver(const struct dp_probe_ctx *ctx,
  * SOA queries. A forwarder that folds queries in flight by question alone
  * (dnsmasq does, whatever the opcode) would swallow the SOA queries with
  * them, so they go once those have ended. */
+/* The TCP probes go one after another too (tcp, axfr, then ixfr, which also
+ * needs udp's serial): one connection at a time to a server, which many
+ * limit per client (BIND's tcp-clients), and one c-ares channel at a time
+ * for TCP per target in flight. */
 #define AFTER_SOA_QUERIES                                                      \
   "udp,plain,edns,edns1,ednsopt,ednsflags,zflag,type1000,do,bufsize512,nsid,"  \
   "cookie"
@@ -242,10 +246,11 @@ static const struct dp_probe_def probes[] = {
      "A name, RD=1", DP_TRANSPORT_UDP, false, NULL, build_recursion,
      dp_diagnose_judge_recursion},
     {"axfr", "full zone transfer (AXFR) over TCP: open to this client?",
-     "AXFR zone, TCP", DP_TRANSPORT_TCP, true, NULL, build_axfr,
+     "AXFR zone, TCP", DP_TRANSPORT_TCP, true, "tcp", build_axfr,
      dp_diagnose_judge_transfer},
     {"ixfr", "incremental transfer (IXFR, serial-1) over TCP", "IXFR zone, TCP",
-     DP_TRANSPORT_TCP, true, "udp", build_ixfr, dp_diagnose_judge_transfer},
+     DP_TRANSPORT_TCP, true, "udp,axfr", build_ixfr,
+     dp_diagnose_judge_transfer},
     {"update", "dynamic UPDATE with nothing to change: accepted from here?",
      "empty UPDATE", DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_update,
      dp_diagnose_judge_update},

@@ -89,12 +89,11 @@ dp_health_t dp_health_from_severity(dp_severity_t s)
   }
 }
 
-void dp_target_clear(struct dp_target_result *t)
+void dp_target_release_probes(struct dp_target_result *t)
 {
   if (t == NULL)
     return;
-  free(t->given);
-  for (size_t j = 0; j < t->nprobes; j++)
+  for (size_t j = 0; j < t->nprobes && t->probes; j++)
   {
     free(t->probes[j].summary);
     free(t->probes[j].explanation);
@@ -102,7 +101,29 @@ void dp_target_clear(struct dp_target_result *t)
     free(t->probes[j].followups);
     free(t->probes[j].reproduce);
   }
+  free(t->probes);
+  t->probes = NULL;
+  t->nprobes = 0;
+}
+
+void dp_target_clear(struct dp_target_result *t)
+{
+  if (t == NULL)
+    return;
+  free(t->given);
+  dp_target_release_probes(t);
   memset(t, 0, sizeof(*t));
+}
+
+dp_status_t dp_target_probes_alloc(struct dp_target_result *t, size_t n)
+{
+  if (t == NULL || t->probes != NULL || n == 0 || n > DP_PROBE_MAX)
+    return DP_EINVAL;
+  t->probes = calloc(n, sizeof(*t->probes));
+  if (t->probes == NULL)
+    return DP_ENOMEM;
+  t->nprobes = 0;
+  return DP_OK;
 }
 
 void dp_run_clear(struct dp_run *run)

@@ -118,6 +118,8 @@ struct dp_probe_run_options
   bool stop_on_sigint;  /* Ctrl-C ends the run: finished targets are kept */
   dp_probe_target_done_fn target_done;  /* may be NULL */
   void *arg;
+  bool release_done;    /* after target_done, free the target's probe
+                           results (a streamed report has written them) */
 };
 
 /**

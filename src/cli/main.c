@@ -414,6 +414,10 @@ int main(int argc, char **argv)
     ro.target_done = stream_target;
     ro.arg = &sm;
   }
+  /* A streamed target is written out as it completes; only zone mode's
+   * comparison needs its probes afterwards. A fleet of any size then holds
+   * the results of the targets in flight, not of all of them. */
+  ro.release_done = sm.streams && !zone_mode;
   st = dp_probe_run(targets, ntargets, &ro, &run);
   bool interrupted = st == DP_EINTERRUPTED;
   if (interrupted)

@@ -427,6 +427,8 @@ static void target_finish(struct target_state *ts)
   t->finished = true;
   if (ts->rs->opt->target_done)
     ts->rs->opt->target_done(ts->rs->opt->arg, t);
+  if (ts->rs->opt->release_done)
+    dp_target_release_probes(t); /* streamed out: keep only the summary */
   if (++ts->rs->finished == ts->rs->ntargets)
     (void)dp_engine_stop_on_signal(ts->rs->eng, -1); /* let the loop end */
   start_next(ts->rs);
@@ -667,8 +669,42 @@ static void target_init(struct target_state *ts, struct run_state *rs,
   ts->ctx.recursion_name = out->recursion_name;
 }
 
+/* A target's probe results, made when it starts (a fleet's later targets
+ * take no room until then): one slot per probe of the table, the ones not
+ * selected marked skipped. */
+static dp_status_t target_setup(struct target_state *ts)
+{
+  struct dp_target_result *t = ts->out;
+  dp_status_t st = dp_target_probes_alloc(t, dp_probe_count());
+  if (st != DP_OK)
+    return st;
+  for (size_t k = 0; k < dp_probe_count(); k++)
+  {
+    const struct dp_probe_def *def = dp_probe_at(k);
+    struct dp_probe_result *r = &t->probes[t->nprobes];
+    struct probe_state *ps = &ts->probes[t->nprobes];
+    r->id = def->id;
+    r->sent = def->sent;
+    r->transport = def->transport;
+    r->rtt_ms = -1.0;
+    ps->ts = ts;
+    ps->index = k;
+    ps->res = r;
+    t->nprobes++;
+    if (!(ts->rs->opt->probes & ((dp_probe_set_t)1 << k)))
+    {
+      r->outcome = DP_OUTCOME_SKIPPED;
+      continue;
+    }
+    ts->pending++;
+  }
+  return DP_OK;
+}
+
 /* Start one target's battery: every probe at once, those with `after`
- * held back (at most a quarter of the timeout). */
+ * held back (at most a quarter of the timeout). The whole target is set up
+ * before its first probe goes, so a synchronous local error cannot finish
+ * it before its other probes were counted. */
 static void target_start(struct target_state *ts)
 {
   struct run_state *rs = ts->rs;
@@ -676,6 +712,12 @@ static void target_start(struct target_state *ts)
   struct dp_target_result *t = ts->out;
 
   clock_gettime(CLOCK_MONOTONIC, &ts->started);
+  if (target_setup(ts) != DP_OK)
+  {
+    rs->error = DP_ENOMEM;
+    dp_engine_stop(rs->eng);
+    return;
+  }
   if (ts->pending == 0)
   {
     target_finish(ts);
@@ -768,35 +810,8 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
   }
 
   for (size_t i = 0; i < n; i++)
-  {
-    struct target_state *ts = &rs.targets[i];
-    struct dp_target_result *t = &run->targets[i];
-    target_init(ts, &rs, &targets[i], t);
-    clock_gettime(CLOCK_MONOTONIC, &ts->started);
-    for (size_t k = 0; k < dp_probe_count(); k++)
-    {
-      const struct dp_probe_def *def = dp_probe_at(k);
-      struct dp_probe_result *r = &t->probes[t->nprobes];
-      struct probe_state *ps = &ts->probes[t->nprobes];
-      r->id = def->id;
-      r->sent = def->sent;
-      r->transport = def->transport;
-      r->rtt_ms = -1.0;
-      ps->ts = ts;
-      ps->index = k;
-      ps->res = r;
-      t->nprobes++;
-      if (!(opt->probes & ((dp_probe_set_t)1 << k)))
-      {
-        r->outcome = DP_OUTCOME_SKIPPED;
-        continue;
-      }
-      ts->pending++;
-    }
-  }
-  /* Send after every target is set up, so a synchronous local error cannot
-   * finish a target before its other probes were counted; then keep
-   * opt->parallel targets in flight. */
+    target_init(&rs.targets[i], &rs, &targets[i], &run->targets[i]);
+  /* Keep opt->parallel targets in flight. */
   rs.parallel = opt->parallel ? opt->parallel : default_parallel();
   if (opt->stop_on_sigint && n > 0)
     (void)dp_engine_stop_on_signal(rs.eng, SIGINT);
@@ -812,7 +827,7 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
     if (run->targets[i].status > run->status)
       run->status = run->targets[i].status;
   free(rs.targets);
-  if (st != DP_OK)
-    return st;
-  return rs.error;
+  if (rs.error != DP_OK)
+    return rs.error;
+  return st;
 }

@@ -29,6 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   run.targets = t;
   run.ntargets = 1;
+  if (dp_target_probes_alloc(t, DP_PROBE_MAX) != DP_OK)
+  {
+    free(t);
+    return 0;
+  }
   t->given = strdup("127.0.0.1:53");
   snprintf(t->address, sizeof(t->address), "127.0.0.1");
   t->port = 53;

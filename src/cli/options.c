@@ -107,7 +107,7 @@ static const struct option_row options[] = {
      opt_parallel},
     {"rate", 0, "QPS",
      "queries started per second at most, over all targets (default "
-     "20000)",
+     "100000)",
      opt_rate},
     {"resolver", 0, "ADDR[:PORT]",
      "with --zone and no TARGET (zone mode): find the zone's name servers "

@@ -57,7 +57,7 @@
 #define MAX_SOCKS 2
 #define WINDOW_DEFAULT                                                         \
   16384u /* the target window (--parallel) bounds it first */
-#define RATE_DEFAULT 20000u
+#define RATE_DEFAULT 100000u
 #define CARES_SLACK_MS 500
 #define UDP_QUERY_MAX 512  /* c-ares 1.18 sends longer queries over TCP */
 #define RECENT_IDS 32      /* IDs of ended exchanges a link remembers */

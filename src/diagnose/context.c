@@ -23,37 +23,70 @@ struct sbuf
   bool failed;
 };
 
+/* Room for n more bytes and the terminator. */
+static bool sb_reserve(struct sbuf *b, size_t n)
+{
+  if (b->failed)
+    return false;
+  if (b->len + n + 1 <= b->cap)
+    return true;
+  size_t cap = (b->len + n + 1) * 2;
+  if (cap < 256)
+    cap = 256;
+  char *s = realloc(b->s, cap);
+  if (s == NULL)
+  {
+    b->failed = true;
+    return false;
+  }
+  b->s = s;
+  b->cap = cap;
+  return true;
+}
+
+/* n bytes of s: the catalogue's explanations and snippets are long, and
+ * copying them needs no format. */
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+  if (!sb_reserve(b, n))
+    return;
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+  sb_put(b, s, strlen(s));
+}
+
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Formats straight into the free room; only what does not fit is formatted
+ * a second time, after growing. */
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
   va_list ap;
   if (b->failed)
     return;
+  size_t room = b->cap - b->len;
   va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
   va_end(ap);
   if (n < 0)
   {
     b->failed = true;
     return;
   }
-  if (b->len + (size_t)n + 1 > b->cap)
+  if ((size_t)n >= room)
   {
-    size_t cap = (b->len + (size_t)n + 1) * 2;
-    char *s = realloc(b->s, cap);
-    if (s == NULL)
-    {
-      b->failed = true;
+    if (!sb_reserve(b, (size_t)n))
       return;
-    }
-    b->s = s;
-    b->cap = cap;
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
   }
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-  va_end(ap);
   b->len += (size_t)n;
 }
 
@@ -466,7 +499,7 @@ static void describe_answer(struct sbuf *b, const struct dp_probe_result *p)
                {DP_FLAG_RA, "ra"},
                {DP_FLAG_AD, "ad"}};
   const struct dp_answer_info *a = &p->answer;
-  sb_printf(b, "%s", dp_knowledge_rcode_name(a->rcode));
+  sb_puts(b, dp_knowledge_rcode_name(a->rcode));
   for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
     if (a->flags & flags[i].bit)
       sb_printf(b, " %s", flags[i].name);
@@ -573,7 +606,7 @@ static void add_snippet(struct sbuf *b, const char *snippet,
   size_t zl = strlen(t->zone);
   if (!t->zone_given || zl < 2)
   {
-    sb_printf(b, "%s", snippet);
+    sb_puts(b, snippet);
     return;
   }
   snprintf(zone, sizeof(zone), "%.*s", (int)(zl - 1), t->zone);
@@ -582,10 +615,11 @@ static void add_snippet(struct sbuf *b, const char *snippet,
     const char *hit = strstr(p, SNIPPET_ZONE);
     if (hit == NULL)
     {
-      sb_printf(b, "%s", p);
+      sb_puts(b, p);
       break;
     }
-    sb_printf(b, "%.*s%s", (int)(hit - p), p, zone);
+    sb_put(b, p, (size_t)(hit - p));
+    sb_puts(b, zone);
     p = hit + strlen(SNIPPET_ZONE);
   }
 }
@@ -658,7 +692,7 @@ static void compose_texts(struct dp_probe_result *p,
                                                  : "What was wrong",
               p->detail);
   if (s)
-    sb_printf(&exp, "%s", s->explanation);
+    sb_puts(&exp, s->explanation);
   if (p->has_answer)
   {
     /* NOERROR's own meaning adds nothing to "transfer allowed"; the codes
@@ -684,7 +718,7 @@ static void compose_texts(struct dp_probe_result *p,
 
   if (s == NULL)
     return;
-  sb_printf(&fix, "%s", s->fix);
+  sb_puts(&fix, s->fix);
   if (t->software != DP_SOFTWARE_UNKNOWN)
     add_fix(&fix, s, t->software, t);
   else

@@ -100,7 +100,8 @@ struct dp_engine_request
   dp_transport_t transport;
   const uint8_t *msg;            /* the query; copied by submit */
   size_t len;
-  unsigned timeout_ms;           /* from the exchange's start to its end */
+  unsigned timeout_ms;           /* from the exchange's start to its end,
+                                    1 to DP_ENGINE_TIMEOUT_MAX */
   dp_engine_stream_fn stream;    /* NULL: the first reply ends the exchange */
   size_t max_msgs;               /* stream bounds; 0 picks the defaults */
   size_t max_bytes;
@@ -114,6 +115,9 @@ struct dp_engine_options
                          RLIMIT_NOFILE */
   unsigned rate_qps;  /* exchanges started per second at most; 0: a default */
 };
+
+/* The longest timeout an exchange may have, in milliseconds. */
+#define DP_ENGINE_TIMEOUT_MAX 60000u
 
 /* Stream bounds when a request leaves them 0. */
 #define DP_ENGINE_STREAM_MSGS_DEFAULT 1000

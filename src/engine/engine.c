@@ -21,7 +21,8 @@
  * used (its late reply would be taken for an answer): such an exchange gets
  * a private link. TCP exchanges always get a private link, so that one
  * connection's failure, which makes c-ares close and resend everything on
- * that server, cannot disturb another exchange.
+ * that server, cannot disturb another exchange. A link's channel comes from
+ * a pool and goes back to it emptied when the link goes (see struct chan).
  *
  * Invariants: c-ares is never destroyed from inside one of its callbacks or
  * socket functions; an exchange is finalised from a zero-delay libevent
@@ -58,10 +59,13 @@
 #define WINDOW_DEFAULT                                                         \
   16384u /* the target window (--parallel) bounds it first */
 #define RATE_DEFAULT 100000u
+/* c-ares' own timeout, the same for every channel so that any channel can
+ * serve any exchange: only a backstop, after the exchange's deadline. */
 #define CARES_SLACK_MS 500
 #define UDP_QUERY_MAX 512  /* c-ares 1.18 sends longer queries over TCP */
 #define RECENT_IDS 32      /* IDs of ended exchanges a link remembers */
 #define LINK_BUCKETS 1024u /* shared links by server address */
+#define POOL_MAX 1024u     /* idle channels kept for reuse */
 
 typedef enum
 {
@@ -78,6 +82,23 @@ struct sockrec
 };
 
 struct exchange;
+struct link;
+
+/* A c-ares channel with its sockets and timer. Channels are reused: making
+ * one costs about 73 KiB of fresh memory and a read of the random source,
+ * a good part of a fleet's time. A link takes one from the engine's pool
+ * and gives it back emptied (queries cancelled, server removed, which
+ * closes its sockets), from the loop, never from inside c-ares. */
+struct chan
+{
+  struct dp_engine *eng;
+  struct chan *next; /* the pool's list */
+  struct link *link; /* the link using it; NULL in the pool */
+  ares_channel ch;
+  bool tcp;
+  struct sockrec socks[MAX_SOCKS];
+  struct event *cares_timer;
+};
 
 /* What c-ares' callback gets instead of the exchange (see the top). */
 struct send_token
@@ -96,11 +117,8 @@ struct link
   bool shared;
   bool tcp;
   unsigned queued;          /* shared: exchanges submitted, not started */
-  unsigned timeout_ms;      /* the channel's (c-ares') timeout, less slack */
   struct exchange *members; /* running exchanges on the channel */
-  ares_channel channel;     /* created by the first exchange to start */
-  struct sockrec socks[MAX_SOCKS];
-  struct event *cares_timer;
+  struct chan *chan;        /* taken by the first exchange to start */
   uint16_t recent[RECENT_IDS];
   unsigned nrecent;
   unsigned recent_pos;
@@ -161,6 +179,8 @@ struct dp_engine
   struct exchange *running; /* started, not yet finalised */
   struct link *links;       /* every link, shared or private */
   struct link *buckets[LINK_BUCKETS];
+  struct chan *pool[2]; /* idle channels: [0] UDP, [1] TCP */
+  unsigned pooled;
   struct dp_engine_timer *timers;
   struct event *sigev;
   unsigned inflight;
@@ -246,8 +266,6 @@ static struct link *link_new(struct dp_engine *eng,
   l->addrlen = req->addrlen;
   l->shared = shared;
   l->tcp = req->transport == DP_TRANSPORT_TCP;
-  for (int i = 0; i < MAX_SOCKS; i++)
-    l->socks[i].fd = ARES_SOCKET_BAD;
   l->all_next = eng->links;
   if (eng->links)
     eng->links->all_prev = l;
@@ -272,18 +290,15 @@ static struct link *link_shared(struct dp_engine *eng,
   return link_new(eng, req, true);
 }
 
+static void chan_put(struct chan *c);
+
 /* Never from inside c-ares (a callback or a socket function). */
 static void link_destroy(struct link *l)
 {
   struct dp_engine *eng = l->eng;
-  if (l->channel)
-    ares_destroy(l->channel); /* closes sockets through the tap */
-  l->channel = NULL;
-  for (int i = 0; i < MAX_SOCKS; i++)
-    if (l->socks[i].ev)
-      event_free(l->socks[i].ev);
-  if (l->cares_timer)
-    event_free(l->cares_timer);
+  if (l->chan)
+    chan_put(l->chan); /* closes its sockets through the tap */
+  l->chan = NULL;
   if (l->all_prev)
     l->all_prev->all_next = l->all_next;
   else
@@ -634,18 +649,21 @@ static void link_error(struct link *l, int err, bool tcp)
     tap_error(m, err, tcp);
 }
 
-static struct sockrec *sock_find(struct link *l, ares_socket_t fd)
+static struct sockrec *sock_find(struct chan *c, ares_socket_t fd)
 {
   for (int i = 0; i < MAX_SOCKS; i++)
-    if (l->socks[i].fd == fd)
-      return &l->socks[i];
+    if (c->socks[i].fd == fd)
+      return &c->socks[i];
   return NULL;
 }
 
+/* The tap's functions get the channel; the link using it (never NULL
+ * while c-ares does I/O: an idle channel has no server) gets the news. */
 static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
 {
-  struct link *l = arg;
-  struct sockrec *slot = sock_find(l, ARES_SOCKET_BAD);
+  struct chan *c = arg;
+  struct link *l = c->link;
+  struct sockrec *slot = sock_find(c, ARES_SOCKET_BAD);
   if (slot == NULL)
   {
     errno = EMFILE;
@@ -654,7 +672,10 @@ static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
   int fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0)
   {
-    link_error(l, errno, type == SOCK_STREAM);
+    int err = errno;
+    if (l)
+      link_error(l, err, type == SOCK_STREAM);
+    errno = err;
     return ARES_SOCKET_BAD;
   }
   if (type == SOCK_STREAM)
@@ -669,8 +690,8 @@ static ares_socket_t tap_socket(int af, int type, int protocol, void *arg)
 
 static int tap_close(ares_socket_t fd, void *arg)
 {
-  struct link *l = arg;
-  struct sockrec *s = sock_find(l, fd);
+  struct chan *c = arg;
+  struct sockrec *s = sock_find(c, fd);
   if (s)
   {
     if (s->ev)
@@ -684,13 +705,13 @@ static int tap_close(ares_socket_t fd, void *arg)
 static int tap_connect(ares_socket_t fd, const struct sockaddr *sa,
                        ares_socklen_t len, void *arg)
 {
-  struct link *l = arg;
+  struct chan *c = arg;
   int rc = connect(fd, sa, len);
-  if (rc < 0)
+  if (rc < 0 && c->link)
   {
     int err = errno;
-    struct sockrec *s = sock_find(l, fd);
-    link_error(l, err, s ? s->tcp : l->tcp);
+    struct sockrec *s = sock_find(c, fd);
+    link_error(c->link, err, s ? s->tcp : c->tcp);
     errno = err;
   }
   return rc;
@@ -700,10 +721,16 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
                                  int flags, struct sockaddr *from,
                                  ares_socklen_t *fromlen, void *arg)
 {
-  struct link *l = arg;
-  struct sockrec *s = sock_find(l, fd);
+  struct chan *c = arg;
+  struct link *l = c->link;
+  struct sockrec *s = sock_find(c, fd);
   bool tcp = s ? s->tcp : (from == NULL);
-  uint8_t *rx = l->eng->rxbuf;
+  uint8_t *rx = c->eng->rxbuf;
+  if (l == NULL)
+  {
+    errno = EAGAIN;
+    return -1;
+  }
 
   if (!tcp)
   {
@@ -770,9 +797,10 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
 static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
                               int iovcnt, void *arg)
 {
-  struct link *l = arg;
-  struct sockrec *s = sock_find(l, fd);
-  bool tcp = s ? s->tcp : l->tcp;
+  struct chan *c = arg;
+  struct link *l = c->link;
+  struct sockrec *s = sock_find(c, fd);
+  bool tcp = s ? s->tcp : c->tcp;
   struct msghdr mh;
   memset(&mh, 0, sizeof(mh));
   mh.msg_iov = (struct iovec *)iov;
@@ -781,7 +809,9 @@ static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
   /* The RTT runs from the exchange's first send: on UDP the datagram's ID
    * names the exchange, a TCP link has only one. */
   struct exchange *ex = NULL;
-  if (tcp)
+  if (l == NULL)
+    ex = NULL;
+  else if (tcp)
     ex = l->members;
   else if (iovcnt >= 1 && iov[0].iov_len >= 2)
   {
@@ -794,7 +824,7 @@ static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
     ex->sent = true;
   }
   ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-  if (n < 0)
+  if (n < 0 && l)
   {
     int err = errno;
     link_error(l, err, tcp);
@@ -813,38 +843,36 @@ static const struct ares_socket_functions tap_functions = {
 
 /* ---- libevent glue ----------------------------------------------------- */
 
-static void rearm_cares_timer(struct link *l)
+static void rearm_cares_timer(struct chan *c)
 {
   struct timeval tv;
-  if (l->channel == NULL)
-    return;
-  if (ares_timeout(l->channel, NULL, &tv) != NULL)
-    evtimer_add(l->cares_timer, &tv);
+  if (ares_timeout(c->ch, NULL, &tv) != NULL)
+    evtimer_add(c->cares_timer, &tv);
   else
-    evtimer_del(l->cares_timer);
+    evtimer_del(c->cares_timer);
 }
 
 static void on_socket(evutil_socket_t fd, short what, void *arg)
 {
-  struct link *l = arg;
-  if (l->channel == NULL)
+  struct chan *c = arg;
+  if (c->link == NULL)
     return;
-  ares_process_fd(l->channel, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
+  ares_process_fd(c->ch, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
                   (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
-  /* The sockrec for fd may be gone now; the link is still valid (links are
-   * destroyed only from on_finish, pump or engine events). */
-  rearm_cares_timer(l);
+  /* The sockrec for fd may be gone now; the channel is still valid (it
+   * goes back to the pool only from on_finish, pump or engine events). */
+  rearm_cares_timer(c);
 }
 
 static void on_cares_timer(evutil_socket_t fd, short what, void *arg)
 {
-  struct link *l = arg;
+  struct chan *c = arg;
   (void)fd;
   (void)what;
-  if (l->channel == NULL)
+  if (c->link == NULL)
     return;
-  ares_process_fd(l->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-  rearm_cares_timer(l);
+  ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  rearm_cares_timer(c);
 }
 
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -865,8 +893,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
                           int writable)
 {
-  struct link *l = arg;
-  struct sockrec *s = sock_find(l, fd);
+  struct chan *c = arg;
+  struct sockrec *s = sock_find(c, fd);
   if (s == NULL)
     return;
   if (s->ev)
@@ -878,9 +906,9 @@ static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
     return;
   short what =
       EV_PERSIST | (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0);
-  s->ev = event_new(l->eng->base, fd, what, on_socket, l);
-  if (s->ev == NULL || event_add(s->ev, NULL) != 0)
-    link_error(l, ENOMEM, s->tcp);
+  s->ev = event_new(c->eng->base, fd, what, on_socket, c);
+  if ((s->ev == NULL || event_add(s->ev, NULL) != 0) && c->link)
+    link_error(c->link, ENOMEM, s->tcp);
 }
 
 /* c-ares' own verdict: only used when the tap has nothing better. */
@@ -926,12 +954,34 @@ static void on_cares_done(void *arg, int status, int timeouts,
 
 /* ---- starting exchanges ------------------------------------------------ */
 
-/* The link's channel: every option c-ares would otherwise read from
- * RES_OPTIONS and resolv.conf is given (servers, domains, lookups, sortlist,
- * ndots, timeout, tries), so creating one reads no file but the random
- * source, and the one server is ours. */
-static dp_status_t channel_create(struct link *l, unsigned timeout_ms)
+static void chan_destroy(struct chan *c)
 {
+  if (c->ch)
+    ares_destroy(c->ch); /* closes sockets through the tap */
+  for (int i = 0; i < MAX_SOCKS; i++)
+    if (c->socks[i].ev)
+      event_free(c->socks[i].ev);
+  if (c->cares_timer)
+    event_free(c->cares_timer);
+  free(c);
+}
+
+/* A new channel: every option c-ares would otherwise read from RES_OPTIONS
+ * and resolv.conf is given (servers, domains, lookups, sortlist, ndots,
+ * timeout, tries), so making one reads no file but the random source. It
+ * has no server at all until chan_get sets the link's, so nothing can fall
+ * back to the system resolver's servers. */
+static struct chan *chan_create(struct dp_engine *eng, bool tcp)
+{
+  struct chan *c = calloc(1, sizeof(*c));
+  if (c == NULL)
+    return NULL;
+  c->eng = eng;
+  c->tcp = tcp;
+  for (int i = 0; i < MAX_SOCKS; i++)
+    c->socks[i].fd = ARES_SOCKET_BAD;
+  c->cares_timer = evtimer_new(eng->base, on_cares_timer, c);
+
   struct ares_options o;
   memset(&o, 0, sizeof(o));
   int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
@@ -939,13 +989,13 @@ static dp_status_t channel_create(struct link *l, unsigned timeout_ms)
              ARES_OPT_LOOKUPS | ARES_OPT_SERVERS | ARES_OPT_SORTLIST |
              ARES_OPT_NDOTS;
   o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_IGNTC | ARES_FLAG_STAYOPEN;
-  if (l->tcp)
+  if (tcp)
     o.flags |= ARES_FLAG_USEVC;
-  o.timeout = (int)timeout_ms + CARES_SLACK_MS;
+  o.timeout = (int)DP_ENGINE_TIMEOUT_MAX + CARES_SLACK_MS;
   o.tries = 1;
   o.ndots = 1;
   o.sock_state_cb = sock_state_cb;
-  o.sock_state_cb_data = l;
+  o.sock_state_cb_data = c;
   o.domains = NULL;
   o.ndomains = 0;
   o.servers = NULL;
@@ -953,20 +1003,32 @@ static dp_status_t channel_create(struct link *l, unsigned timeout_ms)
   o.sortlist = NULL;
   o.nsort = 0;
   o.lookups = (char *)"b";
-
-  l->timeout_ms = timeout_ms;
-  l->cares_timer = evtimer_new(l->eng->base, on_cares_timer, l);
-  if (l->cares_timer == NULL)
-    return DP_ENOMEM;
-  if (ares_init_options(&l->channel, &o, mask) != ARES_SUCCESS)
+  if (c->cares_timer == NULL ||
+      ares_init_options(&c->ch, &o, mask) != ARES_SUCCESS)
   {
-    l->channel = NULL;
-    return DP_ECARES;
+    c->ch = NULL;
+    chan_destroy(c);
+    return NULL;
   }
-  ares_set_socket_functions(l->channel, &tap_functions, l);
+  ares_set_socket_functions(c->ch, &tap_functions, c);
+  return c;
+}
 
-  /* Set the one server ourselves; the channel has no other (nservers 0
-   * above), so nothing can fall back to the system resolver's servers. */
+/* A channel for the link, from the pool when one of its kind is there,
+ * set to the link's one server. */
+static struct chan *chan_get(struct link *l)
+{
+  struct dp_engine *eng = l->eng;
+  struct chan *c = eng->pool[l->tcp];
+  if (c)
+  {
+    eng->pool[l->tcp] = c->next;
+    c->next = NULL;
+    eng->pooled--;
+  }
+  else if ((c = chan_create(eng, l->tcp)) == NULL)
+    return NULL;
+
   struct ares_addr_port_node srv;
   memset(&srv, 0, sizeof(srv));
   const struct sockaddr *sa = (const struct sockaddr *)&l->addr;
@@ -984,14 +1046,36 @@ static dp_status_t channel_create(struct link *l, unsigned timeout_ms)
     memcpy(&srv.addr.addr6, &in6->sin6_addr, sizeof(in6->sin6_addr));
     srv.udp_port = srv.tcp_port = ntohs(in6->sin6_port);
   }
-  if (ares_set_servers_ports(l->channel, &srv) != ARES_SUCCESS)
-    return DP_ECARES;
-  return DP_OK;
+  if (ares_set_servers_ports(c->ch, &srv) != ARES_SUCCESS)
+  {
+    chan_destroy(c);
+    return NULL;
+  }
+  c->link = l;
+  return c;
+}
+
+/* Back to the pool, emptied: queries cancelled (their tokens let go of no
+ * exchange by now) and the server removed, which closes the sockets. */
+static void chan_put(struct chan *c)
+{
+  struct dp_engine *eng = c->eng;
+  c->link = NULL;
+  ares_cancel(c->ch);
+  if (eng->pooled >= POOL_MAX ||
+      ares_set_servers_ports(c->ch, NULL) != ARES_SUCCESS)
+  {
+    chan_destroy(c);
+    return;
+  }
+  evtimer_del(c->cares_timer);
+  c->next = eng->pool[c->tcp];
+  eng->pool[c->tcp] = c;
+  eng->pooled++;
 }
 
 /* The link an exchange runs on: its server's shared one, unless that one
- * already carries (or recently carried) the same ID or would time out
- * before the exchange does; TCP: its own. */
+ * already carries (or recently carried) the same ID; TCP: its own. */
 static struct link *link_choose(struct exchange *ex)
 {
   struct link *shared = ex->link; /* UDP: counted as queued at submit */
@@ -999,8 +1083,7 @@ static struct link *link_choose(struct exchange *ex)
   if (shared)
   {
     shared->queued--;
-    if (link_member(shared, ex->id) == NULL && !link_recent(shared, ex->id) &&
-        (shared->channel == NULL || ex->req.timeout_ms <= shared->timeout_ms))
+    if (link_member(shared, ex->id) == NULL && !link_recent(shared, ex->id))
       return shared;
     link_release(shared);
   }
@@ -1043,7 +1126,7 @@ static void exchange_start(struct exchange *ex)
   tv.tv_usec = (ex->req.timeout_ms % 1000) * 1000;
   evtimer_add(ex->deadline, &tv);
 
-  if (l->channel == NULL && channel_create(l, ex->req.timeout_ms) != DP_OK)
+  if (l->chan == NULL && (l->chan = chan_get(l)) == NULL)
   {
     conclude(ex, DP_OUTCOME_LOCAL_ERROR, 0);
     return;
@@ -1056,8 +1139,8 @@ static void exchange_start(struct exchange *ex)
   }
   ex->token->ex = ex;
   /* ares_send may call on_cares_done synchronously (e.g. no socket). */
-  ares_send(l->channel, ex->msg, (int)ex->req.len, on_cares_done, ex->token);
-  rearm_cares_timer(l);
+  ares_send(l->chan->ch, ex->msg, (int)ex->req.len, on_cares_done, ex->token);
+  rearm_cares_timer(l->chan);
 }
 
 static void refill_tokens(struct dp_engine *eng)
@@ -1248,6 +1331,13 @@ void dp_engine_destroy(dp_engine_t *eng)
   }
   while (eng->links)
     link_destroy(eng->links);
+  for (int k = 0; k < 2; k++)
+    while (eng->pool[k])
+    {
+      struct chan *c = eng->pool[k];
+      eng->pool[k] = c->next;
+      chan_destroy(c);
+    }
   event_free(eng->pump);
   event_base_free(eng->base);
   ares_library_cleanup();
@@ -1259,7 +1349,8 @@ dp_status_t dp_engine_submit(dp_engine_t *eng,
 {
   if (eng == NULL || req == NULL || req->msg == NULL ||
       req->len < DP_DNS_HEADER_LEN || req->len > DP_DNS_MAX_UDP ||
-      req->timeout_ms == 0 || req->done == NULL)
+      req->timeout_ms == 0 || req->timeout_ms > DP_ENGINE_TIMEOUT_MAX ||
+      req->done == NULL)
     return DP_EINVAL;
   /* c-ares 1.18 would send a longer "UDP" query over TCP. */
   if (req->transport == DP_TRANSPORT_UDP && req->len > UDP_QUERY_MAX)

@@ -12,8 +12,10 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -277,6 +279,40 @@ static void b_ports(int u, int t)
 
 static double since_ms(const struct timespec *a);
 
+/* UDP: NOTIMP with QDCOUNT=0 to everything; TCP: one frame per connection,
+ * then close, for as many connections as come. */
+static void b_both(int u, int t)
+{
+  for (;;)
+  {
+    fd_set r;
+    FD_ZERO(&r);
+    FD_SET(u, &r);
+    FD_SET(t, &r);
+    if (select((u > t ? u : t) + 1, &r, NULL, NULL, NULL) <= 0)
+      continue;
+    if (FD_ISSET(u, &r))
+    {
+      uint8_t q[512];
+      if (read_udp_from(u, q, sizeof(q)) >= 12)
+      {
+        uint8_t a[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
+        send_udp(u, a, sizeof(a));
+      }
+    }
+    if (FD_ISSET(t, &r))
+    {
+      uint8_t id[2];
+      int c = accept_and_read(t, id);
+      if (c >= 0)
+      {
+        send_frame(c, id);
+        close(c);
+      }
+    }
+  }
+}
+
 /* A late reply: the first query with ID 1 is answered SERVFAIL only after
  * 200 ms, and the second query with ID 1 (sent once the first has timed
  * out) NOERROR at 250 ms, after that late reply; ID 3 gets NOERROR at
@@ -322,6 +358,44 @@ static void b_late(int u, int t)
 }
 
 /* ---- driving the engine ------------------------------------------------ */
+
+/* Channels go back to a pool and serve the next exchange, to another server
+ * or with another outcome: a chain of exchanges, each submitted when the one
+ * before it ends, alternating servers and transports. */
+static struct
+{
+  dp_engine_t *eng;
+  int step;
+  dp_outcome_t got[6];
+  int calls[6];
+} chain;
+
+static const struct
+{
+  int host; /* 146 answers on UDP and TCP, 147 has nothing listening */
+  dp_transport_t transport;
+  dp_outcome_t want;
+} chain_steps[6] = {
+    {146, DP_TRANSPORT_UDP, DP_OUTCOME_ANSWER},
+    {147, DP_TRANSPORT_UDP, DP_OUTCOME_PORT_UNREACHABLE},
+    {146, DP_TRANSPORT_TCP, DP_OUTCOME_ANSWER},
+    {147, DP_TRANSPORT_TCP, DP_OUTCOME_CONN_REFUSED},
+    {146, DP_TRANSPORT_UDP, DP_OUTCOME_ANSWER},
+    {146, DP_TRANSPORT_TCP, DP_OUTCOME_ANSWER},
+};
+
+static uint8_t chain_msg[17];
+
+static void chain_submit(void);
+
+static void on_chain_done(void *arg, const struct dp_engine_result *r)
+{
+  int k = (int)(intptr_t)arg;
+  chain.calls[k]++;
+  chain.got[k] = r->outcome;
+  if (++chain.step < 6)
+    chain_submit();
+}
 
 static uint8_t query[] = {0x12, 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
                           0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x01};
@@ -681,6 +755,43 @@ START_TEST(test_closed_port_shared)
 }
 END_TEST
 
+static void chain_submit(void)
+{
+  int k = chain.step;
+  struct sockaddr_in sa = addr_of(chain_steps[k].host, PORT_BASE + 46);
+  struct dp_engine_request req;
+  memcpy(chain_msg, query, sizeof(query));
+  chain_msg[1] = (uint8_t)(0x40 + k);
+  memset(&req, 0, sizeof(req));
+  memcpy(&req.addr, &sa, sizeof(sa));
+  req.addrlen = sizeof(sa);
+  req.transport = chain_steps[k].transport;
+  req.msg = chain_msg;
+  req.len = sizeof(query);
+  req.timeout_ms = 1000;
+  req.done = on_chain_done;
+  req.arg = (void *)(intptr_t)k;
+  ck_assert_int_eq(dp_engine_submit(chain.eng, &req), DP_OK);
+}
+
+START_TEST(test_channel_reuse)
+{
+  pid_t pid = responder(146, PORT_BASE + 46, b_both);
+  memset(&chain, 0, sizeof(chain));
+  ck_assert_int_eq(dp_engine_create(NULL, &chain.eng), DP_OK);
+  chain_submit();
+  ck_assert_int_eq(dp_engine_run(chain.eng), DP_OK);
+  dp_engine_destroy(chain.eng);
+  reap(pid);
+  for (int k = 0; k < 6; k++)
+    ck_assert_msg(chain.calls[k] == 1 && chain.got[k] == chain_steps[k].want,
+                  "step %d (%s to 127.0.0.%d): %s, want %s", k,
+                  chain_steps[k].transport == DP_TRANSPORT_TCP ? "TCP" : "UDP",
+                  chain_steps[k].host, dp_outcome_tostr(chain.got[k]),
+                  dp_outcome_tostr(chain_steps[k].want));
+}
+END_TEST
+
 START_TEST(test_bad_requests)
 {
   dp_engine_t *eng = NULL;
@@ -707,6 +818,8 @@ START_TEST(test_bad_requests)
   req.len = sizeof(query);
   req.timeout_ms = 0;
   ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "zero timeout");
+  req.timeout_ms = DP_ENGINE_TIMEOUT_MAX + 1;
+  ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "timeout too long");
   req.timeout_ms = 100;
   ((struct sockaddr *)&req.addr)->sa_family = AF_UNIX;
   ck_assert_msg(dp_engine_submit(eng, &req) == DP_EINVAL, "bad family");
@@ -768,6 +881,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_shared_socket);
   tcase_add_test(tc, test_late_reply);
   tcase_add_test(tc, test_closed_port_shared);
+  tcase_add_test(tc, test_channel_reuse);
   tcase_add_test(tc, test_bad_requests);
   tcase_add_test(tc, test_timers);
   tcase_add_test(tc, test_resolve_hosts_file);

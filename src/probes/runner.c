@@ -751,9 +751,11 @@ static void start_next(struct run_state *rs)
     target_start(&rs->targets[rs->next++]);
 }
 
-/* Targets in flight by default: each holds up to about 16 sockets at once
- * (the UDP chain, TCP probes, follow-ups); leave room under the open-file
- * limit, and keep a fleet from looking like a flood. */
+/* Targets in flight by default: each holds a few sockets at once (its
+ * shared UDP socket, one TCP connection, more when a silent server lets
+ * the grace periods run out and the TCP probes and follow-ups overlap);
+ * 16 per target leaves room under the open-file limit, and 256 keeps a
+ * fleet from looking like a flood. */
 static unsigned default_parallel(void)
 {
   struct rlimit rl;

@@ -9,9 +9,9 @@ reply. One dnsprobe run against it must show:
 - every UDP query from one client port (one socket, one c-ares channel);
 - no query ID used twice;
 - the queries with the zone's SOA question one after another, each sent
-  only once the previous one was answered;
+  only once the previous one was answered (or its grace period ran out);
 - one TCP connection at a time: tcp, then axfr, then ixfr, each opened only
-  once the previous one had its reply.
+  once the previous one had its reply (or its grace period ran out).
 
 Everything stays on loopback; the responder is a thread of this process.
 """
@@ -32,7 +32,14 @@ import lab  # noqa: E402
 ADDR, PORT = "127.0.0.76", 53186
 ZONE = "example.test"
 LIFETIME_S = 120.0  # the responder never outlives a test run
-DELAY_S = 0.02      # every reply waits this long
+DELAY_S = 0.002     # every reply waits this long
+# A probe waits for the one before it at most a grace period (a quarter of
+# the timeout, at most 250 ms, from the target's start), then goes anyway.
+# Under valgrind a chain can outlast it: a query that arrives that late may
+# overlap the one before it. The margin covers the time from the target's
+# start to its first query.
+GRACE_S = 0.25
+GRACE_MARGIN_S = 0.1
 T_SOA, T_AXFR, T_IXFR = 6, 252, 251
 
 
@@ -192,6 +199,14 @@ class BatteryOnTheWire(unittest.TestCase):
             [t["id"] for t in self.rec.tcp_log if t["id"] is not None]
         self.assertEqual(len(ids), len(set(ids)), "an ID was used twice")
 
+    def first_arrival(self):
+        times = [e["arrived"] for e in self.rec.udp_log] + \
+            [t["opened"] for t in self.rec.tcp_log]
+        return min(times)
+
+    def released_by_grace(self, at):
+        return at >= self.first_arrival() + GRACE_S - GRACE_MARGIN_S
+
     def test_soa_queries_one_after_another(self):
         soa = sorted((e for e in self.rec.udp_log
                       if e["opcode"] == 0 and e["qtype"] == T_SOA),
@@ -199,6 +214,8 @@ class BatteryOnTheWire(unittest.TestCase):
         self.assertGreaterEqual(len(soa), 9)  # udp, plain, edns ... cookie
         for prev, cur in zip(soa, soa[1:]):
             self.assertIsNotNone(prev["replied"])
+            if self.released_by_grace(cur["arrived"]):
+                continue
             self.assertGreater(cur["arrived"], prev["replied"],
                                "an SOA query arrived before the one before "
                                "it was answered")
@@ -208,6 +225,8 @@ class BatteryOnTheWire(unittest.TestCase):
         self.assertEqual([t["qtype"] for t in conns], [T_SOA, T_AXFR, T_IXFR])
         for prev, cur in zip(conns, conns[1:]):
             self.assertIsNotNone(prev["replied"])
+            if self.released_by_grace(cur["opened"]):
+                continue
             self.assertGreater(cur["opened"], prev["replied"],
                                "a TCP connection opened before the one "
                                "before it had its reply")

@@ -3,7 +3,7 @@
 Unbound (refusing; serving), PowerDNS Authoritative and Recursor, dnsmasq.
 
 Every instance of tests/lab/ starts once for the whole module, in parallel,
-on its own loopback address and port (BIND on 127.0.0.1:531xx, the others on
+on its own loopback address and port (BIND on 127.0.0.1:231xx, the others on
 127.0.0.11-39 port 53100); the resolvers reach only the lab's upstream
 authoritative server on 127.0.0.20:53100. Each class runs the real binary
 once against one instance:
@@ -37,8 +37,8 @@ TIMEOUT_MS = "1500"
 
 UPSTREAM = ("127.0.0.20", 53100)
 LAYOUT = {
-    "bind-strict": ("127.0.0.1", 53101),
-    "bind-open": ("127.0.0.1", 53102),
+    "bind-strict": ("127.0.0.1", 23101),
+    "bind-open": ("127.0.0.1", 23102),
     "nsd": ("127.0.0.11", 53100),
     "knot": ("127.0.0.12", 53100),
     "unbound-refuse": ("127.0.0.13", 53100),

@@ -16,7 +16,7 @@ forwards, and each UPDATE it saw must have exactly one zone entry
 but an OPT (RFC 2136 §2). The test fails if the UPDATE probe ever carried
 a record.
 
-Addresses: BIND on 127.0.0.1:53103, its forwarder (the lab upstream) on
+Addresses: BIND on 127.0.0.1:23103, its forwarder (the lab upstream) on
 127.0.0.21:53100, the relay on 127.0.0.22:53100.
 """
 import os
@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.join(SRCDIR, "tests", "support"))
 import lab  # noqa: E402
 
 ZONE = "example.test"
-BIND = ("127.0.0.1", 53103)
+BIND = ("127.0.0.1", 23103)
 UPSTREAM = ("127.0.0.21", 53100)
 RELAY = ("127.0.0.22", 53100)
 RUNS = 2

@@ -231,15 +231,22 @@ def server_command(server, conf, rundir):
 
 
 # Integration lab layout (tests/integration): BIND on 127.0.0.1 ports
-# 53100-53199, the others on 127.0.0.11-39; see the suite for its choices.
-# The demo uses 127.0.0.1 ports 54100-54199 and 127.0.0.51-59.
+# 23100-23199, the others on 127.0.0.11-39; see the suite for its choices.
+# The demo uses 127.0.0.1 port 24101 and 127.0.0.51-59 port 54100.
+#
+# Every client socket on loopback (dnsprobe's, dig's, a test's) has the
+# source address 127.0.0.1 and a port from the kernel's ephemeral range
+# (32768-60999 by default). A server on 127.0.0.1 (BIND can bind nothing
+# else) must listen below that range, or a client socket that happens to
+# hold its port, or one still in TIME-WAIT after a fleet test, makes its
+# start fail with "address in use". Server.start refuses such a port.
 DEMO = [
     # (instance, address, port, caption)
     ("upstream", "127.0.0.54", 54100, None),
     ("knot", "127.0.0.51", 54100,
      "a strict authoritative server (Knot): serves example.test, denies "
      "transfers, updates and notifies with NOTAUTH, no recursion"),
-    ("bind-open", "127.0.0.1", 54101,
+    ("bind-open", "127.0.0.1", 24101,
      "a careless primary (BIND): open AXFR, dynamic updates accepted, "
      "open recursion on an authoritative server"),
     ("unbound-refuse", "127.0.0.52", 54100,
@@ -570,6 +577,18 @@ class ServerError(RuntimeError):
     pass
 
 
+def ephemeral_ports():
+    """The kernel's range for clients' local ports (Linux's default when it
+    cannot be read)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range",
+                  encoding="ascii") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 class ServerSilent(ServerError):
     """The server kept running but did not answer within READY_TIMEOUT."""
 
@@ -604,6 +623,12 @@ class Server:
         """Instantiate the templates, start the server, wait until it
         answers. On failure the server's log goes to stderr (and its tail
         into the exception), the server is stopped and its dir removed."""
+        low, high = ephemeral_ports()
+        if self.address in ("127.0.0.1", "::1") and low <= self.port <= high:
+            raise ServerError(
+                "%s: port %d on %s is in the ephemeral range %d-%d, where a "
+                "client socket can hold it (see the lab layout in lab.py)"
+                % (self.name, self.port, self.address, low, high))
         self.dir = tempfile.mkdtemp(prefix="dnsprobe-lab-%s-" % self.name)
         self.log_path = os.path.join(self.dir, "server.log")
         try:

@@ -58,15 +58,19 @@ struct target_state
   struct timespec started;
   uint16_t ids[IDS_PER_TARGET]; /* query IDs this target has used */
   unsigned nids;
+  bool in_window; /* taken into the window */
+  size_t slot;    /* its place in run_state.flight */
 };
 
 struct run_state
 {
   dp_engine_t *eng;
   size_t ntargets;
-  size_t next;       /* next target to start */
-  unsigned parallel; /* targets in flight at most */
-  size_t finished;   /* targets diagnosed */
+  size_t next;                  /* no target before this one is still waiting */
+  unsigned parallel;            /* targets in flight at most */
+  struct target_state **flight; /* the targets in flight (parallel slots) */
+  size_t nflight;
+  size_t finished; /* targets diagnosed */
   const struct dp_probe_run_options *opt;
   struct target_state *targets;
   dp_status_t error;
@@ -296,6 +300,7 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 static void on_done(void *arg, const struct dp_engine_result *er);
 static void target_finish(struct target_state *ts);
 static void start_next(struct run_state *rs);
+static void flight_remove(struct run_state *rs, struct target_state *ts);
 static void maybe_followup(struct probe_state *ps);
 static bool deps_pending(const struct target_state *ts,
                          const struct dp_probe_def *def);
@@ -431,6 +436,7 @@ static void target_finish(struct target_state *ts)
     dp_target_release_probes(t); /* streamed out: keep only the summary */
   if (++ts->rs->finished == ts->rs->ntargets)
     (void)dp_engine_stop_on_signal(ts->rs->eng, -1); /* let the loop end */
+  flight_remove(ts->rs, ts);
   start_next(ts->rs);
 }
 
@@ -744,11 +750,83 @@ static void target_start(struct target_state *ts)
       probe_send(&ts->probes[k]);
 }
 
-/* The next target waiting for a place in the window, if any. */
+/* Whether two targets are the same server: address family, address and
+ * port (two zones on one server are two targets, one server). */
+static bool same_server(const struct dp_probe_target *a,
+                        const struct dp_probe_target *b)
+{
+  const struct sockaddr *sa = (const struct sockaddr *)&a->addr;
+  const struct sockaddr *sb = (const struct sockaddr *)&b->addr;
+  if (sa->sa_family != sb->sa_family)
+    return false;
+  if (sa->sa_family == AF_INET6)
+  {
+    const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)&a->addr;
+    const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)&b->addr;
+    return x->sin6_port == y->sin6_port &&
+           memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
+  }
+  const struct sockaddr_in *x = (const struct sockaddr_in *)&a->addr;
+  const struct sockaddr_in *y = (const struct sockaddr_in *)&b->addr;
+  return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+}
+
+static bool server_busy(const struct run_state *rs,
+                        const struct target_state *ts)
+{
+  for (size_t i = 0; i < rs->nflight; i++)
+    if (same_server(rs->flight[i]->in, ts->in))
+      return true;
+  return false;
+}
+
+/* Waiting targets looked at for one free place: bounded, so a long list of
+ * targets on one busy server costs little; those further on wait their
+ * turn. */
+#define START_SCAN 1024
+
+/* Fill the window: the first waiting targets (in the order given) whose
+ * server has no battery in flight. One server sees one battery at a time,
+ * so a fleet that lists it with many zones does not flood it, and its
+ * SOA-question queries and TCP connections never overlap across targets
+ * either. */
 static void start_next(struct run_state *rs)
 {
-  if (rs->next < rs->ntargets)
-    target_start(&rs->targets[rs->next++]);
+  while (rs->nflight < rs->parallel)
+  {
+    while (rs->next < rs->ntargets && rs->targets[rs->next].in_window)
+      rs->next++;
+    struct target_state *pick = NULL;
+    size_t scanned = 0;
+    for (size_t i = rs->next; i < rs->ntargets && scanned < START_SCAN; i++)
+    {
+      struct target_state *ts = &rs->targets[i];
+      if (ts->in_window)
+        continue;
+      scanned++;
+      if (!server_busy(rs, ts))
+      {
+        pick = ts;
+        break;
+      }
+    }
+    if (pick == NULL)
+      return; /* each target that finishes frees its server and calls again */
+    pick->in_window = true;
+    pick->slot = rs->nflight;
+    rs->flight[rs->nflight++] = pick;
+    target_start(pick);
+  }
+}
+
+/* The target leaves the window. */
+static void flight_remove(struct run_state *rs, struct target_state *ts)
+{
+  size_t k = ts->slot;
+  if (k >= rs->nflight || rs->flight[k] != ts)
+    return;
+  rs->flight[k] = rs->flight[--rs->nflight];
+  rs->flight[k]->slot = k;
 }
 
 /* Targets in flight by default: each holds a few sockets at once (its
@@ -815,14 +893,21 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
     target_init(&rs.targets[i], &rs, &targets[i], &run->targets[i]);
   /* Keep opt->parallel targets in flight. */
   rs.parallel = opt->parallel ? opt->parallel : default_parallel();
+  rs.flight = calloc(rs.parallel, sizeof(*rs.flight));
+  if (rs.flight == NULL)
+  {
+    dp_engine_destroy(rs.eng);
+    free(rs.targets);
+    return DP_ENOMEM;
+  }
   if (opt->stop_on_sigint && n > 0)
     (void)dp_engine_stop_on_signal(rs.eng, SIGINT);
-  for (unsigned k = 0; k < rs.parallel && rs.next < n; k++)
-    start_next(&rs);
+  start_next(&rs);
 
   st = dp_engine_run(rs.eng);
   dp_engine_destroy(rs.eng);
 
+  free(rs.flight);
   run->duration_ms = ms_since(&started);
   run->status = DP_HEALTH_OK;
   for (size_t i = 0; i < n; i++)

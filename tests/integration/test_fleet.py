@@ -33,39 +33,48 @@ def run(args, timeout=120):
 
 
 class Silent:
-    """UDP and TCP sockets that read everything and never answer."""
+    """UDP and TCP sockets that read everything and never answer, on each
+    address of addrs (or addr) at each port of ports."""
 
-    def __init__(self, addr, ports):
+    def __init__(self, addr, ports, addrs=None):
         self.socks = []
-        for port in ports:
-            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            u.bind((addr, port))
-            t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            t.bind((addr, port))
-            t.listen(1024)
-            self.socks += [u, t]
+        self.listeners = set()
+        for a in addrs or [addr]:
+            for port in ports:
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.bind((a, port))
+                t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                t.bind((a, port))
+                t.listen(1024)
+                self.socks += [u, t]
+                self.listeners.add(t)
         self.stop = False
         self.thread = threading.Thread(target=self.drain, daemon=True)
         self.thread.start()
 
     def drain(self):
-        import select
-        conns = []
+        import selectors  # epoll: more sockets than select() can watch
+        sel = selectors.DefaultSelector()
+        for s in self.socks:
+            sel.register(s, selectors.EVENT_READ)
         deadline = time.monotonic() + 300  # never outlive a test run
         while not self.stop and time.monotonic() < deadline:
-            r, _, _ = select.select(self.socks + conns, [], [], 0.2)
-            for s in r:
+            for key, _ in sel.select(0.2):
+                s = key.fileobj
                 try:
-                    if s.type == socket.SOCK_STREAM and s in self.socks:
+                    if s in self.listeners:
                         c, _ = s.accept()
-                        conns.append(c)
-                    else:
-                        if not s.recv(65535) and s in conns:
-                            conns.remove(s)
-                            s.close()
+                        sel.register(c, selectors.EVENT_READ)
+                    elif not s.recv(65535) and s.type == socket.SOCK_STREAM:
+                        sel.unregister(s)
+                        s.close()
                 except OSError:
                     pass
+        for key in list(sel.get_map().values()):
+            if key.fileobj not in self.socks:
+                key.fileobj.close()
+        sel.close()
 
     def close(self):
         self.stop = True
@@ -173,11 +182,20 @@ class Fleet(unittest.TestCase):
                 self.assertIn(args[0], r.stderr)
 
     def test_silent_fleet_costs_the_window_not_the_count(self):
-        """1,000 silent targets end in a few timeouts (one per window of
-        targets in flight), never one per target."""
-        silent = Silent(SILENT_ADDR, SILENT_PORTS)
+        """1,000 silent servers end in a few timeouts (one per window of
+        targets in flight), never one per target. 125 addresses (127.0.2.x)
+        times 8 ports: targets on one server go one after another."""
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = 2000 + 256
+        if soft != resource.RLIM_INFINITY and soft < want:
+            if hard != resource.RLIM_INFINITY and hard < want:
+                self.skipTest("open-file limit %d below %d" % (hard, want))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        addrs = ["127.0.2.%d" % i for i in range(1, 126)]
+        silent = Silent(None, SILENT_PORTS, addrs=addrs)
         try:
-            targets = ["%s:%d" % (SILENT_ADDR, SILENT_PORTS[i % 8])
+            targets = ["%s:%d" % (addrs[i // 8], SILENT_PORTS[i % 8])
                        for i in range(1000)]
             start = time.monotonic()
             r = run(targets + ["--probes", "udp,tcp", "--timeout", "300",

@@ -13,6 +13,9 @@ reply. One dnsprobe run against it must show:
 - one TCP connection at a time: tcp, then axfr, then ixfr, each opened only
   once the previous one had its reply (or its grace period ran out).
 
+A second run names the same server twice, with two zones (a fleet file):
+the second battery must begin only once the first has ended.
+
 Everything stays on loopback; the responder is a thread of this process.
 """
 import os
@@ -58,6 +61,19 @@ def question_end(msg):
             return None
         off += 1 + n
     return None
+
+
+def qname(msg):
+    """The first question's name, lower case, dot-terminated ("" if none)."""
+    end = question_end(msg)
+    if end is None or end == 12:
+        return ""
+    labels, off = [], 12
+    while msg[off]:
+        labels.append(msg[off + 1:off + 1 + msg[off]].decode("ascii",
+                                                              "replace"))
+        off += 1 + msg[off]
+    return ".".join(labels).lower() + "."
 
 
 def reply_to(msg, rcode):
@@ -119,7 +135,7 @@ class Recorder:
                     elif s is self.tcp:
                         c, _ = s.accept()
                         rec = {"opened": time.monotonic(), "replied": None,
-                               "id": None, "qtype": None}
+                               "id": None, "qtype": None, "qname": None}
                         self.tcp_log.append(rec)
                         conns[c] = [rec, b""]
                     elif not self.on_tcp(s, conns[s], pending):
@@ -137,7 +153,7 @@ class Recorder:
         opcode = (msg[2] >> 3) & 0x0F
         rec = {"arrived": time.monotonic(), "replied": None, "port": peer[1],
                "id": struct.unpack("!H", msg[:2])[0], "opcode": opcode,
-               "qtype": self.qtype(msg)}
+               "qtype": self.qtype(msg), "qname": qname(msg)}
         self.udp_log.append(rec)
         r = reply_to(msg, 0 if opcode in (0, 4, 5) else 4)
         if r is not None:
@@ -156,6 +172,7 @@ class Recorder:
             buf = buf[2 + len(msg):]
             rec["id"] = struct.unpack("!H", msg[:2])[0]
             rec["qtype"] = self.qtype(msg)
+            rec["qname"] = qname(msg)
             # NOERROR to the SOA; REFUSED ends a transfer
             r = reply_to(msg, 0 if rec["qtype"] == T_SOA else 5)
             if r is not None:
@@ -230,6 +247,43 @@ class BatteryOnTheWire(unittest.TestCase):
             self.assertGreater(cur["opened"], prev["replied"],
                                "a TCP connection opened before the one "
                                "before it had its reply")
+
+
+class TwoZonesOneServer(unittest.TestCase):
+    """Two targets on one server (a fleet file naming it with two zones):
+    their batteries go one after the other, never together."""
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls.rec = Recorder()
+        with tempfile.NamedTemporaryFile("w", suffix=".txt",
+                                         delete=False) as f:
+            f.write("%s:%d a.test\n%s:%d b.test\n" % (ADDR, PORT, ADDR, PORT))
+            cls.path = f.name
+        try:
+            cls.run_ = lab.run_dnsprobe(["-f", cls.path, "--timeout", "2000",
+                                         "--format", "jsonl"])
+        finally:
+            os.unlink(cls.path)
+            time.sleep(0.2)
+            cls.rec.close()
+
+    def test_one_battery_at_a_time(self):
+        self.assertIn(self.run_.code, (0, 1, 2), self.run_.stderr)
+        log = self.rec.udp_log + [
+            dict(t, arrived=t["opened"]) for t in self.rec.tcp_log]
+        a = [e for e in log if (e["qname"] or "").endswith("a.test.")]
+        b = [e for e in log if (e["qname"] or "").endswith("b.test.")]
+        self.assertGreaterEqual(len(a), 10)
+        self.assertGreaterEqual(len(b), 10)
+        # which battery went first is the runner's choice; the order given
+        first, second = (a, b) if min(e["arrived"] for e in a) < \
+            min(e["arrived"] for e in b) else (b, a)
+        self.assertTrue(all(e["replied"] is not None for e in first))
+        self.assertGreater(min(e["arrived"] for e in second),
+                           max(e["replied"] for e in first),
+                           "the second battery began before the first ended")
 
 
 if __name__ == "__main__":

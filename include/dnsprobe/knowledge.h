@@ -123,6 +123,7 @@ struct dp_knowledge_fix
  *   version-disclosed        the software version is answered to anyone
  *   opcode-noncompliant      unknown opcode not answered with NOTIMP
  *   edns-noncompliant        an RFC 6891 / 8906 EDNS test failed
+ *   rate-limited             identical answers limited (RRL): a probe not tested
  *   no-answer                one probe got no reply while others did
  *   unexpected-answer        a reply this probe does not expect (e.g. FORMERR)
  *   malformed-answer         a reply could not be read as DNS

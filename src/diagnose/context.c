@@ -369,6 +369,36 @@ static const char *unreachable_cause(const struct dp_target_result *t)
   return closed ? "port-closed" : reset ? "tcp-reset" : "filtered";
 }
 
+/* A UDP probe answered with TC=1 and no answer for a question whose answer
+ * is small (the zone's SOA fits any buffer): what response rate limiting
+ * sends instead of an answer it drops ("slip"). */
+static bool slipped(const struct dp_probe_result *p)
+{
+  return p->transport == DP_TRANSPORT_UDP && got_reply(p) &&
+         (p->answer.flags & DP_FLAG_TC) && p->answer.ancount == 0 &&
+         p->query.qtype == DP_TYPE_SOA && p->answer.rcode == DP_RCODE_NOERROR;
+}
+
+/* Whether p's question (name and type) was answered over UDP by another
+ * probe of the battery: then p's silence, or its truncated empty answer,
+ * is not about the question or its EDNS, but about how many identical
+ * answers this client got (response rate limiting). */
+static const struct dp_probe_result *
+same_question_answered(const struct dp_probe_result *p,
+                       const struct dp_target_result *t)
+{
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    const struct dp_probe_result *q = &t->probes[i];
+    if (q != p && q->transport == DP_TRANSPORT_UDP && got_reply(q) &&
+        !slipped(q) && q->query.qtype == p->query.qtype && q->query.edns &&
+        strcmp(q->query.qname, p->query.qname) == 0 &&
+        q->answer.rcode == DP_RCODE_NOERROR)
+      return q;
+  }
+  return NULL;
+}
+
 static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                       bool unreachable, bool first, bool *nomem)
 {
@@ -407,6 +437,26 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
     copy_followup(p, "tcp", tcp,
                   "the same query over TCP was answered: UDP is dropped on "
                   "the way (a firewall or a filter on port 53/udp)",
+                  nomem);
+    return;
+  }
+  const struct dp_probe_result *same;
+  if (p->query.qtype == DP_TYPE_SOA && p->transport == DP_TRANSPORT_UDP &&
+      (p->verdict == DP_VERDICT_NO_ANSWER || slipped(p)) &&
+      (same = same_question_answered(p, t)) != NULL)
+  {
+    /* Not a fault of the question or of EDNS: this probe could not test
+     * what it was for. */
+    p->cause = "rate-limited";
+    p->severity = DP_SEVERITY_INFO;
+    p->finding = "rate-limited";
+    copy_followup(p, "same-question", same,
+                  slipped(p) ? "the same question with EDNS was answered in "
+                               "full: this truncated empty answer is a rate "
+                               "limiter's slip, not a real truncation"
+                             : "the same question with EDNS was answered: "
+                               "identical answers to this client are rate "
+                               "limited (RRL), EDNS is not dropped",
                   nomem);
     return;
   }
@@ -650,6 +700,10 @@ static const struct
     {"upstream", "the resolver cannot get an answer from its upstreams"},
     {"udp-blocked", "DNS over UDP is blocked on the way"},
     {"edns-dropped", "queries with EDNS are dropped on the way"},
+    {"rate-limited", "the server limits how many identical answers this "
+                     "client gets per second (response rate limiting, RRL); "
+                     "a battery asks for the zone's SOA about ten times in a "
+                     "few milliseconds"},
     {"fragmentation", "large UDP answers are lost on the way"},
     {"legacy", "an old server without EDNS"},
     {"broken", "the server fails with and without EDNS"},

@@ -89,8 +89,7 @@ static const struct dp_knowledge_fix fix_version[] = {
      "server:\n"
      "    hide-version: yes\n"
      "    hide-identity: yes"},
-    {DP_SOFTWARE_PDNS_AUTH, "version-string",
-     "version-string=anonymous"},
+    {DP_SOFTWARE_PDNS_AUTH, "version-string", "version-string=anonymous"},
     {DP_SOFTWARE_PDNS_RECURSOR, "version-string",
      "# the text answered to version.bind; the default is the real version\n"
      "version-string=not disclosed"},
@@ -1193,6 +1192,58 @@ static const struct dp_knowledge_fix fix_edns[] = {
     END,
 };
 
+/* rate-limited: let the monitoring host through response rate limiting. */
+static const struct dp_knowledge_fix fix_rate_limited[] = {
+    {DP_SOFTWARE_BIND, "rate-limit exempt-clients",
+     "options {\n"
+     "    rate-limit {\n"
+     "        responses-per-second 10;\n"
+     "        exempt-clients { 192.0.2.10; };   // the monitoring host\n"
+     "    };\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, "ip-ratelimit",
+     "# queries per second per client address; 0 turns it off. Unbound has\n"
+     "# no list of exempt clients: raise it above a battery's burst\n"
+     "server:\n"
+     "    ip-ratelimit: 0"},
+    {DP_SOFTWARE_KNOT, "mod-rrl whitelist",
+     "mod-rrl:\n"
+     "  - id: default\n"
+     "    rate-limit: 200\n"
+     "    slip: 2\n"
+     "    whitelist: [ 192.0.2.10 ]   # the monitoring host"},
+    {DP_SOFTWARE_NSD, "rrl-ratelimit",
+     "# NSD exempts response types (zone: rrl-whitelist), not clients: raise\n"
+     "# the limit (per /24, queries per second; 0 turns RRL off)\n"
+     "server:\n"
+     "    rrl-ratelimit: 200"},
+    {DP_SOFTWARE_PDNS_AUTH, NULL,
+     "PowerDNS Authoritative Server has no response rate limiting of its "
+     "own: the limit comes from dnsdist or a firewall in front of it; add a "
+     "rule that lets the monitoring host through before the limiting one."},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor has no response rate limiting of its own: the limit "
+     "comes from dnsdist or a firewall in front of it; add a rule that lets "
+     "the monitoring host through before the limiting one."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver 5 has no response rate limiting of its own: the limit "
+     "comes from a firewall or load balancer in front of it, which should "
+     "let the monitoring host through."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq has no response rate limiting of its own: look for a firewall "
+     "rule (hashlimit, a per-source limit) in front of it and let the "
+     "monitoring host through."},
+    {DP_SOFTWARE_COREDNS, NULL,
+     "CoreDNS has no response rate limiting among its standard plugins: "
+     "look for an external ratelimit plugin or a firewall in front of it and "
+     "let the monitoring host through."},
+    {DP_SOFTWARE_WINDOWS, "Add-DnsServerResponseRateLimitingExceptionlist",
+     "Add-DnsServerClientSubnet -Name Monitoring -IPv4Subnet 192.0.2.10/32\n"
+     "Add-DnsServerResponseRateLimitingExceptionlist -Name Monitoring "
+     "-ClientSubnet \"EQ,Monitoring\""},
+    END,
+};
+
 /* no-answer: silent drops, rate limits, filters. */
 static const struct dp_knowledge_fix fix_no_answer[] = {
     {DP_SOFTWARE_BIND, "rate-limit / blackhole",
@@ -1552,6 +1603,20 @@ static const struct dp_knowledge_situation situations[] = {
      "that drop or rewrite OPT records or large UDP packets; keep the EDNS "
      "buffer size at 1232 bytes (2020 DNS Flag Day).",
      fix_edns},
+    {"rate-limited", "Answers rate-limited (RRL)",
+     "The server limits how many identical answers one client (or its /24) "
+     "gets per second: response rate limiting (RRL), a defence against "
+     "reflection attacks. Past the limit it drops answers, or sends some as "
+     "an empty TC=1 reply (the slip) that a real client retries over TCP. A "
+     "battery asks for the zone's SOA about ten times within milliseconds, "
+     "so with a low limit the later EDNS tests got no real answer: the "
+     "same question asked moments earlier was answered, so the server "
+     "handles it and its EDNS; these probes could not test what they were "
+     "for.",
+     "Nothing is wrong for normal clients. To test this server fully, exempt "
+     "the monitoring host from rate limiting (or raise the limit), or "
+     "accept these probes as not tested.",
+     fix_rate_limited},
     {"no-answer", "No reply to this probe",
      "This probe timed out while other probes to the same server got "
      "answers. Typical causes: a firewall or DNS-aware middlebox that drops "

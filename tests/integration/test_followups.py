@@ -53,10 +53,13 @@ CLOSED = ("127.0.0.48", 53148)  # nothing may listen here
 # unbound-deadfwd's forwarder: nothing may listen there either.
 DEAD_FORWARD = lab.DEAD_FORWARD
 
-FOLLOWUP_IDS = ("cd", "tcp", "noedns", "bufsize4096")
+FOLLOWUP_IDS = ("cd", "tcp", "noedns", "bufsize4096", "same-question")
 CAUSES = ("dnssec", "upstream", "udp-blocked", "edns-dropped",
           "fragmentation", "legacy", "broken", "lame", "port-closed",
-          "filtered", "tcp-reset", None)
+          "filtered", "tcp-reset", "rate-limited", None)
+# bind-rrl: BIND with response rate limiting, 5 identical answers a second;
+# BIND binds only 127.0.0.1, below the ephemeral port range (lab.py).
+RRL = ("127.0.0.1", 23104)
 SILENT_LIMIT = 120.0  # seconds the silent socket lives at most
 
 
@@ -443,6 +446,76 @@ class FollowupCase:
         self.assertLess(self.wall, high / 1000.0 + 1.0,
                         "%s: the whole run took %.2f s" % (self.case,
                                                            self.wall))
+
+
+class Test_rate_limited(unittest.TestCase):
+    """bind-rrl limits identical answers to 5 a second (slip 2): a battery
+    asks for the zone's SOA about ten times within milliseconds, so the
+    later EDNS tests are dropped or slipped (TC=1, no answer). That is rate
+    limiting, not EDNS dropped on the path, and not the server's fault."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = lab.start("bind-rrl", *RRL)
+        try:
+            cls.run_ = lab.run_dnsprobe(
+                ["%s:%d" % RRL, "--zone", "example.test", "--recursion-name",
+                 "www.other.test", "--format", "json", "--timeout",
+                 str(TIMEOUT_MS)], timeout=60)
+        finally:
+            cls.srv.stop()
+
+    def target(self):
+        r = self.run_
+        self.assertIsNotNone(r.report, "stdout is not JSON: %s" % r.stderr)
+        return r.report["targets"][0]
+
+    @staticmethod
+    def limited(p):
+        """No real answer to an SOA question over UDP: none at all, or a
+        slip (TC=1, no answer records)."""
+        q, a = p["query"], p.get("answer")
+        if q["qtype"] != "SOA" or p["transport"] != "udp" or \
+                p["id"] in ("udp", "plain"):
+            return False
+        return p["outcome"] == "timeout" or (
+            a is not None and "tc" in a["flags"] and a["ancount"] == 0)
+
+    def test_not_edns_dropped(self):
+        for p in self.target()["probes"]:
+            with self.subTest(probe=p["id"]):
+                self.assertNotEqual(p["cause"], "edns-dropped")
+                self.assertIn(p["cause"], CAUSES)
+
+    def test_limited_probes_say_so(self):
+        for p in self.target()["probes"]:
+            if not self.limited(p):
+                continue
+            with self.subTest(probe=p["id"]):
+                self.assertEqual(p["cause"], "rate-limited")
+                self.assertEqual(p["severity"], "info")
+                self.assertEqual(p["finding"], "rate-limited")
+                ids = [f["id"] for f in p["followups"]]
+                self.assertIn("same-question", ids)
+                f = p["followups"][ids.index("same-question")]
+                self.assertEqual(f["answer"]["rcode"], "NOERROR")
+                self.assertGreaterEqual(f["answer"]["ancount"], 1)
+
+    def test_rate_limiting_showed(self):
+        """Precondition of the two tests above: RRL did limit something
+        (at native speed the chain takes milliseconds; under valgrind it
+        may spread over more than a second and stay under the limit)."""
+        if os.environ.get("DNSPROBE_VALGRIND") == "1":
+            self.skipTest("valgrind slows the chain below the limit")
+        self.assertTrue(any(self.limited(p)
+                            for p in self.target()["probes"]),
+                        "no probe was rate-limited")
+
+    def test_status_ok(self):
+        """Rate limiting is nobody's fault: bind-rrl is as healthy as
+        bind-strict."""
+        self.assertEqual(self.target()["status"], "ok")
+        self.assertEqual(self.run_.code, 0, self.run_.stderr)
 
 
 def _class_for(case):

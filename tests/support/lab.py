@@ -186,6 +186,7 @@ def _fetch_trust_anchor(srv):
 
 INSTANCES = {
     "bind-strict": Instance("bind", "named.conf"),
+    "bind-rrl": Instance("bind", "named.conf"),
     "bind-open": Instance("bind", "named.conf", upstream=True),
     "nsd": Instance("nsd", "nsd.conf"),
     "knot": Instance("knot", "knot.conf"),

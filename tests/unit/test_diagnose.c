@@ -1185,6 +1185,8 @@ enum
   C_FILTERED,
   C_RESET,
   C_CLIENT_REFUSED,
+  C_RATE_LIMITED,
+  C_SLIPPED,
   C_COUNT
 };
 
@@ -1207,7 +1209,19 @@ static const struct
     [C_RESET] = {"tcp-reset", "udp", "tcp-reset", "unreachable"},
     [C_CLIENT_REFUSED] = {"client-refused", "udp", "client-refused",
                           "zone-lame"},
+    [C_RATE_LIMITED] = {"rate-limited", "zflag", "rate-limited",
+                        "rate-limited"},
+    [C_SLIPPED] = {"rate-limited (slip)", "do", "rate-limited", "rate-limited"},
 };
+
+/* The zone's SOA as the question, as the runner sends it. */
+static void soa_question(struct dp_probe_result *p)
+{
+  p->transport = DP_TRANSPORT_UDP;
+  p->query.qtype = DP_TYPE_SOA;
+  p->query.qclass = DP_CLASS_IN;
+  snprintf(p->query.qname, sizeof(p->query.qname), "example.test.");
+}
 
 START_TEST(test_cause)
 {
@@ -1231,6 +1245,25 @@ START_TEST(test_cause)
   case C_UDP_BLOCKED:
     add_probe(t, "udp", TMO, 0, 0, true);
     add_probe(t, "tcp", ANS, DP_RCODE_NOERROR, F_AA, true);
+    break;
+  case C_RATE_LIMITED:
+  case C_SLIPPED:
+    /* RRL: the same SOA question with EDNS was answered moments earlier;
+     * a later one gets nothing (dropped) or TC=1 and no answer (slip). */
+    soa_question(add_probe(t, "udp", ANS, DP_RCODE_NOERROR, F_AA, true));
+    soa_question(add_probe(t, "plain", ANS, DP_RCODE_NOERROR, F_AA, false));
+    p = add_probe(t, "edns", ANS, DP_RCODE_NOERROR, F_AA, true);
+    soa_question(p);
+    p->answer.ancount = 1;
+    if (_i == C_RATE_LIMITED)
+      soa_question(add_probe(t, "zflag", TMO, 0, 0, true));
+    else
+    {
+      p = add_probe(t, "do", ANS, DP_RCODE_NOERROR, F_AA | F_TC, true);
+      soa_question(p);
+      p->answer.ancount = 0;
+      p->answer.has_soa = false;
+    }
     break;
   case C_EDNS_DROPPED:
     add_probe(t, "udp", ANS, DP_RCODE_NOERROR, F_AA, true);

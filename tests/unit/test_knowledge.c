@@ -480,8 +480,9 @@ static const char *const situation_keys[] = {
     "update-denied",       "update-not-supported",
     "notify-accepted",     "notify-refused",
     "opcode-noncompliant", "edns-noncompliant",
-    "no-answer",           "unexpected-answer",
-    "malformed-answer",    "version-disclosed",
+    "rate-limited",        "no-answer",
+    "unexpected-answer",   "malformed-answer",
+    "version-disclosed",
 };
 #define N_SITUATIONS (int)(sizeof(situation_keys) / sizeof(situation_keys[0]))
 

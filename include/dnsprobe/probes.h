@@ -120,6 +120,8 @@ struct dp_probe_run_options
   void *arg;
   bool release_done;    /* after target_done, free the target's probe
                            results (a streamed report has written them) */
+  unsigned spacing_ms;  /* at least this long between two queries of a
+                           target's battery (0: none) */
 };
 
 /**

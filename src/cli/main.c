@@ -362,6 +362,7 @@ int main(int argc, char **argv)
   ro.timeout_ms = cfg.timeout_ms;
   ro.parallel = cfg.parallel;
   ro.engine.rate_qps = cfg.rate;
+  ro.spacing_ms = cfg.spacing_ms;
   ro.stop_on_sigint = true;
 
   struct dp_probe_target *targets = NULL;

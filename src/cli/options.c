@@ -64,6 +64,7 @@ static bool opt_list_probes(struct parser *p, const char *val);
 static bool opt_timeout(struct parser *p, const char *val);
 static bool opt_parallel(struct parser *p, const char *val);
 static bool opt_rate(struct parser *p, const char *val);
+static bool opt_spacing(struct parser *p, const char *val);
 static bool opt_ipv4(struct parser *p, const char *val);
 static bool opt_ipv6(struct parser *p, const char *val);
 static bool opt_format(struct parser *p, const char *val);
@@ -109,6 +110,10 @@ static const struct option_row options[] = {
      "queries started per second at most, over all targets (default "
      "100000)",
      opt_rate},
+    {"spacing", 0, "MS",
+     "at least MS milliseconds between two queries to a target (default 0; "
+     "250 keeps a battery under a server's response rate limit)",
+     opt_spacing},
     {"resolver", 0, "ADDR[:PORT]",
      "with --zone and no TARGET (zone mode): find the zone's name servers "
      "through this resolver (default: the system's first name server), "
@@ -609,6 +614,21 @@ static bool opt_parallel(struct parser *p, const char *val)
 static bool opt_rate(struct parser *p, const char *val)
 {
   return count_option(p, "rate", val, 10000000, &p->cfg->rate);
+}
+
+/* Milliseconds between two queries to one target: 0 (none) to the longest
+ * timeout. */
+static bool opt_spacing(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  unsigned long v = 0;
+  if (parse_decimal(val, DP_CLI_TIMEOUT_MAX, &v) != 0)
+    return FAIL(p,
+                "--spacing '%s': must be a whole number of milliseconds "
+                "from 0 to %u",
+                quote(val, &q), DP_CLI_TIMEOUT_MAX);
+  p->cfg->spacing_ms = (unsigned)v;
+  return true;
 }
 
 static bool opt_ipv4(struct parser *p, const char *val)

@@ -62,6 +62,7 @@ struct dp_cli_config
   unsigned timeout_ms;
   unsigned parallel;             /* --parallel, 0: the runner's default */
   unsigned rate;                 /* --rate, 0: the engine's default */
+  unsigned spacing_ms;           /* --spacing, 0: none */
   int family;                    /* AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6) */
   dp_format_t format;
   char *output;                  /* --output FILE as given, owned, or NULL */

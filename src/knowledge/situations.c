@@ -1614,8 +1614,8 @@ static const struct dp_knowledge_situation situations[] = {
      "handles it and its EDNS; these probes could not test what they were "
      "for.",
      "Nothing is wrong for normal clients. To test this server fully, exempt "
-     "the monitoring host from rate limiting (or raise the limit), or "
-     "accept these probes as not tested.",
+     "the monitoring host from rate limiting (or raise the limit), or run "
+     "dnsprobe with --spacing 250 so that its queries stay under the limit.",
      fix_rate_limited},
     {"no-answer", "No reply to this probe",
      "This probe timed out while other probes to the same server got "

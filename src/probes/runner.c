@@ -29,6 +29,16 @@ struct target_state;
 #define IDS_PER_TARGET 64
 #define ID_POOL 256
 
+/* A send held back by --spacing: a probe, or (fid set) a follow-up of one.
+ * A target queues at most its probes and a few follow-ups. */
+struct spaced_send
+{
+  struct probe_state *ps;
+  const char *fid;
+  void (*tweak)(struct dp_wire_query *q);
+};
+#define SPACED_MAX (DP_PROBE_MAX + 16)
+
 /* One probe of one target: the engine callback's argument. */
 struct probe_state
 {
@@ -60,6 +70,12 @@ struct target_state
   unsigned nids;
   bool in_window; /* taken into the window */
   size_t slot;    /* its place in run_state.flight */
+  /* --spacing: sends waiting their turn (a ring), when the last one went */
+  struct spaced_send spaced[SPACED_MAX];
+  size_t spaced_head, spaced_n;
+  bool sent_any;
+  struct timespec last_send;
+  dp_engine_timer_t *spacing_timer;
 };
 
 struct run_state
@@ -300,6 +316,7 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 static void on_done(void *arg, const struct dp_engine_result *er);
 static void target_finish(struct target_state *ts);
 static void start_next(struct run_state *rs);
+static void send_probe(struct probe_state *ps);
 static void flight_remove(struct run_state *rs, struct target_state *ts);
 static void maybe_followup(struct probe_state *ps);
 static bool deps_pending(const struct target_state *ts,
@@ -360,9 +377,10 @@ static void probe_send(struct probe_state *ps)
   struct target_state *ts = ps->ts;
   unsigned timeout = ts->rs->opt->timeout_ms;
   /* A probe released late gets what is left of the battery's time, so a
-   * silent server costs one timeout, not two. */
+   * silent server costs one timeout, not two; with --spacing the battery
+   * is meant to last longer, and every probe gets the whole timeout. */
   double spent = ms_since(&ts->started);
-  if (spent > 0 && spent < timeout)
+  if (ts->rs->opt->spacing_ms == 0 && spent > 0 && spent < timeout)
     timeout -= (unsigned)spent;
   const struct dp_probe_def *def = dp_probe_at(ps->index);
   struct dp_wire_query q;
@@ -476,7 +494,7 @@ static void on_done(void *arg, const struct dp_engine_result *er)
       w->waiting = false;
       dp_engine_timer_cancel(w->grace);
       w->grace = NULL;
-      probe_send(w);
+      send_probe(w);
     }
   }
 
@@ -528,8 +546,9 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
 /* Send a follow-up: the probe's own query, changed by tweak. It gets a full
  * timeout: it is a second question, asked only when the first was
  * ambiguous. */
-static void followup_send(struct probe_state *ps, const char *id,
-                          void (*tweak)(struct dp_wire_query *q))
+/* Send a follow-up now; whether it went (the caller counts it pending). */
+static bool followup_submit(struct probe_state *ps, const char *id,
+                            void (*tweak)(struct dp_wire_query *q))
 {
   struct target_state *ts = ps->ts;
   const struct dp_probe_def *def = dp_probe_at(ps->index);
@@ -540,7 +559,7 @@ static void followup_send(struct probe_state *ps, const char *id,
   if (fs == NULL)
   {
     ts->rs->error = DP_ENOMEM;
-    return;
+    return false;
   }
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
@@ -563,9 +582,110 @@ static void followup_send(struct probe_state *ps, const char *id,
       (req.len = len, dp_engine_submit(ts->rs->eng, &req)) != DP_OK)
   {
     free(fs);
+    return false;
+  }
+  return true;
+}
+
+/* ---- --spacing ------------------------------------------------------------
+ * With --spacing MS a target's queries (probes and follow-ups) leave at
+ * least MS apart, in the order they were asked for: a battery then stays
+ * under a server's response rate limit (RRL counts identical answers per
+ * second). A queued follow-up is counted pending from the start, so the
+ * target cannot finish before it went. */
+
+static void spaced_pump(struct target_state *ts);
+
+static void on_spacing(void *arg)
+{
+  struct target_state *ts = arg;
+  ts->spacing_timer = NULL;
+  spaced_pump(ts);
+}
+
+static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
+{
+  if (sp.fid == NULL)
+  {
+    probe_send(sp.ps);
+    return;
+  }
+  if (!followup_submit(sp.ps, sp.fid, sp.tweak) && --ts->pending == 0)
+    target_finish(ts); /* the follow-up's reservation was the last */
+}
+
+/* Send what is due; arm the timer for the rest. Re-entrant: a send that
+ * fails at once may end a probe, which may queue the next one. */
+static void spaced_pump(struct target_state *ts)
+{
+  unsigned gap = ts->rs->opt->spacing_ms;
+  while (ts->spaced_n > 0)
+  {
+    double since = ts->sent_any ? ms_since(&ts->last_send) : (double)gap;
+    if (since < (double)gap)
+    {
+      if (ts->spacing_timer == NULL)
+      {
+        unsigned wait = (unsigned)((double)gap - since) + 1;
+        if (dp_engine_timer_start(ts->rs->eng, wait, on_spacing, ts,
+                                  &ts->spacing_timer) != DP_OK)
+        {
+          ts->rs->error = DP_ENOMEM;
+          ts->spacing_timer = NULL;
+          since = (double)gap; /* send now rather than never */
+        }
+      }
+      if (since < (double)gap)
+        return;
+    }
+    struct spaced_send sp = ts->spaced[ts->spaced_head];
+    ts->spaced_head = (ts->spaced_head + 1) % SPACED_MAX;
+    ts->spaced_n--;
+    clock_gettime(CLOCK_MONOTONIC, &ts->last_send);
+    ts->sent_any = true;
+    spaced_dispatch(ts, sp);
+  }
+}
+
+static void spaced_push(struct target_state *ts, struct spaced_send sp)
+{
+  if (ts->spaced_n == SPACED_MAX)
+  {
+    spaced_dispatch(ts, sp); /* cannot happen: the ring holds a battery */
+    return;
+  }
+  ts->spaced[(ts->spaced_head + ts->spaced_n) % SPACED_MAX] = sp;
+  ts->spaced_n++;
+  spaced_pump(ts);
+}
+
+/* Every probe goes through here. */
+static void send_probe(struct probe_state *ps)
+{
+  struct target_state *ts = ps->ts;
+  if (ts->rs->opt->spacing_ms == 0)
+  {
+    probe_send(ps);
+    return;
+  }
+  struct spaced_send sp = {ps, NULL, NULL};
+  spaced_push(ts, sp);
+}
+
+/* And every follow-up. */
+static void followup_send(struct probe_state *ps, const char *id,
+                          void (*tweak)(struct dp_wire_query *q))
+{
+  struct target_state *ts = ps->ts;
+  if (ts->rs->opt->spacing_ms == 0)
+  {
+    if (followup_submit(ps, id, tweak))
+      ts->pending++;
     return;
   }
   ts->pending++;
+  struct spaced_send sp = {ps, id, tweak};
+  spaced_push(ts, sp);
 }
 
 static void tweak_cd(struct dp_wire_query *q)
@@ -633,7 +753,7 @@ static void on_grace(void *arg)
   if (!ps->waiting)
     return;
   ps->waiting = false;
-  probe_send(ps);
+  send_probe(ps);
 }
 
 static void rfc3339_now(char *out, size_t cap)
@@ -740,6 +860,9 @@ static void target_start(struct target_state *ts)
       unsigned grace = opt->timeout_ms / 4;
       if (grace > 250)
         grace = 250;
+      /* With --spacing every probe waits its turn too: the grace period
+       * lasts until all of them can have gone. */
+      grace += opt->spacing_ms * (unsigned)ts->pending;
       if (dp_engine_timer_start(rs->eng, grace, on_grace, ps, &ps->grace) ==
           DP_OK)
         ps->waiting = true;
@@ -747,7 +870,7 @@ static void target_start(struct target_state *ts)
   }
   for (size_t k = 0; k < t->nprobes; k++)
     if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting)
-      probe_send(&ts->probes[k]);
+      send_probe(&ts->probes[k]);
 }
 
 /* Whether two targets are the same server: address family, address and

@@ -518,6 +518,33 @@ class Test_rate_limited(unittest.TestCase):
         self.assertEqual(self.run_.code, 0, self.run_.stderr)
 
 
+class Test_rate_limited_spaced(unittest.TestCase):
+    """The same bind-rrl with --spacing 250: four queries a second stay
+    under its limit of five identical answers, and every probe is tested."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = lab.start("bind-rrl", *RRL)
+        try:
+            cls.run_ = lab.run_dnsprobe(
+                ["%s:%d" % RRL, "--zone", "example.test", "--recursion-name",
+                 "www.other.test", "--format", "json", "--timeout",
+                 str(TIMEOUT_MS), "--spacing", "250"], timeout=120)
+        finally:
+            cls.srv.stop()
+
+    def test_nothing_limited(self):
+        r = self.run_
+        self.assertIsNotNone(r.report, "stdout is not JSON: %s" % r.stderr)
+        t = r.report["targets"][0]
+        for p in t["probes"]:
+            with self.subTest(probe=p["id"]):
+                self.assertFalse(Test_rate_limited.limited(p))
+                self.assertIsNone(p["cause"])
+        self.assertNotIn("timeout", t["compliance"])
+        self.assertEqual(t["status"], "ok")
+
+
 def _class_for(case):
     name = "Test_" + case.replace("-", "_")
     return type(name, (FollowupCase, unittest.TestCase), {"CASE": case})

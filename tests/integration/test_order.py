@@ -14,7 +14,9 @@ reply. One dnsprobe run against it must show:
   once the previous one had its reply (or its grace period ran out).
 
 A second run names the same server twice, with two zones (a fleet file):
-the second battery must begin only once the first has ended.
+the second battery must begin only once the first has ended. A third one
+with --spacing 40 must show every query at least 40 ms after the one
+before.
 
 Everything stays on loopback; the responder is a thread of this process.
 """
@@ -284,6 +286,35 @@ class TwoZonesOneServer(unittest.TestCase):
         self.assertGreater(min(e["arrived"] for e in second),
                            max(e["replied"] for e in first),
                            "the second battery began before the first ended")
+
+
+class Spaced(unittest.TestCase):
+    """--spacing 40: the battery's queries reach the server at least 40 ms
+    apart (UDP queries and TCP connections alike)."""
+
+    SPACING_MS = 40
+
+    @classmethod
+    def setUpClass(cls):
+        cls.rec = Recorder()
+        try:
+            cls.run_ = lab.run_dnsprobe(["%s:%d" % (ADDR, PORT), "--zone",
+                                         ZONE, "--timeout", "2000",
+                                         "--spacing", str(cls.SPACING_MS)])
+        finally:
+            time.sleep(0.2)
+            cls.rec.close()
+
+    def test_spaced(self):
+        self.assertIn(self.run_.code, (0, 1, 2), self.run_.stderr)
+        times = sorted([e["arrived"] for e in self.rec.udp_log] +
+                       [t["opened"] for t in self.rec.tcp_log])
+        self.assertGreaterEqual(len(times), 20)
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        # the engine's timers fire no earlier than asked; the slack covers
+        # the recorder stamping arrivals a little late or early
+        self.assertGreater(min(gaps), (self.SPACING_MS - 5) / 1000.0,
+                           "two queries %.1f ms apart" % (min(gaps) * 1e3))
 
 
 if __name__ == "__main__":

@@ -1102,6 +1102,8 @@ static void exchange_start(struct exchange *ex)
     eng->running->run_prev = ex;
   eng->running = ex;
   now(&ex->started);
+  if (ex->req.sent)
+    ex->req.sent(ex->req.arg); /* the query goes out now, below */
   struct link *l = link_choose(ex);
   ex->deadline = evtimer_new(eng->base, on_deadline, ex);
   ex->finish = event_new(eng->base, -1, 0, on_finish, ex);

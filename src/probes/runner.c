@@ -74,6 +74,8 @@ struct target_state
   struct spaced_send spaced[SPACED_MAX];
   size_t spaced_head, spaced_n;
   bool sent_any;
+  bool awaiting_sent; /* the last dispatched query is still in the engine's
+                         queue: the next one waits for it to go */
   struct timespec last_send;
   dp_engine_timer_t *spacing_timer;
 };
@@ -372,7 +374,10 @@ static void probe_local_error(struct probe_state *ps)
   on_done(ps, &er);
 }
 
-static void probe_send(struct probe_state *ps)
+static void on_probe_sent(void *arg);
+
+/* Send a probe now; whether it went to the engine (if not, it has ended). */
+static bool probe_send(struct probe_state *ps)
 {
   struct target_state *ts = ps->ts;
   unsigned timeout = ts->rs->opt->timeout_ms;
@@ -397,7 +402,7 @@ static void probe_send(struct probe_state *ps)
   if (dp_wire_query_write(&q, buf, sizeof(buf), &len) != DP_OK)
   {
     probe_local_error(ps);
-    return;
+    return false;
   }
   struct dp_engine_request req;
   memset(&req, 0, sizeof(req));
@@ -410,12 +415,15 @@ static void probe_send(struct probe_state *ps)
   req.stream = def->stream ? on_stream : NULL;
   req.done = on_done;
   req.arg = ps;
+  req.sent = ts->rs->opt->spacing_ms ? on_probe_sent : NULL;
   dp_status_t st = dp_engine_submit(ts->rs->eng, &req);
   if (st != DP_OK)
   {
     ts->rs->error = st;
     probe_local_error(ps);
+    return false;
   }
+  return true;
 }
 
 static void target_finish(struct target_state *ts)
@@ -546,6 +554,8 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
 /* Send a follow-up: the probe's own query, changed by tweak. It gets a full
  * timeout: it is a second question, asked only when the first was
  * ambiguous. */
+static void on_followup_sent(void *arg);
+
 /* Send a follow-up now; whether it went (the caller counts it pending). */
 static bool followup_submit(struct probe_state *ps, const char *id,
                             void (*tweak)(struct dp_wire_query *q))
@@ -577,6 +587,7 @@ static bool followup_submit(struct probe_state *ps, const char *id,
   req.msg = buf;
   req.timeout_ms = ts->rs->opt->timeout_ms;
   req.done = on_followup_done;
+  req.sent = ts->rs->opt->spacing_ms ? on_followup_sent : NULL;
   req.arg = fs;
   if (dp_wire_query_write(&q, buf, sizeof(buf), &len) != DP_OK ||
       (req.len = len, dp_engine_submit(ts->rs->eng, &req)) != DP_OK)
@@ -603,15 +614,50 @@ static void on_spacing(void *arg)
   spaced_pump(ts);
 }
 
+/* The engine sent the query dispatched last (or it never reached the
+ * engine): the gap to the next one runs from now. Only stamps and arms the
+ * timer: it may run inside the engine's start of an exchange. */
+static void spaced_sent(struct target_state *ts)
+{
+  if (!ts->awaiting_sent)
+    return;
+  ts->awaiting_sent = false;
+  clock_gettime(CLOCK_MONOTONIC, &ts->last_send);
+  ts->sent_any = true;
+  if (ts->spaced_n > 0 && ts->spacing_timer == NULL &&
+      dp_engine_timer_start(ts->rs->eng, ts->rs->opt->spacing_ms, on_spacing,
+                            ts, &ts->spacing_timer) != DP_OK)
+  {
+    ts->rs->error = DP_ENOMEM;
+    ts->spacing_timer = NULL;
+  }
+}
+
+static void on_probe_sent(void *arg)
+{
+  struct probe_state *ps = arg;
+  spaced_sent(ps->ts);
+}
+
+static void on_followup_sent(void *arg)
+{
+  struct followup_state *fs = arg;
+  spaced_sent(fs->ts);
+}
+
+/* The gap counts from when the engine actually sends a query, not from
+ * when it was handed over: the engine's own queue must not shorten it. */
 static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
 {
-  if (sp.fid == NULL)
+  ts->awaiting_sent = true;
+  bool went = sp.fid == NULL ? probe_send(sp.ps)
+                             : followup_submit(sp.ps, sp.fid, sp.tweak);
+  if (!went)
   {
-    probe_send(sp.ps);
-    return;
+    spaced_sent(ts); /* never reaches the engine: count from now */
+    if (sp.fid != NULL && --ts->pending == 0)
+      target_finish(ts); /* the follow-up's reservation was the last */
   }
-  if (!followup_submit(sp.ps, sp.fid, sp.tweak) && --ts->pending == 0)
-    target_finish(ts); /* the follow-up's reservation was the last */
 }
 
 /* Send what is due; arm the timer for the rest. Re-entrant: a send that
@@ -619,7 +665,7 @@ static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
 static void spaced_pump(struct target_state *ts)
 {
   unsigned gap = ts->rs->opt->spacing_ms;
-  while (ts->spaced_n > 0)
+  while (ts->spaced_n > 0 && !ts->awaiting_sent)
   {
     double since = ts->sent_any ? ms_since(&ts->last_send) : (double)gap;
     if (since < (double)gap)

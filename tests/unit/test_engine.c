@@ -31,6 +31,8 @@ typedef void (*behaviour_fn)(int udp, int tcp);
 struct got
 {
   int calls;
+  int sent;       /* sent callbacks */
+  int sent_first; /* sent came before done */
   dp_outcome_t outcome;
   size_t nmsgs;
   size_t first_len;
@@ -40,6 +42,13 @@ struct got
   bool limit_hit;
   unsigned stray;
 };
+
+static void on_sent(void *arg)
+{
+  struct got *g = arg;
+  g->sent++;
+  g->sent_first = g->calls == 0;
+}
 
 static void on_done(void *arg, const struct dp_engine_result *r)
 {
@@ -434,11 +443,15 @@ static void run_one(int host, uint16_t port, dp_transport_t tr,
   req.stream = stream;
   req.max_msgs = max_msgs;
   req.done = on_done;
+  req.sent = on_sent;
   req.arg = g;
   ck_assert_int_eq(dp_engine_submit(eng, &req), DP_OK);
   ck_assert_int_eq(dp_engine_run(eng), DP_OK);
   dp_engine_destroy(eng);
   ck_assert_msg(g->calls == 1, "done called %d times", g->calls);
+  ck_assert_msg(g->sent == 1 && g->sent_first,
+                "sent called %d times, before done: %d", g->sent,
+                g->sent_first);
 }
 
 /* Table of single-exchange cases. */

@@ -89,7 +89,7 @@ dp_health_t dp_health_from_severity(dp_severity_t s)
   }
 }
 
-void dp_target_release_probes(struct dp_target_result *t)
+void dp_target_probes_destroy(struct dp_target_result *t)
 {
   if (t == NULL)
     return;
@@ -111,11 +111,11 @@ void dp_target_clear(struct dp_target_result *t)
   if (t == NULL)
     return;
   free(t->given);
-  dp_target_release_probes(t);
+  dp_target_probes_destroy(t);
   memset(t, 0, sizeof(*t));
 }
 
-dp_status_t dp_target_probes_alloc(struct dp_target_result *t, size_t n)
+dp_status_t dp_target_probes_create(struct dp_target_result *t, size_t n)
 {
   if (t == NULL || t->probes != NULL || n == 0 || n > DP_PROBE_MAX)
     return DP_EINVAL;

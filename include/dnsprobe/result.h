@@ -203,7 +203,7 @@ struct dp_target_result
   char compliance[256];     /* "plain=ok edns=ok ... opcode=ok", "" if none */
   size_t nprobes;
   /* nprobes results (at most DP_PROBE_MAX), owned: allocated when the
-   * target starts (dp_target_probes_alloc), so a target waiting in a fleet
+   * target starts (dp_target_probes_create), so a target waiting in a fleet
    * or already streamed out costs a few KiB, not its whole battery. */
   struct dp_probe_result *probes;
 };
@@ -227,14 +227,14 @@ void dp_target_clear(struct dp_target_result *t);
  * Give t room for n probe results (zeroed, at most DP_PROBE_MAX); t has
  * none yet. Returns DP_OK, DP_EINVAL or DP_ENOMEM.
  */
-dp_status_t dp_target_probes_alloc(struct dp_target_result *t, size_t n);
+dp_status_t dp_target_probes_create(struct dp_target_result *t, size_t n);
 
 /**
  * Free t's probe results (and their strings), keeping what describes the
  * target as a whole (address, status, role, software...). For a target
  * already written out by a streaming report. NULL is a no-op.
  */
-void dp_target_release_probes(struct dp_target_result *t);
+void dp_target_probes_destroy(struct dp_target_result *t);
 
 /** Free a run's targets and strings (not the struct itself). NULL is a no-op. */
 void dp_run_clear(struct dp_run *run);

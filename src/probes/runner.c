@@ -459,7 +459,7 @@ static void target_finish(struct target_state *ts)
   if (ts->rs->opt->target_done)
     ts->rs->opt->target_done(ts->rs->opt->arg, t);
   if (ts->rs->opt->release_done)
-    dp_target_release_probes(t); /* streamed out: keep only the summary */
+    dp_target_probes_destroy(t); /* streamed out: keep only the summary */
   if (++ts->rs->finished == ts->rs->ntargets)
     (void)dp_engine_stop_on_signal(ts->rs->eng, -1); /* let the loop end */
   flight_remove(ts->rs, ts);
@@ -847,7 +847,7 @@ static void target_init(struct target_state *ts, struct run_state *rs,
 static dp_status_t target_setup(struct target_state *ts)
 {
   struct dp_target_result *t = ts->out;
-  dp_status_t st = dp_target_probes_alloc(t, dp_probe_count());
+  dp_status_t st = dp_target_probes_create(t, dp_probe_count());
   if (st != DP_OK)
     return st;
   for (size_t k = 0; k < dp_probe_count(); k++)

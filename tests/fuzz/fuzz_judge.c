@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   run.targets = t;
   run.ntargets = 1;
-  if (dp_target_probes_alloc(t, DP_PROBE_MAX) != DP_OK)
+  if (dp_target_probes_create(t, DP_PROBE_MAX) != DP_OK)
   {
     free(t);
     return 0;

@@ -208,7 +208,7 @@ static struct dp_target_result *new_target(struct dp_run *run, bool zone_given)
   run->ntargets = 1;
 
   struct dp_target_result *t = run->targets;
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   snprintf(t->address, sizeof(t->address), "127.0.0.1");
   t->port = 5301;
   t->family = AF_INET;
@@ -1079,7 +1079,7 @@ START_TEST(test_compliance)
   const struct compliance_case *c = &compliance_cases[_i];
   struct dp_target_result *t = calloc(1, sizeof(*t));
   ck_assert_ptr_nonnull(t);
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   struct dp_probe_result *u = &t->probes[t->nprobes++];
   struct dp_probe_result *pl = &t->probes[t->nprobes++];
   struct dp_probe_result *p = &t->probes[t->nprobes++];
@@ -1227,7 +1227,7 @@ START_TEST(test_cause)
 {
   struct dp_target_result *t = calloc(1, sizeof(*t));
   ck_assert_ptr_nonnull(t);
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   snprintf(t->zone, sizeof(t->zone), "example.test.");
   t->zone_given = true;
   const uint16_t F_AA = DP_FLAG_AA, F_RA = DP_FLAG_RA, F_TC = DP_FLAG_TC;

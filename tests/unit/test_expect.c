@@ -151,7 +151,7 @@ static void build(struct dp_run *run, const struct fixture *fx)
   ck_assert_msg(run->targets != NULL, "%s: out of memory", fx->name);
   run->ntargets = 1;
   t = &run->targets[0];
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   t->given = xstrdup("127.0.0.1:5301", fx->name);
   snprintf(t->address, sizeof(t->address), "127.0.0.1");
   t->port = 5301;
@@ -747,7 +747,7 @@ START_TEST(test_status)
   char err[ERRCAP];
 
   ck_assert_msg(t != NULL, "%s: out of memory", c->name);
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   memset(&e, 0, sizeof(e));
   e.profile = DP_EXPECT_AUTO;
   if (c->allow != NULL)

@@ -127,7 +127,7 @@ static void target_head(struct dp_target_result *t, const char *given,
                         const char *zone, dp_role_t role, dp_health_t status,
                         double ms)
 {
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   t->given = xstrdup(given);
   snprintf(t->address, sizeof(t->address), "%s", address);
   t->port = port;

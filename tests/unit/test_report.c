@@ -545,7 +545,7 @@ static void fixture_v4(struct dp_target_result *t)
 {
   struct dp_probe_result *p;
 
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   t->given = dup("127.0.0.1:5301");
   snprintf(t->address, sizeof(t->address), "127.0.0.1");
   t->port = 5301;
@@ -644,7 +644,7 @@ static void fixture_v6(struct dp_target_result *t)
 {
   struct dp_probe_result *p;
 
-  ck_assert_int_eq(dp_target_probes_alloc(t, DP_PROBE_MAX), DP_OK);
+  ck_assert_int_eq(dp_target_probes_create(t, DP_PROBE_MAX), DP_OK);
   t->given = dup("[::1]:5301");
   snprintf(t->address, sizeof(t->address), "::1");
   t->port = 5301;

@@ -672,7 +672,7 @@ static void build_run(const struct zone_case *c, struct dp_run *run)
   {
     struct dp_target_result *t = &run->targets[i];
     const struct srv *s = &c->s[i];
-    ck_assert_int_eq(dp_target_probes_alloc(t, 1), DP_OK);
+    ck_assert_int_eq(dp_target_probes_create(t, 1), DP_OK);
     struct dp_probe_result *p = &t->probes[0];
 
     t->given = strdup(s->ns);

@@ -106,9 +106,10 @@ struct dp_engine_request
   size_t max_msgs;               /* stream bounds; 0 picks the defaults */
   size_t max_bytes;
   dp_engine_done_fn done;
-  /* Optional: called once, from the loop, as the exchange leaves the queue
-   * and its query goes out (before done; not for an exchange the engine
-   * drops when destroyed). It must not submit: it may run inside the
+  /* Optional: called once, from the loop, right after the query went out
+   * (a UDP datagram written, a TCP connection begun; on a local failure,
+   * when it would have), always before done, never for an exchange the
+   * engine drops when destroyed. It must not submit: it may run inside the
    * engine's start of an exchange. */
   void (*sent)(void *arg);
   void *arg;

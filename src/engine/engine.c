@@ -120,6 +120,7 @@ struct link
   struct exchange *members; /* running exchanges on the channel */
   struct chan *chan;        /* taken by the first exchange to start */
   uint16_t recent[RECENT_IDS];
+  uint32_t recent_q[RECENT_IDS]; /* their questions' hashes */
   unsigned nrecent;
   unsigned recent_pos;
 };
@@ -133,6 +134,9 @@ struct exchange
   struct dp_engine_request req;
   uint8_t *msg;
   uint16_t id;
+  bool announced; /* the sent callback has run */
+  size_t qlen;    /* bytes of the query's question section (after 12) */
+  uint32_t qhash; /* of that question, letters folded */
   ex_state_t state;
   struct link *link;
   struct send_token *token;
@@ -206,6 +210,7 @@ static void now(struct timespec *ts)
 }
 
 static void schedule_pump(struct dp_engine *eng);
+static void announce_sent(struct exchange *ex);
 
 /* ---- links ------------------------------------------------------------- */
 
@@ -363,6 +368,7 @@ static void link_detach(struct exchange *ex)
     ex->mem_next->mem_prev = ex->mem_prev;
   ex->mem_prev = ex->mem_next = NULL;
   l->recent[l->recent_pos] = ex->id;
+  l->recent_q[l->recent_pos] = ex->qhash;
   l->recent_pos = (l->recent_pos + 1) % RECENT_IDS;
   if (l->nrecent < RECENT_IDS)
     l->nrecent++;
@@ -458,6 +464,7 @@ static void on_finish(evutil_socket_t fd, short what, void *arg)
     res.first = &first;
     res.rtt_ms = ex->first_at_ms;
   }
+  announce_sent(ex); /* sent always comes before done */
   /* done may submit the next exchange to the same server (a chain): that
    * keeps the shared link, and its socket, for it. */
   if (ex->req.done)
@@ -538,7 +545,78 @@ static void tap_message(struct exchange *ex, const uint8_t *buf, size_t len)
   }
 }
 
-/* A datagram on a link's UDP socket: to the exchange with its ID. One that
+/* ---- questions, to tell replies apart on a shared socket ----------------
+ * Bytes are compared with ASCII letters folded (a server may echo the case
+ * of the name differently); a label length (0-63) or a compression pointer
+ * (0xC0 and up) is never a letter, so folding every byte is safe. */
+
+static uint8_t fold(uint8_t c)
+{
+  return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* The length of our own query's first question (name, type, class), or 0
+ * when it has none; the query is ours, so well formed. */
+static size_t query_question_len(const uint8_t *msg, size_t len)
+{
+  if (len < DP_DNS_HEADER_LEN || (msg[4] == 0 && msg[5] == 0))
+    return 0;
+  size_t off = DP_DNS_HEADER_LEN;
+  while (off < len && msg[off] != 0 && msg[off] < 64)
+    off += 1 + (size_t)msg[off];
+  if (off >= len || msg[off] != 0 || off + 5 > len)
+    return 0;
+  return off + 5 - DP_DNS_HEADER_LEN;
+}
+
+static uint32_t question_hash(const uint8_t *q, size_t n)
+{
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ fold(q[i])) * 16777619u;
+  return h;
+}
+
+/* Whether a reply carries the question ex asked (a reply without one,
+ * QDCOUNT=0, cannot say otherwise). */
+static bool reply_asks(const struct exchange *ex, const uint8_t *r, size_t rlen)
+{
+  if (rlen < DP_DNS_HEADER_LEN || (r[4] == 0 && r[5] == 0) || ex->qlen == 0)
+    return true;
+  if (rlen < DP_DNS_HEADER_LEN + ex->qlen)
+    return false;
+  for (size_t i = 0; i < ex->qlen; i++)
+    if (fold(r[DP_DNS_HEADER_LEN + i]) != fold(ex->msg[DP_DNS_HEADER_LEN + i]))
+      return false;
+  return true;
+}
+
+/* Whether a reply that does not carry ex's question carries the question
+ * of another exchange on the link, running or recently ended: then it is
+ * that one's reply under a wrong ID, not ex's answer. */
+static bool reply_is_anothers(const struct link *l, const struct exchange *ex,
+                              const uint8_t *r, size_t rlen)
+{
+  for (const struct exchange *m = l->members; m; m = m->mem_next)
+    if (m != ex && m->qlen > 0 && reply_asks(m, r, rlen))
+      return true;
+  for (unsigned i = 0; i < l->nrecent; i++)
+  {
+    size_t n = 0;
+    if (rlen > DP_DNS_HEADER_LEN)
+      n = query_question_len(r, rlen);
+    if (n > 0 && l->recent_q[i] == question_hash(r + DP_DNS_HEADER_LEN, n))
+      return true;
+  }
+  return false;
+}
+
+/* A datagram on a link's UDP socket: to the exchange with its ID. On a
+ * shared socket an ID alone does not prove whose reply it is: a broken
+ * server that answers under a wrong ID could hit another exchange's ID, so
+ * a reply whose question is not its exchange's, but another one's, counts
+ * as stray (a reply with yet another question is still the exchange's
+ * answer: the server answered it with the wrong question). One that
  * carries no ID, or an ID nobody on the link used, was seen by every
  * exchange waiting there; a late reply to an ended exchange is dropped. */
 static void tap_datagram(struct link *l, const uint8_t *buf, size_t len)
@@ -547,13 +625,21 @@ static void tap_datagram(struct link *l, const uint8_t *buf, size_t len)
   {
     uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
     struct exchange *ex = link_member(l, id);
-    if (ex)
+    if (ex && (reply_asks(ex, buf, len) || !reply_is_anothers(l, ex, buf, len)))
     {
       tap_message(ex, buf, len);
       return;
     }
-    if (link_recent(l, id))
+    if (ex == NULL && link_recent(l, id))
       return;
+    if (ex)
+    {
+      /* another exchange's reply under ex's ID: stray for everyone */
+      for (struct exchange *m = l->members; m; m = m->mem_next)
+        if (m->state == EX_RUNNING)
+          m->stray++;
+      return;
+    }
   }
   for (struct exchange *m = l->members; m; m = m->mem_next)
     tap_message(m, buf, len);
@@ -1090,6 +1176,17 @@ static struct link *link_choose(struct exchange *ex)
   return link_new(ex->eng, &ex->req, false);
 }
 
+/* The request's sent callback, once: as the query has gone out (or, on a
+ * local failure, would have). */
+static void announce_sent(struct exchange *ex)
+{
+  if (ex->announced)
+    return;
+  ex->announced = true;
+  if (ex->req.sent)
+    ex->req.sent(ex->req.arg);
+}
+
 static void exchange_start(struct exchange *ex)
 {
   struct dp_engine *eng = ex->eng;
@@ -1102,13 +1199,12 @@ static void exchange_start(struct exchange *ex)
     eng->running->run_prev = ex;
   eng->running = ex;
   now(&ex->started);
-  if (ex->req.sent)
-    ex->req.sent(ex->req.arg); /* the query goes out now, below */
   struct link *l = link_choose(ex);
   ex->deadline = evtimer_new(eng->base, on_deadline, ex);
   ex->finish = event_new(eng->base, -1, 0, on_finish, ex);
   if (!l || !ex->deadline || !ex->finish)
   {
+    announce_sent(ex);
     if (l)
       link_attach(l, ex);
     if (ex->finish)
@@ -1130,18 +1226,22 @@ static void exchange_start(struct exchange *ex)
 
   if (l->chan == NULL && (l->chan = chan_get(l)) == NULL)
   {
+    announce_sent(ex);
     conclude(ex, DP_OUTCOME_LOCAL_ERROR, 0);
     return;
   }
   ex->token = malloc(sizeof(*ex->token));
   if (ex->token == NULL)
   {
+    announce_sent(ex);
     conclude(ex, DP_OUTCOME_LOCAL_ERROR, ENOMEM);
     return;
   }
   ex->token->ex = ex;
-  /* ares_send may call on_cares_done synchronously (e.g. no socket). */
+  /* ares_send may call on_cares_done synchronously (e.g. no socket). It
+   * writes a UDP query, or starts the TCP connection, before it returns. */
   ares_send(l->chan->ch, ex->msg, (int)ex->req.len, on_cares_done, ex->token);
+  announce_sent(ex);
   rearm_cares_timer(l->chan);
 }
 
@@ -1379,6 +1479,8 @@ dp_status_t dp_engine_submit(dp_engine_t *eng,
   if (ex->req.max_bytes == 0)
     ex->req.max_bytes = DP_ENGINE_STREAM_BYTES_DEFAULT;
   ex->id = (uint16_t)(req->msg[0] << 8 | req->msg[1]);
+  ex->qlen = query_question_len(ex->msg, req->len);
+  ex->qhash = question_hash(ex->msg + DP_DNS_HEADER_LEN, ex->qlen);
   if (req->transport == DP_TRANSPORT_UDP)
   {
     /* Hold the server's shared link from now on, so that the channel of a

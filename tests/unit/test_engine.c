@@ -288,6 +288,26 @@ static void b_ports(int u, int t)
 
 static double since_ms(const struct timespec *a);
 
+/* Every reply carries the query's question but the query's ID plus one, as
+ * a broken server might: on a shared socket it hits another exchange's ID. */
+static void b_plus_one(int u, int t)
+{
+  (void)t;
+  for (;;)
+  {
+    uint8_t q[512];
+    size_t n = read_udp_from(u, q, sizeof(q));
+    if (n < 12)
+      continue;
+    uint16_t id = (uint16_t)((q[0] << 8 | q[1]) + 1);
+    q[0] = (uint8_t)(id >> 8);
+    q[1] = (uint8_t)id;
+    q[2] = 0x84;
+    q[3] = 0x00;
+    send_udp(u, q, n);
+  }
+}
+
 /* UDP: NOTIMP with QDCOUNT=0 to everything; TCP: one frame per connection,
  * then close, for as many connections as come. */
 static void b_both(int u, int t)
@@ -805,6 +825,35 @@ START_TEST(test_channel_reuse)
 }
 END_TEST
 
+/* On a shared socket, a reply under a wrong ID that hits another exchange's
+ * ID, but carries the first exchange's question, is nobody's answer. */
+START_TEST(test_cross_talk)
+{
+  pid_t pid = responder(148, PORT_BASE + 48, b_plus_one);
+  dp_engine_t *eng = NULL;
+  struct got g[2];
+  uint8_t a[sizeof(query)], b[sizeof(query)];
+  memset(g, 0, sizeof(g));
+  memcpy(a, query, sizeof(query));
+  memcpy(b, query, sizeof(query));
+  b[sizeof(query) - 3] = 2; /* qtype NS: another question */
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(148, PORT_BASE + 48);
+  submit_udp(eng, &sa, a, 0x0500, 300, &g[0]);
+  submit_udp(eng, &sa, b, 0x0501, 300, &g[1]);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  dp_engine_destroy(eng);
+  reap(pid);
+  for (int i = 0; i < 2; i++)
+  {
+    ck_assert_msg(g[i].calls == 1 && g[i].outcome == DP_OUTCOME_TIMEOUT,
+                  "exchange %d: %s (took another's reply)", i,
+                  dp_outcome_tostr(g[i].outcome));
+    ck_assert_msg(g[i].stray >= 1, "exchange %d: stray %u", i, g[i].stray);
+  }
+}
+END_TEST
+
 START_TEST(test_bad_requests)
 {
   dp_engine_t *eng = NULL;
@@ -895,6 +944,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_late_reply);
   tcase_add_test(tc, test_closed_port_shared);
   tcase_add_test(tc, test_channel_reuse);
+  tcase_add_test(tc, test_cross_talk);
   tcase_add_test(tc, test_bad_requests);
   tcase_add_test(tc, test_timers);
   tcase_add_test(tc, test_resolve_hosts_file);

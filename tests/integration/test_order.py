@@ -15,8 +15,7 @@ reply. One dnsprobe run against it must show:
 
 A second run names the same server twice, with two zones (a fleet file):
 the second battery must begin only once the first has ended. A third one
-with --spacing 40 must show every query at least 40 ms after the one
-before.
+with --spacing 100 must show the queries 100 ms apart.
 
 Everything stays on loopback; the responder is a thread of this process.
 """
@@ -289,10 +288,11 @@ class TwoZonesOneServer(unittest.TestCase):
 
 
 class Spaced(unittest.TestCase):
-    """--spacing 40: the battery's queries reach the server at least 40 ms
-    apart (UDP queries and TCP connections alike)."""
+    """--spacing 100: the battery's queries reach the server 100 ms apart
+    (UDP queries and TCP connections alike), where without it they come
+    within a millisecond or two of each other."""
 
-    SPACING_MS = 40
+    SPACING_MS = 100
 
     @classmethod
     def setUpClass(cls):
@@ -310,11 +310,17 @@ class Spaced(unittest.TestCase):
         times = sorted([e["arrived"] for e in self.rec.udp_log] +
                        [t["opened"] for t in self.rec.tcp_log])
         self.assertGreaterEqual(len(times), 20)
-        gaps = [b - a for a, b in zip(times, times[1:])]
-        # the engine's timers fire no earlier than asked; the slack covers
-        # the recorder stamping arrivals a little late or early
-        self.assertGreater(min(gaps), (self.SPACING_MS - 5) / 1000.0,
-                           "two queries %.1f ms apart" % (min(gaps) * 1e3))
+        gaps = sorted(b - a for a, b in zip(times, times[1:]))
+        # dnsprobe sends each query no earlier than SPACING_MS after the one
+        # before went out; this thread stamps arrivals as it gets to them,
+        # a few ms late when the machine is loaded (valgrind, parallel
+        # suites), so one gap may look shorter by that much.
+        self.assertGreaterEqual(gaps[len(gaps) // 2],
+                                0.95 * self.SPACING_MS / 1000.0,
+                                "median gap %.1f ms" % (gaps[len(gaps) // 2]
+                                                        * 1e3))
+        self.assertGreater(gaps[0], 0.75 * self.SPACING_MS / 1000.0,
+                           "two queries %.1f ms apart" % (gaps[0] * 1e3))
 
 
 if __name__ == "__main__":

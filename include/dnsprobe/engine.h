@@ -137,6 +137,14 @@ struct dp_engine_options
 dp_status_t dp_engine_create(const struct dp_engine_options *opt,
                              dp_engine_t **out);
 
+/**
+ * Whether two addresses name the same server: family, address, port and
+ * (IPv6) scope. The engine shares a UDP socket per server by this rule;
+ * callers that pace per server use it too.
+ */
+bool dp_engine_same_server(const struct sockaddr_storage *a,
+                           const struct sockaddr_storage *b);
+
 /** Free an engine; exchanges not yet ended are dropped. NULL is a no-op. */
 void dp_engine_destroy(dp_engine_t *eng);
 

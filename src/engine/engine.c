@@ -239,9 +239,8 @@ static unsigned addr_hash(const struct sockaddr_storage *ss)
   return h % LINK_BUCKETS;
 }
 
-/* Same server: family, address, port (and IPv6 scope). */
-static bool addr_same(const struct sockaddr_storage *a,
-                      const struct sockaddr_storage *b)
+bool dp_engine_same_server(const struct sockaddr_storage *a,
+                           const struct sockaddr_storage *b)
 {
   const struct sockaddr *sa = (const struct sockaddr *)a;
   const struct sockaddr *sb = (const struct sockaddr *)b;
@@ -290,7 +289,7 @@ static struct link *link_shared(struct dp_engine *eng,
 {
   for (struct link *l = eng->buckets[addr_hash(&req->addr)]; l;
        l = l->hash_next)
-    if (addr_same(&l->addr, &req->addr))
+    if (dp_engine_same_server(&l->addr, &req->addr))
       return l;
   return link_new(eng, req, true);
 }

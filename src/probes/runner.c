@@ -919,32 +919,12 @@ static void target_start(struct target_state *ts)
       send_probe(&ts->probes[k]);
 }
 
-/* Whether two targets are the same server: address family, address and
- * port (two zones on one server are two targets, one server). */
-static bool same_server(const struct dp_probe_target *a,
-                        const struct dp_probe_target *b)
-{
-  const struct sockaddr *sa = (const struct sockaddr *)&a->addr;
-  const struct sockaddr *sb = (const struct sockaddr *)&b->addr;
-  if (sa->sa_family != sb->sa_family)
-    return false;
-  if (sa->sa_family == AF_INET6)
-  {
-    const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)&a->addr;
-    const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)&b->addr;
-    return x->sin6_port == y->sin6_port &&
-           memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-  }
-  const struct sockaddr_in *x = (const struct sockaddr_in *)&a->addr;
-  const struct sockaddr_in *y = (const struct sockaddr_in *)&b->addr;
-  return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-}
-
 static bool server_busy(const struct run_state *rs,
                         const struct target_state *ts)
 {
   for (size_t i = 0; i < rs->nflight; i++)
-    if (same_server(rs->flight[i]->in, ts->in))
+    /* two zones on one server are two targets, one server */
+    if (dp_engine_same_server(&rs->flight[i]->in->addr, &ts->in->addr))
       return true;
   return false;
 }

@@ -854,6 +854,32 @@ START_TEST(test_cross_talk)
 }
 END_TEST
 
+START_TEST(test_same_server)
+{
+  struct sockaddr_storage a, b, c, d;
+  struct sockaddr_in x = addr_of(150, 5301), y = addr_of(150, 5302),
+                     z = addr_of(151, 5301);
+  memset(&a, 0, sizeof(a));
+  memset(&b, 0, sizeof(b));
+  memset(&c, 0, sizeof(c));
+  memset(&d, 0xff, sizeof(d)); /* padding differs: must not matter */
+  memcpy(&a, &x, sizeof(x));
+  memcpy(&b, &y, sizeof(y));
+  memcpy(&c, &z, sizeof(z));
+  memcpy(&d, &x, sizeof(x));
+  ck_assert_msg(dp_engine_same_server(&a, &d), "same address and port");
+  ck_assert_msg(!dp_engine_same_server(&a, &b), "another port");
+  ck_assert_msg(!dp_engine_same_server(&a, &c), "another address");
+  struct sockaddr_in6 v6;
+  memset(&v6, 0, sizeof(v6));
+  v6.sin6_family = AF_INET6;
+  v6.sin6_port = x.sin_port;
+  memset(&b, 0, sizeof(b));
+  memcpy(&b, &v6, sizeof(v6));
+  ck_assert_msg(!dp_engine_same_server(&a, &b), "another family");
+}
+END_TEST
+
 START_TEST(test_bad_requests)
 {
   dp_engine_t *eng = NULL;
@@ -945,6 +971,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_closed_port_shared);
   tcase_add_test(tc, test_channel_reuse);
   tcase_add_test(tc, test_cross_talk);
+  tcase_add_test(tc, test_same_server);
   tcase_add_test(tc, test_bad_requests);
   tcase_add_test(tc, test_timers);
   tcase_add_test(tc, test_resolve_hosts_file);

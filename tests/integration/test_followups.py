@@ -448,6 +448,19 @@ class FollowupCase:
                                                            self.wall))
 
 
+def run_on_rrl(*extra):
+    """Start bind-rrl fresh (its RRL state is per run), run dnsprobe's
+    battery against it with extra arguments, stop it."""
+    srv = lab.start("bind-rrl", *RRL)
+    try:
+        return lab.run_dnsprobe(
+            ["%s:%d" % RRL, "--zone", "example.test", "--recursion-name",
+             "www.other.test", "--format", "json", "--timeout",
+             str(TIMEOUT_MS)] + list(extra), timeout=120)
+    finally:
+        srv.stop()
+
+
 class Test_rate_limited(unittest.TestCase):
     """bind-rrl limits identical answers to 5 a second (slip 2): a battery
     asks for the zone's SOA about ten times within milliseconds, so the
@@ -456,14 +469,7 @@ class Test_rate_limited(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = lab.start("bind-rrl", *RRL)
-        try:
-            cls.run_ = lab.run_dnsprobe(
-                ["%s:%d" % RRL, "--zone", "example.test", "--recursion-name",
-                 "www.other.test", "--format", "json", "--timeout",
-                 str(TIMEOUT_MS)], timeout=60)
-        finally:
-            cls.srv.stop()
+        cls.run_ = run_on_rrl()
 
     def target(self):
         r = self.run_
@@ -524,14 +530,7 @@ class Test_rate_limited_spaced(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = lab.start("bind-rrl", *RRL)
-        try:
-            cls.run_ = lab.run_dnsprobe(
-                ["%s:%d" % RRL, "--zone", "example.test", "--recursion-name",
-                 "www.other.test", "--format", "json", "--timeout",
-                 str(TIMEOUT_MS), "--spacing", "250"], timeout=120)
-        finally:
-            cls.srv.stop()
+        cls.run_ = run_on_rrl("--spacing", "250")
 
     def test_nothing_limited(self):
         r = self.run_

@@ -1338,6 +1338,28 @@ START_TEST(test_cause)
 }
 END_TEST
 
+/* The probe results' create/destroy pair: bounds, and a streamed target
+ * that keeps what describes it as a whole. */
+START_TEST(test_probes_create_destroy)
+{
+  struct dp_target_result t;
+  memset(&t, 0, sizeof(t));
+  ck_assert_int_eq(dp_target_probes_create(&t, 0), DP_EINVAL);
+  ck_assert_int_eq(dp_target_probes_create(&t, DP_PROBE_MAX + 1), DP_EINVAL);
+  ck_assert_int_eq(dp_target_probes_create(NULL, 1), DP_EINVAL);
+  ck_assert_int_eq(dp_target_probes_create(&t, 3), DP_OK);
+  ck_assert_msg(t.probes != NULL && t.nprobes == 0, "room, no probe yet");
+  ck_assert_int_eq(dp_target_probes_create(&t, 3), DP_EINVAL);
+  t.probes[t.nprobes++].summary = strdup("a summary");
+  t.status = DP_HEALTH_WARNING;
+  dp_target_probes_destroy(&t);
+  ck_assert_msg(t.probes == NULL && t.nprobes == 0, "results freed");
+  ck_assert_msg(t.status == DP_HEALTH_WARNING, "status kept");
+  dp_target_probes_destroy(&t);
+  dp_target_probes_destroy(NULL);
+}
+END_TEST
+
 static Suite *diagnose_suite(void)
 {
   Suite *s = suite_create("diagnose");
@@ -1354,6 +1376,7 @@ static Suite *diagnose_suite(void)
   tcase_add_loop_test(tc, test_refused_explained_in_context, 0, 2);
   tcase_add_loop_test(tc, test_compliance, 0, NELEM(compliance_cases));
   tcase_add_loop_test(tc, test_cause, 0, C_COUNT);
+  tcase_add_test(tc, test_probes_create_destroy);
   tcase_add_test(tc, test_recursion_refused_fix);
   suite_add_tcase(s, tc);
   return s;

@@ -12,6 +12,7 @@
 #include "dnsprobe/status.h"
 
 #define DP_JSON_DEPTH_MAX 32
+#define DP_JSON_BUF 16384 /* bytes gathered before one write to fp */
 
 typedef struct dp_json
 {
@@ -21,9 +22,15 @@ typedef struct dp_json
   bool first[DP_JSON_DEPTH_MAX];  /* no member written yet at this depth */
   bool after_key;
   bool failed;                    /* a write or nesting error happened */
+  size_t len;                     /* bytes of buf not yet written to fp */
+  char buf[DP_JSON_BUF];
 } dp_json_t;
 
-/** Start writing to fp; pretty indents with two spaces. */
+/**
+ * Start writing to fp; pretty indents with two spaces. The writer gathers
+ * its output in buf and writes it to fp when buf is full and in
+ * dp_json_finish, so nothing else may write to fp in between.
+ */
 void dp_json_init(dp_json_t *w, FILE *fp, bool pretty);
 void dp_json_object_begin(dp_json_t *w);
 void dp_json_object_end(dp_json_t *w);
@@ -40,8 +47,9 @@ void dp_json_double(dp_json_t *w, double v);
 void dp_json_bool(dp_json_t *w, bool v);
 void dp_json_null(dp_json_t *w);
 /**
- * Finish (writes a newline at depth 0). Returns DP_OK, or DP_EIO when a write
- * failed or the nesting was unbalanced.
+ * Finish (writes a newline at depth 0), write out what is gathered and flush
+ * fp. Returns DP_OK, or DP_EIO when a write failed or the nesting was
+ * unbalanced (then what is gathered is not written).
  */
 dp_status_t dp_json_finish(dp_json_t *w);
 

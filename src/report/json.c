@@ -25,21 +25,39 @@
  * At most DP_JSON_DEPTH_MAX - 1 containers can be open at once; finishing
  * without any value written is an error too (an empty JSON text).
  */
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dnsprobe/json.h"
 
-/* Every token goes through here, so without stdio's per-call locking: the
- * report is written by one thread (a fleet's JSON runs to tens of MB). */
+/* Write out what is gathered; a short write fails the writer. */
+static void drain(dp_json_t *w)
+{
+  if (w->len > 0 && fwrite_unlocked(w->buf, 1, w->len, w->fp) != w->len)
+    w->failed = true;
+  w->len = 0;
+}
+
+/* Every token goes through here: gathered in w->buf and written out in
+ * DP_JSON_BUF pieces (a fleet's JSON runs to tens of MB, most of it tokens
+ * of a few bytes). The report is written by one thread, hence unlocked. */
 static void put(dp_json_t *w, const char *s, size_t len)
 {
   if (w->failed)
     return;
-  if (len > 0 && fwrite_unlocked(s, 1, len, w->fp) != len)
-    w->failed = true;
+  if (len > sizeof(w->buf) - w->len)
+  {
+    drain(w);
+    if (len >= sizeof(w->buf))
+    {
+      if (fwrite_unlocked(s, 1, len, w->fp) != len)
+        w->failed = true;
+      return;
+    }
+  }
+  memcpy(w->buf + w->len, s, len);
+  w->len += len;
 }
 
 static void puts_(dp_json_t *w, const char *s)
@@ -127,6 +145,12 @@ static size_t utf8_len(const unsigned char *s)
   return n;
 }
 
+/* Printable ASCII other than '"' and '\\': copied as it is. */
+static bool plain_ascii(unsigned char c)
+{
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 static void put_escaped(dp_json_t *w, const char *str)
 {
   static const char hex[] = "0123456789abcdef";
@@ -139,12 +163,12 @@ static void put_escaped(dp_json_t *w, const char *str)
     /* Copy the longest run that needs no escaping in one write. */
     for (;;)
     {
-      if (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+      size_t n;
+      while (plain_ascii(*s))
         s++;
-      else if (*s >= 0x80 && utf8_len(s) > 0)
-        s += utf8_len(s);
-      else
+      if (*s < 0x80 || (n = utf8_len(s)) == 0)
         break;
+      s += n;
     }
     put(w, (const char *)run, (size_t)(s - run));
     if (*s == '\0')
@@ -166,7 +190,11 @@ static void put_escaped(dp_json_t *w, const char *str)
 
 void dp_json_init(dp_json_t *w, FILE *fp, bool pretty)
 {
-  memset(w, 0, sizeof(*w));
+  /* buf is written before it is read: no need to clear its 16 KiB. */
+  w->len = 0;
+  w->depth = 0;
+  w->after_key = false;
+  memset(w->first, 0, sizeof(w->first));
   w->fp = fp;
   w->pretty = pretty;
   w->first[0] = true;
@@ -249,22 +277,38 @@ void dp_json_string(dp_json_t *w, const char *s)
     put_escaped(w, s);
 }
 
+/* The decimal digits of v, right-aligned in buf[0..n), which holds 20. */
+static size_t udigits(char *buf, size_t n, uint64_t v)
+{
+  size_t i = n;
+  do
+  {
+    buf[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return i;
+}
+
 void dp_json_int(dp_json_t *w, int64_t v)
 {
-  char buf[32];
+  char buf[21];
   if (!value_begin(w))
     return;
-  int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
-  put(w, buf, (size_t)n);
+  /* The magnitude as unsigned: -INT64_MIN does not fit an int64_t. */
+  uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  size_t i = udigits(buf, sizeof(buf), a);
+  if (v < 0)
+    buf[--i] = '-';
+  put(w, buf + i, sizeof(buf) - i);
 }
 
 void dp_json_uint(dp_json_t *w, uint64_t v)
 {
-  char buf[32];
+  char buf[20];
   if (!value_begin(w))
     return;
-  int n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
-  put(w, buf, (size_t)n);
+  size_t i = udigits(buf, sizeof(buf), v);
+  put(w, buf + i, sizeof(buf) - i);
 }
 
 void dp_json_double(dp_json_t *w, double v)
@@ -326,6 +370,7 @@ dp_status_t dp_json_finish(dp_json_t *w)
     return DP_EIO;
   }
   put(w, "\n", 1);
+  drain(w);
   if (w->failed || fflush(w->fp) != 0 || ferror(w->fp))
   {
     w->failed = true;

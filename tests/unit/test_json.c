@@ -61,6 +61,21 @@ static void b_int_neg(dp_json_t *w)
   dp_json_int(w, -42);
 }
 
+static void b_int_zero(dp_json_t *w)
+{
+  dp_json_int(w, 0);
+}
+
+static void b_int_max(dp_json_t *w)
+{
+  dp_json_int(w, INT64_MAX);
+}
+
+static void b_uint_zero(dp_json_t *w)
+{
+  dp_json_uint(w, 0);
+}
+
 static void b_uint_max(dp_json_t *w)
 {
   dp_json_uint(w, UINT64_MAX);
@@ -151,6 +166,9 @@ static const struct build_case build_cases[] = {
     {"INT64_MIN", b_int_min, false, "-9223372036854775808\n"},
     {"negative int", b_int_neg, false, "-42\n"},
     {"UINT64_MAX", b_uint_max, false, "18446744073709551615\n"},
+    {"int zero", b_int_zero, false, "0\n"},
+    {"INT64_MAX", b_int_max, false, "9223372036854775807\n"},
+    {"uint zero", b_uint_zero, false, "0\n"},
     {"true", b_true, false, "true\n"},
     {"false", b_false, false, "false\n"},
     {"null", b_null, false, "null\n"},
@@ -423,6 +441,79 @@ START_TEST(test_deepest_allowed)
 }
 END_TEST
 
+/*
+ * Output larger than the writer's buffer (DP_JSON_BUF): many small tokens
+ * that cross its end at every offset, and strings longer than the buffer
+ * with escapes near both ends, must come out byte for byte as written.
+ */
+#define BIG_INTS 20000
+#define BIG_STR (3 * DP_JSON_BUF + 17)
+
+static char *big_string(void)
+{
+  char *s = malloc(BIG_STR + 1);
+  ck_assert_msg(s != NULL, "out of memory");
+  for (size_t i = 0; i < BIG_STR; i++)
+    s[i] = (char)('a' + i % 26);
+  s[0] = '"';
+  s[DP_JSON_BUF - 1] = '\n';
+  s[BIG_STR - 1] = '\\';
+  s[BIG_STR] = '\0';
+  return s;
+}
+
+static void b_big(dp_json_t *w)
+{
+  char *s = big_string();
+  dp_json_array_begin(w);
+  for (int i = 0; i < BIG_INTS; i++)
+    dp_json_int(w, i % 7 == 0 ? -i : i);
+  dp_json_string(w, s);
+  dp_json_string(w, s);
+  dp_json_array_end(w);
+  free(s);
+}
+
+START_TEST(test_bigger_than_buffer)
+{
+  dp_status_t st;
+  char *out = render(b_big, false, &st);
+  ck_assert_msg(st == DP_OK, "finish returned %d", (int)st);
+
+  /* The same text, composed independently. */
+  char *s = big_string();
+  size_t cap = (size_t)BIG_INTS * 8 + 2 * (BIG_STR + 16) + 16;
+  char *want = malloc(cap);
+  ck_assert_msg(want != NULL, "out of memory");
+  size_t n = 0;
+  want[n++] = '[';
+  for (int i = 0; i < BIG_INTS; i++)
+    n += (size_t)snprintf(want + n, cap - n, "%s%d", i > 0 ? "," : "",
+                          i % 7 == 0 ? -i : i);
+  for (int k = 0; k < 2; k++)
+  {
+    n += (size_t)snprintf(want + n, cap - n, ",\"");
+    for (size_t i = 0; i < BIG_STR; i++)
+    {
+      if (s[i] == '"' || s[i] == '\\')
+        n += (size_t)snprintf(want + n, cap - n, "\\%c", s[i]);
+      else if (s[i] == '\n')
+        n += (size_t)snprintf(want + n, cap - n, "\\u000a");
+      else
+        want[n++] = s[i];
+    }
+    want[n++] = '"';
+  }
+  n += (size_t)snprintf(want + n, cap - n, "]\n");
+  ck_assert_msg(n < cap, "expected text overflowed its buffer");
+  ck_assert_msg(strlen(out) == n, "wrote %zu bytes, want %zu", strlen(out), n);
+  ck_assert_msg(memcmp(out, want, n) == 0, "output differs from the expected");
+  free(want);
+  free(s);
+  free(out);
+}
+END_TEST
+
 /* Write failures: a stream opened for reading, and a full device. */
 START_TEST(test_write_failure)
 {
@@ -461,6 +552,7 @@ static Suite *json_suite(void)
   tcase_add_loop_test(tc, test_string, 0, N(string_cases));
   tcase_add_loop_test(tc, test_error, 0, N(error_cases));
   tcase_add_test(tc, test_deepest_allowed);
+  tcase_add_test(tc, test_bigger_than_buffer);
   tcase_add_loop_test(tc, test_write_failure, 0, 2);
   tcase_add_test(tc, test_null_stream);
   suite_add_tcase(s, tc);

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "dnsprobe/json.h"
+#include "report_priv.h"
 
 /* Write out what is gathered; a short write fails the writer. */
 static void drain(dp_json_t *w)
@@ -109,42 +110,6 @@ static bool value_begin(dp_json_t *w)
   return !w->failed;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629 section 4), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-  unsigned char c = s[0];
-  unsigned char lo = 0x80, hi = 0xBF;
-  size_t n;
-
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2;
-  else if (c >= 0xE0 && c <= 0xEF)
-  {
-    n = 3;
-    if (c == 0xE0)
-      lo = 0xA0; /* overlong */
-    else if (c == 0xED)
-      hi = 0x9F; /* UTF-16 surrogates */
-  }
-  else if (c >= 0xF0 && c <= 0xF4)
-  {
-    n = 4;
-    if (c == 0xF0)
-      lo = 0x90; /* overlong */
-    else if (c == 0xF4)
-      hi = 0x8F; /* above U+10FFFF */
-  }
-  else
-    return 0;
-  /* The NUL terminator is not a continuation byte, so this stops at it. */
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  for (size_t i = 2; i < n; i++)
-    if (s[i] < 0x80 || s[i] > 0xBF)
-      return 0;
-  return n;
-}
-
 /* Printable ASCII other than '"' and '\\': copied as it is. */
 static bool plain_ascii(unsigned char c)
 {
@@ -166,7 +131,7 @@ static void put_escaped(dp_json_t *w, const char *str)
       size_t n;
       while (plain_ascii(*s))
         s++;
-      if (*s < 0x80 || (n = utf8_len(s)) == 0)
+      if (*s < 0x80 || (n = dp_report_utf8_len((const char *)s)) == 0)
         break;
       s += n;
     }

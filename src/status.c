@@ -1,7 +1,9 @@
 /*
- * status.c: messages for dp_status_t, from one table indexed by status.
+ * status.c: messages for dp_status_t, from one table indexed by status, and
+ * dp_quote for the input those messages show.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "dnsprobe/status.h"
 
@@ -31,4 +33,35 @@ const char *dp_strerror(dp_status_t status)
   if ((unsigned)status >= DP_STATUS_MAX || messages[status] == NULL)
     return "unknown error";
   return messages[status];
+}
+
+const char *dp_quote(char *out, size_t cap, const char *in, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t max = cap >= 4 ? (cap - 4) / 4 : 0;
+  size_t o = 0;
+  size_t i;
+
+  if (cap == 0)
+    return out;
+  for (i = 0; i < n && in[i] != '\0' && i < max; i++)
+  {
+    unsigned char c = (unsigned char)in[i];
+    if (c < 0x20 || c >= 0x7f)
+    {
+      out[o++] = '\\';
+      out[o++] = 'x';
+      out[o++] = hex[c >> 4];
+      out[o++] = hex[c & 0xf];
+    }
+    else
+      out[o++] = (char)c;
+  }
+  if (i < n && in[i] != '\0' && cap >= 4)
+  {
+    memcpy(out + o, "...", 3);
+    o += 3;
+  }
+  out[o] = '\0';
+  return out;
 }

@@ -7,6 +7,8 @@
 #ifndef DNSPROBE_STATUS_H
 #define DNSPROBE_STATUS_H
 
+#include <stddef.h>
+
 typedef enum
 {
   DP_OK = 0,
@@ -35,5 +37,14 @@ typedef enum
  * Returns a static string; never NULL (unknown values get "unknown error").
  */
 const char *dp_strerror(dp_status_t status);
+
+/**
+ * Input as an error message shows it: at most (cap - 4) / 4 of the n bytes
+ * at in (fewer when a NUL comes first), every byte that would not print
+ * (below 0x20, 0x7f and above) as \xHH, and "..." after them when bytes were
+ * left out, so the message stays one printable line whatever was typed.
+ * Writes out (cap bytes, cap >= 1) and returns it.
+ */
+const char *dp_quote(char *out, size_t cap, const char *in, size_t n);
 
 #endif

@@ -170,33 +170,10 @@ static const struct
                       "resource failure)"},
 };
 
-/* Copy at most QUOTE_MAX bytes of in, escaping what would not print. */
+/* At most QUOTE_MAX bytes of in, as dp_quote shows them. */
 static const char *quote(const char *in, struct qbuf *b)
 {
-  static const char hex[] = "0123456789abcdef";
-  size_t o = 0;
-  size_t i;
-
-  for (i = 0; in[i] != '\0' && i < QUOTE_MAX; i++)
-  {
-    unsigned char c = (unsigned char)in[i];
-    if (c < 0x20 || c >= 0x7f)
-    {
-      b->s[o++] = '\\';
-      b->s[o++] = 'x';
-      b->s[o++] = hex[c >> 4];
-      b->s[o++] = hex[c & 0xf];
-    }
-    else
-      b->s[o++] = (char)c;
-  }
-  if (in[i] != '\0')
-  {
-    memcpy(b->s + o, "...", 3);
-    o += 3;
-  }
-  b->s[o] = '\0';
-  return b->s;
+  return dp_quote(b->s, sizeof(b->s), in, SIZE_MAX);
 }
 
 __attribute__((format(printf, 3, 4))) static bool

@@ -123,34 +123,10 @@ struct qbuf
   char s[QUOTE_MAX * 4 + 4];
 };
 
-/* At most QUOTE_MAX of the n bytes at in, escaping what would not print,
- * so an error stays one printable line whatever was typed. */
+/* At most QUOTE_MAX of the n bytes at in, as dp_quote shows them. */
 static const char *quote(const char *in, size_t n, struct qbuf *b)
 {
-  static const char hex[] = "0123456789abcdef";
-  size_t o = 0;
-  size_t i;
-
-  for (i = 0; i < n && in[i] != '\0' && i < QUOTE_MAX; i++)
-  {
-    unsigned char c = (unsigned char)in[i];
-    if (c < 0x20 || c >= 0x7f)
-    {
-      b->s[o++] = '\\';
-      b->s[o++] = 'x';
-      b->s[o++] = hex[c >> 4];
-      b->s[o++] = hex[c & 0xf];
-    }
-    else
-      b->s[o++] = (char)c;
-  }
-  if (i < n && in[i] != '\0')
-  {
-    memcpy(b->s + o, "...", 3);
-    o += 3;
-  }
-  b->s[o] = '\0';
-  return b->s;
+  return dp_quote(b->s, sizeof(b->s), in, n);
 }
 
 /* Append printf text at *used in buf, keeping it terminated; false once it

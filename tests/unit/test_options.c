@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1256,6 +1257,44 @@ START_TEST(test_target_long_input)
 }
 END_TEST
 
+/* dp_quote (status.h), which every message quoting input goes through:
+ * (input, bytes of it, room) and what it shows. */
+static const struct
+{
+  const char *in;
+  size_t n;
+  size_t cap;
+  const char *want;
+} quote_cases[] = {
+    {"plain", SIZE_MAX, 64, "plain"},
+    {"", SIZE_MAX, 64, ""},
+    {"tab\there", SIZE_MAX, 64, "tab\\x09here"},
+    {"del\x7f\xc3\xa9", SIZE_MAX, 64, "del\\x7f\\xc3\\xa9"},
+    {"abcdef", 3, 64, "abc"},              /* only n bytes are input */
+    {"abcdef", 6, 64, "abcdef"},           /* all n shown: no "..." */
+    {"abcdefghij", SIZE_MAX, 12, "ab..."}, /* room for (12 - 4) / 4 = 2 */
+    {"ab", SIZE_MAX, 12, "ab"},
+    {"\x01\x02\x03", SIZE_MAX, 12, "\\x01\\x02..."},
+    {"abc", SIZE_MAX, 4, "..."}, /* room for no byte at all */
+    {"abc", SIZE_MAX, 1, ""},
+};
+
+START_TEST(test_quote)
+{
+  char out[64];
+  memset(out, '#', sizeof out);
+  const char *got =
+      dp_quote(out, quote_cases[_i].cap, quote_cases[_i].in, quote_cases[_i].n);
+  ck_assert_msg(got == out, "case %d: did not return out", _i);
+  ck_assert_msg(strcmp(out, quote_cases[_i].want) == 0,
+                "case %d: '%s', want '%s'", _i, out, quote_cases[_i].want);
+  ck_assert_msg(strlen(out) < quote_cases[_i].cap, "case %d: %zu bytes in %zu",
+                _i, strlen(out) + 1, quote_cases[_i].cap);
+  for (size_t i = quote_cases[_i].cap; i < sizeof out; i++)
+    ck_assert_msg(out[i] == '#', "case %d: wrote past cap at %zu", _i, i);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* --help                                                                 */
 
@@ -1443,6 +1482,8 @@ static Suite *options_suite(void)
   tcase_add_loop_test(tc, test_target, 0,
                       sizeof target_cases / sizeof target_cases[0]);
   tcase_add_test(tc, test_target_long_input);
+  tcase_add_loop_test(tc, test_quote, 0,
+                      (int)(sizeof quote_cases / sizeof quote_cases[0]));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("usage");

@@ -30,7 +30,6 @@ import os
 import re
 import select
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -42,6 +41,9 @@ import xml.etree.ElementTree as ET
 SRCDIR = os.environ.get("DNSPROBE_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 HOSTILE_PY = os.path.join(SRCDIR, "tests", "support", "hostile.py")
+sys.path.insert(0, os.path.dirname(HOSTILE_PY))
+import hostile  # noqa: E402  (its Child runs the responder for a test)
+
 DNSPROBE = os.environ.get("DNSPROBE", "")
 
 # Set to True once main.c writes --output through dp_report_write_file and
@@ -78,40 +80,10 @@ def endpoint(addr):
     return "%s:%d" % addr
 
 
-class Responder:
+def Responder(test, addr, scenario, alt_port):
     """hostile.py in a child process, stopped by PID in the test's cleanup."""
-
-    def __init__(self, test, addr, scenario, alt_port):
-        cmd = [sys.executable, HOSTILE_PY, "--addr", addr[0],
-               "--port", str(addr[1]), "--alt-port", str(alt_port),
-               "--scenario", scenario, "--lifetime", "120", "--watch-stdin"]
-        self.err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.err)
-        test.addCleanup(self.stop)
-        deadline = time.monotonic() + READY_LIMIT_S
-        line = b""
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if ready:
-                line = self.proc.stdout.readline()
-                break
-        if line.strip() != b"ready":
-            self.stop()
-            test.fail("hostile %s did not start on %s" % (scenario,
-                                                          endpoint(addr)))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-        for f in (self.proc.stdin, self.proc.stdout, self.err):
-            if not f.closed:
-                f.close()
+    return hostile.Child(test, addr[0], addr[1], scenario, alt_port=alt_port,
+                         ready_s=READY_LIMIT_S)
 
 
 def run(args, timeout=RUN_LIMIT_S, umask=None):

@@ -23,14 +23,11 @@ its stdin or after 120 s); every wait has a deadline.
 
 import json
 import os
-import select
 import shutil
-import signal
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -77,51 +74,6 @@ def scenario_addr(name):
 
 
 # --- the responder process ---------------------------------------------------
-
-
-class HostileProcess:
-    """hostile.py in a child process, stopped by PID in the test's cleanup."""
-
-    def __init__(self, test, scenario, port):
-        self.addr = scenario_addr(scenario)
-        self.port = port
-        cmd = [sys.executable, HOSTILE_PY, "--addr", self.addr,
-               "--port", str(port), "--alt-port", str(port + 1),
-               "--scenario", scenario, "--lifetime", "120", "--watch-stdin"]
-        # stderr goes to a file: a chatty child can never block on a pipe.
-        self.err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.err)
-        test.addCleanup(self.stop)
-        deadline = time.monotonic() + READY_LIMIT_S
-        line = b""
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if ready:
-                line = self.proc.stdout.readline()
-                break
-        if line.strip() != b"ready":
-            self.end()
-            self.err.seek(0)
-            err = self.err.read().decode(errors="replace")
-            test.fail("hostile %s did not start on %s:%d: %r %s"
-                      % (scenario, self.addr, port, line, err))
-
-    def end(self):
-        """Stop the process by its PID: SIGTERM, then SIGKILL after 5 s."""
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-
-    def stop(self):
-        self.end()
-        for f in (self.proc.stdin, self.proc.stdout, self.err):
-            if not f.closed:
-                f.close()
 
 
 # --- a client of our own, for the responder's self-test ----------------------
@@ -833,7 +785,8 @@ class ResponderTest(unittest.TestCase):
                 hostile.Responder(case, PORT_SELFTEST, "ok")
 
     def check_scenario(self, name):
-        proc = HostileProcess(self, name, PORT_SELFTEST)
+        proc = hostile.Child(self, scenario_addr(name), PORT_SELFTEST, name,
+                             ready_s=READY_LIMIT_S)
         SELFCHECKS[name](self, name, proc.addr, proc.port)
 
 
@@ -869,7 +822,8 @@ class DnsprobeHostileTest(unittest.TestCase):
         return done, time.monotonic() - start
 
     def check_scenario(self, name):
-        proc = HostileProcess(self, name, self.port)
+        proc = hostile.Child(self, scenario_addr(name), self.port, name,
+                             ready_s=READY_LIMIT_S)
         done, wall = self.run_dnsprobe(name, proc.addr, proc.port)
         err = done.stderr.decode(errors="replace")[-2000:]
         rc = done.returncode

@@ -32,8 +32,11 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
+import tempfile
 import threading
+import time
 
 TYPE_A = 1
 TYPE_SOA = 6
@@ -870,6 +873,54 @@ def watch_stdin():
     except OSError:
         pass
     os._exit(0)
+
+
+class Child:
+    """This responder in a child process, for a test: started with
+    --watch-stdin (it exits if the test dies), waited for until it prints
+    "ready" (at most ready_s), stopped by its PID in the test's cleanup. A
+    start that fails fails the test, with the child's stderr."""
+
+    def __init__(self, test, addr, port, scenario, alt_port=0, ready_s=10.0):
+        self.addr, self.port = addr, port
+        cmd = [sys.executable, os.path.abspath(__file__), "--addr", addr,
+               "--port", str(port), "--alt-port", str(alt_port or port + 1),
+               "--scenario", scenario, "--lifetime", str(DEFAULT_LIFETIME),
+               "--watch-stdin"]
+        # stderr goes to a file: a chatty child can never block on a pipe.
+        self.err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.err)
+        test.addCleanup(self.stop)
+        deadline = time.monotonic() + ready_s
+        line = b""
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if ready:
+                line = self.proc.stdout.readline()
+                break
+        if line.strip() != b"ready":
+            self.end()
+            self.err.seek(0)
+            err = self.err.read().decode(errors="replace")
+            test.fail("hostile %s did not start on %s:%d: %r %s"
+                      % (scenario, addr, port, line, err))
+
+    def end(self):
+        """Stop the process by its PID: SIGTERM, then SIGKILL after 5 s."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+    def stop(self):
+        self.end()
+        for f in (self.proc.stdin, self.proc.stdout, self.err):
+            if not f.closed:
+                f.close()
 
 
 def main(argv=None):

@@ -14,45 +14,25 @@ static const char *const health_names[] = {"ok", "warning", "critical",
 static const char *const role_names[] = {"unknown", "authoritative", "resolver",
                                          "authoritative+resolver"};
 static const char *const verdict_names[DP_VERDICT_COUNT] = {
-  [DP_VERDICT_NONE] = "none",
-  [DP_VERDICT_AUTHORITATIVE] = "authoritative",
-  [DP_VERDICT_ANSWERING] = "answering",
-  [DP_VERDICT_REFUSED] = "refused",
-  [DP_VERDICT_FAILING] = "failing",
-  [DP_VERDICT_NO_ANSWER] = "no-answer",
-  [DP_VERDICT_UNEXPECTED] = "unexpected",
-  [DP_VERDICT_AVAILABLE] = "available",
-  [DP_VERDICT_NOT_OFFERED] = "not-offered",
-  [DP_VERDICT_ALLOWED] = "allowed",
-  [DP_VERDICT_DENIED] = "denied",
-  [DP_VERDICT_NOT_AUTHORITATIVE] = "not-authoritative",
-  [DP_VERDICT_NOT_IMPLEMENTED] = "not-implemented",
-  [DP_VERDICT_ACCEPTED] = "accepted",
-  [DP_VERDICT_COMPLIANT] = "compliant",
-  [DP_VERDICT_NON_COMPLIANT] = "non-compliant",
-  [DP_VERDICT_LEGACY] = "legacy",
-  [DP_VERDICT_SKIPPED] = "skipped",
+    [DP_VERDICT_NONE] = "none",
+    [DP_VERDICT_AUTHORITATIVE] = "authoritative",
+    [DP_VERDICT_ANSWERING] = "answering",
+    [DP_VERDICT_REFUSED] = "refused",
+    [DP_VERDICT_FAILING] = "failing",
+    [DP_VERDICT_NO_ANSWER] = "no-answer",
+    [DP_VERDICT_UNEXPECTED] = "unexpected",
+    [DP_VERDICT_AVAILABLE] = "available",
+    [DP_VERDICT_NOT_OFFERED] = "not-offered",
+    [DP_VERDICT_ALLOWED] = "allowed",
+    [DP_VERDICT_DENIED] = "denied",
+    [DP_VERDICT_NOT_AUTHORITATIVE] = "not-authoritative",
+    [DP_VERDICT_NOT_IMPLEMENTED] = "not-implemented",
+    [DP_VERDICT_ACCEPTED] = "accepted",
+    [DP_VERDICT_COMPLIANT] = "compliant",
+    [DP_VERDICT_NON_COMPLIANT] = "non-compliant",
+    [DP_VERDICT_LEGACY] = "legacy",
+    [DP_VERDICT_SKIPPED] = "skipped",
 };
-
-static const char *const outcome_names[DP_OUTCOME_COUNT] = {
-  [DP_OUTCOME_ANSWER] = "answer",
-  [DP_OUTCOME_TIMEOUT] = "timeout",
-  [DP_OUTCOME_PORT_UNREACHABLE] = "port-unreachable",
-  [DP_OUTCOME_CONN_REFUSED] = "connection-refused",
-  [DP_OUTCOME_CONN_RESET] = "connection-reset",
-  [DP_OUTCOME_CLOSED] = "closed",
-  [DP_OUTCOME_MALFORMED] = "malformed",
-  [DP_OUTCOME_HOST_UNREACHABLE] = "host-unreachable",
-  [DP_OUTCOME_SKIPPED] = "skipped",
-  [DP_OUTCOME_LOCAL_ERROR] = "local-error",
-};
-
-const char *dp_outcome_tostr(dp_outcome_t outcome)
-{
-  if ((unsigned)outcome >= DP_OUTCOME_COUNT || !outcome_names[outcome])
-    return "unknown";
-  return outcome_names[outcome];
-}
 
 const char *dp_severity_tostr(dp_severity_t s)
 {
@@ -99,7 +79,6 @@ void dp_target_probes_destroy(struct dp_target_result *t)
     free(t->probes[j].explanation);
     free(t->probes[j].fix);
     free(t->probes[j].followups);
-    free(t->probes[j].reproduce);
   }
   free(t->probes);
   t->probes = NULL;
@@ -115,14 +94,20 @@ void dp_target_clear(struct dp_target_result *t)
   memset(t, 0, sizeof(*t));
 }
 
-dp_status_t dp_target_probes_create(struct dp_target_result *t, size_t n)
+dp_status_t dp_target_probes_create(struct dp_target_result *t)
 {
-  if (t == NULL || t->probes != NULL || n == 0 || n > DP_PROBE_MAX)
+  if (t == NULL || t->probes != NULL)
     return DP_EINVAL;
-  t->probes = calloc(n, sizeof(*t->probes));
+  t->probes = calloc(DP_PROBE_COUNT, sizeof(*t->probes));
   if (t->probes == NULL)
     return DP_ENOMEM;
-  t->nprobes = 0;
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+  {
+    t->probes[i].probe = (dp_probe_id_t)i;
+    t->probes[i].outcome = DP_OUTCOME_SKIPPED;
+    t->probes[i].rtt_ms = -1.0;
+  }
+  t->nprobes = DP_PROBE_COUNT;
   return DP_OK;
 }
 
@@ -143,7 +128,7 @@ dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
   if (p == NULL || out == NULL)
     return DP_EINVAL;
   struct dp_followup *f =
-    realloc(p->followups, (p->nfollowups + 1) * sizeof(*p->followups));
+      realloc(p->followups, (p->nfollowups + 1) * sizeof(*p->followups));
   if (f == NULL)
     return DP_ENOMEM;
   p->followups = f;
@@ -153,13 +138,10 @@ dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
   return DP_OK;
 }
 
-const struct dp_probe_result *
-dp_target_probe(const struct dp_target_result *t, const char *id)
+const struct dp_probe_result *dp_target_probe(const struct dp_target_result *t,
+                                              dp_probe_id_t id)
 {
-  if (t == NULL || id == NULL)
+  if (t == NULL || t->probes == NULL || (unsigned)id >= t->nprobes)
     return NULL;
-  for (size_t i = 0; i < t->nprobes; i++)
-    if (t->probes[i].id != NULL && strcmp(t->probes[i].id, id) == 0)
-      return &t->probes[i];
-  return NULL;
+  return &t->probes[id];
 }

@@ -1,54 +1,61 @@
 /*
- * diagnose.h: verdicts. A probe's judge turns what came back into a verdict
- * (phase 1, in probe-table order, so a judge may read the verdicts of the
- * probes before it); dp_diagnose_target then infers the server's role and
- * gives every probe its severity, finding, explanation and fix in the
- * context of all the target's answers (phases 2 and 3).
+ * diagnose.h: from what came back to what it means. dp_diagnose_absorb
+ * reads a reply into the run model; dp_diagnose_target then runs every
+ * phase of the diagnosis of a target whose probes have ended: each probe's
+ * judge (its verdict on its own, in probe order, so a judge may read the
+ * verdicts before it), the server's role and software, each probe's
+ * severity, finding, cause, explanation and fix in the context of all the
+ * target's answers, and the expectations (--expect, --require, --allow).
+ * The runner, the fuzzer and the tests all call these two, so what is
+ * tested is what runs.
  */
 #ifndef DNSPROBE_DIAGNOSE_H
 #define DNSPROBE_DIAGNOSE_H
 
+#include "dnsprobe/expect.h"
 #include "dnsprobe/result.h"
+#include "dnsprobe/wire.h"
+
+/* What a reply stream held, for a transfer; one message otherwise. */
+struct dp_diagnose_stream
+{
+  size_t messages;
+  size_t records; /* answer records over all messages; 0: the first's */
+  bool complete;  /* reached its closing SOA */
+  bool limit_hit;
+};
 
 /**
- * A judge: the verdict for p, given the target's earlier results. A judge
- * may write p->detail (what exactly was wrong, with the RFC section); it
- * changes nothing else.
+ * Fill what a probe sent from the query its builder made; qi is
+ * overwritten.
  */
-typedef dp_verdict_t (*dp_diagnose_judge_fn)(struct dp_probe_result *p,
-                                             const struct dp_target_result *t);
+void dp_diagnose_query_info(struct dp_query_info *qi,
+                            const struct dp_wire_query *q);
 
-/* The core battery's judges (see the verdict table). */
-dp_verdict_t dp_diagnose_judge_zone(struct dp_probe_result *p,
-                                    const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_recursion(struct dp_probe_result *p,
-                                         const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_transfer(struct dp_probe_result *p,
-                                        const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_update(struct dp_probe_result *p,
-                                      const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_notify(struct dp_probe_result *p,
-                                      const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_opcode(struct dp_probe_result *p,
-                                      const struct dp_target_result *t);
+/**
+ * Read a reply into a probe result: parse it leniently and fill r->answer
+ * (r->query must say what was asked). stream may be NULL (a single
+ * message). Returns false, with r->outcome set to malformed, when not even
+ * the header could be read. Does not judge: dp_diagnose_target does.
+ */
+bool dp_diagnose_absorb(struct dp_probe_result *r, const uint8_t *buf,
+                        size_t len, const char *zone,
+                        const struct dp_diagnose_stream *stream);
 
-/* RFC 8906 section 8 compliance judges (the ednscomp tests). */
-dp_verdict_t dp_diagnose_judge_plain(struct dp_probe_result *p,
-                                     const struct dp_target_result *t);
-dp_verdict_t dp_diagnose_judge_edns(struct dp_probe_result *p,
-                                    const struct dp_target_result *t);
-
-/* Identity probes (NSID, COOKIE, CH TXT names): "answering" when the server
- * disclosed what was asked, "not-offered" when it answered without it,
- * "refused", "no-answer" or "unexpected". */
-dp_verdict_t dp_diagnose_judge_identity(struct dp_probe_result *p,
-                                        const struct dp_target_result *t);
+/**
+ * The verdict of probe p on its own, given the target's probes judged
+ * before it; what exactly was wrong (with the RFC section), or what an
+ * identity probe disclosed, goes to detail (cap bytes, "" when nothing).
+ * A probe that was not sent is "skipped".
+ */
+dp_verdict_t dp_diagnose_judge(const struct dp_probe_result *p,
+                               const struct dp_target_result *t, char *detail,
+                               size_t cap);
 
 /**
  * Name the server software from the version strings and the behaviour the
  * answers show; sets t->software, software_version, software_evidence and
- * software_confidence. dp_diagnose_target calls it (its fixes use the
- * software); the judges must have run.
+ * software_confidence. The judges must have run.
  */
 void dp_diagnose_identify(struct dp_target_result *t);
 
@@ -57,17 +64,21 @@ void dp_diagnose_identify(struct dp_target_result *t);
  * compliance tester: "plain=ok edns=ok edns1=fail ... opcode=ok" (ok,
  * fail, legacy, timeout, or unexpected), probes not run left out.
  */
-void dp_diagnose_compliance_summary(const struct dp_target_result *t,
-                                    char *out, size_t cap);
+void dp_diagnose_compliance_summary(const struct dp_target_result *t, char *out,
+                                    size_t cap);
 
 /** The role the verdicts show. */
 dp_role_t dp_diagnose_role(const struct dp_target_result *t);
 
 /**
- * Phases 2 and 3: role, then per probe severity, finding key, summary,
- * explanation and fix (allocated, freed by dp_run_clear), then the
- * target's status. Returns DP_OK or DP_ENOMEM.
+ * Diagnose a target whose probes have ended: verdicts, role, software,
+ * compliance summary, then per probe severity, finding, cause, summary,
+ * explanation and fix (allocated, freed by dp_run_clear), the target's
+ * status, and last the expectations of expect (NULL: none, the built-in
+ * severities stand). May be called again on the same target (the texts are
+ * rebuilt). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
  */
-dp_status_t dp_diagnose_target(struct dp_target_result *t);
+dp_status_t dp_diagnose_target(struct dp_target_result *t,
+                               const struct dp_expect *expect);
 
 #endif

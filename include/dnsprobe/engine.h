@@ -21,65 +21,38 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "dnsprobe/ids.h"
 #include "dnsprobe/status.h"
 
 typedef struct dp_engine dp_engine_t;
-
-typedef enum
-{
-  DP_TRANSPORT_UDP = 0,
-  DP_TRANSPORT_TCP,
-} dp_transport_t;
-
-typedef enum
-{
-  DP_OUTCOME_ANSWER = 0,        /* at least one message with our ID came back */
-  DP_OUTCOME_TIMEOUT,           /* nothing before the deadline */
-  DP_OUTCOME_PORT_UNREACHABLE,  /* ICMP port unreachable on UDP */
-  DP_OUTCOME_CONN_REFUSED,      /* TCP connection refused (RST to SYN) */
-  DP_OUTCOME_CONN_RESET,        /* TCP reset after connecting */
-  DP_OUTCOME_CLOSED,            /* TCP closed without a (complete) reply */
-  DP_OUTCOME_MALFORMED,         /* replies came, none could be read as DNS */
-  DP_OUTCOME_HOST_UNREACHABLE,  /* ICMP host/network unreachable */
-  DP_OUTCOME_SKIPPED,           /* not sent (not selected, or a dependency) */
-  DP_OUTCOME_LOCAL_ERROR,       /* dnsprobe could not send (socket, memory) */
-  DP_OUTCOME_COUNT
-} dp_outcome_t;
-
-/**
- * Stable name of an outcome ("answer", "port-unreachable", ...). Defined in
- * the core library (src/result.c), so the report layer can name outcomes
- * without linking the engine.
- */
-const char *dp_outcome_tostr(dp_outcome_t outcome);
 
 /* One message received, as the tap saw it. */
 struct dp_engine_msg
 {
   const uint8_t *data;
   size_t len;
-  double at_ms;  /* since the exchange's first send */
+  double at_ms; /* since the exchange's first send */
 };
 
 /* Everything an exchange produced. Borrowed: valid during the callback only. */
 struct dp_engine_result
 {
   dp_outcome_t outcome;
-  int sys_errno;            /* errno behind a transport outcome, or 0 */
-  double rtt_ms;            /* send to first reply; negative when none */
-  size_t nmsgs;             /* messages received with the query's ID */
-  const struct dp_engine_msg *first;  /* the first of them, or NULL */
-  size_t bytes;             /* bytes of all those messages */
-  bool stream_complete;     /* the stream callback said DONE (or no stream) */
-  bool limit_hit;           /* stopped at max_msgs or max_bytes */
-  unsigned stray;           /* datagrams ignored: wrong ID or too short */
-  bool closed_after;        /* TCP: the server closed after replying */
+  int sys_errno; /* errno behind a transport outcome, or 0 */
+  double rtt_ms; /* send to first reply; negative when none */
+  size_t nmsgs;  /* messages received with the query's ID */
+  const struct dp_engine_msg *first; /* the first of them, or NULL */
+  size_t bytes;                      /* bytes of all those messages */
+  bool stream_complete; /* the stream callback said DONE (or no stream) */
+  bool limit_hit;       /* stopped at max_msgs or max_bytes */
+  unsigned stray;       /* datagrams ignored: wrong ID or too short */
+  bool closed_after;    /* TCP: the server closed after replying */
 };
 
 typedef enum
 {
-  DP_ENGINE_MORE = 0,  /* keep reading the stream */
-  DP_ENGINE_DONE,      /* the stream is complete */
+  DP_ENGINE_MORE = 0, /* keep reading the stream */
+  DP_ENGINE_DONE,     /* the stream is complete */
 } dp_engine_more_t;
 
 /**
@@ -95,15 +68,15 @@ typedef void (*dp_engine_done_fn)(void *arg,
 
 struct dp_engine_request
 {
-  struct sockaddr_storage addr;  /* server address and port */
+  struct sockaddr_storage addr; /* server address and port */
   socklen_t addrlen;
   dp_transport_t transport;
-  const uint8_t *msg;            /* the query; copied by submit */
+  const uint8_t *msg; /* the query; copied by submit */
   size_t len;
-  unsigned timeout_ms;           /* from the exchange's start to its end,
-                                    1 to DP_ENGINE_TIMEOUT_MAX */
-  dp_engine_stream_fn stream;    /* NULL: the first reply ends the exchange */
-  size_t max_msgs;               /* stream bounds; 0 picks the defaults */
+  unsigned timeout_ms;        /* from the exchange's start to its end,
+                                 1 to DP_ENGINE_TIMEOUT_MAX */
+  dp_engine_stream_fn stream; /* NULL: the first reply ends the exchange */
+  size_t max_msgs;            /* stream bounds; 0 picks the defaults */
   size_t max_bytes;
   dp_engine_done_fn done;
   /* Optional: called once, from the loop, right after the query went out
@@ -117,9 +90,9 @@ struct dp_engine_request
 
 struct dp_engine_options
 {
-  unsigned window;    /* exchanges in flight at most; 0: a default sized to
-                         RLIMIT_NOFILE */
-  unsigned rate_qps;  /* exchanges started per second at most; 0: a default */
+  unsigned window;   /* exchanges in flight at most; 0: a default sized to
+                        RLIMIT_NOFILE */
+  unsigned rate_qps; /* exchanges started per second at most; 0: a default */
 };
 
 /* The longest timeout an exchange may have, in milliseconds. */
@@ -201,7 +174,7 @@ dp_status_t dp_engine_system_resolver(const char *resolv_conf,
 /** One address a host name resolved to. */
 struct dp_engine_addr
 {
-  struct sockaddr_storage addr;  /* port set to the requested port */
+  struct sockaddr_storage addr; /* port set to the requested port */
   socklen_t addrlen;
 };
 

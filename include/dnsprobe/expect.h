@@ -4,8 +4,8 @@
  * have; --require rules replace the profile's rule for one probe and
  * --allow rules declare verdicts of one probe acceptable. Applied to a
  * diagnosed target, a probe that misses its expectation becomes critical
- * (finding DP_EXPECT_FINDING) and an allowed one becomes ok, each with a
- * sentence saying so; the target's status is recomputed.
+ * (finding DP_FINDING_EXPECTATION_FAILED) and an allowed one becomes ok, each
+ * with a sentence saying so; the target's status is recomputed.
  */
 #ifndef DNSPROBE_EXPECT_H
 #define DNSPROBE_EXPECT_H
@@ -17,13 +17,9 @@
 #include "dnsprobe/status.h"
 
 #define DP_EXPECT_RULES_MAX 32 /* --require rules, and --allow rules */
-#define DP_EXPECT_PROBE_LEN 16 /* probe id with its NUL */
 
 /* The bit of a verdict in dp_expect_rule.verdicts. */
 #define DP_EXPECT_BIT(v) (1u << (unsigned)(v))
-
-/* The finding key of a probe that missed its expectation (static, stable). */
-#define DP_EXPECT_FINDING "expectation-failed"
 
 typedef enum
 {
@@ -35,9 +31,8 @@ typedef enum
 /* PROBE=VERDICT[|VERDICT...]: the verdicts named for one probe. */
 struct dp_expect_rule
 {
-  char probe[DP_EXPECT_PROBE_LEN]; /* [a-z0-9]+, not checked against the
-                                      probe table */
-  unsigned verdicts;               /* DP_EXPECT_BIT(v) per dp_verdict_t */
+  dp_probe_id_t probe;
+  unsigned verdicts; /* DP_EXPECT_BIT(v) per dp_verdict_t */
 };
 
 /* What a run expects; all zero is --expect auto with no rules. */
@@ -59,13 +54,12 @@ dp_status_t dp_expect_profile_fromstr(const char *s, dp_expect_profile_t *p);
 const char *dp_expect_profile_tostr(dp_expect_profile_t p);
 
 /**
- * Parse "PROBE=VERDICT[|VERDICT...]" into r. PROBE is 1 to 15 of [a-z0-9]
- * and is not looked up here (see dp_expect_check_probes); each VERDICT must
- * be a name of dp_verdict_tostr other than "none" and "skipped" (a skipped
- * probe is never checked).
+ * Parse "PROBE=VERDICT[|VERDICT...]" into r. PROBE is a probe id
+ * (dp_probe_id_tostr); each VERDICT must be a name of dp_verdict_tostr
+ * other than "none" and "skipped" (a skipped probe is never checked).
  * On error writes one printable line without the option's name to err
- * (e.g. "unknown verdict 'opened'"), when err is not NULL.
- * Returns DP_OK, or DP_EINVAL (r unspecified).
+ * (e.g. "unknown verdict 'opened'", "unknown probe 'axfrr'"), when err is
+ * not NULL. Returns DP_OK, or DP_EINVAL (r unspecified).
  */
 dp_status_t dp_expect_rule_parse(const char *text, struct dp_expect_rule *r,
                                  char *err, size_t errcap);
@@ -79,19 +73,9 @@ dp_status_t dp_expect_rule_write(const struct dp_expect_rule *r, char *buf,
                                  size_t cap);
 
 /**
- * Check the probe id of every --require and --allow rule with known(id,
- * arg), which says whether the probe table has it (main passes a wrapper
- * of dp_probe_find). On the first unknown id writes one line such as
- * "--require 'axfrr=denied': unknown probe 'axfrr'" to err.
- * Returns DP_OK, or DP_EINVAL.
- */
-dp_status_t dp_expect_check_probes(const struct dp_expect *e,
-                                   bool (*known)(const char *id, void *arg),
-                                   void *arg, char *err, size_t errcap);
-
-/**
- * Apply e to a target that dp_diagnose_target has diagnosed; call it once
- * per diagnosis (its sentences are appended, not replaced). Probes that
+ * Apply e to a diagnosed target: the last phase of dp_diagnose_target,
+ * which calls it once per diagnosis (its sentences are appended to the
+ * texts that diagnosis made). Probes that
  * were skipped, have no verdict, could not be sent (local error) or have
  * no rule are left alone. The rule of a probe is the union of the
  * --require rules naming it, or else the profile's rule (for auto: the
@@ -101,10 +85,10 @@ dp_status_t dp_expect_check_probes(const struct dp_expect *e,
  *   rule or finding; when that changed anything, its summary and
  *   explanation say so (the finding key is kept).
  * - Otherwise a verdict outside the rule makes the probe critical with
- *   finding DP_EXPECT_FINDING, and "Expected PROBE to be ... (SOURCE): got
- *   VERDICT." is appended to its explanation (allocated if it was NULL).
- * Then t->status is recomputed as the worst health of the probes (a local
- * error is unknown), never lowered from unknown, and left as it is for a
+ *   finding DP_FINDING_EXPECTATION_FAILED, and "Expected PROBE to be ...
+ * (SOURCE): got VERDICT." is appended to its explanation (allocated if it was
+ * NULL). Then t->status is recomputed as the worst health of the probes (a
+ * local error is unknown), never lowered from unknown, and left as it is for a
  * target without probes. Strings stay owned by t (freed by dp_run_clear).
  * Returns DP_OK, DP_EINVAL for NULL arguments or rule counts above
  * DP_EXPECT_RULES_MAX (t unchanged), or DP_ENOMEM (severities and status

@@ -38,19 +38,19 @@ const char *dp_software_name(dp_software_t sw);
 struct dp_knowledge_rcode
 {
   uint16_t value;
-  const char *name;       /* "REFUSED"; 16 is "BADVERS" (see alt_name) */
-  const char *alt_name;   /* "BADSIG" for 16, else NULL */
-  const char *rfc;        /* "RFC 1035" */
-  const char *summary;    /* one line */
-  const char *when;       /* situations that produce it, naming probes */
-  const char *fix;        /* how to fix */
+  const char *name;     /* "REFUSED"; 16 is "BADVERS" (see alt_name) */
+  const char *alt_name; /* "BADSIG" for 16, else NULL */
+  const char *rfc;      /* "RFC 1035" */
+  const char *summary;  /* one line */
+  const char *when;     /* situations that produce it, naming probes */
+  const char *fix;      /* how to fix */
 };
 
 /* One Extended DNS Error INFO-CODE (RFC 8914 and later). */
 struct dp_knowledge_ede
 {
   uint16_t code;
-  const char *name;       /* "Prohibited" */
+  const char *name; /* "Prohibited" */
   const char *rfc;
   const char *summary;
   const char *fix;
@@ -60,8 +60,8 @@ struct dp_knowledge_ede
 struct dp_knowledge_opcode
 {
   uint8_t value;
-  const char *name;       /* "QUERY", "UPDATE", "unassigned" */
-  const char *rfc;        /* NULL when unassigned */
+  const char *name; /* "QUERY", "UPDATE", "unassigned" */
+  const char *rfc;  /* NULL when unassigned */
   const char *summary;
 };
 
@@ -94,53 +94,100 @@ dp_status_t dp_knowledge_opcode_fromstr(const char *text, uint8_t *value);
 struct dp_knowledge_fix
 {
   dp_software_t software;
-  const char *setting;    /* "allow-transfer", or NULL when it cannot */
-  const char *snippet;    /* config lines, or a plain statement */
+  const char *setting; /* "allow-transfer", or NULL when it cannot */
+  const char *snippet; /* config lines, or a plain statement */
 };
 
 /*
- * A situation dnsprobe diagnoses. Stable keys:
- *   zone-root-default        no --zone given: zone probes used "."
- *   zone-lame                REFUSED/NOTAUTH to the zone's own SOA
- *   zone-servfail            SERVFAIL to the zone's own SOA
- *   zone-not-authoritative   NOERROR without AA to the zone's SOA
- *   zone-unexpected          an odd answer to the zone's SOA
- *   tcp-unavailable          UDP answers, TCP does not (RFC 7766)
- *   unreachable              nothing answers at all
- *   recursion-open           recursion offered by an authoritative server
- *   recursion-refused        recursion refused to this client
- *   recursion-inconsistent   REFUSED with RA=1
- *   recursion-failing        SERVFAIL with RA=1
- *   recursion-dnssec         SERVFAIL caused by DNSSEC validation
- *   recursion-upstream       SERVFAIL caused by unreachable upstreams
- *   axfr-open                zone transfer (AXFR or IXFR) allowed to this client
- *   axfr-denied              transfer denied (how to allow a real secondary)
- *   update-accepted          dynamic UPDATE accepted from this client
- *   update-denied            UPDATE denied (how to allow a real updater)
- *   update-not-supported     the server has no dynamic update
- *   notify-accepted          NOTIFY accepted from this client
- *   notify-refused           NOTIFY refused (how to allow the real primary)
- *   version-disclosed        the software version is answered to anyone
- *   opcode-noncompliant      unknown opcode not answered with NOTIMP
- *   edns-noncompliant        an RFC 6891 / 8906 EDNS test failed
- *   rate-limited             identical answers limited (RRL): a probe not tested
- *   no-answer                one probe got no reply while others did
- *   unexpected-answer        a reply this probe does not expect (e.g. FORMERR)
- *   malformed-answer         a reply could not be read as DNS
+ * What dnsprobe finds about one probe: the key of a situation of the
+ * catalogue (its explanation and fixes), or an expectation not met.
  */
+typedef enum
+{
+  DP_FINDING_NONE = 0,
+  DP_FINDING_ZONE_ROOT_DEFAULT,      /* no --zone given: zone probes used "." */
+  DP_FINDING_ZONE_LAME,              /* REFUSED/NOTAUTH to the zone's own SOA */
+  DP_FINDING_ZONE_SERVFAIL,          /* SERVFAIL to the zone's own SOA */
+  DP_FINDING_ZONE_NOT_AUTHORITATIVE, /* NOERROR without AA to the zone's SOA */
+  DP_FINDING_ZONE_UNEXPECTED,        /* an odd answer to the zone's SOA */
+  DP_FINDING_TCP_UNAVAILABLE,        /* UDP answers, TCP does not (RFC 7766) */
+  DP_FINDING_UNREACHABLE,            /* nothing answers at all */
+  DP_FINDING_RECURSION_OPEN, /* recursion offered by an authoritative server */
+  DP_FINDING_RECURSION_REFUSED,      /* recursion refused to this client */
+  DP_FINDING_RECURSION_INCONSISTENT, /* REFUSED with RA=1 */
+  DP_FINDING_RECURSION_FAILING,      /* SERVFAIL with RA=1 */
+  DP_FINDING_RECURSION_DNSSEC,       /* SERVFAIL caused by DNSSEC validation */
+  DP_FINDING_RECURSION_UPSTREAM, /* SERVFAIL caused by unreachable upstreams */
+  DP_FINDING_AXFR_OPEN,   /* zone transfer (AXFR or IXFR) allowed to this client
+                           */
+  DP_FINDING_AXFR_DENIED, /* transfer denied (how to allow a real secondary) */
+  DP_FINDING_UPDATE_ACCEPTED, /* dynamic UPDATE accepted from this client */
+  DP_FINDING_UPDATE_DENIED,   /* UPDATE denied (how to allow a real updater) */
+  DP_FINDING_UPDATE_NOT_SUPPORTED, /* the server has no dynamic update */
+  DP_FINDING_NOTIFY_ACCEPTED,      /* NOTIFY accepted from this client */
+  DP_FINDING_NOTIFY_REFUSED, /* NOTIFY refused (how to allow the real primary)
+                              */
+  DP_FINDING_VERSION_DISCLOSED, /* the software version is answered to anyone */
+  DP_FINDING_OPCODE_NONCOMPLIANT, /* unknown opcode not answered with NOTIMP */
+  DP_FINDING_EDNS_NONCOMPLIANT,   /* an RFC 6891 / 8906 EDNS test failed */
+  DP_FINDING_RATE_LIMITED,       /* identical answers limited (RRL): a probe not
+                                    tested */
+  DP_FINDING_NO_ANSWER,          /* one probe got no reply while others did */
+  DP_FINDING_UNEXPECTED_ANSWER,  /* a reply this probe does not expect (e.g.
+                                    FORMERR) */
+  DP_FINDING_MALFORMED_ANSWER,   /* a reply could not be read as DNS */
+  DP_FINDING_EXPECTATION_FAILED, /* --expect/--require not met */
+  DP_FINDING_COUNT
+} dp_finding_t;
+
+/** Stable key ("zone-lame", "axfr-open", ...; "none" for NONE). */
+const char *dp_finding_tostr(dp_finding_t f);
+/** The finding with key text. Returns DP_OK or DP_EINVAL. */
+dp_status_t dp_finding_fromstr(const char *text, dp_finding_t *f);
+
+/* A situation of the catalogue: what a finding means and how to fix it. */
 struct dp_knowledge_situation
 {
-  const char *key;
-  const char *title;        /* short, for a finding's heading */
-  const char *explanation;  /* what it means in this context */
-  const char *fix;          /* what to change, in general */
-  const struct dp_knowledge_fix *fixes;  /* per software, ends with .snippet NULL */
+  const char *title;       /* short, for a finding's heading */
+  const char *explanation; /* what it means in this context */
+  const char *fix;         /* what to change, in general */
+  const struct dp_knowledge_fix
+      *fixes; /* per software, ends with .snippet NULL */
 };
 
-/** Situation by key, or NULL. */
-const struct dp_knowledge_situation *dp_knowledge_situation_get(const char *key);
-size_t dp_knowledge_situation_count(void);
-const struct dp_knowledge_situation *dp_knowledge_situation_at(size_t i);
+/** The situation of finding f, or NULL (NONE, expectation-failed). */
+const struct dp_knowledge_situation *dp_knowledge_situation_get(dp_finding_t f);
+
+/*
+ * Why a probe got what it got, when a second question or another probe
+ * told: the cause a probe's finding names.
+ */
+typedef enum
+{
+  DP_CAUSE_NONE = 0,
+  DP_CAUSE_DNSSEC,         /* recursion SERVFAIL, answered with CD=1 */
+  DP_CAUSE_UPSTREAM,       /* recursion SERVFAIL, also with CD=1 */
+  DP_CAUSE_UDP_BLOCKED,    /* no answer over UDP, TCP answers */
+  DP_CAUSE_EDNS_DROPPED,   /* no answer with EDNS, without EDNS answered */
+  DP_CAUSE_RATE_LIMITED,   /* identical answers limited (RRL) */
+  DP_CAUSE_FRAGMENTATION,  /* large UDP answers lost */
+  DP_CAUSE_LEGACY,         /* FORMERR to EDNS, answered without */
+  DP_CAUSE_BROKEN,         /* FORMERR to EDNS and without it */
+  DP_CAUSE_LAME,           /* REFUSED to the zone's own SOA */
+  DP_CAUSE_CLIENT_REFUSED, /* REFUSED to everything */
+  DP_CAUSE_PORT_CLOSED,    /* ICMP unreachable or TCP refused */
+  DP_CAUSE_FILTERED,       /* silence */
+  DP_CAUSE_TCP_RESET,      /* connections reset */
+  DP_CAUSE_COUNT
+} dp_cause_t;
+
+/** Stable key ("dnssec", "udp-blocked", ...; "none" for NONE). */
+const char *dp_cause_tostr(dp_cause_t c);
+/** The cause with key text. Returns DP_OK or DP_EINVAL. */
+dp_status_t dp_cause_fromstr(const char *text, dp_cause_t *c);
+/** What a cause means, as a clause for an explanation ("DNS over UDP is
+ * blocked on the way"); NULL for NONE or out of range. */
+const char *dp_knowledge_cause_words(dp_cause_t c);
 
 /** The situation's fix for sw, or NULL when the catalogue has none. */
 const struct dp_knowledge_fix *

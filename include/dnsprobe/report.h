@@ -11,6 +11,8 @@
 #include "dnsprobe/result.h"
 #include "dnsprobe/status.h"
 
+struct dp_zone_summary; /* zone.h: zone mode's comparison of the servers */
+
 typedef enum
 {
   DP_FORMAT_TEXT = 0,
@@ -24,10 +26,10 @@ typedef enum
 
 struct dp_report_options
 {
-  bool color;           /* ANSI colours in text */
-  unsigned width;       /* wrap text at this many columns; 0: 80 */
-  const char *version;  /* dnsprobe's version string */
-  bool show_commands;   /* text: list each probe's reproduce command */
+  bool color;          /* ANSI colours in text */
+  unsigned width;      /* wrap text at this many columns; 0: 80 */
+  const char *version; /* dnsprobe's version string */
+  bool show_commands;  /* text: list each probe's reproduce command */
 };
 
 /**
@@ -40,17 +42,19 @@ const char *dp_report_format_tostr(dp_format_t f);
 
 /**
  * Whether a format can be written one target at a time as each completes
- * (dp_report_write_target): true for jsonl only.
+ * (dp_report_write_target): jsonl.
  */
 bool dp_report_format_streams(dp_format_t f);
 
 /**
- * Write a whole run in one format to fp.
- * Returns DP_OK, DP_EINVAL, DP_EIO (a write failed) or, for prometheus
- * only, DP_ENOMEM.
+ * Write a whole run in one format to fp; zone is zone mode's comparison of
+ * the zone's servers (json adds a "zone" object, text a zone section), NULL
+ * in every other mode. Returns DP_OK, DP_EINVAL, DP_EIO (a write failed) or,
+ * for prometheus only, DP_ENOMEM.
  */
 dp_status_t dp_report_write(FILE *fp, dp_format_t format,
                             const struct dp_run *run,
+                            const struct dp_zone_summary *zone,
                             const struct dp_report_options *opt);
 
 /**
@@ -109,7 +113,16 @@ void dp_report_output_destroy(dp_report_output_t *o);
  */
 dp_status_t dp_report_write_file(const char *path, dp_format_t format,
                                  const struct dp_run *run,
+                                 const struct dp_zone_summary *zone,
                                  const struct dp_report_options *opt);
+
+/**
+ * The dig command that sends the same query as probe p of target t (BIND
+ * 9.18 syntax), into buf. Returns DP_OK, DP_EINVAL or DP_ESPACE.
+ */
+dp_status_t dp_report_reproduce(const struct dp_target_result *t,
+                                const struct dp_probe_result *p, char *buf,
+                                size_t cap);
 
 /**
  * Write text word-wrapped to width columns (0: 80): the first line indented

@@ -13,11 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dnsprobe/engine.h"
+#include "dnsprobe/ids.h"
 #include "dnsprobe/knowledge.h"
 #include "dnsprobe/wire.h"
 
-#define DP_PROBE_MAX 32
 #define DP_RESULT_EDE_MAX 4
 #define DP_RESULT_EDE_TEXT 256
 #define DP_RESULT_OPTS_MAX 8
@@ -45,13 +44,13 @@ typedef enum
   DP_ROLE_UNKNOWN = 0,
   DP_ROLE_AUTHORITATIVE,
   DP_ROLE_RESOLVER,
-  DP_ROLE_BOTH,  /* "authoritative+resolver" */
+  DP_ROLE_BOTH, /* "authoritative+resolver" */
 } dp_role_t;
 
 /* The verdict vocabulary; stable, later probes reuse these meanings. */
 typedef enum
 {
-  DP_VERDICT_NONE = 0,        /* not judged (skipped) */
+  DP_VERDICT_NONE = 0, /* not judged (skipped) */
   DP_VERDICT_AUTHORITATIVE,
   DP_VERDICT_ANSWERING,
   DP_VERDICT_REFUSED,
@@ -76,7 +75,8 @@ typedef enum
 const char *dp_severity_tostr(dp_severity_t s);
 /** Stable names: "ok", "warning", "critical", "unknown". */
 const char *dp_health_tostr(dp_health_t h);
-/** Stable names: "unknown", "authoritative", "resolver", "authoritative+resolver". */
+/** Stable names: "unknown", "authoritative", "resolver",
+ * "authoritative+resolver". */
 const char *dp_role_tostr(dp_role_t r);
 /** Stable names: "authoritative", "not-offered", ... ("none" for NONE). */
 const char *dp_verdict_tostr(dp_verdict_t v);
@@ -90,7 +90,7 @@ struct dp_query_info
   uint16_t qtype;
   uint16_t qclass;
   uint8_t opcode;
-  uint16_t flags;           /* header flag bits set (DP_FLAG_*) */
+  uint16_t flags; /* header flag bits set (DP_FLAG_*) */
   bool edns;
   uint8_t edns_version;
   uint16_t udp_size;
@@ -106,19 +106,19 @@ struct dp_query_info
 struct dp_ede_info
 {
   uint16_t code;
-  char text[DP_RESULT_EDE_TEXT];  /* EXTRA-TEXT, escaped, may be "" */
+  char text[DP_RESULT_EDE_TEXT]; /* EXTRA-TEXT, escaped, may be "" */
 };
 
 /* What came back: a summary of the first reply plus stream totals. */
 struct dp_answer_info
 {
-  uint16_t rcode;           /* 12-bit */
-  uint16_t flags;           /* raw header flag word */
+  uint16_t rcode; /* 12-bit */
+  uint16_t flags; /* raw header flag word */
   uint8_t opcode;
   uint16_t qdcount, ancount, nscount, arcount;
-  bool question_matches;    /* question section equal to the query's */
+  bool question_matches; /* question section equal to the query's */
   bool edns;
-  unsigned edns_count;      /* OPT records (more than one is an error) */
+  unsigned edns_count; /* OPT records (more than one is an error) */
   uint8_t edns_version;
   uint16_t udp_size;
   bool do_bit;
@@ -127,21 +127,21 @@ struct dp_answer_info
   uint16_t opt_codes[DP_RESULT_OPTS_MAX];
   unsigned nede;
   struct dp_ede_info ede[DP_RESULT_EDE_MAX];
-  bool has_soa;             /* an SOA in the first message's answer */
+  bool has_soa; /* an SOA in the first message's answer */
   uint32_t soa_serial;
   bool soa_owner_is_zone;
-  bool referral;            /* no answer, NS records in authority */
-  size_t messages;          /* messages in the reply stream */
-  size_t records;           /* answer records over all messages */
+  bool referral;   /* no answer, NS records in authority */
+  size_t messages; /* messages in the reply stream */
+  size_t records;  /* answer records over all messages */
   bool stream_complete;
   bool limit_hit;
-  bool parse_complete;      /* the first message parsed without a problem */
-  size_t length;            /* bytes of the first message */
-  char txt[256];            /* the first TXT answer, escaped, "" when none */
-  char nsid[128];           /* NSID payload (RFC 5001), escaped, "" when none */
+  bool parse_complete; /* the first message parsed without a problem */
+  size_t length;       /* bytes of the first message */
+  char txt[256];       /* the first TXT answer, escaped, "" when none */
+  char nsid[128];      /* NSID payload (RFC 5001), escaped, "" when none */
   bool nsid_present;
-  uint8_t cookie_len;       /* COOKIE option length (RFC 7873), 0 when none */
-  char problem[96];         /* parser's first problem, "" when none */
+  uint8_t cookie_len; /* COOKIE option length (RFC 7873), 0 when none */
+  char problem[96];   /* parser's first problem, "" when none */
 };
 
 /* A follow-up: a second query that tells an ambiguous answer's cause (CD=1
@@ -149,85 +149,83 @@ struct dp_answer_info
  * (the plain probe is the retry without EDNS). */
 struct dp_followup
 {
-  const char *id;           /* static: "cd", "tcp", "noedns", "bufsize4096" */
+  dp_followup_id_t id;
   struct dp_query_info query;
   dp_outcome_t outcome;
   double rtt_ms;
   bool has_answer;
   struct dp_answer_info answer;
-  char shows[160];          /* what it showed, one sentence */
+  char shows[160]; /* what it showed, one sentence */
 };
 
 /* One probe's outcome and judgement. */
 struct dp_probe_result
 {
-  const char *id;           /* static: "udp", "axfr", ... */
-  const char *sent;         /* static: what the probe sends, in words */
+  dp_probe_id_t probe;
+  const char *sent; /* static: what the probe sends, in words */
   dp_transport_t transport;
   struct dp_query_info query;
   dp_outcome_t outcome;
   int sys_errno;
-  double rtt_ms;            /* negative when no reply */
+  double rtt_ms; /* negative when no reply */
   bool has_answer;
   struct dp_answer_info answer;
   dp_verdict_t verdict;
-  char detail[128];         /* what exactly was wrong, "" when nothing */
+  char detail[128]; /* what exactly was wrong, "" when nothing */
   dp_severity_t severity;
-  const char *finding;      /* static knowledge key, NULL when none */
-  char *summary;            /* one line: what came back, in words */
-  char *explanation;        /* NULL when the probe is ok */
-  char *fix;                /* NULL when there is nothing to change */
-  struct dp_followup *followups;  /* owned, nfollowups of them */
+  dp_finding_t finding;          /* DP_FINDING_NONE when none */
+  char *summary;                 /* one line: what came back, in words */
+  char *explanation;             /* NULL when the probe is ok */
+  char *fix;                     /* NULL when there is nothing to change */
+  struct dp_followup *followups; /* owned, nfollowups of them */
   size_t nfollowups;
-  const char *cause;        /* static key ("dnssec", "lame", ...) or NULL */
-  char *reproduce;          /* the equivalent dig command, owned, or NULL */
+  dp_cause_t cause; /* DP_CAUSE_NONE when none */
 };
 
 struct dp_target_result
 {
-  char *given;              /* the TARGET as typed */
-  char address[64];         /* numeric address, no brackets */
+  char *given;      /* the TARGET as typed */
+  char address[64]; /* numeric address, no brackets */
   uint16_t port;
-  int family;               /* AF_INET or AF_INET6 */
-  char zone[DP_WIRE_NAME_STRLEN];  /* canonical, trailing dot */
-  bool zone_given;          /* --zone was passed */
+  int family;                     /* AF_INET or AF_INET6 */
+  char zone[DP_WIRE_NAME_STRLEN]; /* canonical, trailing dot */
+  bool zone_given;                /* --zone was passed */
   char recursion_name[DP_WIRE_NAME_STRLEN];
   dp_role_t role;
-  dp_software_t software;   /* DP_SOFTWARE_UNKNOWN unless the answers tell */
-  char software_version[64];     /* as disclosed, "" when not */
-  char software_evidence[256];   /* why dnsprobe thinks so, "" when unknown */
-  unsigned software_confidence;  /* 0-100 */
+  dp_software_t software;      /* DP_SOFTWARE_UNKNOWN unless the answers tell */
+  char software_version[64];   /* as disclosed, "" when not */
+  char software_evidence[256]; /* why dnsprobe thinks so, "" when unknown */
+  unsigned software_confidence; /* 0-100 */
   dp_health_t status;
   double duration_ms;
-  bool finished;            /* every probe ended and was judged */
-  char compliance[256];     /* "plain=ok edns=ok ... opcode=ok", "" if none */
+  bool finished;        /* every probe ended and was judged */
+  char compliance[256]; /* "plain=ok edns=ok ... opcode=ok", "" if none */
+  /* One result per probe, indexed by dp_probe_id_t (nprobes is
+   * DP_PROBE_COUNT), or none (nprobes 0): allocated when the target starts
+   * (dp_target_probes_create), so a target waiting in a fleet or already
+   * streamed out costs a few KiB, not its whole battery. */
   size_t nprobes;
-  /* nprobes results (at most DP_PROBE_MAX), owned: allocated when the
-   * target starts (dp_target_probes_create), so a target waiting in a fleet
-   * or already streamed out costs a few KiB, not its whole battery. */
   struct dp_probe_result *probes;
 };
 
-struct dp_zone_summary; /* zone.h: zone mode's comparison of servers */
-
 struct dp_run
 {
-  char started_at[40];      /* RFC 3339, UTC */
+  char started_at[40]; /* RFC 3339, UTC */
   double duration_ms;
-  dp_health_t status;       /* worst target status */
+  dp_health_t status; /* worst target status */
   size_t ntargets;
   struct dp_target_result *targets;
-  const struct dp_zone_summary *zone;  /* zone mode's summary, borrowed */
 };
 
 /** Free one target's strings and zero it. NULL is a no-op. */
 void dp_target_clear(struct dp_target_result *t);
 
 /**
- * Give t room for n probe results (zeroed, at most DP_PROBE_MAX); t has
- * none yet. Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ * Give t one result per probe of the battery, indexed by dp_probe_id_t: each
+ * with its id, outcome skipped and no round trip, the rest zero; t has none
+ * yet. Returns DP_OK, DP_EINVAL or DP_ENOMEM.
  */
-dp_status_t dp_target_probes_create(struct dp_target_result *t, size_t n);
+dp_status_t dp_target_probes_create(struct dp_target_result *t);
 
 /**
  * Free t's probe results (and their strings), keeping what describes the
@@ -236,7 +234,8 @@ dp_status_t dp_target_probes_create(struct dp_target_result *t, size_t n);
  */
 void dp_target_probes_destroy(struct dp_target_result *t);
 
-/** Free a run's targets and strings (not the struct itself). NULL is a no-op. */
+/** Free a run's targets and strings (not the struct itself). NULL is a no-op.
+ */
 void dp_run_clear(struct dp_run *run);
 
 /**
@@ -246,8 +245,8 @@ void dp_run_clear(struct dp_run *run);
 dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
                                   struct dp_followup **out);
 
-/** Find a probe result by id in a target, or NULL. */
-const struct dp_probe_result *
-dp_target_probe(const struct dp_target_result *t, const char *id);
+/** A target's result for probe id, or NULL when it has none. */
+const struct dp_probe_result *dp_target_probe(const struct dp_target_result *t,
+                                              dp_probe_id_t id);
 
 #endif

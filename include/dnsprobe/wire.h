@@ -17,7 +17,8 @@
 #include "dnsprobe/dns.h"
 #include "dnsprobe/status.h"
 
-/* Longest presentation form of a name: every byte escaped as \DDD, dots, NUL. */
+/* Longest presentation form of a name: every byte escaped as \DDD, dots, NUL.
+ */
 #define DP_WIRE_NAME_STRLEN 1025
 #define DP_WIRE_EDNS_OPTS_MAX 8
 #define DP_WIRE_RR_MAX 64
@@ -36,20 +37,21 @@ struct dp_wire_edns_opt
 struct dp_wire_query
 {
   uint16_t id;
-  uint8_t opcode;          /* 0-15 */
+  uint8_t opcode; /* 0-15 */
   bool aa, tc, rd, ra, z, ad, cd;
-  uint8_t rcode;           /* header RCODE bits, normally 0 */
-  const char *qname;       /* presentation form; relative names are taken as absolute */
+  uint8_t rcode; /* header RCODE bits, normally 0 */
+  const char
+      *qname; /* presentation form; relative names are taken as absolute */
   uint16_t qtype;
   uint16_t qclass;
-  bool no_question;        /* QDCOUNT=0, no question written */
-  bool double_question;    /* the question written twice, QDCOUNT=2 */
+  bool no_question;     /* QDCOUNT=0, no question written */
+  bool double_question; /* the question written twice, QDCOUNT=2 */
   /* EDNS (RFC 6891): one OPT RR in the additional section when edns is set. */
   bool edns;
   uint8_t edns_version;
   uint16_t udp_size;
   bool do_bit;
-  uint16_t edns_flags;     /* other flag bits, OR-ed with DO */
+  uint16_t edns_flags; /* other flag bits, OR-ed with DO */
   uint8_t ext_rcode;
   size_t nopts;
   struct dp_wire_edns_opt opts[DP_WIRE_EDNS_OPTS_MAX];
@@ -114,19 +116,19 @@ enum dp_wire_section
 /* One resource record as parsed; offsets point into the parsed buffer. */
 struct dp_wire_rr
 {
-  uint8_t section;     /* enum dp_wire_section */
+  uint8_t section; /* enum dp_wire_section */
   uint16_t type;
   uint16_t rclass;
   uint32_t ttl;
   uint16_t rdlength;
-  uint16_t owner_off;  /* offset of the (possibly compressed) owner name */
+  uint16_t owner_off; /* offset of the (possibly compressed) owner name */
   uint16_t rdata_off;
 };
 
 struct dp_wire_ede
 {
   uint16_t code;
-  uint16_t text_off;   /* EXTRA-TEXT: offset and length in the buffer */
+  uint16_t text_off; /* EXTRA-TEXT: offset and length in the buffer */
   uint16_t text_len;
 };
 
@@ -134,22 +136,22 @@ struct dp_wire_ede
 struct dp_wire_opt_info
 {
   bool present;
-  unsigned count;        /* OPT RRs seen (more than one is FORMERR material) */
-  bool owner_not_root;   /* RFC 6891 6.1.2: owner must be the root */
+  unsigned count;      /* OPT RRs seen (more than one is FORMERR material) */
+  bool owner_not_root; /* RFC 6891 6.1.2: owner must be the root */
   uint16_t udp_size;
-  uint8_t ext_rcode;     /* upper 8 bits of the 12-bit RCODE */
+  uint8_t ext_rcode; /* upper 8 bits of the 12-bit RCODE */
   uint8_t version;
-  uint16_t flags;        /* the whole 16-bit flags field, DO included */
+  uint16_t flags; /* the whole 16-bit flags field, DO included */
   bool do_bit;
   bool nsid_present;
   uint16_t nsid_off, nsid_len;
   bool cookie_present;
   uint16_t cookie_off, cookie_len;
-  unsigned nede;         /* EDE options kept (at most DP_WIRE_EDE_MAX) */
+  unsigned nede; /* EDE options kept (at most DP_WIRE_EDE_MAX) */
   struct dp_wire_ede ede[DP_WIRE_EDE_MAX];
-  unsigned ncodes;       /* option codes seen, in order, at most OPT_CODES_MAX */
+  unsigned ncodes; /* option codes seen, in order, at most OPT_CODES_MAX */
   uint16_t codes[DP_WIRE_OPT_CODES_MAX];
-  bool malformed;        /* an option ran past RDLENGTH or was badly sized */
+  bool malformed; /* an option ran past RDLENGTH or was badly sized */
 };
 
 /* A parsed reply. buf is borrowed from the caller of dp_wire_msg_parse. */
@@ -158,10 +160,10 @@ struct dp_wire_msg
   const uint8_t *buf;
   size_t len;
   uint16_t id;
-  uint16_t flags;        /* raw second header word */
+  uint16_t flags; /* raw second header word */
   uint8_t opcode;
-  uint8_t hdr_rcode;     /* the 4 header bits */
-  uint16_t rcode;        /* 12-bit RCODE: header bits + OPT extended RCODE */
+  uint8_t hdr_rcode; /* the 4 header bits */
+  uint16_t rcode;    /* 12-bit RCODE: header bits + OPT extended RCODE */
   bool qr, aa, tc, rd, ra, z, ad, cd;
   uint16_t qdcount, ancount, nscount, arcount;
   /* the first question, when one could be read */
@@ -169,22 +171,22 @@ struct dp_wire_msg
   uint16_t qname_off;
   uint16_t qtype, qclass;
   /* records of the answer, authority and additional sections, in order */
-  unsigned nrr;          /* kept in rr[] (at most DP_WIRE_RR_MAX) */
-  unsigned rr_parsed;    /* parsed in all (may exceed nrr) */
+  unsigned nrr;       /* kept in rr[] (at most DP_WIRE_RR_MAX) */
+  unsigned rr_parsed; /* parsed in all (may exceed nrr) */
   struct dp_wire_rr rr[DP_WIRE_RR_MAX];
-  unsigned section_parsed[4];  /* records parsed per section */
-  unsigned answer_soa;   /* SOA records in the answer section */
-  bool has_soa_serial;   /* the first SOA in the answer section */
+  unsigned section_parsed[4]; /* records parsed per section */
+  unsigned answer_soa;        /* SOA records in the answer section */
+  bool has_soa_serial;        /* the first SOA in the answer section */
   uint32_t soa_serial;
-  bool last_answer_is_soa;         /* the answer section's last record */
+  bool last_answer_is_soa; /* the answer section's last record */
   uint32_t last_answer_soa_serial;
   struct dp_wire_opt_info opt;
   /* the first problem met, if any; parsing stops at a structural problem */
   bool complete;
-  dp_status_t problem;   /* DP_OK when complete */
+  dp_status_t problem; /* DP_OK when complete */
   uint8_t problem_section;
   size_t problem_off;
-  const char *problem_what;  /* static text: "compression loop", ... */
+  const char *problem_what; /* static text: "compression loop", ... */
 };
 
 /**
@@ -218,6 +220,31 @@ dp_status_t dp_wire_txt_tostr(const struct dp_wire_msg *msg,
 bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
                          const struct dp_wire_rr *rr, const uint8_t *name,
                          size_t name_len);
+
+/**
+ * The EXTRA-TEXT of Extended DNS Error i of a parsed message (i <
+ * msg->opt.nede) as printable text: bytes 0x20-0x7e except the backslash as
+ * they are, every other byte as \DDD, cut at a whole character where fewer
+ * than six bytes of out remain. out is always NUL-ended ("" on error).
+ * Returns DP_OK, DP_EINVAL (no such EDE, NULL argument) or DP_EMALFORMED.
+ */
+dp_status_t dp_wire_ede_text(const struct dp_wire_msg *msg, unsigned i,
+                             char *out, size_t cap);
+
+/**
+ * The NSID payload (RFC 5001) of a parsed message as printable text, as
+ * dp_wire_ede_text writes it. Returns DP_OK, DP_EINVAL (no NSID option)
+ * or DP_EMALFORMED.
+ */
+dp_status_t dp_wire_nsid_text(const struct dp_wire_msg *msg, char *out,
+                              size_t cap);
+
+/**
+ * Whether the message has exactly one question and it is name (wire form,
+ * compared case-insensitively, RFC 4343), qtype and qclass.
+ */
+bool dp_wire_question_is(const struct dp_wire_msg *msg, const uint8_t *name,
+                         size_t name_len, uint16_t qtype, uint16_t qclass);
 
 /**
  * Mnemonic of an RR type ("SOA", "TYPE1000") into out. Always NUL-ends out.

@@ -1,24 +1,17 @@
 /*
  * zone.h: the zone-level verdict over a run whose targets are all the
- * servers of one zone (issue 4, "Targets beyond one address"), and the
- * report hooks that print it.
- *
- * diagnose/ fills a struct dp_zone_summary from a finished run; report/
- * only reads it. The run model (result.h) has no place for it, so the
- * caller attaches it to the run (run->zone) for the report.
+ * servers of one zone (zone mode). diagnose/ fills a struct
+ * dp_zone_summary from a finished run; the caller hands it to the report
+ * (dp_report_write), which only reads it.
  */
 #ifndef DNSPROBE_ZONE_H
 #define DNSPROBE_ZONE_H
 
+#include "dnsprobe/result.h"
+#include "dnsprobe/status.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-
-#include "dnsprobe/json.h"
-#include "dnsprobe/report.h"
-#include "dnsprobe/result.h"
-#include "dnsprobe/status.h"
 
 #define DP_ZONE_SERVERS_MAX 32
 
@@ -67,36 +60,5 @@ struct dp_zone_summary
  */
 dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
                              const char *resolver, struct dp_zone_summary *z);
-
-/**
- * Attach a zone summary to run (run->zone) for the report layer: the json
- * report then writes a top-level "zone" object and the text report a zone
- * section. z is borrowed and must outlive the report; attach NULL to
- * detach. NULL run is a no-op.
- */
-void dp_report_zone_attach(struct dp_run *run, const struct dp_zone_summary *z);
-
-/** The summary attached to run, or NULL. */
-const struct dp_zone_summary *dp_report_zone_get(const struct dp_run *run);
-
-/**
- * The json report's hook: writes "zone": {...} into the open top-level
- * object when a summary is attached to run; nothing otherwise.
- */
-void dp_report_zone_json(dp_json_t *w, const struct dp_run *run);
-
-/**
- * The text report's hook: a table of the zone's servers and the verdict
- * lines when a summary is attached to run. Returns DP_OK or DP_EIO.
- */
-dp_status_t dp_report_zone_text(FILE *fp, const struct dp_run *run,
-                                const struct dp_report_options *opt);
-
-/** Write a summary's "zone" object value (no key) to w. */
-void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z);
-
-/** Write a summary's text section to fp. Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
-                                      const struct dp_report_options *opt);
 
 #endif

@@ -11,99 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnsprobe/diagnose.h"
+#include "diagnose_priv.h"
+#include "dnsprobe/buf.h"
 #include "dnsprobe/dns.h"
 #include "dnsprobe/knowledge.h"
 
-/* A growing string; on allocation failure it stays failed and NULL. */
-struct sbuf
+static char *take(struct dp_buf *b, bool *nomem)
 {
-  char *s;
-  size_t len, cap;
-  bool failed;
-};
-
-/* Room for n more bytes and the terminator. */
-static bool sb_reserve(struct sbuf *b, size_t n)
-{
-  if (b->failed)
-    return false;
-  if (b->len + n + 1 <= b->cap)
-    return true;
-  size_t cap = (b->len + n + 1) * 2;
-  if (cap < 256)
-    cap = 256;
-  char *s = realloc(b->s, cap);
-  if (s == NULL)
-  {
-    b->failed = true;
-    return false;
-  }
-  b->s = s;
-  b->cap = cap;
-  return true;
-}
-
-/* n bytes of s: the catalogue's explanations and snippets are long, and
- * copying them needs no format. */
-static void sb_put(struct sbuf *b, const char *s, size_t n)
-{
-  if (!sb_reserve(b, n))
-    return;
-  memcpy(b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-  sb_put(b, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Formats straight into the free room; only what does not fit is formatted
- * a second time, after growing. */
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-  va_list ap;
-  if (b->failed)
-    return;
-  size_t room = b->cap - b->len;
-  va_start(ap, fmt);
-  int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-  {
-    b->failed = true;
-    return;
-  }
-  if ((size_t)n >= room)
-  {
-    if (!sb_reserve(b, (size_t)n))
-      return;
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-  }
-  b->len += (size_t)n;
-}
-
-static char *sb_take(struct sbuf *b, bool *nomem)
-{
-  if (b->failed)
-  {
-    free(b->s);
+  if (dp_buf_failed(b))
     *nomem = true;
-    return NULL;
-  }
-  return b->s;
+  return dp_buf_take(b);
 }
 
-static bool is(const struct dp_probe_result *p, const char *id)
+static bool is(const struct dp_probe_result *p, dp_probe_id_t id)
 {
-  return strcmp(p->id, id) == 0;
+  return p->probe == id;
 }
 
 static bool answered(const struct dp_probe_result *p)
@@ -112,7 +34,7 @@ static bool answered(const struct dp_probe_result *p)
          p->outcome == DP_OUTCOME_MALFORMED ||
          ((p->outcome == DP_OUTCOME_CLOSED ||
            p->outcome == DP_OUTCOME_CONN_RESET) &&
-          (is(p, "axfr") || is(p, "ixfr")));
+          (is(p, DP_PROBE_AXFR) || is(p, DP_PROBE_IXFR)));
 }
 
 /* Verdicts of the transfer, update, notify, compliance and identity probes,
@@ -120,30 +42,41 @@ static bool answered(const struct dp_probe_result *p)
  * a NULL probe matches any of them. */
 static const struct
 {
-  const char *probe;
+  dp_probe_id_t probe; /* DP_PROBE_COUNT: any probe */
   dp_verdict_t verdict;
   dp_severity_t severity;
-  const char *finding;
+  dp_finding_t finding;
 } fixed_rules[] = {
-    {"axfr", DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING, "axfr-open"},
-    {"ixfr", DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING, "axfr-open"},
-    {"axfr", DP_VERDICT_DENIED, DP_SEVERITY_OK, "axfr-denied"},
-    {"ixfr", DP_VERDICT_DENIED, DP_SEVERITY_OK, "axfr-denied"},
-    {"update", DP_VERDICT_ALLOWED, DP_SEVERITY_CRITICAL, "update-accepted"},
-    {"update", DP_VERDICT_DENIED, DP_SEVERITY_OK, "update-denied"},
-    {"update", DP_VERDICT_NOT_IMPLEMENTED, DP_SEVERITY_OK,
-     "update-not-supported"},
-    {"notify", DP_VERDICT_ACCEPTED, DP_SEVERITY_INFO, "notify-accepted"},
-    {"notify", DP_VERDICT_DENIED, DP_SEVERITY_OK, "notify-refused"},
-    {"version", DP_VERDICT_ANSWERING, DP_SEVERITY_INFO, "version-disclosed"},
-    {NULL, DP_VERDICT_ANSWERING, DP_SEVERITY_OK, NULL},
-    {NULL, DP_VERDICT_NOT_OFFERED, DP_SEVERITY_OK, NULL},
-    {NULL, DP_VERDICT_REFUSED, DP_SEVERITY_OK, NULL},
-    {NULL, DP_VERDICT_NON_COMPLIANT, DP_SEVERITY_WARNING, "edns-noncompliant"},
-    {NULL, DP_VERDICT_LEGACY, DP_SEVERITY_INFO, "edns-noncompliant"},
-    {NULL, DP_VERDICT_COMPLIANT, DP_SEVERITY_OK, NULL},
-    {NULL, DP_VERDICT_NO_ANSWER, DP_SEVERITY_INFO, "no-answer"},
-    {NULL, DP_VERDICT_UNEXPECTED, DP_SEVERITY_INFO, "unexpected-answer"},
+    {DP_PROBE_AXFR, DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING,
+     DP_FINDING_AXFR_OPEN},
+    {DP_PROBE_IXFR, DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING,
+     DP_FINDING_AXFR_OPEN},
+    {DP_PROBE_AXFR, DP_VERDICT_DENIED, DP_SEVERITY_OK, DP_FINDING_AXFR_DENIED},
+    {DP_PROBE_IXFR, DP_VERDICT_DENIED, DP_SEVERITY_OK, DP_FINDING_AXFR_DENIED},
+    {DP_PROBE_UPDATE, DP_VERDICT_ALLOWED, DP_SEVERITY_CRITICAL,
+     DP_FINDING_UPDATE_ACCEPTED},
+    {DP_PROBE_UPDATE, DP_VERDICT_DENIED, DP_SEVERITY_OK,
+     DP_FINDING_UPDATE_DENIED},
+    {DP_PROBE_UPDATE, DP_VERDICT_NOT_IMPLEMENTED, DP_SEVERITY_OK,
+     DP_FINDING_UPDATE_NOT_SUPPORTED},
+    {DP_PROBE_NOTIFY, DP_VERDICT_ACCEPTED, DP_SEVERITY_INFO,
+     DP_FINDING_NOTIFY_ACCEPTED},
+    {DP_PROBE_NOTIFY, DP_VERDICT_DENIED, DP_SEVERITY_OK,
+     DP_FINDING_NOTIFY_REFUSED},
+    {DP_PROBE_VERSION, DP_VERDICT_ANSWERING, DP_SEVERITY_INFO,
+     DP_FINDING_VERSION_DISCLOSED},
+    {DP_PROBE_COUNT, DP_VERDICT_ANSWERING, DP_SEVERITY_OK, DP_FINDING_NONE},
+    {DP_PROBE_COUNT, DP_VERDICT_NOT_OFFERED, DP_SEVERITY_OK, DP_FINDING_NONE},
+    {DP_PROBE_COUNT, DP_VERDICT_REFUSED, DP_SEVERITY_OK, DP_FINDING_NONE},
+    {DP_PROBE_COUNT, DP_VERDICT_NON_COMPLIANT, DP_SEVERITY_WARNING,
+     DP_FINDING_EDNS_NONCOMPLIANT},
+    {DP_PROBE_COUNT, DP_VERDICT_LEGACY, DP_SEVERITY_INFO,
+     DP_FINDING_EDNS_NONCOMPLIANT},
+    {DP_PROBE_COUNT, DP_VERDICT_COMPLIANT, DP_SEVERITY_OK, DP_FINDING_NONE},
+    {DP_PROBE_COUNT, DP_VERDICT_NO_ANSWER, DP_SEVERITY_INFO,
+     DP_FINDING_NO_ANSWER},
+    {DP_PROBE_COUNT, DP_VERDICT_UNEXPECTED, DP_SEVERITY_INFO,
+     DP_FINDING_UNEXPECTED_ANSWER},
 };
 
 /* Severity and finding of one probe in its target's context. */
@@ -154,36 +87,36 @@ static void judge_context(struct dp_probe_result *p,
   dp_role_t role = t->role;
   bool auth = role == DP_ROLE_AUTHORITATIVE || role == DP_ROLE_BOTH;
   dp_severity_t sev = DP_SEVERITY_OK;
-  const char *f = NULL;
+  dp_finding_t f = DP_FINDING_NONE;
 
   if (p->verdict == DP_VERDICT_SKIPPED)
   {
     p->severity = DP_SEVERITY_OK;
-    p->finding = NULL;
+    p->finding = DP_FINDING_NONE;
     return;
   }
   if (unreachable)
   {
     /* One critical finding says it; the other probes point to it. */
     p->severity = first_selected ? DP_SEVERITY_CRITICAL : DP_SEVERITY_INFO;
-    p->finding = "unreachable";
+    p->finding = DP_FINDING_UNREACHABLE;
     return;
   }
   if (p->outcome == DP_OUTCOME_MALFORMED)
   {
     p->severity = DP_SEVERITY_WARNING;
-    p->finding = "malformed-answer";
+    p->finding = DP_FINDING_MALFORMED_ANSWER;
     return;
   }
 
   /* A server that refuses this client everything (Unbound's access-control
    * answers REFUSED before looking at the query) says nothing about opcodes
    * or EDNS through that answer. */
-  const struct dp_probe_result *u = dp_target_probe(t, "udp");
+  const struct dp_probe_result *u = dp_target_probe(t, DP_PROBE_UDP);
   bool refused_client = p->has_answer && p->answer.rcode == DP_RCODE_REFUSED &&
                         u && u->verdict == DP_VERDICT_REFUSED;
 
-  if (is(p, "udp") || is(p, "tcp"))
+  if (is(p, DP_PROBE_UDP) || is(p, DP_PROBE_TCP))
   {
     switch (p->verdict)
     {
@@ -191,69 +124,71 @@ static void judge_context(struct dp_probe_result *p,
       break;
     case DP_VERDICT_ANSWERING:
       sev = DP_SEVERITY_INFO;
-      f = t->zone_given ? "zone-not-authoritative" : "zone-root-default";
+      f = t->zone_given ? DP_FINDING_ZONE_NOT_AUTHORITATIVE
+                        : DP_FINDING_ZONE_ROOT_DEFAULT;
       if (t->zone_given && role != DP_ROLE_RESOLVER)
         sev = DP_SEVERITY_WARNING;
       break;
     case DP_VERDICT_REFUSED:
       if (!t->zone_given)
-        sev = DP_SEVERITY_INFO, f = "zone-root-default";
+        sev = DP_SEVERITY_INFO, f = DP_FINDING_ZONE_ROOT_DEFAULT;
       else if (role == DP_ROLE_RESOLVER)
-        sev = DP_SEVERITY_INFO, f = "zone-not-authoritative";
+        sev = DP_SEVERITY_INFO, f = DP_FINDING_ZONE_NOT_AUTHORITATIVE;
       else
-        sev = DP_SEVERITY_CRITICAL, f = "zone-lame";
+        sev = DP_SEVERITY_CRITICAL, f = DP_FINDING_ZONE_LAME;
       break;
     case DP_VERDICT_FAILING:
       if (t->zone_given)
-        sev = DP_SEVERITY_CRITICAL, f = "zone-servfail";
+        sev = DP_SEVERITY_CRITICAL, f = DP_FINDING_ZONE_SERVFAIL;
       else
-        sev = DP_SEVERITY_INFO, f = "zone-root-default";
+        sev = DP_SEVERITY_INFO, f = DP_FINDING_ZONE_ROOT_DEFAULT;
       break;
     case DP_VERDICT_NO_ANSWER:
       sev = DP_SEVERITY_WARNING;
-      f = is(p, "tcp") ? "tcp-unavailable" : "no-answer";
+      f = is(p, DP_PROBE_TCP) ? DP_FINDING_TCP_UNAVAILABLE
+                              : DP_FINDING_NO_ANSWER;
       break;
     default:
-      sev = DP_SEVERITY_WARNING, f = "zone-unexpected";
+      sev = DP_SEVERITY_WARNING, f = DP_FINDING_ZONE_UNEXPECTED;
       break;
     }
   }
-  else if (is(p, "recursion"))
+  else if (is(p, DP_PROBE_RECURSION))
   {
     bool ra = p->has_answer && (p->answer.flags & DP_FLAG_RA);
     switch (p->verdict)
     {
     case DP_VERDICT_AVAILABLE:
       if (auth)
-        sev = DP_SEVERITY_WARNING, f = "recursion-open";
+        sev = DP_SEVERITY_WARNING, f = DP_FINDING_RECURSION_OPEN;
       break;
     case DP_VERDICT_REFUSED:
       if (ra)
-        sev = DP_SEVERITY_INFO, f = "recursion-inconsistent";
+        sev = DP_SEVERITY_INFO, f = DP_FINDING_RECURSION_INCONSISTENT;
       else if (!auth)
-        sev = DP_SEVERITY_WARNING, f = "recursion-refused";
+        sev = DP_SEVERITY_WARNING, f = DP_FINDING_RECURSION_REFUSED;
       break;
     case DP_VERDICT_FAILING:
-      sev = DP_SEVERITY_WARNING, f = "recursion-failing";
+      sev = DP_SEVERITY_WARNING, f = DP_FINDING_RECURSION_FAILING;
       break;
     case DP_VERDICT_NO_ANSWER:
       sev = auth ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING;
-      f = "no-answer";
+      f = DP_FINDING_NO_ANSWER;
       break;
     case DP_VERDICT_UNEXPECTED:
-      sev = DP_SEVERITY_INFO, f = "unexpected-answer";
+      sev = DP_SEVERITY_INFO, f = DP_FINDING_UNEXPECTED_ANSWER;
       break;
     default:
       break;
     }
   }
-  else if (is(p, "opcode"))
+  else if (is(p, DP_PROBE_OPCODE))
   {
     if (p->verdict == DP_VERDICT_NON_COMPLIANT)
       sev = refused_client ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING,
-      f = "opcode-noncompliant";
+      f = DP_FINDING_OPCODE_NONCOMPLIANT;
     else if (p->verdict == DP_VERDICT_NO_ANSWER)
-      sev = DP_SEVERITY_INFO, f = "opcode-noncompliant";
+      sev = DP_SEVERITY_INFO, f = DP_FINDING_OPCODE_NONCOMPLIANT;
   }
   else
   {
@@ -263,11 +198,12 @@ static void judge_context(struct dp_probe_result *p,
     if (refused_client && p->verdict == DP_VERDICT_NON_COMPLIANT)
     {
       p->severity = DP_SEVERITY_INFO;
-      p->finding = "edns-noncompliant";
+      p->finding = DP_FINDING_EDNS_NONCOMPLIANT;
       return;
     }
     for (size_t i = 0; i < sizeof(fixed_rules) / sizeof(fixed_rules[0]); i++)
-      if ((fixed_rules[i].probe == NULL || is(p, fixed_rules[i].probe)) &&
+      if ((fixed_rules[i].probe == DP_PROBE_COUNT ||
+           is(p, fixed_rules[i].probe)) &&
           fixed_rules[i].verdict == p->verdict)
       {
         sev = fixed_rules[i].severity;
@@ -288,20 +224,21 @@ static bool got_reply(const struct dp_probe_result *p)
 
 static bool is_edns_probe(const struct dp_probe_result *p)
 {
-  return p->query.edns && !is(p, "udp") && !is(p, "tcp") &&
-         !is(p, "recursion") && !is(p, "axfr") && !is(p, "ixfr") &&
-         !is(p, "update") && !is(p, "notify");
+  return p->query.edns && !is(p, DP_PROBE_UDP) && !is(p, DP_PROBE_TCP) &&
+         !is(p, DP_PROBE_RECURSION) && !is(p, DP_PROBE_AXFR) &&
+         !is(p, DP_PROBE_IXFR) && !is(p, DP_PROBE_UPDATE) &&
+         !is(p, DP_PROBE_NOTIFY);
 }
 
 /* Record another probe's result as a follow-up of p: the question it asked
  * is the one a careful operator would ask next. */
-static void copy_followup(struct dp_probe_result *p, const char *id,
+static void copy_followup(struct dp_probe_result *p, dp_followup_id_t id,
                           const struct dp_probe_result *from, const char *shows,
                           bool *nomem)
 {
   struct dp_followup *f;
   for (size_t i = 0; i < p->nfollowups; i++)
-    if (strcmp(p->followups[i].id, id) == 0)
+    if (p->followups[i].id == id)
       return; /* diagnosed twice: keep the first */
   if (dp_probe_followup_add(p, &f) != DP_OK)
   {
@@ -318,10 +255,10 @@ static void copy_followup(struct dp_probe_result *p, const char *id,
 }
 
 static struct dp_followup *find_followup(struct dp_probe_result *p,
-                                         const char *id)
+                                         dp_followup_id_t id)
 {
   for (size_t i = 0; i < p->nfollowups; i++)
-    if (strcmp(p->followups[i].id, id) == 0)
+    if (p->followups[i].id == id)
       return &p->followups[i];
   return NULL;
 }
@@ -351,13 +288,13 @@ static bool refuses_everything(const struct dp_target_result *t)
     if (q->answer.rcode != DP_RCODE_REFUSED)
       return false;
     replies++;
-    opcode_refused |= is(q, "opcode");
+    opcode_refused |= is(q, DP_PROBE_OPCODE);
   }
   return replies > 1 && opcode_refused;
 }
 
 /* The cause of a failure every probe shares: what the transport said. */
-static const char *unreachable_cause(const struct dp_target_result *t)
+static dp_cause_t unreachable_cause(const struct dp_target_result *t)
 {
   bool closed = false, reset = false;
   for (size_t i = 0; i < t->nprobes; i++)
@@ -366,7 +303,9 @@ static const char *unreachable_cause(const struct dp_target_result *t)
     closed |= o == DP_OUTCOME_PORT_UNREACHABLE || o == DP_OUTCOME_CONN_REFUSED;
     reset |= o == DP_OUTCOME_CONN_RESET;
   }
-  return closed ? "port-closed" : reset ? "tcp-reset" : "filtered";
+  return closed  ? DP_CAUSE_PORT_CLOSED
+         : reset ? DP_CAUSE_TCP_RESET
+                 : DP_CAUSE_FILTERED;
 }
 
 /* A UDP probe answered with TC=1 and no answer for a question whose answer
@@ -402,24 +341,25 @@ same_question_answered(const struct dp_probe_result *p,
 static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                       bool unreachable, bool first, bool *nomem)
 {
-  const struct dp_probe_result *tcp = dp_target_probe(t, "tcp");
-  const struct dp_probe_result *plain = dp_target_probe(t, "plain");
+  const struct dp_probe_result *tcp = dp_target_probe(t, DP_PROBE_TCP);
+  const struct dp_probe_result *plain = dp_target_probe(t, DP_PROBE_PLAIN);
   struct dp_followup *f;
 
-  p->cause = NULL;
+  p->cause = DP_CAUSE_NONE;
   if (unreachable)
   {
     if (first)
       p->cause = unreachable_cause(t);
     return;
   }
-  if (is(p, "recursion") && p->verdict == DP_VERDICT_FAILING &&
-      (f = find_followup(p, "cd")) != NULL)
+  if (is(p, DP_PROBE_RECURSION) && p->verdict == DP_VERDICT_FAILING &&
+      (f = find_followup(p, DP_FOLLOWUP_CD)) != NULL)
   {
     bool cd_ok = f->has_answer && (f->answer.rcode == DP_RCODE_NOERROR ||
                                    f->answer.rcode == DP_RCODE_NXDOMAIN);
-    p->cause = cd_ok ? "dnssec" : "upstream";
-    p->finding = cd_ok ? "recursion-dnssec" : "recursion-upstream";
+    p->cause = cd_ok ? DP_CAUSE_DNSSEC : DP_CAUSE_UPSTREAM;
+    p->finding =
+        cd_ok ? DP_FINDING_RECURSION_DNSSEC : DP_FINDING_RECURSION_UPSTREAM;
     snprintf(f->shows, sizeof(f->shows), "%s",
              cd_ok ? "with checking disabled (CD=1) the name resolves: "
                      "DNSSEC validation fails"
@@ -431,10 +371,11 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                "could be reached");
     return;
   }
-  if (is(p, "udp") && p->verdict == DP_VERDICT_NO_ANSWER && got_reply(tcp))
+  if (is(p, DP_PROBE_UDP) && p->verdict == DP_VERDICT_NO_ANSWER &&
+      got_reply(tcp))
   {
-    p->cause = "udp-blocked";
-    copy_followup(p, "tcp", tcp,
+    p->cause = DP_CAUSE_UDP_BLOCKED;
+    copy_followup(p, DP_FOLLOWUP_TCP, tcp,
                   "the same query over TCP was answered: UDP is dropped on "
                   "the way (a firewall or a filter on port 53/udp)",
                   nomem);
@@ -447,10 +388,10 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
   {
     /* Not a fault of the question or of EDNS: this probe could not test
      * what it was for. */
-    p->cause = "rate-limited";
+    p->cause = DP_CAUSE_RATE_LIMITED;
     p->severity = DP_SEVERITY_INFO;
-    p->finding = "rate-limited";
-    copy_followup(p, "same-question", same,
+    p->finding = DP_FINDING_RATE_LIMITED;
+    copy_followup(p, DP_FOLLOWUP_SAME_QUESTION, same,
                   slipped(p) ? "the same question with EDNS was answered in "
                                "full: this truncated empty answer is a rate "
                                "limiter's slip, not a real truncation"
@@ -463,21 +404,21 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
   if (is_edns_probe(p) && p->verdict == DP_VERDICT_NO_ANSWER &&
       got_reply(plain))
   {
-    p->cause = "edns-dropped";
+    p->cause = DP_CAUSE_EDNS_DROPPED;
     p->severity = DP_SEVERITY_WARNING;
-    p->finding = "edns-noncompliant";
-    copy_followup(p, "noedns", plain,
+    p->finding = DP_FINDING_EDNS_NONCOMPLIANT;
+    copy_followup(p, DP_FOLLOWUP_NOEDNS, plain,
                   "the query without EDNS was answered: something on the "
                   "path drops EDNS queries",
                   nomem);
     return;
   }
-  if (is(p, "edns") && got_reply(p) && !p->answer.edns &&
+  if (is(p, DP_PROBE_EDNS) && got_reply(p) && !p->answer.edns &&
       p->answer.rcode == DP_RCODE_FORMERR && plain)
   {
     bool legacy = got_reply(plain) && plain->answer.rcode != DP_RCODE_FORMERR;
-    p->cause = legacy ? "legacy" : "broken";
-    copy_followup(p, "noedns", plain,
+    p->cause = legacy ? DP_CAUSE_LEGACY : DP_CAUSE_BROKEN;
+    copy_followup(p, DP_FOLLOWUP_NOEDNS, plain,
                   legacy ? "without EDNS the query was answered: an old "
                            "server without EDNS"
                          : "without EDNS the query failed too: the server is "
@@ -485,13 +426,14 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                   nomem);
     return;
   }
-  if (is(p, "bufsize512") && (f = find_followup(p, "bufsize4096")) != NULL)
+  if (is(p, DP_PROBE_BUFSIZE512) &&
+      (f = find_followup(p, DP_FOLLOWUP_BUFSIZE4096)) != NULL)
   {
     if (!f->has_answer)
     {
-      p->cause = "fragmentation";
+      p->cause = DP_CAUSE_FRAGMENTATION;
       p->severity = DP_SEVERITY_WARNING;
-      p->finding = "edns-noncompliant";
+      p->finding = DP_FINDING_EDNS_NONCOMPLIANT;
       snprintf(f->shows, sizeof(f->shows),
                "the truncated 512-byte answer came back, the full answer "
                "with a 4096-byte buffer did not: large UDP answers are lost "
@@ -502,9 +444,9 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                "the full answer came back with a 4096-byte buffer");
     return;
   }
-  if ((is(p, "udp") || is(p, "tcp")) && p->finding &&
-      strcmp(p->finding, "zone-lame") == 0)
-    p->cause = refuses_everything(t) ? "client-refused" : "lame";
+  if ((is(p, DP_PROBE_UDP) || is(p, DP_PROBE_TCP)) &&
+      p->finding == DP_FINDING_ZONE_LAME)
+    p->cause = refuses_everything(t) ? DP_CAUSE_CLIENT_REFUSED : DP_CAUSE_LAME;
 }
 
 /* ---- words -------------------------------------------------------------- */
@@ -538,7 +480,7 @@ static const char *outcome_words(dp_outcome_t o)
 }
 
 /* "REFUSED aa ra, EDE 18 (Prohibited)" */
-static void describe_answer(struct sbuf *b, const struct dp_probe_result *p)
+static void describe_answer(struct dp_buf *b, const struct dp_probe_result *p)
 {
   static const struct
   {
@@ -549,14 +491,14 @@ static void describe_answer(struct sbuf *b, const struct dp_probe_result *p)
                {DP_FLAG_RA, "ra"},
                {DP_FLAG_AD, "ad"}};
   const struct dp_answer_info *a = &p->answer;
-  sb_puts(b, dp_knowledge_rcode_name(a->rcode));
+  dp_buf_adds(b, dp_knowledge_rcode_name(a->rcode));
   for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
     if (a->flags & flags[i].bit)
-      sb_printf(b, " %s", flags[i].name);
+      dp_buf_addf(b, " %s", flags[i].name);
   for (unsigned i = 0; i < a->nede; i++)
   {
     const struct dp_knowledge_ede *e = dp_knowledge_ede_get(a->ede[i].code);
-    sb_printf(b, ", EDE %u (%s)", a->ede[i].code, e ? e->name : "unknown");
+    dp_buf_addf(b, ", EDE %u (%s)", a->ede[i].code, e ? e->name : "unknown");
   }
 }
 
@@ -568,14 +510,15 @@ static const char *verdict_words(const struct dp_probe_result *p,
   case DP_VERDICT_AUTHORITATIVE:
     return "serves the zone authoritatively";
   case DP_VERDICT_ANSWERING:
-    return is(p, "udp") || is(p, "tcp") ? "answers, but not authoritatively"
-                                        : "disclosed";
+    return is(p, DP_PROBE_UDP) || is(p, DP_PROBE_TCP)
+               ? "answers, but not authoritatively"
+               : "disclosed";
   case DP_VERDICT_REFUSED:
-    return is(p, "recursion") ? "recursion refused to this client"
-                              : "refuses queries for the zone";
+    return is(p, DP_PROBE_RECURSION) ? "recursion refused to this client"
+                                     : "refuses queries for the zone";
   case DP_VERDICT_FAILING:
-    return is(p, "recursion") ? "recursion offered but failing"
-                              : "fails to serve the zone";
+    return is(p, DP_PROBE_RECURSION) ? "recursion offered but failing"
+                                     : "fails to serve the zone";
   case DP_VERDICT_NO_ANSWER:
     return "no answer";
   case DP_VERDICT_UNEXPECTED:
@@ -585,25 +528,26 @@ static const char *verdict_words(const struct dp_probe_result *p,
   case DP_VERDICT_NOT_OFFERED:
     return "recursion not offered (authoritative only)";
   case DP_VERDICT_ALLOWED:
-    return is(p, "update") ? "dynamic update ACCEPTED from this client"
-                           : "zone transfer allowed to this client";
+    return is(p, DP_PROBE_UPDATE) ? "dynamic update ACCEPTED from this client"
+                                  : "zone transfer allowed to this client";
   case DP_VERDICT_DENIED:
-    return is(p, "update")   ? "dynamic update denied"
-           : is(p, "notify") ? "NOTIFY not accepted from this client"
-                             : "zone transfer denied";
+    return is(p, DP_PROBE_UPDATE)   ? "dynamic update denied"
+           : is(p, DP_PROBE_NOTIFY) ? "NOTIFY not accepted from this client"
+                                    : "zone transfer denied";
   case DP_VERDICT_NOT_AUTHORITATIVE:
     return "not authoritative for the zone";
   case DP_VERDICT_NOT_IMPLEMENTED:
-    return is(p, "update")   ? "dynamic update not supported"
-           : is(p, "notify") ? "NOTIFY not supported"
-                             : "zone transfers not supported";
+    return is(p, DP_PROBE_UPDATE)   ? "dynamic update not supported"
+           : is(p, DP_PROBE_NOTIFY) ? "NOTIFY not supported"
+                                    : "zone transfers not supported";
   case DP_VERDICT_ACCEPTED:
     return "NOTIFY accepted from this client";
   case DP_VERDICT_COMPLIANT:
-    return is(p, "opcode") ? "unknown opcode answered with NOTIMP (RFC 8906)"
-                           : "compliant";
+    return is(p, DP_PROBE_OPCODE)
+               ? "unknown opcode answered with NOTIMP (RFC 8906)"
+               : "compliant";
   case DP_VERDICT_NON_COMPLIANT:
-    return is(p, "opcode")
+    return is(p, DP_PROBE_OPCODE)
                ? "unknown opcode not answered with NOTIMP (RFC 8906 8.1.4)"
                : "non-compliant";
   case DP_VERDICT_LEGACY:
@@ -618,23 +562,24 @@ static const char *verdict_words(const struct dp_probe_result *p,
   }
 }
 
-static void compose_summary(struct sbuf *b, const struct dp_probe_result *p,
+static void compose_summary(struct dp_buf *b, const struct dp_probe_result *p,
                             const struct dp_target_result *t)
 {
   if (p->has_answer)
   {
     describe_answer(b, p);
-    sb_printf(b, ": %s", verdict_words(p, t));
-    if ((is(p, "axfr") || is(p, "ixfr")) && p->verdict == DP_VERDICT_ALLOWED)
-      sb_printf(b, " (%zu record%s in %zu message%s%s)", p->answer.records,
-                p->answer.records == 1 ? "" : "s", p->answer.messages,
-                p->answer.messages == 1 ? "" : "s",
-                p->answer.stream_complete ? "" : ", stream not finished");
+    dp_buf_addf(b, ": %s", verdict_words(p, t));
+    if ((is(p, DP_PROBE_AXFR) || is(p, DP_PROBE_IXFR)) &&
+        p->verdict == DP_VERDICT_ALLOWED)
+      dp_buf_addf(b, " (%zu record%s in %zu message%s%s)", p->answer.records,
+                  p->answer.records == 1 ? "" : "s", p->answer.messages,
+                  p->answer.messages == 1 ? "" : "s",
+                  p->answer.stream_complete ? "" : ", stream not finished");
   }
   else
-    sb_printf(b, "%s: %s", outcome_words(p->outcome), verdict_words(p, t));
+    dp_buf_addf(b, "%s: %s", outcome_words(p->outcome), verdict_words(p, t));
   if (p->detail[0])
-    sb_printf(b, ": %s", p->detail);
+    dp_buf_addf(b, ": %s", p->detail);
 }
 
 /* The fixes shown when the software is not known: the common ones for the
@@ -649,14 +594,14 @@ static const dp_software_t common_resolver[] = {
  * zone (without its trailing dot) reads better, when one was given. */
 #define SNIPPET_ZONE "example.com"
 
-static void add_snippet(struct sbuf *b, const char *snippet,
+static void add_snippet(struct dp_buf *b, const char *snippet,
                         const struct dp_target_result *t)
 {
   char zone[DP_WIRE_NAME_STRLEN];
   size_t zl = strlen(t->zone);
   if (!t->zone_given || zl < 2)
   {
-    sb_puts(b, snippet);
+    dp_buf_adds(b, snippet);
     return;
   }
   snprintf(zone, sizeof(zone), "%.*s", (int)(zl - 1), t->zone);
@@ -665,88 +610,93 @@ static void add_snippet(struct sbuf *b, const char *snippet,
     const char *hit = strstr(p, SNIPPET_ZONE);
     if (hit == NULL)
     {
-      sb_puts(b, p);
+      dp_buf_adds(b, p);
       break;
     }
-    sb_put(b, p, (size_t)(hit - p));
-    sb_puts(b, zone);
+    dp_buf_add(b, p, (size_t)(hit - p));
+    dp_buf_adds(b, zone);
     p = hit + strlen(SNIPPET_ZONE);
   }
 }
 
-static void add_fix(struct sbuf *b, const struct dp_knowledge_situation *s,
+static void add_fix(struct dp_buf *b, const struct dp_knowledge_situation *s,
                     dp_software_t sw, const struct dp_target_result *t)
 {
   const struct dp_knowledge_fix *fx = dp_knowledge_situation_fix(s, sw);
   if (fx == NULL || fx->snippet == NULL)
     return;
-  sb_printf(b, "\n%s%s%s%s:\n", dp_software_name(sw), fx->setting ? " (" : "",
-            fx->setting ? fx->setting : "", fx->setting ? ")" : "");
+  dp_buf_addf(b, "\n%s%s%s%s:\n", dp_software_name(sw), fx->setting ? " (" : "",
+              fx->setting ? fx->setting : "", fx->setting ? ")" : "");
   add_snippet(b, fx->snippet, t);
 }
 
-static bool is_resolver_situation(const char *key)
+static bool is_resolver_finding(dp_finding_t f)
 {
-  return strncmp(key, "recursion-", 10) == 0;
+  switch (f)
+  {
+  case DP_FINDING_RECURSION_OPEN:
+  case DP_FINDING_RECURSION_REFUSED:
+  case DP_FINDING_RECURSION_INCONSISTENT:
+  case DP_FINDING_RECURSION_FAILING:
+  case DP_FINDING_RECURSION_DNSSEC:
+  case DP_FINDING_RECURSION_UPSTREAM:
+    return true;
+  case DP_FINDING_NONE:
+  case DP_FINDING_ZONE_ROOT_DEFAULT:
+  case DP_FINDING_ZONE_LAME:
+  case DP_FINDING_ZONE_SERVFAIL:
+  case DP_FINDING_ZONE_NOT_AUTHORITATIVE:
+  case DP_FINDING_ZONE_UNEXPECTED:
+  case DP_FINDING_TCP_UNAVAILABLE:
+  case DP_FINDING_UNREACHABLE:
+  case DP_FINDING_AXFR_OPEN:
+  case DP_FINDING_AXFR_DENIED:
+  case DP_FINDING_UPDATE_ACCEPTED:
+  case DP_FINDING_UPDATE_DENIED:
+  case DP_FINDING_UPDATE_NOT_SUPPORTED:
+  case DP_FINDING_NOTIFY_ACCEPTED:
+  case DP_FINDING_NOTIFY_REFUSED:
+  case DP_FINDING_VERSION_DISCLOSED:
+  case DP_FINDING_OPCODE_NONCOMPLIANT:
+  case DP_FINDING_EDNS_NONCOMPLIANT:
+  case DP_FINDING_RATE_LIMITED:
+  case DP_FINDING_NO_ANSWER:
+  case DP_FINDING_UNEXPECTED_ANSWER:
+  case DP_FINDING_MALFORMED_ANSWER:
+  case DP_FINDING_EXPECTATION_FAILED:
+  case DP_FINDING_COUNT:
+    break;
+  }
+  return false;
 }
-
-/* What each cause means, for the explanation. */
-static const struct
-{
-  const char *cause;
-  const char *words;
-} cause_words[] = {
-    {"dnssec", "the resolver's DNSSEC validation fails for this name"},
-    {"upstream", "the resolver cannot get an answer from its upstreams"},
-    {"udp-blocked", "DNS over UDP is blocked on the way"},
-    {"edns-dropped", "queries with EDNS are dropped on the way"},
-    {"rate-limited", "the server limits how many identical answers this "
-                     "client gets per second (response rate limiting, RRL); "
-                     "a battery asks for the zone's SOA about ten times in a "
-                     "few milliseconds"},
-    {"fragmentation", "large UDP answers are lost on the way"},
-    {"legacy", "an old server without EDNS"},
-    {"broken", "the server fails with and without EDNS"},
-    {"lame", "the zone is not served here (lame) or allow-query shuts "
-             "this client out"},
-    {"client-refused", "the server refuses this client everything, even an "
-                       "unknown opcode: an access list shuts this client out "
-                       "(allow-query, access-control), whether or not the "
-                       "zone is configured"},
-    {"port-closed", "nothing listens on this port (ICMP port unreachable, "
-                    "TCP refused)"},
-    {"filtered", "nothing at all came back: a firewall drops the packets, or "
-                 "the host is down"},
-    {"tcp-reset", "connections are reset"},
-};
 
 static void compose_texts(struct dp_probe_result *p,
                           const struct dp_target_result *t, bool *nomem)
 {
-  struct sbuf sum = {0}, exp = {0}, fix = {0};
+  struct dp_buf sum = {0}, exp = {0}, fix = {0};
 
   compose_summary(&sum, p, t);
-  p->summary = sb_take(&sum, nomem);
+  p->summary = take(&sum, nomem);
 
-  if (p->severity == DP_SEVERITY_OK || p->finding == NULL)
+  if (p->severity == DP_SEVERITY_OK || p->finding == DP_FINDING_NONE)
     return;
   const struct dp_knowledge_situation *s =
       dp_knowledge_situation_get(p->finding);
-  for (size_t i = 0;
-       p->cause && i < sizeof(cause_words) / sizeof(cause_words[0]); i++)
-    if (strcmp(cause_words[i].cause, p->cause) == 0)
-      sb_printf(&exp, "Cause: %s. ", cause_words[i].words);
+  const char *cause = dp_knowledge_cause_words(p->cause);
+  if (cause != NULL)
+    dp_buf_addf(&exp, "Cause: %s. ", cause);
   for (size_t i = 0; i < p->nfollowups; i++)
     if (p->followups[i].shows[0])
-      sb_printf(&exp, "Follow-up (%s): %s. ", p->followups[i].id,
-                p->followups[i].shows);
+      dp_buf_addf(&exp, "Follow-up (%s): %s. ",
+                  dp_followup_id_tostr(p->followups[i].id),
+                  p->followups[i].shows);
   if (p->detail[0])
-    sb_printf(&exp, "%s: %s. ",
-              p->verdict == DP_VERDICT_ANSWERING ? "Disclosed"
-                                                 : "What was wrong",
-              p->detail);
+    dp_buf_addf(&exp, "%s: %s. ",
+                p->verdict == DP_VERDICT_ANSWERING ? "Disclosed"
+                                                   : "What was wrong",
+                p->detail);
   if (s)
-    sb_puts(&exp, s->explanation);
+    dp_buf_adds(&exp, s->explanation);
   if (p->has_answer)
   {
     /* NOERROR's own meaning adds nothing to "transfer allowed"; the codes
@@ -754,46 +704,53 @@ static void compose_texts(struct dp_probe_result *p,
     const struct dp_knowledge_rcode *rc =
         dp_knowledge_rcode_get(p->answer.rcode);
     if (rc && p->answer.rcode != DP_RCODE_NOERROR)
-      sb_printf(&exp, "%s%s: %s", exp.len ? " " : "", rc->name, rc->summary);
+      dp_buf_addf(&exp, "%s%s: %s", exp.len ? " " : "", rc->name, rc->summary);
     for (unsigned i = 0; i < p->answer.nede; i++)
     {
       const struct dp_knowledge_ede *e =
           dp_knowledge_ede_get(p->answer.ede[i].code);
-      sb_printf(&exp, " The server added Extended DNS Error %u (%s)%s%s%s",
-                p->answer.ede[i].code, e ? e->name : "not in the registry",
-                p->answer.ede[i].text[0] ? ": \"" : "", p->answer.ede[i].text,
-                p->answer.ede[i].text[0] ? "\"." : ".");
+      dp_buf_addf(&exp, " The server added Extended DNS Error %u (%s)%s%s%s",
+                  p->answer.ede[i].code, e ? e->name : "not in the registry",
+                  p->answer.ede[i].text[0] ? ": \"" : "", p->answer.ede[i].text,
+                  p->answer.ede[i].text[0] ? "\"." : ".");
     }
   }
   else
-    sb_printf(&exp, "%sTransport: %s.", exp.len ? " " : "",
-              outcome_words(p->outcome));
-  p->explanation = sb_take(&exp, nomem);
+    dp_buf_addf(&exp, "%sTransport: %s.", exp.len ? " " : "",
+                outcome_words(p->outcome));
+  p->explanation = take(&exp, nomem);
 
   if (s == NULL)
     return;
-  sb_puts(&fix, s->fix);
+  dp_buf_adds(&fix, s->fix);
   if (t->software != DP_SOFTWARE_UNKNOWN)
     add_fix(&fix, s, t->software, t);
   else
   {
-    bool res = is_resolver_situation(s->key) || t->role == DP_ROLE_RESOLVER;
+    bool res = is_resolver_finding(p->finding) || t->role == DP_ROLE_RESOLVER;
     const dp_software_t *list = res ? common_resolver : common_auth;
     size_t n = res ? sizeof(common_resolver) / sizeof(common_resolver[0])
                    : sizeof(common_auth) / sizeof(common_auth[0]);
     for (size_t i = 0; i < n; i++)
       add_fix(&fix, s, list[i], t);
   }
-  p->fix = sb_take(&fix, nomem);
+  p->fix = take(&fix, nomem);
 }
 
-dp_status_t dp_diagnose_target(struct dp_target_result *t)
+dp_status_t dp_diagnose_target(struct dp_target_result *t,
+                               const struct dp_expect *expect)
 {
   bool nomem = false;
   bool any_selected = false, any_answer = false;
 
   if (t == NULL)
     return DP_EINVAL;
+  /* Phase 1: each probe on its own, in probe order. */
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    struct dp_probe_result *p = &t->probes[i];
+    p->verdict = dp_diagnose_judge(p, t, p->detail, sizeof(p->detail));
+  }
   size_t first = t->nprobes;
   t->role = dp_diagnose_role(t);
   dp_diagnose_identify(t);
@@ -828,5 +785,8 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t)
     if (h > t->status)
       t->status = h;
   }
+  /* Last, what the user expects (--expect, --require, --allow). */
+  if (expect != NULL && dp_expect_apply(t, expect) != DP_OK)
+    nomem = true;
   return nomem ? DP_ENOMEM : DP_OK;
 }

@@ -30,67 +30,60 @@ _Static_assert(DP_VERDICT_COUNT <= 32,
 #define SET_WORDS 512
 #define SOURCE_WORDS (SET_WORDS + 32)
 
-struct profile_rule
-{
-  const char *probe;
-  unsigned verdicts;
-};
-
 /* RFC 8906 section 8 compliance probes: compliant, or legacy (no EDNS,
  * which RFC 6891 allows). */
 #define COMPLIANCE (B(COMPLIANT) | B(LEGACY))
 
-static const struct profile_rule authoritative_rules[] = {
+/* A profile: per probe the verdicts it may have; 0 for a probe it does not
+ * check. */
+static const unsigned authoritative_rules[DP_PROBE_COUNT] = {
     /* Serves the zone with AA over both transports (RFC 1035 4.1.1;
      * RFC 7766 section 5: TCP is mandatory). */
-    {"udp", B(AUTHORITATIVE)},
-    {"tcp", B(AUTHORITATIVE)},
+    [DP_PROBE_UDP] = B(AUTHORITATIVE),
+    [DP_PROBE_TCP] = B(AUTHORITATIVE),
     /* No recursion for anyone (RFC 5358 section 4); silence is how some
      * servers refuse it. */
-    {"recursion", B(NOT_OFFERED) | B(REFUSED) | B(NO_ANSWER)},
+    [DP_PROBE_RECURSION] = B(NOT_OFFERED) | B(REFUSED) | B(NO_ANSWER),
     /* Zone transfers restricted (RFC 5936 section 6). */
-    {"axfr", B(DENIED) | B(NOT_AUTHORITATIVE) | B(NOT_IMPLEMENTED)},
-    {"ixfr", B(DENIED) | B(NOT_AUTHORITATIVE) | B(NOT_IMPLEMENTED)},
+    [DP_PROBE_AXFR] = B(DENIED) | B(NOT_AUTHORITATIVE) | B(NOT_IMPLEMENTED),
+    [DP_PROBE_IXFR] = B(DENIED) | B(NOT_AUTHORITATIVE) | B(NOT_IMPLEMENTED),
     /* No dynamic update from this client (RFC 2136 section 3.3); some
      * servers drop it without a reply. */
-    {"update",
-     B(DENIED) | B(NOT_AUTHORITATIVE) | B(NOT_IMPLEMENTED) | B(NO_ANSWER)},
+    [DP_PROBE_UPDATE] =
+        B(DENIED) | B(NOT_AUTHORITATIVE) | B(NOT_IMPLEMENTED) | B(NO_ANSWER),
     /* An unknown opcode gets NOTIMP (RFC 8906 section 8.1.4). */
-    {"opcode", B(COMPLIANT)},
-    {"plain", COMPLIANCE},
-    {"edns", COMPLIANCE},
-    {"edns1", COMPLIANCE},
-    {"ednsopt", COMPLIANCE},
-    {"ednsflags", COMPLIANCE},
-    {"zflag", COMPLIANCE},
-    {"type1000", COMPLIANCE},
-    {"do", COMPLIANCE},
-    {"bufsize512", COMPLIANCE},
+    [DP_PROBE_OPCODE] = B(COMPLIANT),
+    [DP_PROBE_PLAIN] = COMPLIANCE,
+    [DP_PROBE_EDNS] = COMPLIANCE,
+    [DP_PROBE_EDNS1] = COMPLIANCE,
+    [DP_PROBE_EDNSOPT] = COMPLIANCE,
+    [DP_PROBE_EDNSFLAGS] = COMPLIANCE,
+    [DP_PROBE_ZFLAG] = COMPLIANCE,
+    [DP_PROBE_TYPE1000] = COMPLIANCE,
+    [DP_PROBE_DO] = COMPLIANCE,
+    [DP_PROBE_BUFSIZE512] = COMPLIANCE,
 };
 
-static const struct profile_rule resolver_rules[] = {
-    /* Recursion offered to this client and working. */
-    {"recursion", B(AVAILABLE)},
+static const unsigned resolver_rules[DP_PROBE_COUNT] = {
     /* TCP answers at all (RFC 7766 section 5), whatever it says about Z. */
-    {"tcp", JUDGED & ~(B(NO_ANSWER) | B(UNEXPECTED))},
-    /* DO is copied back, as DNSSEC validation needs (RFC 3225 section 3). */
-    {"do", B(COMPLIANT)},
+    [DP_PROBE_TCP] = JUDGED & ~(B(NO_ANSWER) | B(UNEXPECTED)),
+    /* Recursion offered to this client and working. */
+    [DP_PROBE_RECURSION] = B(AVAILABLE),
     /* A resolver accepts no dynamic update (RFC 2136 section 3.3). */
-    {"update", JUDGED & ~B(ALLOWED)},
+    [DP_PROBE_UPDATE] = JUDGED & ~B(ALLOWED),
+    /* DO is copied back, as DNSSEC validation needs (RFC 3225 section 3). */
+    [DP_PROBE_DO] = B(COMPLIANT),
 };
 
 struct profile
 {
   dp_expect_profile_t id;
-  const struct profile_rule *rules;
-  size_t nrules;
+  const unsigned *rules; /* DP_PROBE_COUNT of them */
 };
 
 static const struct profile profiles[] = {
-    {DP_EXPECT_AUTHORITATIVE, authoritative_rules,
-     sizeof(authoritative_rules) / sizeof(authoritative_rules[0])},
-    {DP_EXPECT_RESOLVER, resolver_rules,
-     sizeof(resolver_rules) / sizeof(resolver_rules[0])},
+    {DP_EXPECT_AUTHORITATIVE, authoritative_rules},
+    {DP_EXPECT_RESOLVER, resolver_rules},
 };
 
 static const char *const profile_names[] = {
@@ -272,17 +265,8 @@ dp_status_t dp_expect_rule_parse(const char *text, struct dp_expect_rule *r,
   plen = (size_t)(eq - text);
   if (plen == 0)
     return fail(err, errcap, "no probe id before '='");
-  if (plen >= sizeof(r->probe))
-    return fail(err, errcap, "probe id '%s' is longer than %zu characters",
-                quote(text, plen, &q), sizeof(r->probe) - 1);
-  for (size_t i = 0; i < plen; i++)
-    if (!((text[i] >= 'a' && text[i] <= 'z') ||
-          (text[i] >= '0' && text[i] <= '9')))
-      return fail(err, errcap,
-                  "probe id '%s': only lower-case letters and digits",
-                  quote(text, plen, &q));
-  memcpy(r->probe, text, plen);
-  r->probe[plen] = '\0';
+  if (dp_probe_id_fromstr(text, plen, &r->probe) != DP_OK)
+    return fail(err, errcap, "unknown probe '%s'", quote(text, plen, &q));
 
   const char *v = eq + 1;
   if (*v == '\0')
@@ -320,7 +304,7 @@ dp_status_t dp_expect_rule_write(const struct dp_expect_rule *r, char *buf,
   if (r == NULL || buf == NULL || cap == 0)
     return DP_EINVAL;
   buf[0] = '\0';
-  ok = put(buf, cap, &used, "%.*s=", (int)sizeof(r->probe) - 1, r->probe);
+  ok = put(buf, cap, &used, "%s=", dp_probe_id_tostr(r->probe));
   for (unsigned v = 0; ok && v < DP_VERDICT_COUNT; v++)
     if (r->verdicts & DP_EXPECT_BIT(v))
     {
@@ -329,38 +313,6 @@ dp_status_t dp_expect_rule_write(const struct dp_expect_rule *r, char *buf,
       first = false;
     }
   return ok ? DP_OK : DP_ESPACE;
-}
-
-dp_status_t dp_expect_check_probes(const struct dp_expect *e,
-                                   bool (*known)(const char *id, void *arg),
-                                   void *arg, char *err, size_t errcap)
-{
-  static const char *const opts[2] = {"--require", "--allow"};
-
-  if (e == NULL || known == NULL || e->nrequire > DP_EXPECT_RULES_MAX ||
-      e->nallow > DP_EXPECT_RULES_MAX)
-    return fail(err, errcap, "no expectations to check");
-  for (size_t k = 0; k < 2; k++)
-  {
-    const struct dp_expect_rule *rules = k == 0 ? e->require : e->allow;
-    size_t n = k == 0 ? e->nrequire : e->nallow;
-    for (size_t i = 0; i < n; i++)
-    {
-      char id[DP_EXPECT_PROBE_LEN];
-      char text[SET_WORDS];
-      struct qbuf q;
-
-      /* The id is copied so a rule filled by hand without its NUL is
-       * still read within bounds. */
-      snprintf(id, sizeof(id), "%.*s", (int)sizeof(id) - 1, rules[i].probe);
-      if (known(id, arg))
-        continue;
-      dp_expect_rule_write(&rules[i], text, sizeof(text));
-      return fail(err, errcap, "%s '%s': unknown probe '%s'", opts[k], text,
-                  quote(id, sizeof(id), &q));
-    }
-  }
-  return DP_OK;
 }
 
 /* ---- applying ------------------------------------------------------------ */
@@ -386,14 +338,13 @@ static const struct profile *profile_for(dp_expect_profile_t want,
 
 /* Union of the verdicts the rules name for probe id; *found when any does. */
 static unsigned rules_for(const struct dp_expect_rule *rules, size_t n,
-                          const char *id, bool *found)
+                          dp_probe_id_t id, bool *found)
 {
   unsigned mask = 0;
 
   *found = false;
   for (size_t i = 0; i < n; i++)
-    if (strncmp(rules[i].probe, id, sizeof(rules[i].probe)) == 0 &&
-        strlen(id) < sizeof(rules[i].probe))
+    if (rules[i].probe == id)
     {
       mask |= rules[i].verdicts;
       *found = true;
@@ -403,7 +354,8 @@ static unsigned rules_for(const struct dp_expect_rule *rules, size_t n,
 
 static bool checkable(const struct dp_probe_result *p)
 {
-  return p->id != NULL && p->outcome != DP_OUTCOME_SKIPPED &&
+  return (unsigned)p->probe < DP_PROBE_COUNT &&
+         p->outcome != DP_OUTCOME_SKIPPED &&
          p->outcome != DP_OUTCOME_LOCAL_ERROR &&
          p->verdict != DP_VERDICT_NONE && p->verdict != DP_VERDICT_SKIPPED &&
          (unsigned)p->verdict < DP_VERDICT_COUNT;
@@ -424,38 +376,32 @@ static void expectation_for(const struct dp_probe_result *p,
                             const struct profile *prof, struct expectation *x)
 {
   bool found;
-  unsigned req = rules_for(e->require, e->nrequire, p->id, &found);
+  unsigned req = rules_for(e->require, e->nrequire, p->probe, &found);
 
   x->has = false;
   x->verdicts = 0;
   x->source[0] = '\0';
   if (found)
   {
-    struct dp_expect_rule r = {.verdicts = req};
+    struct dp_expect_rule r = {.probe = p->probe, .verdicts = req};
     char text[SET_WORDS];
-    snprintf(r.probe, sizeof(r.probe), "%s", p->id);
     dp_expect_rule_write(&r, text, sizeof(text));
     x->has = true;
     x->verdicts = req;
     snprintf(x->source, sizeof(x->source), "--require %s", text);
     return;
   }
-  if (prof == NULL)
+  if (prof == NULL || prof->rules[p->probe] == 0)
     return;
-  for (size_t i = 0; i < prof->nrules; i++)
-    if (strcmp(prof->rules[i].probe, p->id) == 0)
-    {
-      x->has = true;
-      x->verdicts = prof->rules[i].verdicts;
-      if (e->profile == DP_EXPECT_AUTO)
-        snprintf(x->source, sizeof(x->source),
-                 "--expect auto: the %s profile for role %s",
-                 dp_expect_profile_tostr(prof->id), dp_role_tostr(t->role));
-      else
-        snprintf(x->source, sizeof(x->source), "--expect %s",
-                 dp_expect_profile_tostr(prof->id));
-      return;
-    }
+  x->has = true;
+  x->verdicts = prof->rules[p->probe];
+  if (e->profile == DP_EXPECT_AUTO)
+    snprintf(x->source, sizeof(x->source),
+             "--expect auto: the %s profile for role %s",
+             dp_expect_profile_tostr(prof->id), dp_role_tostr(t->role));
+  else
+    snprintf(x->source, sizeof(x->source), "--expect %s",
+             dp_expect_profile_tostr(prof->id));
 }
 
 /* An --allow rule names p's verdict: ok, saying what it would have been. */
@@ -470,7 +416,8 @@ static bool allow_probe(struct dp_probe_result *p, const struct expectation *x)
   if (was == DP_SEVERITY_OK && !missed)
     return true;
   p->severity = DP_SEVERITY_OK;
-  snprintf(rule, sizeof(rule), "%s=%s", p->id, dp_verdict_tostr(p->verdict));
+  snprintf(rule, sizeof(rule), "%s=%s", dp_probe_id_tostr(p->probe),
+           dp_verdict_tostr(p->verdict));
   ok = append(&p->summary, "(allowed by --allow %s)", rule);
   if (missed)
   {
@@ -478,7 +425,7 @@ static bool allow_probe(struct dp_probe_result *p, const struct expectation *x)
     ok = append(&p->explanation,
                 "Allowed by --allow %s, so reported as ok (without it: "
                 "critical, since %s expects %s to be %s).",
-                rule, x->source, p->id, want) &&
+                rule, x->source, dp_probe_id_tostr(p->probe), want) &&
          ok;
   }
   else
@@ -495,10 +442,11 @@ static bool fail_probe(struct dp_probe_result *p, const struct expectation *x)
   char want[SET_WORDS];
 
   p->severity = DP_SEVERITY_CRITICAL;
-  p->finding = DP_EXPECT_FINDING;
+  p->finding = DP_FINDING_EXPECTATION_FAILED;
   set_words(x->verdicts, want, sizeof(want));
-  return append(&p->explanation, "Expected %s to be %s (%s): got %s.", p->id,
-                want, x->source, dp_verdict_tostr(p->verdict));
+  return append(&p->explanation, "Expected %s to be %s (%s): got %s.",
+                dp_probe_id_tostr(p->probe), want, x->source,
+                dp_verdict_tostr(p->verdict));
 }
 
 dp_status_t dp_expect_apply(struct dp_target_result *t,
@@ -509,7 +457,7 @@ dp_status_t dp_expect_apply(struct dp_target_result *t,
   if (t == NULL || e == NULL || e->nrequire > DP_EXPECT_RULES_MAX ||
       e->nallow > DP_EXPECT_RULES_MAX)
     return DP_EINVAL;
-  size_t n = t->nprobes < DP_PROBE_MAX ? t->nprobes : DP_PROBE_MAX;
+  size_t n = t->nprobes < DP_PROBE_COUNT ? t->nprobes : DP_PROBE_COUNT;
   const struct profile *prof = profile_for(e->profile, t->role);
 
   for (size_t i = 0; i < n; i++)
@@ -521,7 +469,7 @@ dp_status_t dp_expect_apply(struct dp_target_result *t,
     if (!checkable(p))
       continue;
     expectation_for(p, t, e, prof, &x);
-    if (rules_for(e->allow, e->nallow, p->id, &any_allow) &
+    if (rules_for(e->allow, e->nallow, p->probe, &any_allow) &
         DP_EXPECT_BIT(p->verdict))
     {
       if (!allow_probe(p, &x))

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dnsprobe/diagnose.h"
+#include "diagnose_priv.h"
 #include "dnsprobe/dns.h"
 
 static bool answered(const struct dp_probe_result *p)
@@ -22,8 +22,9 @@ static bool answered(const struct dp_probe_result *p)
          p->answer.parse_complete && (p->answer.flags & DP_FLAG_QR);
 }
 
-dp_verdict_t dp_diagnose_judge_identity(struct dp_probe_result *p,
-                                        const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_identity(const struct dp_probe_result *p,
+                                        const struct dp_target_result *t,
+                                        char *detail, size_t cap)
 {
   (void)t;
   if (p->outcome == DP_OUTCOME_MALFORMED)
@@ -32,21 +33,21 @@ dp_verdict_t dp_diagnose_judge_identity(struct dp_probe_result *p,
     return p->has_answer ? DP_VERDICT_UNEXPECTED : DP_VERDICT_NO_ANSWER;
   const struct dp_answer_info *a = &p->answer;
   bool disclosed;
-  if (strcmp(p->id, "nsid") == 0)
+  if (p->probe == DP_PROBE_NSID)
     disclosed = a->nsid_present && a->nsid[0];
-  else if (strcmp(p->id, "cookie") == 0)
+  else if (p->probe == DP_PROBE_COOKIE)
     /* RFC 7873 4.2: the client cookie (8) plus a server cookie (8-32) */
     disclosed = a->cookie_len >= 16;
   else
     disclosed = a->rcode == DP_RCODE_NOERROR && a->txt[0];
   if (disclosed)
   {
-    if (strcmp(p->id, "cookie") == 0)
-      snprintf(p->detail, sizeof(p->detail), "a %u-byte server cookie",
+    if (p->probe == DP_PROBE_COOKIE)
+      snprintf(detail, cap, "a %u-byte server cookie",
                (unsigned)a->cookie_len - 8u);
     else
-      snprintf(p->detail, sizeof(p->detail), "\"%.120s\"",
-               strcmp(p->id, "nsid") == 0 ? a->nsid : a->txt);
+      snprintf(detail, cap, "\"%.120s\"",
+               p->probe == DP_PROBE_NSID ? a->nsid : a->txt);
     return DP_VERDICT_ANSWERING;
   }
   if (a->rcode == DP_RCODE_REFUSED)
@@ -91,7 +92,7 @@ static void set_software(struct dp_target_result *t, dp_software_t sw,
 
 static bool from_version(struct dp_target_result *t)
 {
-  const struct dp_probe_result *v = dp_target_probe(t, "version");
+  const struct dp_probe_result *v = dp_target_probe(t, DP_PROBE_VERSION);
   if (!v || v->verdict != DP_VERDICT_ANSWERING)
     return false;
   const char *s = v->answer.txt;
@@ -114,14 +115,7 @@ static bool from_version(struct dp_target_result *t)
   return true;
 }
 
-static bool is_v(const struct dp_target_result *t, const char *id,
-                 dp_verdict_t v)
-{
-  const struct dp_probe_result *p = dp_target_probe(t, id);
-  return p && p->verdict == v;
-}
-
-static bool rcode_qd(const struct dp_target_result *t, const char *id,
+static bool rcode_qd(const struct dp_target_result *t, dp_probe_id_t id,
                      uint16_t rcode, int qdcount)
 {
   const struct dp_probe_result *p = dp_target_probe(t, id);
@@ -129,7 +123,7 @@ static bool rcode_qd(const struct dp_target_result *t, const char *id,
          (qdcount < 0 || p->answer.qdcount == qdcount);
 }
 
-static bool silent(const struct dp_target_result *t, const char *id)
+static bool silent(const struct dp_target_result *t, dp_probe_id_t id)
 {
   const struct dp_probe_result *p = dp_target_probe(t, id);
   return p && p->outcome == DP_OUTCOME_TIMEOUT;
@@ -139,44 +133,45 @@ static bool silent(const struct dp_target_result *t, const char *id)
  * software. Each is what that software's Debian 12 package does. */
 static void from_behaviour(struct dp_target_result *t)
 {
-  bool auth = is_v(t, "udp", DP_VERDICT_AUTHORITATIVE) ||
-              is_v(t, "tcp", DP_VERDICT_AUTHORITATIVE);
-  bool resolver = is_v(t, "recursion", DP_VERDICT_AVAILABLE);
+  bool auth = dp_diagnose_serves_zone(t);
+  bool resolver =
+      dp_diagnose_verdict_of(t, DP_PROBE_RECURSION) == DP_VERDICT_AVAILABLE;
 
-  if (auth && rcode_qd(t, "update", DP_RCODE_NOTIMP, 0) &&
-      rcode_qd(t, "opcode", DP_RCODE_NOTIMP, 0))
+  if (auth && rcode_qd(t, DP_PROBE_UPDATE, DP_RCODE_NOTIMP, 0) &&
+      rcode_qd(t, DP_PROBE_OPCODE, DP_RCODE_NOTIMP, 0))
     set_software(t, DP_SOFTWARE_NSD, 70,
                  "NOTIMP with an empty question to UPDATE and to opcode 15");
-  else if (auth && rcode_qd(t, "axfr", DP_RCODE_NOTAUTH, -1) &&
-           rcode_qd(t, "opcode", DP_RCODE_NOTIMP, 1))
+  else if (auth && rcode_qd(t, DP_PROBE_AXFR, DP_RCODE_NOTAUTH, -1) &&
+           rcode_qd(t, DP_PROBE_OPCODE, DP_RCODE_NOTIMP, 1))
     set_software(t, DP_SOFTWARE_KNOT, 60,
                  "NOTAUTH to a denied transfer; NOTIMP to opcode 15 with the "
                  "question echoed");
-  else if (auth && rcode_qd(t, "opcode", DP_RCODE_NOTIMP, 0))
+  else if (auth && rcode_qd(t, DP_PROBE_OPCODE, DP_RCODE_NOTIMP, 0))
     set_software(t, DP_SOFTWARE_BIND, 60,
                  "NOTIMP with an empty question to opcode 15, UPDATE "
                  "answered with its question");
-  else if (auth && silent(t, "opcode") &&
-           (rcode_qd(t, "notify", DP_RCODE_REFUSED, 1) ||
-            rcode_qd(t, "update", DP_RCODE_REFUSED, 1)))
+  else if (auth && silent(t, DP_PROBE_OPCODE) &&
+           (rcode_qd(t, DP_PROBE_NOTIFY, DP_RCODE_REFUSED, 1) ||
+            rcode_qd(t, DP_PROBE_UPDATE, DP_RCODE_REFUSED, 1)))
     set_software(t, DP_SOFTWARE_PDNS_AUTH, 50,
                  "silence to opcode 15 from a server that answers UPDATE and "
                  "NOTIFY");
-  else if (resolver && rcode_qd(t, "ixfr", DP_RCODE_FORMERR, -1) &&
-           rcode_qd(t, "update", DP_RCODE_NOTIMP, 1))
+  else if (resolver && rcode_qd(t, DP_PROBE_IXFR, DP_RCODE_FORMERR, -1) &&
+           rcode_qd(t, DP_PROBE_UPDATE, DP_RCODE_NOTIMP, 1))
     set_software(t, DP_SOFTWARE_UNBOUND, 60,
                  "FORMERR to IXFR (a query with an authority section) and "
                  "NOTIMP to UPDATE");
-  else if (resolver && rcode_qd(t, "axfr", DP_RCODE_SERVFAIL, -1) &&
-           silent(t, "update"))
+  else if (resolver && rcode_qd(t, DP_PROBE_AXFR, DP_RCODE_SERVFAIL, -1) &&
+           silent(t, DP_PROBE_UPDATE))
     set_software(t, DP_SOFTWARE_PDNS_RECURSOR, 50,
                  "SERVFAIL to AXFR and silence to UPDATE over UDP");
-  else if (resolver && silent(t, "update") && silent(t, "notify") &&
-           silent(t, "opcode"))
+  else if (resolver && silent(t, DP_PROBE_UPDATE) &&
+           silent(t, DP_PROBE_NOTIFY) && silent(t, DP_PROBE_OPCODE))
     set_software(t, DP_SOFTWARE_DNSMASQ, 40,
                  "a forwarder silent to UPDATE, NOTIFY and opcode 15");
-  else if (!auth && !resolver && rcode_qd(t, "udp", DP_RCODE_REFUSED, 0) &&
-           rcode_qd(t, "opcode", DP_RCODE_REFUSED, 0))
+  else if (!auth && !resolver &&
+           rcode_qd(t, DP_PROBE_UDP, DP_RCODE_REFUSED, 0) &&
+           rcode_qd(t, DP_PROBE_OPCODE, DP_RCODE_REFUSED, 0))
     set_software(t, DP_SOFTWARE_UNBOUND, 40,
                  "a bare REFUSED header, without question or OPT, to every "
                  "query (Unbound's access-control refuse)");

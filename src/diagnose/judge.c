@@ -8,8 +8,55 @@
  */
 #include <string.h>
 
-#include "dnsprobe/diagnose.h"
+#include "diagnose_priv.h"
 #include "dnsprobe/dns.h"
+
+/* The judge of each probe. */
+static const dp_diagnose_judge_fn judges[DP_PROBE_COUNT] = {
+    [DP_PROBE_UDP] = dp_diagnose_judge_zone,
+    [DP_PROBE_TCP] = dp_diagnose_judge_zone,
+    [DP_PROBE_RECURSION] = dp_diagnose_judge_recursion,
+    [DP_PROBE_AXFR] = dp_diagnose_judge_transfer,
+    [DP_PROBE_IXFR] = dp_diagnose_judge_transfer,
+    [DP_PROBE_UPDATE] = dp_diagnose_judge_update,
+    [DP_PROBE_NOTIFY] = dp_diagnose_judge_notify,
+    [DP_PROBE_OPCODE] = dp_diagnose_judge_opcode,
+    [DP_PROBE_PLAIN] = dp_diagnose_judge_plain,
+    [DP_PROBE_EDNS] = dp_diagnose_judge_edns,
+    [DP_PROBE_EDNS1] = dp_diagnose_judge_edns,
+    [DP_PROBE_EDNSOPT] = dp_diagnose_judge_edns,
+    [DP_PROBE_EDNSFLAGS] = dp_diagnose_judge_edns,
+    [DP_PROBE_ZFLAG] = dp_diagnose_judge_edns,
+    [DP_PROBE_TYPE1000] = dp_diagnose_judge_edns,
+    [DP_PROBE_DO] = dp_diagnose_judge_edns,
+    [DP_PROBE_BUFSIZE512] = dp_diagnose_judge_edns,
+    [DP_PROBE_NSID] = dp_diagnose_judge_identity,
+    [DP_PROBE_COOKIE] = dp_diagnose_judge_identity,
+    [DP_PROBE_VERSION] = dp_diagnose_judge_identity,
+    [DP_PROBE_HOSTNAME] = dp_diagnose_judge_identity,
+    [DP_PROBE_IDSERVER] = dp_diagnose_judge_identity,
+};
+
+dp_verdict_t dp_diagnose_judge(const struct dp_probe_result *p,
+                               const struct dp_target_result *t, char *detail,
+                               size_t cap)
+{
+  if (detail != NULL && cap > 0)
+    detail[0] = '\0';
+  if (p == NULL || t == NULL || detail == NULL || cap == 0 ||
+      (unsigned)p->probe >= DP_PROBE_COUNT)
+    return DP_VERDICT_NONE;
+  if (p->outcome == DP_OUTCOME_SKIPPED)
+    return DP_VERDICT_SKIPPED;
+  return judges[p->probe](p, t, detail, cap);
+}
+
+dp_verdict_t dp_diagnose_verdict_of(const struct dp_target_result *t,
+                                    dp_probe_id_t id)
+{
+  const struct dp_probe_result *p = dp_target_probe(t, id);
+  return p ? p->verdict : DP_VERDICT_NONE;
+}
 
 static bool has_ede(const struct dp_probe_result *p, uint16_t code)
 {
@@ -19,13 +66,10 @@ static bool has_ede(const struct dp_probe_result *p, uint16_t code)
   return false;
 }
 
-/* Whether udp or tcp found the server authoritative for the zone. */
-static bool serves_zone(const struct dp_target_result *t)
+bool dp_diagnose_serves_zone(const struct dp_target_result *t)
 {
-  const struct dp_probe_result *u = dp_target_probe(t, "udp");
-  const struct dp_probe_result *c = dp_target_probe(t, "tcp");
-  return (u && u->verdict == DP_VERDICT_AUTHORITATIVE) ||
-         (c && c->verdict == DP_VERDICT_AUTHORITATIVE);
+  return dp_diagnose_verdict_of(t, DP_PROBE_UDP) == DP_VERDICT_AUTHORITATIVE ||
+         dp_diagnose_verdict_of(t, DP_PROBE_TCP) == DP_VERDICT_AUTHORITATIVE;
 }
 
 /* A reply to be judged at all: QR set, parsed to its end, and either our
@@ -53,11 +97,12 @@ static bool gate(const struct dp_probe_result *p, dp_verdict_t *v)
   return true;
 }
 
-dp_verdict_t dp_diagnose_judge_zone(struct dp_probe_result *p,
-                                    const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_zone(const struct dp_probe_result *p,
+                                    const struct dp_target_result *t,
+                                    char *detail, size_t cap)
 {
   dp_verdict_t v;
-  (void)t;
+  (void)t, (void)detail, (void)cap;
   if (!gate(p, &v))
     return v;
   switch (p->answer.rcode)
@@ -75,10 +120,12 @@ dp_verdict_t dp_diagnose_judge_zone(struct dp_probe_result *p,
   }
 }
 
-dp_verdict_t dp_diagnose_judge_recursion(struct dp_probe_result *p,
-                                         const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_recursion(const struct dp_probe_result *p,
+                                         const struct dp_target_result *t,
+                                         char *detail, size_t cap)
 {
   dp_verdict_t v;
+  (void)detail, (void)cap;
   if (!gate(p, &v))
     return v;
   bool ra = (p->answer.flags & DP_FLAG_RA) != 0;
@@ -92,11 +139,12 @@ dp_verdict_t dp_diagnose_judge_recursion(struct dp_probe_result *p,
   case DP_RCODE_REFUSED:
     if (ra)
       return DP_VERDICT_REFUSED; /* inconsistent; flagged in context */
-    if (has_ede(p, 20) || serves_zone(t))
+    if (has_ede(p, 20) || dp_diagnose_serves_zone(t))
       return DP_VERDICT_NOT_OFFERED;
     return DP_VERDICT_REFUSED;
   case DP_RCODE_NOTAUTH:
-    return serves_zone(t) ? DP_VERDICT_NOT_OFFERED : DP_VERDICT_UNEXPECTED;
+    return dp_diagnose_serves_zone(t) ? DP_VERDICT_NOT_OFFERED
+                                      : DP_VERDICT_UNEXPECTED;
   case DP_RCODE_SERVFAIL:
     return ra ? DP_VERDICT_FAILING : DP_VERDICT_UNEXPECTED;
   default:
@@ -115,7 +163,8 @@ static dp_verdict_t denial(const struct dp_probe_result *p,
   case DP_RCODE_REFUSED:
     return DP_VERDICT_DENIED;
   case DP_RCODE_NOTAUTH:
-    return serves_zone(t) ? DP_VERDICT_DENIED : DP_VERDICT_NOT_AUTHORITATIVE;
+    return dp_diagnose_serves_zone(t) ? DP_VERDICT_DENIED
+                                      : DP_VERDICT_NOT_AUTHORITATIVE;
   case DP_RCODE_NOTIMP:
     return DP_VERDICT_NOT_IMPLEMENTED;
   default:
@@ -124,11 +173,13 @@ static dp_verdict_t denial(const struct dp_probe_result *p,
   }
 }
 
-dp_verdict_t dp_diagnose_judge_transfer(struct dp_probe_result *p,
-                                        const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_transfer(const struct dp_probe_result *p,
+                                        const struct dp_target_result *t,
+                                        char *detail, size_t cap)
 {
   dp_verdict_t v;
   bool done;
+  (void)detail, (void)cap;
   /* A server that accepts the connection and closes or resets it without a
    * reply denies the transfer at the transport. */
   if ((p->outcome == DP_OUTCOME_CLOSED ||
@@ -147,7 +198,7 @@ dp_verdict_t dp_diagnose_judge_transfer(struct dp_probe_result *p,
 
 /* UPDATE and NOTIFY: our opcode echoed (or NOTIMP, which may not echo it),
  * then a denial, or NOERROR meaning the server took it. */
-static dp_verdict_t judge_operation(struct dp_probe_result *p,
+static dp_verdict_t judge_operation(const struct dp_probe_result *p,
                                     const struct dp_target_result *t,
                                     uint8_t opcode, dp_verdict_t taken)
 {
@@ -163,24 +214,29 @@ static dp_verdict_t judge_operation(struct dp_probe_result *p,
   return p->answer.rcode == DP_RCODE_NOERROR ? taken : DP_VERDICT_UNEXPECTED;
 }
 
-dp_verdict_t dp_diagnose_judge_update(struct dp_probe_result *p,
-                                      const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_update(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t,
+                                      char *detail, size_t cap)
 {
+  (void)detail, (void)cap;
   return judge_operation(p, t, DP_OPCODE_UPDATE, DP_VERDICT_ALLOWED);
 }
 
-dp_verdict_t dp_diagnose_judge_notify(struct dp_probe_result *p,
-                                      const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_notify(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t,
+                                      char *detail, size_t cap)
 {
+  (void)detail, (void)cap;
   return judge_operation(p, t, DP_OPCODE_NOTIFY, DP_VERDICT_ACCEPTED);
 }
 
 /* RFC 8906 8.1.4: NOTIMP with the opcode echoed. */
-dp_verdict_t dp_diagnose_judge_opcode(struct dp_probe_result *p,
-                                      const struct dp_target_result *t)
+dp_verdict_t dp_diagnose_judge_opcode(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t,
+                                      char *detail, size_t cap)
 {
   dp_verdict_t v;
-  (void)t;
+  (void)t, (void)detail, (void)cap;
   if (!gate(p, &v))
     return v == DP_VERDICT_UNEXPECTED ? DP_VERDICT_NON_COMPLIANT : v;
   if (p->answer.rcode == DP_RCODE_NOTIMP && p->answer.opcode == p->query.opcode)
@@ -190,10 +246,9 @@ dp_verdict_t dp_diagnose_judge_opcode(struct dp_probe_result *p,
 
 dp_role_t dp_diagnose_role(const struct dp_target_result *t)
 {
-  const struct dp_probe_result *r = dp_target_probe(t, "recursion");
-  bool auth = serves_zone(t);
-  bool res = r && (r->verdict == DP_VERDICT_AVAILABLE ||
-                   r->verdict == DP_VERDICT_FAILING);
+  dp_verdict_t r = dp_diagnose_verdict_of(t, DP_PROBE_RECURSION);
+  bool auth = dp_diagnose_serves_zone(t);
+  bool res = r == DP_VERDICT_AVAILABLE || r == DP_VERDICT_FAILING;
   if (auth && res)
     return DP_ROLE_BOTH;
   if (auth)

@@ -23,11 +23,11 @@ static bool serial_gt(uint32_t a, uint32_t b)
 
 static const struct dp_probe_result *soa_probe(const struct dp_target_result *t)
 {
-  const struct dp_probe_result *p = dp_target_probe(t, "udp");
+  const struct dp_probe_result *p = dp_target_probe(t, DP_PROBE_UDP);
 
   if (p == NULL || p->outcome == DP_OUTCOME_SKIPPED)
   {
-    const struct dp_probe_result *tcp = dp_target_probe(t, "tcp");
+    const struct dp_probe_result *tcp = dp_target_probe(t, DP_PROBE_TCP);
     if (tcp != NULL && tcp->outcome != DP_OUTCOME_SKIPPED)
       p = tcp;
   }

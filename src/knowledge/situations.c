@@ -1396,284 +1396,404 @@ static const struct dp_knowledge_fix fix_malformed[] = {
     END,
 };
 
-static const struct dp_knowledge_situation situations[] = {
-    {"zone-root-default", "No zone given: the zone probes asked about the root",
-     "dnsprobe ran without --zone, so the udp, tcp, axfr, ixfr, update and "
-     "notify probes used the root zone \".\". Most servers do not serve the "
-     "root, so REFUSED, NOTAUTH or referrals in those probes say nothing "
-     "about the zones this server really hosts.",
-     "Run dnsprobe again with --zone set to a zone this server should serve.",
-     fix_zone_root},
-    {"zone-lame", "The server does not serve the zone",
-     "Asked for the zone's own SOA, the server answered REFUSED or NOTAUTH: "
-     "the zone is not configured here. If the zone's NS records name this "
-     "server, the delegation is lame and resolvers waste time on it; the "
-     "other cause is an allow-query list that shuts this client out.",
-     "Configure the zone on this server as a primary or a secondary and "
-     "check that it loaded, or remove the server from the zone's NS records "
-     "at the parent and in the zone. If the zone is configured, check the "
-     "query access list.",
-     fix_zone_lame},
-    {"zone-servfail", "The zone is configured but broken",
-     "Asked for the zone's own SOA, the server answered SERVFAIL: it knows "
-     "the zone but cannot serve it. The zone failed to load (syntax error, "
-     "missing file, wrong permissions, signing failure), or this is a "
-     "secondary whose copy expired because it could not refresh from its "
-     "primary for longer than the SOA expire time.",
-     "Read the server's log from the last load or transfer, check the zone "
-     "file with the server's checker, and on a secondary check that the "
-     "primary answers it over TCP and allows it to transfer; then reload.",
-     fix_zone_servfail},
-    {"zone-not-authoritative", "Answer without authority for the zone",
-     "The server does not answer the zone's SOA from a copy of the zone held "
-     "here. Either it answered NOERROR without the AA flag (from a cache, a "
-     "forwarder or a referral), or, being a resolver for this client, it "
-     "refused the non-recursive (RD=0) query, as resolvers such as Unbound do "
-     "for data they have not cached.",
-     "If this server should be authoritative, configure the zone on it; if "
-     "it is a resolver, test the zone on its authoritative servers instead.",
-     fix_zone_noaa},
-    {"zone-unexpected", "Odd answer to the zone's SOA query",
-     "The SOA query got an answer that fits no normal pattern: NXDOMAIN for "
-     "the apex, NOERROR without the SOA, FORMERR or NOTIMP, or a question "
-     "that does not match. The server may hold a parent or a different zone, "
-     "an override (local data, policy) may rewrite the name, or something in "
-     "the path alters answers.",
-     "Compare with the zone's other authoritative servers, check which zones "
-     "and overrides this server has, and look for DNS proxies or firewalls "
-     "with DNS inspection in the path.",
-     fix_zone_odd},
-    {"tcp-unavailable", "DNS over TCP does not work",
-     "The server answers over UDP but not over TCP. RFC 7766 makes TCP "
-     "mandatory for DNS: without it, answers too large for UDP (DNSSEC, many "
-     "records), retries after truncation (TC=1) and zone transfers fail.",
-     "Make the server listen on TCP port 53 and let TCP/53 through every "
-     "firewall and load balancer on the path; check the server's TCP "
-     "connection limits.",
-     fix_tcp},
-    {"unreachable", "Nothing answers",
-     "No probe got any reply, over UDP or TCP. The server process may be "
-     "down, listen on other addresses or another port, or a firewall drops "
-     "the traffic; or the target address is wrong.",
-     "Check that the server runs and listens on this address and port (for "
-     "example ss -lunpt), that you probed the right target, and that no "
-     "firewall on the path drops DNS.",
-     fix_unreachable},
-    {"recursion-open", "Open recursion on an authoritative server",
-     "The server is authoritative for zones and also resolved an outside "
-     "name for this client (RA=1 and an answer). An authoritative server "
-     "that recurses for anyone is an open resolver: it can be abused for "
-     "amplification attacks and exposes its cache to poisoning (RFC 5358).",
-     "Turn recursion off on authoritative servers, or limit it to your own "
-     "clients with an access list; run recursion on separate resolvers.",
-     fix_rec_open},
-    {"recursion-refused", "Recursion refused to this client",
-     "The server refused to resolve an outside name for this client "
-     "(REFUSED, often with EDE 18 Prohibited). On an authoritative-only "
-     "server this is correct. On a resolver this client should use, the "
-     "client is outside its access list: a resolver that serves only its own "
-     "network answers this way.",
-     "If this client should use the resolver, add its address or network to "
-     "the recursion access list; otherwise use a resolver you are authorized "
-     "to use.",
-     fix_rec_refused},
-    {"recursion-inconsistent", "REFUSED, yet recursion claimed available",
-     "The server refused the recursive query but set RA=1, claiming "
-     "recursion is available. Scanners that read only the RA flag count it "
-     "as an open resolver. Usually recursion is enabled globally and limited "
-     "per client, or a proxy in front sets the flag.",
-     "Make the answer consistent: turn recursion off where no client needs "
-     "it, drop queries from clients you do not serve instead of refusing "
-     "them, or accept the flag as cosmetic once the access list is right.",
-     fix_rec_inconsistent},
-    {"recursion-failing", "Recursion offered but failing",
-     "The server offers recursion (RA=1) but answered SERVFAIL: it could not "
-     "resolve the test name. Either DNSSEC validation failed or no upstream "
-     "server (forwarder or authoritative server) gave a usable answer.",
-     "Repeat the query with CD=1. If that answers, the cause is DNSSEC (see "
-     "recursion-dnssec); if not, check the resolver's outbound connectivity, "
-     "forwarders and logs (see recursion-upstream).",
-     fix_rec_failing},
-    {"recursion-dnssec", "SERVFAIL caused by DNSSEC validation",
-     "The SERVFAIL disappears with CD=1, so the resolver rejected the answer "
-     "because DNSSEC validation failed; EDE 6 to 12 say why (bogus, expired "
-     "or not yet valid signatures, missing DNSKEY, RRSIG or NSEC records). "
-     "Either the zone's signatures or DS records are broken, or the "
-     "resolver's trust anchor or clock is wrong.",
-     "If you run the zone, re-sign it, make signing automatic, and make the "
-     "parent's DS match a published DNSKEY. If you run the resolver, check "
-     "its clock and root trust anchor; for a broken zone you do not control, "
-     "add a temporary negative trust anchor (RFC 7646) rather than turning "
-     "validation off.",
-     fix_rec_dnssec},
-    {"recursion-upstream", "SERVFAIL caused by unreachable upstreams",
-     "The SERVFAIL stays with CD=1, so it is not DNSSEC: the resolver could "
-     "not get an answer from upstream. Its forwarders are down or refuse it, "
-     "the zone's authoritative servers are unreachable or lame (EDE 22 No "
-     "Reachable Authority, EDE 23 Network Error), or outbound DNS on UDP and "
-     "TCP port 53 is blocked.",
-     "From the resolver's host, query the forwarders or the zone's "
-     "authoritative servers directly; fix the delegation or the forwarder "
-     "list, and allow outbound UDP and TCP port 53.",
-     fix_rec_upstream},
-    {"axfr-open", "Zone transfer open to this client",
-     "The server sent this client the whole zone (AXFR or IXFR). Anyone who "
-     "can transfer the zone gets every name in it at once, which maps the "
-     "network for an attacker and costs the server bandwidth. Transfers "
-     "should go only to the zone's own secondaries.",
-     "Limit zone transfers to the secondaries' addresses, preferably "
-     "requiring a TSIG key, and deny them to everyone else.",
-     fix_axfr_open},
-    {"axfr-denied", "Zone transfer denied to this client",
-     "The transfer was refused (REFUSED, often with EDE 18; NOTAUTH from Knot "
-     "DNS; or the connection was closed). For strangers that is right. If "
-     "this client is one of the zone's secondaries, it cannot refresh its "
-     "copy, which will expire and then answer SERVFAIL.",
-     "Allow the secondary's address, ideally together with a TSIG key, in "
-     "this zone's transfer access list, and send it NOTIFY on changes.",
-     fix_axfr_denied},
-    {"update-accepted", "Dynamic update accepted from this client",
-     "The server answered NOERROR to an empty dynamic UPDATE from this "
-     "client, so it would have applied real changes from this address. "
-     "Unauthenticated updates let anyone who can reach the server rewrite "
-     "the zone. dnsprobe's update carried no records and changed nothing.",
-     "Allow dynamic updates only with a TSIG key (or only from the one host "
-     "that must send them) and only for the names it needs; turn them off "
-     "where no client needs them.",
-     fix_update_accepted},
-    {"update-denied", "Dynamic update denied to this client",
-     "The server refused the UPDATE (REFUSED, or NOTAUTH from Knot DNS or a "
-     "non-primary). That protects the zone. A legitimate updater, such as a "
-     "DHCP server, an ACME client or an nsupdate script, needs a key and a "
-     "policy entry.",
-     "For a legitimate updater, give it a TSIG key and allow that key to "
-     "update the names it needs, on the zone's primary.",
-     fix_update_denied},
-    {"update-not-supported", "No dynamic update on this server",
-     "The server answered NOTIMP to UPDATE: the software has no dynamic "
-     "update (NSD, Unbound and most resolvers) or it is switched off, as "
-     "with PowerDNS dnsupdate=no.",
-     "Nothing to fix unless the zone must take dynamic updates; then run its "
-     "primary on software that implements them (BIND, Knot DNS, PowerDNS, "
-     "Windows DNS Server) and keep this server as a secondary.",
-     fix_update_unsupported},
-    {"notify-accepted", "NOTIFY accepted from this client",
-     "The server answered NOERROR to a NOTIFY from this client, so it would "
-     "act on it by checking the zone's SOA and transferring. NOTIFY cannot "
-     "change data, but accepting it from anyone lets outsiders trigger "
-     "refresh traffic. BIND answers NOERROR for zones it is primary for even "
-     "when it does nothing.",
-     "Accept NOTIFY only from the zone's primary servers.",
-     fix_notify_accepted},
-    {"notify-refused", "NOTIFY refused from this client",
-     "The server refused the NOTIFY (REFUSED or NOTAUTH) or ignored it. For "
-     "strangers that is right. If this client is the zone's primary, the "
-     "secondary notices changes only at its next SOA refresh, so updates "
-     "reach it late.",
-     "Allow NOTIFY from the zone's primary on the secondary, and make sure "
-     "the zone is configured there as a secondary of that primary.",
-     fix_notify_refused},
-    {"version-disclosed", "Software version disclosed",
-     "The server tells anyone who asks (CH TXT version.bind) which software "
-     "and version it runs. That is not a fault in itself, but it lets an "
-     "attacker match the server against known vulnerabilities without "
-     "probing further; most operators hide it and keep the version in "
-     "their own inventory.",
-     "Answer version.bind with nothing or a neutral text, and keep the "
-     "software up to date either way.",
-     fix_version},
-    {"opcode-noncompliant", "Unknown opcode not answered with NOTIMP",
-     "A query with an unassigned opcode got something other than NOTIMP, or "
-     "no answer. RFC 8906 section 8.1.4 expects NOTIMP with the opcode "
-     "echoed and no OPT record; clients and new protocol extensions rely on "
-     "it to learn that an opcode is unsupported, and silence makes them wait "
-     "for a timeout. Firewalls with DNS inspection and load balancers often "
-     "cause it.",
-     "Upgrade the server software, and test from inside the firewall to find "
-     "a middlebox that drops or rewrites unknown opcodes; configure DNS "
-     "inspection to pass them.",
-     fix_opcode},
-    {"edns-noncompliant", "EDNS handled incorrectly",
-     "An EDNS compliance test (RFC 6891, RFC 8906 section 8) failed: FORMERR "
-     "or silence with EDNS, no BADVERS to EDNS version 1, unknown options "
-     "echoed, unknown flags not cleared, or the DO bit not copied. Broken "
-     "EDNS breaks DNSSEC, large answers and cookies; resolvers stopped "
-     "working around it at the 2019 DNS Flag Day.",
-     "Upgrade the server software; find and fix firewalls or load balancers "
-     "that drop or rewrite OPT records or large UDP packets; keep the EDNS "
-     "buffer size at 1232 bytes (2020 DNS Flag Day).",
-     fix_edns},
-    {"rate-limited", "Answers rate-limited (RRL)",
-     "The server limits how many identical answers one client (or its /24) "
-     "gets per second: response rate limiting (RRL), a defence against "
-     "reflection attacks. Past the limit it drops answers, or sends some as "
-     "an empty TC=1 reply (the slip) that a real client retries over TCP. A "
-     "battery asks for the zone's SOA about ten times within milliseconds, "
-     "so with a low limit the later EDNS tests got no real answer: the "
-     "same question asked moments earlier was answered, so the server "
-     "handles it and its EDNS; these probes could not test what they were "
-     "for.",
-     "Nothing is wrong for normal clients. To test this server fully, exempt "
-     "the monitoring host from rate limiting (or raise the limit), or run "
-     "dnsprobe with --spacing 250 so that its queries stay under the limit.",
-     fix_rate_limited},
-    {"no-answer", "No reply to this probe",
-     "This probe timed out while other probes to the same server got "
-     "answers. Typical causes: a firewall or DNS-aware middlebox that drops "
-     "certain requests (TCP, AXFR, UPDATE, NOTIFY, unknown opcodes, EDNS), a "
-     "server that silently drops clients it does not serve (Unbound deny, "
-     "PowerDNS Recursor allow-from), or response rate limiting.",
-     "Repeat the probe, read the server's log and the firewall's drop "
-     "counters; where silence is a policy, prefer an explicit REFUSED so "
-     "clients do not wait for timeouts.",
-     fix_no_answer},
-    {"unexpected-answer", "Unexpected answer to this probe",
-     "The probe got a well-formed reply whose RCODE fits none of the "
-     "expected outcomes for this request: FORMERR to IXFR (Unbound rejects "
-     "any query with an authority section), SERVFAIL to a transfer or update "
-     "(the zone is broken on this server), NOTAUTH from a server that is not "
-     "the zone's primary, or NXDOMAIN for the zone itself. It is not a "
-     "security problem by itself, but it says the request does not work "
-     "here the way it should.",
-     "Read the RCODE's own explanation (dnsprobe explain CODE), compare with "
-     "another server for the zone, and check the server's log for why it "
-     "answered so; a SERVFAIL here usually means the zone is broken (see "
-     "zone-servfail).",
-     fix_unexpected},
-    {"malformed-answer", "Reply could not be read as DNS",
-     "A reply came back that could not be parsed as a DNS message "
-     "(truncated, wrong length, bad compression pointers, garbage) or did "
-     "not match the query's ID and question. The usual causes are a "
-     "middlebox or broken proxy, another program listening on the port, or a "
-     "bug in the server.",
-     "Capture the exchange on the client and on the server (tcpdump port 53) "
-     "and compare; check which process owns the port; look for DNS proxies "
-     "in the path; upgrade the server.",
-     fix_malformed},
+static const struct dp_knowledge_situation situations[DP_FINDING_COUNT] = {
+    [DP_FINDING_ZONE_ROOT_DEFAULT] =
+        {"No zone given: the zone probes asked about the root",
+         "dnsprobe ran without --zone, so the udp, tcp, axfr, ixfr, update and "
+         "notify probes used the root zone \".\". Most servers do not serve "
+         "the "
+         "root, so REFUSED, NOTAUTH or referrals in those probes say nothing "
+         "about the zones this server really hosts.",
+         "Run dnsprobe again with --zone set to a zone this server should "
+         "serve.",
+         fix_zone_root},
+    [DP_FINDING_ZONE_LAME] =
+        {"The server does not serve the zone",
+         "Asked for the zone's own SOA, the server answered REFUSED or "
+         "NOTAUTH: "
+         "the zone is not configured here. If the zone's NS records name this "
+         "server, the delegation is lame and resolvers waste time on it; the "
+         "other cause is an allow-query list that shuts this client out.",
+         "Configure the zone on this server as a primary or a secondary and "
+         "check that it loaded, or remove the server from the zone's NS "
+         "records "
+         "at the parent and in the zone. If the zone is configured, check the "
+         "query access list.",
+         fix_zone_lame},
+    [DP_FINDING_ZONE_SERVFAIL] =
+        {"The zone is configured but broken",
+         "Asked for the zone's own SOA, the server answered SERVFAIL: it knows "
+         "the zone but cannot serve it. The zone failed to load (syntax error, "
+         "missing file, wrong permissions, signing failure), or this is a "
+         "secondary whose copy expired because it could not refresh from its "
+         "primary for longer than the SOA expire time.",
+         "Read the server's log from the last load or transfer, check the zone "
+         "file with the server's checker, and on a secondary check that the "
+         "primary answers it over TCP and allows it to transfer; then reload.",
+         fix_zone_servfail},
+    [DP_FINDING_ZONE_NOT_AUTHORITATIVE] =
+        {"Answer without authority for the zone",
+         "The server does not answer the zone's SOA from a copy of the zone "
+         "held "
+         "here. Either it answered NOERROR without the AA flag (from a cache, "
+         "a "
+         "forwarder or a referral), or, being a resolver for this client, it "
+         "refused the non-recursive (RD=0) query, as resolvers such as Unbound "
+         "do "
+         "for data they have not cached.",
+         "If this server should be authoritative, configure the zone on it; if "
+         "it is a resolver, test the zone on its authoritative servers "
+         "instead.",
+         fix_zone_noaa},
+    [DP_FINDING_ZONE_UNEXPECTED] =
+        {"Odd answer to the zone's SOA query",
+         "The SOA query got an answer that fits no normal pattern: NXDOMAIN "
+         "for "
+         "the apex, NOERROR without the SOA, FORMERR or NOTIMP, or a question "
+         "that does not match. The server may hold a parent or a different "
+         "zone, "
+         "an override (local data, policy) may rewrite the name, or something "
+         "in "
+         "the path alters answers.",
+         "Compare with the zone's other authoritative servers, check which "
+         "zones "
+         "and overrides this server has, and look for DNS proxies or firewalls "
+         "with DNS inspection in the path.",
+         fix_zone_odd},
+    [DP_FINDING_TCP_UNAVAILABLE] =
+        {"DNS over TCP does not work",
+         "The server answers over UDP but not over TCP. RFC 7766 makes TCP "
+         "mandatory for DNS: without it, answers too large for UDP (DNSSEC, "
+         "many "
+         "records), retries after truncation (TC=1) and zone transfers fail.",
+         "Make the server listen on TCP port 53 and let TCP/53 through every "
+         "firewall and load balancer on the path; check the server's TCP "
+         "connection limits.",
+         fix_tcp},
+    [DP_FINDING_UNREACHABLE] =
+        {"Nothing answers",
+         "No probe got any reply, over UDP or TCP. The server process may be "
+         "down, listen on other addresses or another port, or a firewall drops "
+         "the traffic; or the target address is wrong.",
+         "Check that the server runs and listens on this address and port (for "
+         "example ss -lunpt), that you probed the right target, and that no "
+         "firewall on the path drops DNS.",
+         fix_unreachable},
+    [DP_FINDING_RECURSION_OPEN] =
+        {"Open recursion on an authoritative server",
+         "The server is authoritative for zones and also resolved an outside "
+         "name for this client (RA=1 and an answer). An authoritative server "
+         "that recurses for anyone is an open resolver: it can be abused for "
+         "amplification attacks and exposes its cache to poisoning (RFC 5358).",
+         "Turn recursion off on authoritative servers, or limit it to your own "
+         "clients with an access list; run recursion on separate resolvers.",
+         fix_rec_open},
+    [DP_FINDING_RECURSION_REFUSED] =
+        {"Recursion refused to this client",
+         "The server refused to resolve an outside name for this client "
+         "(REFUSED, often with EDE 18 Prohibited). On an authoritative-only "
+         "server this is correct. On a resolver this client should use, the "
+         "client is outside its access list: a resolver that serves only its "
+         "own "
+         "network answers this way.",
+         "If this client should use the resolver, add its address or network "
+         "to "
+         "the recursion access list; otherwise use a resolver you are "
+         "authorized "
+         "to use.",
+         fix_rec_refused},
+    [DP_FINDING_RECURSION_INCONSISTENT] =
+        {"REFUSED, yet recursion claimed available",
+         "The server refused the recursive query but set RA=1, claiming "
+         "recursion is available. Scanners that read only the RA flag count it "
+         "as an open resolver. Usually recursion is enabled globally and "
+         "limited "
+         "per client, or a proxy in front sets the flag.",
+         "Make the answer consistent: turn recursion off where no client needs "
+         "it, drop queries from clients you do not serve instead of refusing "
+         "them, or accept the flag as cosmetic once the access list is right.",
+         fix_rec_inconsistent},
+    [DP_FINDING_RECURSION_FAILING] =
+        {"Recursion offered but failing",
+         "The server offers recursion (RA=1) but answered SERVFAIL: it could "
+         "not "
+         "resolve the test name. Either DNSSEC validation failed or no "
+         "upstream "
+         "server (forwarder or authoritative server) gave a usable answer.",
+         "Repeat the query with CD=1. If that answers, the cause is DNSSEC "
+         "(see "
+         "recursion-dnssec); if not, check the resolver's outbound "
+         "connectivity, "
+         "forwarders and logs (see recursion-upstream).",
+         fix_rec_failing},
+    [DP_FINDING_RECURSION_DNSSEC] =
+        {"SERVFAIL caused by DNSSEC validation",
+         "The SERVFAIL disappears with CD=1, so the resolver rejected the "
+         "answer "
+         "because DNSSEC validation failed; EDE 6 to 12 say why (bogus, "
+         "expired "
+         "or not yet valid signatures, missing DNSKEY, RRSIG or NSEC records). "
+         "Either the zone's signatures or DS records are broken, or the "
+         "resolver's trust anchor or clock is wrong.",
+         "If you run the zone, re-sign it, make signing automatic, and make "
+         "the "
+         "parent's DS match a published DNSKEY. If you run the resolver, check "
+         "its clock and root trust anchor; for a broken zone you do not "
+         "control, "
+         "add a temporary negative trust anchor (RFC 7646) rather than turning "
+         "validation off.",
+         fix_rec_dnssec},
+    [DP_FINDING_RECURSION_UPSTREAM] =
+        {"SERVFAIL caused by unreachable upstreams",
+         "The SERVFAIL stays with CD=1, so it is not DNSSEC: the resolver "
+         "could "
+         "not get an answer from upstream. Its forwarders are down or refuse "
+         "it, "
+         "the zone's authoritative servers are unreachable or lame (EDE 22 No "
+         "Reachable Authority, EDE 23 Network Error), or outbound DNS on UDP "
+         "and "
+         "TCP port 53 is blocked.",
+         "From the resolver's host, query the forwarders or the zone's "
+         "authoritative servers directly; fix the delegation or the forwarder "
+         "list, and allow outbound UDP and TCP port 53.",
+         fix_rec_upstream},
+    [DP_FINDING_AXFR_OPEN] =
+        {"Zone transfer open to this client",
+         "The server sent this client the whole zone (AXFR or IXFR). Anyone "
+         "who "
+         "can transfer the zone gets every name in it at once, which maps the "
+         "network for an attacker and costs the server bandwidth. Transfers "
+         "should go only to the zone's own secondaries.",
+         "Limit zone transfers to the secondaries' addresses, preferably "
+         "requiring a TSIG key, and deny them to everyone else.",
+         fix_axfr_open},
+    [DP_FINDING_AXFR_DENIED] =
+        {"Zone transfer denied to this client",
+         "The transfer was refused (REFUSED, often with EDE 18; NOTAUTH from "
+         "Knot "
+         "DNS; or the connection was closed). For strangers that is right. If "
+         "this client is one of the zone's secondaries, it cannot refresh its "
+         "copy, which will expire and then answer SERVFAIL.",
+         "Allow the secondary's address, ideally together with a TSIG key, in "
+         "this zone's transfer access list, and send it NOTIFY on changes.",
+         fix_axfr_denied},
+    [DP_FINDING_UPDATE_ACCEPTED] =
+        {"Dynamic update accepted from this client",
+         "The server answered NOERROR to an empty dynamic UPDATE from this "
+         "client, so it would have applied real changes from this address. "
+         "Unauthenticated updates let anyone who can reach the server rewrite "
+         "the zone. dnsprobe's update carried no records and changed nothing.",
+         "Allow dynamic updates only with a TSIG key (or only from the one "
+         "host "
+         "that must send them) and only for the names it needs; turn them off "
+         "where no client needs them.",
+         fix_update_accepted},
+    [DP_FINDING_UPDATE_DENIED] =
+        {"Dynamic update denied to this client",
+         "The server refused the UPDATE (REFUSED, or NOTAUTH from Knot DNS or "
+         "a "
+         "non-primary). That protects the zone. A legitimate updater, such as "
+         "a "
+         "DHCP server, an ACME client or an nsupdate script, needs a key and a "
+         "policy entry.",
+         "For a legitimate updater, give it a TSIG key and allow that key to "
+         "update the names it needs, on the zone's primary.",
+         fix_update_denied},
+    [DP_FINDING_UPDATE_NOT_SUPPORTED] =
+        {"No dynamic update on this server",
+         "The server answered NOTIMP to UPDATE: the software has no dynamic "
+         "update (NSD, Unbound and most resolvers) or it is switched off, as "
+         "with PowerDNS dnsupdate=no.",
+         "Nothing to fix unless the zone must take dynamic updates; then run "
+         "its "
+         "primary on software that implements them (BIND, Knot DNS, PowerDNS, "
+         "Windows DNS Server) and keep this server as a secondary.",
+         fix_update_unsupported},
+    [DP_FINDING_NOTIFY_ACCEPTED] =
+        {"NOTIFY accepted from this client",
+         "The server answered NOERROR to a NOTIFY from this client, so it "
+         "would "
+         "act on it by checking the zone's SOA and transferring. NOTIFY cannot "
+         "change data, but accepting it from anyone lets outsiders trigger "
+         "refresh traffic. BIND answers NOERROR for zones it is primary for "
+         "even "
+         "when it does nothing.",
+         "Accept NOTIFY only from the zone's primary servers.",
+         fix_notify_accepted},
+    [DP_FINDING_NOTIFY_REFUSED] =
+        {"NOTIFY refused from this client",
+         "The server refused the NOTIFY (REFUSED or NOTAUTH) or ignored it. "
+         "For "
+         "strangers that is right. If this client is the zone's primary, the "
+         "secondary notices changes only at its next SOA refresh, so updates "
+         "reach it late.",
+         "Allow NOTIFY from the zone's primary on the secondary, and make sure "
+         "the zone is configured there as a secondary of that primary.",
+         fix_notify_refused},
+    [DP_FINDING_VERSION_DISCLOSED] =
+        {"Software version disclosed",
+         "The server tells anyone who asks (CH TXT version.bind) which "
+         "software "
+         "and version it runs. That is not a fault in itself, but it lets an "
+         "attacker match the server against known vulnerabilities without "
+         "probing further; most operators hide it and keep the version in "
+         "their own inventory.",
+         "Answer version.bind with nothing or a neutral text, and keep the "
+         "software up to date either way.",
+         fix_version},
+    [DP_FINDING_OPCODE_NONCOMPLIANT] =
+        {"Unknown opcode not answered with NOTIMP",
+         "A query with an unassigned opcode got something other than NOTIMP, "
+         "or "
+         "no answer. RFC 8906 section 8.1.4 expects NOTIMP with the opcode "
+         "echoed and no OPT record; clients and new protocol extensions rely "
+         "on "
+         "it to learn that an opcode is unsupported, and silence makes them "
+         "wait "
+         "for a timeout. Firewalls with DNS inspection and load balancers "
+         "often "
+         "cause it.",
+         "Upgrade the server software, and test from inside the firewall to "
+         "find "
+         "a middlebox that drops or rewrites unknown opcodes; configure DNS "
+         "inspection to pass them.",
+         fix_opcode},
+    [DP_FINDING_EDNS_NONCOMPLIANT] =
+        {"EDNS handled incorrectly",
+         "An EDNS compliance test (RFC 6891, RFC 8906 section 8) failed: "
+         "FORMERR "
+         "or silence with EDNS, no BADVERS to EDNS version 1, unknown options "
+         "echoed, unknown flags not cleared, or the DO bit not copied. Broken "
+         "EDNS breaks DNSSEC, large answers and cookies; resolvers stopped "
+         "working around it at the 2019 DNS Flag Day.",
+         "Upgrade the server software; find and fix firewalls or load "
+         "balancers "
+         "that drop or rewrite OPT records or large UDP packets; keep the EDNS "
+         "buffer size at 1232 bytes (2020 DNS Flag Day).",
+         fix_edns},
+    [DP_FINDING_RATE_LIMITED] =
+        {"Answers rate-limited (RRL)",
+         "The server limits how many identical answers one client (or its /24) "
+         "gets per second: response rate limiting (RRL), a defence against "
+         "reflection attacks. Past the limit it drops answers, or sends some "
+         "as "
+         "an empty TC=1 reply (the slip) that a real client retries over TCP. "
+         "A "
+         "battery asks for the zone's SOA about ten times within milliseconds, "
+         "so with a low limit the later EDNS tests got no real answer: the "
+         "same question asked moments earlier was answered, so the server "
+         "handles it and its EDNS; these probes could not test what they were "
+         "for.",
+         "Nothing is wrong for normal clients. To test this server fully, "
+         "exempt "
+         "the monitoring host from rate limiting (or raise the limit), or run "
+         "dnsprobe with --spacing 250 so that its queries stay under the "
+         "limit.",
+         fix_rate_limited},
+    [DP_FINDING_NO_ANSWER] =
+        {"No reply to this probe",
+         "This probe timed out while other probes to the same server got "
+         "answers. Typical causes: a firewall or DNS-aware middlebox that "
+         "drops "
+         "certain requests (TCP, AXFR, UPDATE, NOTIFY, unknown opcodes, EDNS), "
+         "a "
+         "server that silently drops clients it does not serve (Unbound deny, "
+         "PowerDNS Recursor allow-from), or response rate limiting.",
+         "Repeat the probe, read the server's log and the firewall's drop "
+         "counters; where silence is a policy, prefer an explicit REFUSED so "
+         "clients do not wait for timeouts.",
+         fix_no_answer},
+    [DP_FINDING_UNEXPECTED_ANSWER] =
+        {"Unexpected answer to this probe",
+         "The probe got a well-formed reply whose RCODE fits none of the "
+         "expected outcomes for this request: FORMERR to IXFR (Unbound rejects "
+         "any query with an authority section), SERVFAIL to a transfer or "
+         "update "
+         "(the zone is broken on this server), NOTAUTH from a server that is "
+         "not "
+         "the zone's primary, or NXDOMAIN for the zone itself. It is not a "
+         "security problem by itself, but it says the request does not work "
+         "here the way it should.",
+         "Read the RCODE's own explanation (dnsprobe explain CODE), compare "
+         "with "
+         "another server for the zone, and check the server's log for why it "
+         "answered so; a SERVFAIL here usually means the zone is broken (see "
+         "zone-servfail).",
+         fix_unexpected},
+    [DP_FINDING_MALFORMED_ANSWER] =
+        {"Reply could not be read as DNS",
+         "A reply came back that could not be parsed as a DNS message "
+         "(truncated, wrong length, bad compression pointers, garbage) or did "
+         "not match the query's ID and question. The usual causes are a "
+         "middlebox or broken proxy, another program listening on the port, or "
+         "a "
+         "bug in the server.",
+         "Capture the exchange on the client and on the server (tcpdump port "
+         "53) "
+         "and compare; check which process owns the port; look for DNS proxies "
+         "in the path; upgrade the server.",
+         fix_malformed},
 };
 
-#define NSITUATIONS (sizeof(situations) / sizeof(situations[0]))
+_Static_assert(sizeof(situations) / sizeof(situations[0]) == DP_FINDING_COUNT,
+               "a row (or a hole) for every finding");
 
-const struct dp_knowledge_situation *dp_knowledge_situation_get(const char *key)
+/* The finding keys: part of the JSON schema dnsprobe/1, never renamed. */
+static const char *const finding_names[DP_FINDING_COUNT] = {
+    [DP_FINDING_NONE] = "none",
+    [DP_FINDING_ZONE_ROOT_DEFAULT] = "zone-root-default",
+    [DP_FINDING_ZONE_LAME] = "zone-lame",
+    [DP_FINDING_ZONE_SERVFAIL] = "zone-servfail",
+    [DP_FINDING_ZONE_NOT_AUTHORITATIVE] = "zone-not-authoritative",
+    [DP_FINDING_ZONE_UNEXPECTED] = "zone-unexpected",
+    [DP_FINDING_TCP_UNAVAILABLE] = "tcp-unavailable",
+    [DP_FINDING_UNREACHABLE] = "unreachable",
+    [DP_FINDING_RECURSION_OPEN] = "recursion-open",
+    [DP_FINDING_RECURSION_REFUSED] = "recursion-refused",
+    [DP_FINDING_RECURSION_INCONSISTENT] = "recursion-inconsistent",
+    [DP_FINDING_RECURSION_FAILING] = "recursion-failing",
+    [DP_FINDING_RECURSION_DNSSEC] = "recursion-dnssec",
+    [DP_FINDING_RECURSION_UPSTREAM] = "recursion-upstream",
+    [DP_FINDING_AXFR_OPEN] = "axfr-open",
+    [DP_FINDING_AXFR_DENIED] = "axfr-denied",
+    [DP_FINDING_UPDATE_ACCEPTED] = "update-accepted",
+    [DP_FINDING_UPDATE_DENIED] = "update-denied",
+    [DP_FINDING_UPDATE_NOT_SUPPORTED] = "update-not-supported",
+    [DP_FINDING_NOTIFY_ACCEPTED] = "notify-accepted",
+    [DP_FINDING_NOTIFY_REFUSED] = "notify-refused",
+    [DP_FINDING_VERSION_DISCLOSED] = "version-disclosed",
+    [DP_FINDING_OPCODE_NONCOMPLIANT] = "opcode-noncompliant",
+    [DP_FINDING_EDNS_NONCOMPLIANT] = "edns-noncompliant",
+    [DP_FINDING_RATE_LIMITED] = "rate-limited",
+    [DP_FINDING_NO_ANSWER] = "no-answer",
+    [DP_FINDING_UNEXPECTED_ANSWER] = "unexpected-answer",
+    [DP_FINDING_MALFORMED_ANSWER] = "malformed-answer",
+    [DP_FINDING_EXPECTATION_FAILED] = "expectation-failed",
+};
+
+const char *dp_finding_tostr(dp_finding_t f)
 {
-  if (key == NULL)
+  return (unsigned)f < DP_FINDING_COUNT ? finding_names[f] : "unknown";
+}
+
+dp_status_t dp_finding_fromstr(const char *key, dp_finding_t *f)
+{
+  if (key == NULL || f == NULL)
+    return DP_EINVAL;
+  for (unsigned i = 1; i < DP_FINDING_COUNT; i++)
+    if (strcmp(finding_names[i], key) == 0)
+    {
+      *f = (dp_finding_t)i;
+      return DP_OK;
+    }
+  return DP_EINVAL;
+}
+
+const struct dp_knowledge_situation *dp_knowledge_situation_get(dp_finding_t f)
+{
+  if ((unsigned)f >= DP_FINDING_COUNT || situations[f].title == NULL)
     return NULL;
-  for (size_t i = 0; i < NSITUATIONS; i++)
-  {
-    if (strcmp(situations[i].key, key) == 0)
-      return &situations[i];
-  }
-  return NULL;
-}
-
-size_t dp_knowledge_situation_count(void)
-{
-  return NSITUATIONS;
-}
-
-const struct dp_knowledge_situation *dp_knowledge_situation_at(size_t i)
-{
-  return i < NSITUATIONS ? &situations[i] : NULL;
+  return &situations[f];
 }
 
 const struct dp_knowledge_fix *

@@ -34,16 +34,15 @@ struct target_state;
 struct spaced_send
 {
   struct probe_state *ps;
-  const char *fid;
-  void (*tweak)(struct dp_wire_query *q);
+  const struct dp_probe_followup *followup;
 };
-#define SPACED_MAX (DP_PROBE_MAX + 16)
+#define SPACED_MAX (DP_PROBE_COUNT + 16)
 
 /* One probe of one target: the engine callback's argument. */
 struct probe_state
 {
   struct target_state *ts;
-  size_t index;                /* in the probe table */
+  dp_probe_id_t probe;
   struct dp_probe_result *res; /* in the target result */
   bool waiting;                /* held back until its `after` probes end */
   bool ended;                  /* its exchange has ended */
@@ -62,7 +61,7 @@ struct target_state
   struct run_state *rs;
   const struct dp_probe_target *in;
   struct dp_target_result *out;
-  struct probe_state probes[DP_PROBE_MAX];
+  struct probe_state probes[DP_PROBE_COUNT]; /* indexed by probe id */
   size_t pending;
   struct dp_probe_ctx ctx;
   struct timespec started;
@@ -160,124 +159,6 @@ static bool serial_le(uint32_t s1, uint32_t s2)
 
 /* ---- reading replies ---------------------------------------------------- */
 
-static void copy_text(char *dst, size_t cap, const uint8_t *src, size_t len)
-{
-  size_t o = 0;
-  for (size_t i = 0; i < len && o + 5 < cap; i++)
-  {
-    uint8_t c = src[i];
-    if (c >= 0x20 && c < 0x7f && c != '\\')
-      dst[o++] = (char)c;
-    else
-      o += (size_t)snprintf(dst + o, cap - o, "\\%03u", c);
-  }
-  dst[o < cap ? o : cap - 1] = '\0';
-}
-
-static bool question_matches(const struct dp_wire_msg *m,
-                             const struct dp_probe_result *r)
-{
-  uint8_t want[DP_DNS_NAME_MAX], got[DP_DNS_NAME_MAX];
-  size_t wl = 0, gl = 0;
-  if (!m->has_question || m->qdcount != 1 || m->qtype != r->query.qtype ||
-      m->qclass != r->query.qclass)
-    return false;
-  if (dp_wire_name_fromstr(r->query.qname, want, sizeof(want), &wl) != DP_OK)
-    return false;
-  if (dp_wire_name_read(m->buf, m->len, m->qname_off, got, sizeof(got), &gl,
-                        NULL) != DP_OK ||
-      gl != wl)
-    return false;
-  for (size_t i = 0; i < wl; i++)
-  {
-    uint8_t a = want[i], b = got[i];
-    if (a >= 'A' && a <= 'Z')
-      a = (uint8_t)(a + 32);
-    if (b >= 'A' && b <= 'Z')
-      b = (uint8_t)(b + 32);
-    if (a != b)
-      return false;
-  }
-  return true;
-}
-
-static void fill_answer(struct dp_probe_result *r, const struct dp_wire_msg *m,
-                        const struct dp_probe_stream *st, const char *zone)
-{
-  struct dp_answer_info *a = &r->answer;
-  memset(a, 0, sizeof(*a));
-  a->rcode = m->rcode;
-  a->flags = m->flags;
-  a->opcode = m->opcode;
-  a->qdcount = m->qdcount;
-  a->ancount = m->ancount;
-  a->nscount = m->nscount;
-  a->arcount = m->arcount;
-  a->question_matches = question_matches(m, r);
-  a->edns = m->opt.present;
-  a->edns_count = m->opt.count;
-  a->edns_version = m->opt.version;
-  a->udp_size = m->opt.udp_size;
-  a->do_bit = m->opt.do_bit;
-  a->edns_flags = m->opt.flags;
-  for (unsigned i = 0; i < m->opt.ncodes && a->nopt_codes < DP_RESULT_OPTS_MAX;
-       i++)
-    a->opt_codes[a->nopt_codes++] = m->opt.codes[i];
-  for (unsigned i = 0; i < m->opt.nede && a->nede < DP_RESULT_EDE_MAX; i++)
-  {
-    const struct dp_wire_ede *e = &m->opt.ede[i];
-    struct dp_ede_info *d = &a->ede[a->nede++];
-    d->code = e->code;
-    if ((size_t)e->text_off + e->text_len <= m->len)
-      copy_text(d->text, sizeof(d->text), m->buf + e->text_off, e->text_len);
-  }
-  a->has_soa = m->has_soa_serial;
-  a->soa_serial = m->soa_serial;
-  if (a->has_soa)
-  {
-    uint8_t zw[DP_DNS_NAME_MAX];
-    size_t zl = 0;
-    if (dp_wire_name_fromstr(zone, zw, sizeof(zw), &zl) == DP_OK)
-      for (unsigned i = 0; i < m->nrr; i++)
-        if (m->rr[i].section == DP_SECTION_ANSWER &&
-            m->rr[i].type == DP_TYPE_SOA)
-        {
-          a->soa_owner_is_zone = dp_wire_rr_owner_is(m, &m->rr[i], zw, zl);
-          break;
-        }
-  }
-  bool ns_in_authority = false;
-  for (unsigned i = 0; i < m->nrr; i++)
-    if (m->rr[i].section == DP_SECTION_AUTHORITY && m->rr[i].type == DP_TYPE_NS)
-      ns_in_authority = true;
-  a->referral = m->ancount == 0 && !m->aa && ns_in_authority &&
-                m->rcode == DP_RCODE_NOERROR;
-  a->messages = st ? st->messages : 1;
-  a->records = st && st->records ? st->records : m->ancount;
-  a->stream_complete = st ? st->complete : true;
-  a->limit_hit = st ? st->limit_hit : false;
-  a->parse_complete = m->complete;
-  a->length = m->len;
-  for (unsigned i = 0; i < m->nrr; i++)
-    if (m->rr[i].section == DP_SECTION_ANSWER && m->rr[i].type == DP_TYPE_TXT)
-    {
-      (void)dp_wire_txt_tostr(m, &m->rr[i], a->txt, sizeof(a->txt));
-      break;
-    }
-  a->nsid_present = m->opt.nsid_present;
-  if (m->opt.nsid_present &&
-      (size_t)m->opt.nsid_off + m->opt.nsid_len <= m->len)
-    copy_text(a->nsid, sizeof(a->nsid), m->buf + m->opt.nsid_off,
-              m->opt.nsid_len);
-  if (m->opt.cookie_present)
-    a->cookie_len =
-        (uint8_t)(m->opt.cookie_len > 255 ? 255 : m->opt.cookie_len);
-  if (!m->complete)
-    snprintf(a->problem, sizeof(a->problem), "%s at offset %zu",
-             m->problem_what ? m->problem_what : dp_strerror(m->problem),
-             m->problem_off);
-}
-
 /* The stream callback for AXFR and IXFR (RFC 5936 2.2, RFC 1995 4). */
 static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
                                   size_t index)
@@ -324,47 +205,6 @@ static void maybe_followup(struct probe_state *ps);
 static bool deps_pending(const struct target_state *ts,
                          const struct dp_probe_def *def);
 
-bool dp_probe_absorb(struct dp_probe_result *r, const uint8_t *buf, size_t len,
-                     const char *zone, const struct dp_probe_stream *stream)
-{
-  struct dp_wire_msg m;
-  if (r == NULL)
-    return false;
-  r->has_answer = false;
-  if (buf == NULL || zone == NULL || dp_wire_msg_parse(buf, len, &m) != DP_OK)
-  {
-    r->outcome = DP_OUTCOME_MALFORMED;
-    return false;
-  }
-  r->has_answer = true;
-  fill_answer(r, &m, stream, zone);
-  return true;
-}
-
-void dp_probe_query_info(struct dp_query_info *qi,
-                         const struct dp_wire_query *q)
-{
-  memset(qi, 0, sizeof(*qi));
-  snprintf(qi->qname, sizeof(qi->qname), "%s", q->qname ? q->qname : ".");
-  qi->qtype = q->qtype;
-  qi->qclass = q->qclass;
-  qi->opcode = q->opcode;
-  qi->flags = (uint16_t)((q->aa ? DP_FLAG_AA : 0) | (q->tc ? DP_FLAG_TC : 0) |
-                         (q->rd ? DP_FLAG_RD : 0) | (q->ra ? DP_FLAG_RA : 0) |
-                         (q->z ? DP_FLAG_Z : 0) | (q->ad ? DP_FLAG_AD : 0) |
-                         (q->cd ? DP_FLAG_CD : 0));
-  qi->edns = q->edns;
-  qi->edns_version = q->edns_version;
-  qi->udp_size = q->udp_size;
-  qi->do_bit = q->do_bit;
-  qi->edns_flags = q->edns_flags;
-  for (size_t i = 0; i < q->nopts && qi->nopts < DP_RESULT_OPTS_MAX; i++)
-    qi->opt_codes[qi->nopts++] = q->opts[i].code;
-  qi->has_ixfr_serial = q->ixfr_soa;
-  qi->ixfr_serial = q->ixfr_serial;
-  qi->id = q->id;
-}
-
 static void probe_local_error(struct probe_state *ps)
 {
   struct dp_engine_result er;
@@ -387,7 +227,7 @@ static bool probe_send(struct probe_state *ps)
   double spent = ms_since(&ts->started);
   if (ts->rs->opt->spacing_ms == 0 && spent > 0 && spent < timeout)
     timeout -= (unsigned)spent;
-  const struct dp_probe_def *def = dp_probe_at(ps->index);
+  const struct dp_probe_def *def = dp_probe_def(ps->probe);
   struct dp_wire_query q;
   uint8_t buf[1024];
   size_t len = 0;
@@ -395,7 +235,7 @@ static bool probe_send(struct probe_state *ps)
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
   q.id = next_id(ts);
-  dp_probe_query_info(&ps->res->query, &q);
+  dp_diagnose_query_info(&ps->res->query, &q);
   ps->ixfr = q.qtype == DP_TYPE_IXFR;
   ps->ixfr_serial = q.ixfr_serial;
 
@@ -429,30 +269,7 @@ static bool probe_send(struct probe_state *ps)
 static void target_finish(struct target_state *ts)
 {
   struct dp_target_result *t = ts->out;
-  for (size_t i = 0; i < t->nprobes; i++)
-  {
-    struct dp_probe_result *r = &t->probes[i];
-    const struct dp_probe_def *def = dp_probe_find(r->id);
-    if (r->outcome == DP_OUTCOME_SKIPPED)
-      r->verdict = DP_VERDICT_SKIPPED;
-    else if (def && def->judge)
-      r->verdict = def->judge(r, t);
-  }
-  if (dp_diagnose_target(t) != DP_OK)
-    ts->rs->error = DP_ENOMEM;
-  for (size_t i = 0; i < t->nprobes; i++)
-  {
-    struct dp_probe_result *r = &t->probes[i];
-    char cmd[DP_WIRE_NAME_STRLEN + 256];
-    free(r->reproduce);
-    r->reproduce = NULL;
-    if (r->outcome != DP_OUTCOME_SKIPPED &&
-        dp_probe_reproduce(t, r, cmd, sizeof(cmd)) == DP_OK &&
-        (r->reproduce = strdup(cmd)) == NULL)
-      ts->rs->error = DP_ENOMEM;
-  }
-  /* expectations (--expect, --require, --allow) before anything reports */
-  if (ts->rs->opt->expect && dp_expect_apply(t, ts->rs->opt->expect) != DP_OK)
+  if (dp_diagnose_target(t, ts->rs->opt->expect) != DP_OK)
     ts->rs->error = DP_ENOMEM;
   t->duration_ms = ms_since(&ts->started);
   t->finished = true;
@@ -478,11 +295,11 @@ static void on_done(void *arg, const struct dp_engine_result *er)
   r->has_answer = false;
   if (er->first)
   {
-    struct dp_probe_stream st = {er->nmsgs, ps->records, er->stream_complete,
-                                 er->limit_hit};
-    if (dp_probe_absorb(r, er->first->data, er->first->len, ts->ctx.zone,
-                        &st) &&
-        strcmp(r->id, "udp") == 0 && r->answer.has_soa &&
+    struct dp_diagnose_stream st = {er->nmsgs, ps->records, er->stream_complete,
+                                    er->limit_hit};
+    if (dp_diagnose_absorb(r, er->first->data, er->first->len, ts->ctx.zone,
+                           &st) &&
+        r->probe == DP_PROBE_UDP && r->answer.has_soa &&
         r->answer.rcode == DP_RCODE_NOERROR)
     {
       ts->ctx.has_serial = true;
@@ -497,7 +314,7 @@ static void on_done(void *arg, const struct dp_engine_result *er)
   for (size_t i = 0; i < ts->out->nprobes; i++)
   {
     struct probe_state *w = &ts->probes[i];
-    if (w->waiting && !deps_pending(ts, dp_probe_at(w->index)))
+    if (w->waiting && !deps_pending(ts, dp_probe_def(w->probe)))
     {
       w->waiting = false;
       dp_engine_timer_cancel(w->grace);
@@ -515,7 +332,7 @@ struct followup_state
 {
   struct target_state *ts;
   struct dp_probe_result *res;
-  const char *id;
+  dp_followup_id_t id;
   struct dp_query_info query;
 };
 
@@ -533,9 +350,9 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
     f->outcome = er->outcome;
     f->rtt_ms = er->rtt_ms;
     scratch->query = fs->query;
-    scratch->id = fs->id;
-    if (er->first && dp_probe_absorb(scratch, er->first->data, er->first->len,
-                                     ts->ctx.zone, NULL))
+    scratch->probe = fs->res->probe;
+    if (er->first && dp_diagnose_absorb(scratch, er->first->data,
+                                        er->first->len, ts->ctx.zone, NULL))
     {
       f->has_answer = true;
       f->answer = scratch->answer;
@@ -557,11 +374,11 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
 static void on_followup_sent(void *arg);
 
 /* Send a follow-up now; whether it went (the caller counts it pending). */
-static bool followup_submit(struct probe_state *ps, const char *id,
-                            void (*tweak)(struct dp_wire_query *q))
+static bool followup_submit(struct probe_state *ps,
+                            const struct dp_probe_followup *rule)
 {
   struct target_state *ts = ps->ts;
-  const struct dp_probe_def *def = dp_probe_at(ps->index);
+  const struct dp_probe_def *def = dp_probe_def(ps->probe);
   struct dp_wire_query q;
   uint8_t buf[1024];
   size_t len = 0;
@@ -573,12 +390,12 @@ static bool followup_submit(struct probe_state *ps, const char *id,
   }
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
-  tweak(&q);
+  rule->tweak(&q);
   q.id = next_id(ts);
-  dp_probe_query_info(&fs->query, &q);
+  dp_diagnose_query_info(&fs->query, &q);
   fs->ts = ts;
   fs->res = ps->res;
-  fs->id = id;
+  fs->id = rule->id;
   struct dp_engine_request req;
   memset(&req, 0, sizeof(req));
   req.addr = ts->in->addr;
@@ -650,12 +467,12 @@ static void on_followup_sent(void *arg)
 static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
 {
   ts->awaiting_sent = true;
-  bool went = sp.fid == NULL ? probe_send(sp.ps)
-                             : followup_submit(sp.ps, sp.fid, sp.tweak);
+  bool went = sp.followup == NULL ? probe_send(sp.ps)
+                                  : followup_submit(sp.ps, sp.followup);
   if (!went)
   {
     spaced_sent(ts); /* never reaches the engine: count from now */
-    if (sp.fid != NULL && --ts->pending == 0)
+    if (sp.followup != NULL && --ts->pending == 0)
       target_finish(ts); /* the follow-up's reservation was the last */
   }
 }
@@ -714,73 +531,47 @@ static void send_probe(struct probe_state *ps)
     probe_send(ps);
     return;
   }
-  struct spaced_send sp = {ps, NULL, NULL};
+  struct spaced_send sp = {ps, NULL};
   spaced_push(ts, sp);
 }
 
 /* And every follow-up. */
-static void followup_send(struct probe_state *ps, const char *id,
-                          void (*tweak)(struct dp_wire_query *q))
+static void followup_send(struct probe_state *ps,
+                          const struct dp_probe_followup *rule)
 {
   struct target_state *ts = ps->ts;
   if (ts->rs->opt->spacing_ms == 0)
   {
-    if (followup_submit(ps, id, tweak))
+    if (followup_submit(ps, rule))
       ts->pending++;
     return;
   }
   ts->pending++;
-  struct spaced_send sp = {ps, id, tweak};
+  struct spaced_send sp = {ps, rule};
   spaced_push(ts, sp);
 }
 
-static void tweak_cd(struct dp_wire_query *q)
-{
-  q->cd = true;
-}
-
-static void tweak_bufsize4096(struct dp_wire_query *q)
-{
-  q->udp_size = 4096;
-}
-
-/* The answers that need a second question (issue 4 "Follow-ups"):
- * SERVFAIL from a resolver is asked again with checking disabled (CD=1
- * answers: DNSSEC validation failed; SERVFAIL again: the upstreams), and a
- * DNSKEY answer truncated at 512 bytes is asked with a 4096-byte buffer (no
- * answer then: large UDP answers are lost, as fragments are). */
+/* The second questions an answer calls for (the probe table's follow-up
+ * rules), asked at once. */
 static void maybe_followup(struct probe_state *ps)
 {
-  const struct dp_probe_result *r = ps->res;
-  if (!r->has_answer || !(r->answer.flags & DP_FLAG_QR))
-    return;
-  if (strcmp(r->id, "recursion") == 0 && r->answer.rcode == DP_RCODE_SERVFAIL &&
-      (r->answer.flags & DP_FLAG_RA))
-    followup_send(ps, "cd", tweak_cd);
-  else if (strcmp(r->id, "bufsize512") == 0 && (r->answer.flags & DP_FLAG_TC))
-    followup_send(ps, "bufsize4096", tweak_bufsize4096);
+  size_t n = 0;
+  const struct dp_probe_followup *rules = dp_probe_followups(&n);
+  for (size_t i = 0; i < n; i++)
+    if (rules[i].probe == ps->probe && rules[i].when(ps->res))
+      followup_send(ps, &rules[i]);
 }
 
-/* Whether a probe of the `after` list is selected for this target (and,
+/* Whether a probe of the `after` set is selected for this target (and,
  * with unended, has not ended yet). */
 static bool deps_match(const struct target_state *ts,
                        const struct dp_probe_def *def, bool unended)
 {
-  const char *p = def->after;
-  while (p && *p)
-  {
-    const char *e = strchr(p, ',');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    for (size_t i = 0; i < ts->out->nprobes; i++)
-    {
-      const struct dp_probe_result *r = &ts->out->probes[i];
-      if (strlen(r->id) == n && strncmp(r->id, p, n) == 0 &&
-          r->outcome != DP_OUTCOME_SKIPPED &&
-          (!unended || !ts->probes[i].ended))
-        return true;
-    }
-    p = e ? e + 1 : NULL;
-  }
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+    if ((def->after & DP_PROBE_BIT(i)) &&
+        ts->out->probes[i].outcome != DP_OUTCOME_SKIPPED &&
+        (!unended || !ts->probes[i].ended))
+      return true;
   return false;
 }
 
@@ -847,28 +638,24 @@ static void target_init(struct target_state *ts, struct run_state *rs,
 static dp_status_t target_setup(struct target_state *ts)
 {
   struct dp_target_result *t = ts->out;
-  dp_status_t st = dp_target_probes_create(t, dp_probe_count());
+  dp_status_t st = dp_target_probes_create(t);
   if (st != DP_OK)
     return st;
-  for (size_t k = 0; k < dp_probe_count(); k++)
+  for (unsigned k = 0; k < DP_PROBE_COUNT; k++)
   {
-    const struct dp_probe_def *def = dp_probe_at(k);
-    struct dp_probe_result *r = &t->probes[t->nprobes];
-    struct probe_state *ps = &ts->probes[t->nprobes];
-    r->id = def->id;
+    const struct dp_probe_def *def = dp_probe_def((dp_probe_id_t)k);
+    struct dp_probe_result *r = &t->probes[k];
+    struct probe_state *ps = &ts->probes[k];
     r->sent = def->sent;
     r->transport = def->transport;
-    r->rtt_ms = -1.0;
     ps->ts = ts;
-    ps->index = k;
+    ps->probe = (dp_probe_id_t)k;
     ps->res = r;
-    t->nprobes++;
-    if (!(ts->rs->opt->probes & ((dp_probe_set_t)1 << k)))
+    if (ts->rs->opt->probes & DP_PROBE_BIT(k))
     {
-      r->outcome = DP_OUTCOME_SKIPPED;
-      continue;
+      r->outcome = DP_OUTCOME_ANSWER; /* until its exchange says otherwise */
+      ts->pending++;
     }
-    ts->pending++;
   }
   return DP_OK;
 }
@@ -898,7 +685,7 @@ static void target_start(struct target_state *ts)
   for (size_t k = 0; k < t->nprobes; k++)
   {
     struct probe_state *ps = &ts->probes[k];
-    const struct dp_probe_def *def = dp_probe_at(ps->index);
+    const struct dp_probe_def *def = dp_probe_def(ps->probe);
     if (t->probes[k].outcome == DP_OUTCOME_SKIPPED)
       continue;
     if (deps_match(ts, def, false))

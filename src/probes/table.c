@@ -1,7 +1,8 @@
 /*
- * table.c: the probe table (../shared/design/probes.md, "Core battery") and
- * each probe's builder. The order of the table is the order probes are
- * judged and reported in: a judge may read the verdicts of probes above it.
+ * table.c: the probe table, a row per dp_probe_id_t, and each probe's
+ * builder (docs/design/probes.md says what each sends and why). Probes are
+ * judged and reported in id order: a judge may read the verdicts of the
+ * probes before it.
  *
  * Every builder writes a query that can never change data: the UPDATE probe
  * has empty prerequisite and update sections (RFC 2136 2.4, 2.5), so even a
@@ -227,103 +228,151 @@ static void build_idserver(const struct dp_probe_ctx *ctx,
  * SOA queries. A forwarder that folds queries in flight by question alone
  * (dnsmasq does, whatever the opcode) would swallow the SOA queries with
  * them, so they go once those have ended. */
+#define AFTER_SOA_QUERIES                                                      \
+  (DP_PROBE_BIT(DP_PROBE_UDP) | DP_PROBE_BIT(DP_PROBE_PLAIN) |                 \
+   DP_PROBE_BIT(DP_PROBE_EDNS) | DP_PROBE_BIT(DP_PROBE_EDNS1) |                \
+   DP_PROBE_BIT(DP_PROBE_EDNSOPT) | DP_PROBE_BIT(DP_PROBE_EDNSFLAGS) |         \
+   DP_PROBE_BIT(DP_PROBE_ZFLAG) | DP_PROBE_BIT(DP_PROBE_TYPE1000) |            \
+   DP_PROBE_BIT(DP_PROBE_DO) | DP_PROBE_BIT(DP_PROBE_BUFSIZE512) |             \
+   DP_PROBE_BIT(DP_PROBE_NSID) | DP_PROBE_BIT(DP_PROBE_COOKIE))
+#define AFTER(id) DP_PROBE_BIT(DP_PROBE_##id)
+
 /* The TCP probes go one after another too (tcp, axfr, then ixfr, which also
  * needs udp's serial): one connection at a time to a server, which many
  * limit per client (BIND's tcp-clients), and one c-ares channel at a time
  * for TCP per target in flight. */
-#define AFTER_SOA_QUERIES                                                      \
-  "udp,plain,edns,edns1,ednsopt,ednsflags,zflag,type1000,do,bufsize512,nsid,"  \
-  "cookie"
-
-static const struct dp_probe_def probes[] = {
-    {"udp", "SOA of the zone over UDP, no recursion: does it serve the zone?",
-     "SOA zone, UDP", DP_TRANSPORT_UDP, false, NULL, build_zone_soa,
-     dp_diagnose_judge_zone},
-    {"tcp", "SOA of the zone over TCP (RFC 7766: TCP is mandatory)",
-     "SOA zone, TCP", DP_TRANSPORT_TCP, false, NULL, build_zone_soa,
-     dp_diagnose_judge_zone},
-    {"recursion", "A query for a name outside the zone with RD=1: recursion?",
-     "A name, RD=1", DP_TRANSPORT_UDP, false, NULL, build_recursion,
-     dp_diagnose_judge_recursion},
-    {"axfr", "full zone transfer (AXFR) over TCP: open to this client?",
-     "AXFR zone, TCP", DP_TRANSPORT_TCP, true, "tcp", build_axfr,
-     dp_diagnose_judge_transfer},
-    {"ixfr", "incremental transfer (IXFR, serial-1) over TCP", "IXFR zone, TCP",
-     DP_TRANSPORT_TCP, true, "udp,axfr", build_ixfr,
-     dp_diagnose_judge_transfer},
-    {"update", "dynamic UPDATE with nothing to change: accepted from here?",
-     "empty UPDATE", DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_update,
-     dp_diagnose_judge_update},
-    {"notify", "NOTIFY for the zone: would it act on one from this client?",
-     "NOTIFY zone", DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_notify,
-     dp_diagnose_judge_notify},
-    {"opcode", "unassigned opcode 15: RFC 8906 expects NOTIMP", "opcode 15",
-     DP_TRANSPORT_UDP, false, AFTER_SOA_QUERIES, build_opcode,
-     dp_diagnose_judge_opcode},
-    {"plain", "SOA without EDNS: a plain answer, no OPT (RFC 8906 8.1.1)",
-     "SOA, no EDNS", DP_TRANSPORT_UDP, false, "udp", build_plain,
-     dp_diagnose_judge_plain},
-    {"edns", "SOA with EDNS 0: OPT version 0 back (RFC 6891)", "SOA, EDNS0",
-     DP_TRANSPORT_UDP, false, "plain", build_zone_soa, dp_diagnose_judge_edns},
-    {"edns1", "EDNS version 1: BADVERS with OPT version 0 (RFC 6891 6.1.3)",
-     "SOA, EDNS1", DP_TRANSPORT_UDP, false, "edns", build_edns1,
-     dp_diagnose_judge_edns},
-    {"ednsopt", "unknown EDNS option 100: not echoed (RFC 6891 6.1.2)",
-     "SOA, option 100", DP_TRANSPORT_UDP, false, "edns1", build_ednsopt,
-     dp_diagnose_judge_edns},
-    {"ednsflags", "unknown EDNS flag: cleared in the reply (RFC 6891 6.1.4)",
-     "SOA, EDNS flag", DP_TRANSPORT_UDP, false, "ednsopt", build_ednsflags,
-     dp_diagnose_judge_edns},
-    {"zflag", "header Z bit set: cleared in the reply (RFC 1035 4.1.1)",
-     "SOA, Z bit", DP_TRANSPORT_UDP, false, "ednsflags", build_zflag,
-     dp_diagnose_judge_edns},
-    {"type1000", "unknown type 1000: NOERROR, no data, AA (RFC 3597)",
-     "TYPE1000 zone", DP_TRANSPORT_UDP, false, "udp", build_type1000,
-     dp_diagnose_judge_edns},
-    {"do", "DO=1: DO copied into the reply (RFC 3225)", "SOA, DO=1",
-     DP_TRANSPORT_UDP, false, "zflag", build_do, dp_diagnose_judge_edns},
-    {"bufsize512", "DNSKEY, DO=1, 512-byte buffer: fits or TC=1 (RFC 6891)",
-     "DNSKEY, 512 B", DP_TRANSPORT_UDP, false, "udp", build_bufsize512,
-     dp_diagnose_judge_edns},
-    {"nsid", "NSID option (RFC 5001): which instance answers (anycast)",
-     "SOA, NSID", DP_TRANSPORT_UDP, false, "do", build_nsid,
-     dp_diagnose_judge_identity},
-    {"cookie", "a client COOKIE (RFC 7873): does a server cookie come back?",
-     "SOA, COOKIE", DP_TRANSPORT_UDP, false, "nsid", build_cookie,
-     dp_diagnose_judge_identity},
-    {"version", "CH TXT version.bind: is the software version disclosed?",
-     "CH TXT version", DP_TRANSPORT_UDP, false, NULL, build_version,
-     dp_diagnose_judge_identity},
-    {"hostname", "CH TXT hostname.bind: is the host name disclosed?",
-     "CH TXT hostname", DP_TRANSPORT_UDP, false, NULL, build_hostname,
-     dp_diagnose_judge_identity},
-    {"idserver", "CH TXT id.server (RFC 4892): the server's identity",
-     "CH TXT id.server", DP_TRANSPORT_UDP, false, NULL, build_idserver,
-     dp_diagnose_judge_identity},
+static const struct dp_probe_def probes[DP_PROBE_COUNT] = {
+    [DP_PROBE_UDP] = {"SOA of the zone over UDP, no recursion: does it serve "
+                      "the zone?",
+                      "SOA zone, UDP", DP_TRANSPORT_UDP, false, 0,
+                      build_zone_soa},
+    [DP_PROBE_TCP] = {"SOA of the zone over TCP (RFC 7766: TCP is mandatory)",
+                      "SOA zone, TCP", DP_TRANSPORT_TCP, false, 0,
+                      build_zone_soa},
+    [DP_PROBE_RECURSION] = {"A query for a name outside the zone with RD=1: "
+                            "recursion?",
+                            "A name, RD=1", DP_TRANSPORT_UDP, false, 0,
+                            build_recursion},
+    [DP_PROBE_AXFR] = {"full zone transfer (AXFR) over TCP: open to this "
+                       "client?",
+                       "AXFR zone, TCP", DP_TRANSPORT_TCP, true, AFTER(TCP),
+                       build_axfr},
+    [DP_PROBE_IXFR] = {"incremental transfer (IXFR, serial-1) over TCP",
+                       "IXFR zone, TCP", DP_TRANSPORT_TCP, true,
+                       AFTER(UDP) | AFTER(AXFR), build_ixfr},
+    [DP_PROBE_UPDATE] = {"dynamic UPDATE with nothing to change: accepted "
+                         "from here?",
+                         "empty UPDATE", DP_TRANSPORT_UDP, false,
+                         AFTER_SOA_QUERIES, build_update},
+    [DP_PROBE_NOTIFY] = {"NOTIFY for the zone: would it act on one from this "
+                         "client?",
+                         "NOTIFY zone", DP_TRANSPORT_UDP, false,
+                         AFTER_SOA_QUERIES, build_notify},
+    [DP_PROBE_OPCODE] = {"unassigned opcode 15: RFC 8906 expects NOTIMP",
+                         "opcode 15", DP_TRANSPORT_UDP, false,
+                         AFTER_SOA_QUERIES, build_opcode},
+    [DP_PROBE_PLAIN] = {"SOA without EDNS: a plain answer, no OPT (RFC 8906 "
+                        "8.1.1)",
+                        "SOA, no EDNS", DP_TRANSPORT_UDP, false, AFTER(UDP),
+                        build_plain},
+    [DP_PROBE_EDNS] = {"SOA with EDNS 0: OPT version 0 back (RFC 6891)",
+                       "SOA, EDNS0", DP_TRANSPORT_UDP, false, AFTER(PLAIN),
+                       build_zone_soa},
+    [DP_PROBE_EDNS1] = {"EDNS version 1: BADVERS with OPT version 0 (RFC 6891 "
+                        "6.1.3)",
+                        "SOA, EDNS1", DP_TRANSPORT_UDP, false, AFTER(EDNS),
+                        build_edns1},
+    [DP_PROBE_EDNSOPT] = {"unknown EDNS option 100: not echoed (RFC 6891 "
+                          "6.1.2)",
+                          "SOA, option 100", DP_TRANSPORT_UDP, false,
+                          AFTER(EDNS1), build_ednsopt},
+    [DP_PROBE_EDNSFLAGS] = {"unknown EDNS flag: cleared in the reply (RFC 6891 "
+                            "6.1.4)",
+                            "SOA, EDNS flag", DP_TRANSPORT_UDP, false,
+                            AFTER(EDNSOPT), build_ednsflags},
+    [DP_PROBE_ZFLAG] = {"header Z bit set: cleared in the reply (RFC 1035 "
+                        "4.1.1)",
+                        "SOA, Z bit", DP_TRANSPORT_UDP, false, AFTER(EDNSFLAGS),
+                        build_zflag},
+    [DP_PROBE_TYPE1000] = {"unknown type 1000: NOERROR, no data, AA (RFC 3597)",
+                           "TYPE1000 zone", DP_TRANSPORT_UDP, false, AFTER(UDP),
+                           build_type1000},
+    [DP_PROBE_DO] = {"DO=1: DO copied into the reply (RFC 3225)", "SOA, DO=1",
+                     DP_TRANSPORT_UDP, false, AFTER(ZFLAG), build_do},
+    [DP_PROBE_BUFSIZE512] = {"DNSKEY, DO=1, 512-byte buffer: fits or TC=1 (RFC "
+                             "6891)",
+                             "DNSKEY, 512 B", DP_TRANSPORT_UDP, false,
+                             AFTER(UDP), build_bufsize512},
+    [DP_PROBE_NSID] = {"NSID option (RFC 5001): which instance answers "
+                       "(anycast)",
+                       "SOA, NSID", DP_TRANSPORT_UDP, false, AFTER(DO),
+                       build_nsid},
+    [DP_PROBE_COOKIE] = {"a client COOKIE (RFC 7873): does a server cookie "
+                         "come back?",
+                         "SOA, COOKIE", DP_TRANSPORT_UDP, false, AFTER(NSID),
+                         build_cookie},
+    [DP_PROBE_VERSION] = {"CH TXT version.bind: is the software version "
+                          "disclosed?",
+                          "CH TXT version", DP_TRANSPORT_UDP, false, 0,
+                          build_version},
+    [DP_PROBE_HOSTNAME] = {"CH TXT hostname.bind: is the host name disclosed?",
+                           "CH TXT hostname", DP_TRANSPORT_UDP, false, 0,
+                           build_hostname},
+    [DP_PROBE_IDSERVER] = {"CH TXT id.server (RFC 4892): the server's identity",
+                           "CH TXT id.server", DP_TRANSPORT_UDP, false, 0,
+                           build_idserver},
 };
 
-#define NPROBES (sizeof(probes) / sizeof(probes[0]))
-_Static_assert(NPROBES <= 64, "dp_probe_set_t holds 64 probes");
-_Static_assert(NPROBES <= DP_PROBE_MAX, "dp_target_result holds the table");
+_Static_assert(sizeof(probes) / sizeof(probes[0]) == DP_PROBE_COUNT,
+               "a row for every probe");
 
-size_t dp_probe_count(void)
+/* ---- follow-ups ----------------------------------------------------------
+ * SERVFAIL from a resolver is asked again with checking disabled (CD=1
+ * answers: DNSSEC validation failed; SERVFAIL again: the upstreams), and a
+ * DNSKEY answer truncated at 512 bytes is asked with a 4096-byte buffer (no
+ * answer then: large UDP answers are lost, as fragments are). */
+
+static bool replied(const struct dp_probe_result *r)
 {
-  return NPROBES;
+  return r->has_answer && (r->answer.flags & DP_FLAG_QR);
 }
 
-const struct dp_probe_def *dp_probe_at(size_t i)
+static bool servfail_with_ra(const struct dp_probe_result *r)
 {
-  return i < NPROBES ? &probes[i] : NULL;
+  return replied(r) && r->answer.rcode == DP_RCODE_SERVFAIL &&
+         (r->answer.flags & DP_FLAG_RA);
 }
 
-const struct dp_probe_def *dp_probe_find(const char *id)
+static bool truncated(const struct dp_probe_result *r)
 {
-  if (id == NULL)
-    return NULL;
-  for (size_t i = 0; i < NPROBES; i++)
-    if (strcmp(probes[i].id, id) == 0)
-      return &probes[i];
-  return NULL;
+  return replied(r) && (r->answer.flags & DP_FLAG_TC);
+}
+
+static void tweak_cd(struct dp_wire_query *q)
+{
+  q->cd = true;
+}
+
+static void tweak_bufsize4096(struct dp_wire_query *q)
+{
+  q->udp_size = 4096;
+}
+
+static const struct dp_probe_followup followups[] = {
+    {DP_PROBE_RECURSION, DP_FOLLOWUP_CD, servfail_with_ra, tweak_cd},
+    {DP_PROBE_BUFSIZE512, DP_FOLLOWUP_BUFSIZE4096, truncated,
+     tweak_bufsize4096},
+};
+
+const struct dp_probe_followup *dp_probe_followups(size_t *n)
+{
+  *n = sizeof(followups) / sizeof(followups[0]);
+  return followups;
+}
+
+const struct dp_probe_def *dp_probe_def(dp_probe_id_t id)
+{
+  return (unsigned)id < DP_PROBE_COUNT ? &probes[id] : NULL;
 }
 
 /* Parse a comma-separated list of ids into a set. */
@@ -337,11 +386,8 @@ static dp_status_t parse_list(const char *list, dp_probe_set_t *set,
   {
     const char *e = strchr(p, ',');
     size_t n = e ? (size_t)(e - p) : strlen(p);
-    size_t i;
-    for (i = 0; i < NPROBES; i++)
-      if (strlen(probes[i].id) == n && strncmp(probes[i].id, p, n) == 0)
-        break;
-    if (i == NPROBES)
+    dp_probe_id_t id;
+    if (dp_probe_id_fromstr(p, n, &id) != DP_OK)
     {
       size_t k = n < sizeof(badbuf) - 1 ? n : sizeof(badbuf) - 1;
       memcpy(badbuf, p, k);
@@ -349,7 +395,7 @@ static dp_status_t parse_list(const char *list, dp_probe_set_t *set,
       *bad = badbuf;
       return DP_EINVAL;
     }
-    *set |= (dp_probe_set_t)1 << i;
+    *set |= DP_PROBE_BIT(id);
     if (e == NULL)
       break;
     p = e + 1;
@@ -360,9 +406,7 @@ static dp_status_t parse_list(const char *list, dp_probe_set_t *set,
 dp_status_t dp_probe_select(const char *only, const char *skip,
                             dp_probe_set_t *set, const char **bad)
 {
-  dp_probe_set_t all =
-      NPROBES == 64 ? ~(dp_probe_set_t)0 : (((dp_probe_set_t)1 << NPROBES) - 1);
-  dp_probe_set_t s = all, minus = 0;
+  dp_probe_set_t s = DP_PROBE_ALL, minus = 0;
   if (set == NULL || bad == NULL)
     return DP_EINVAL;
   *bad = NULL;

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "dnsprobe/json.h"
-#include "report_priv.h"
+#include "util.h"
 
 /* Write out what is gathered; a short write fails the writer. */
 static void drain(dp_json_t *w)

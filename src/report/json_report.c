@@ -12,8 +12,9 @@
 #include <string.h>
 
 #include "dnsprobe/json.h"
-#include "dnsprobe/zone.h"
-#include "report_priv.h"
+#include "format.h"
+#include "util.h"
+#include "zone_report.h"
 
 #define SCHEMA "dnsprobe/1"
 
@@ -188,27 +189,33 @@ static void write_answer(dp_json_t *w, bool has_answer,
   dp_json_object_end(w);
 }
 
-static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
+static void write_probe(dp_json_t *w, const struct dp_target_result *t,
+                        const struct dp_probe_result *p)
 {
+  char cmd[DP_WIRE_NAME_STRLEN + 256];
+  bool has_cmd = !dp_report_probe_skipped(p) &&
+                 dp_report_reproduce(t, p, cmd, sizeof(cmd)) == DP_OK;
+
   dp_json_object_begin(w);
-  member_string(w, "id", p->id);
-  member_string(w, "transport", dp_report_transport_name(p->transport));
+  member_string(w, "id", dp_probe_id_tostr(p->probe));
+  member_string(w, "transport", dp_transport_tostr(p->transport));
   write_query(w, &p->query);
   member_string(w, "outcome", dp_outcome_tostr(p->outcome));
   member_ms(w, "rtt_ms", p->rtt_ms);
   write_answer(w, p->has_answer, &p->answer);
   member_string(w, "verdict", dp_report_verdict_name(p));
   member_string(w, "detail", p->detail);
-  member_string(w, "cause", p->cause);
-  member_string(w, "reproduce", p->reproduce);
-  /* issue 4: the second questions asked, and what each showed */
+  member_string(w, "cause",
+                p->cause != DP_CAUSE_NONE ? dp_cause_tostr(p->cause) : NULL);
+  member_string(w, "reproduce", has_cmd ? cmd : NULL);
+  /* the second questions asked, and what each showed */
   dp_json_key(w, "followups");
   dp_json_array_begin(w);
   for (size_t i = 0; i < p->nfollowups; i++)
   {
     const struct dp_followup *f = &p->followups[i];
     dp_json_object_begin(w);
-    member_string(w, "id", f->id);
+    member_string(w, "id", dp_followup_id_tostr(f->id));
     write_query(w, &f->query);
     member_string(w, "outcome", dp_outcome_tostr(f->outcome));
     member_ms(w, "rtt_ms", f->rtt_ms);
@@ -218,7 +225,9 @@ static void write_probe(dp_json_t *w, const struct dp_probe_result *p)
   }
   dp_json_array_end(w);
   member_string(w, "severity", dp_severity_tostr(p->severity));
-  member_string(w, "finding", p->finding);
+  member_string(w, "finding",
+                p->finding != DP_FINDING_NONE ? dp_finding_tostr(p->finding)
+                                              : NULL);
   member_string(w, "summary", p->summary);
   member_string(w, "explanation", p->explanation);
   member_string(w, "fix", p->fix);
@@ -234,7 +243,7 @@ void dp_report_json_target_members(dp_json_t *w,
   member_fixed(w, "zone", t->zone, sizeof(t->zone));
   member_bool(w, "zone_given", t->zone_given);
   member_string(w, "role", dp_role_tostr(t->role));
-  /* issue 4: name, version as disclosed, evidence, confidence 0-100 */
+  /* name, version as disclosed, evidence, confidence 0-100 */
   dp_json_key(w, "software");
   if (t->software == DP_SOFTWARE_UNKNOWN)
     dp_json_null(w);
@@ -254,8 +263,8 @@ void dp_report_json_target_members(dp_json_t *w,
   member_ms(w, "duration_ms", t->duration_ms);
   dp_json_key(w, "probes");
   dp_json_array_begin(w);
-  for (size_t i = 0; i < min_size(t->nprobes, DP_PROBE_MAX); i++)
-    write_probe(w, &t->probes[i]);
+  for (size_t i = 0; i < dp_report_nprobes(t); i++)
+    write_probe(w, t, &t->probes[i]);
   dp_json_array_end(w);
 }
 
@@ -266,8 +275,9 @@ static void write_target(dp_json_t *w, const struct dp_target_result *t)
   dp_json_object_end(w);
 }
 
-dp_status_t dp_report_json_write(FILE *fp, const struct dp_run *run,
-                                 const struct dp_report_options *opt)
+static dp_status_t json_write(FILE *fp, const struct dp_run *run,
+                              const struct dp_zone_summary *zone,
+                              const struct dp_report_options *opt)
 {
   dp_json_t w;
 
@@ -283,7 +293,14 @@ dp_status_t dp_report_json_write(FILE *fp, const struct dp_run *run,
   for (size_t i = 0; i < run->ntargets; i++)
     write_target(&w, &run->targets[i]);
   dp_json_array_end(&w);
-  dp_report_zone_json(&w, run);
+  if (zone != NULL)
+  {
+    dp_json_key(&w, "zone");
+    dp_report_zone_json_value(&w, zone);
+  }
   dp_json_object_end(&w);
   return dp_json_finish(&w);
 }
+
+const struct dp_report_format dp_report_format_json = {"json", json_write,
+                                                       NULL};

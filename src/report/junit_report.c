@@ -22,7 +22,8 @@
  */
 #include <string.h>
 
-#include "report_priv.h"
+#include "format.h"
+#include "util.h"
 
 struct counts
 {
@@ -201,7 +202,7 @@ static void write_testcase(FILE *fp, const struct dp_probe_result *p,
                            const char *cls)
 {
   fputs("    <testcase", fp);
-  put_attr(fp, "name", p->id != NULL ? p->id : "");
+  put_attr(fp, "name", dp_probe_id_tostr(p->probe));
   put_attr(fp, "classname", cls);
   put_attr_seconds(fp, "time",
                    p->outcome == DP_OUTCOME_ANSWER ? p->rtt_ms : -1);
@@ -287,9 +288,11 @@ static void write_suite(FILE *fp, const struct dp_run *run,
   fputs("  </testsuite>\n", fp);
 }
 
-dp_status_t dp_report_junit_write(FILE *fp, const struct dp_run *run,
-                                  const struct dp_report_options *opt)
+static dp_status_t junit_write(FILE *fp, const struct dp_run *run,
+                               const struct dp_zone_summary *zone,
+                               const struct dp_report_options *opt)
 {
+  (void)zone;
   struct counts all = {0, 0, 0};
 
   for (size_t i = 0; i < run->ntargets; i++)
@@ -313,3 +316,6 @@ dp_status_t dp_report_junit_write(FILE *fp, const struct dp_run *run,
   fputs("</testsuites>\n", fp);
   return fflush(fp) != 0 || ferror(fp) ? DP_EIO : DP_OK;
 }
+
+const struct dp_report_format dp_report_format_junit = {"junit", junit_write,
+                                                        NULL};

@@ -24,7 +24,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "report_priv.h"
+#include "format.h"
+#include "util.h"
 
 /* Findings by severity over the run; targets with a problem. */
 struct tally
@@ -140,7 +141,7 @@ static void put_finding(FILE *fp, const struct dp_target_result *t,
   dp_report_endpoint(endpoint, sizeof(endpoint), t);
   put_text(fp, endpoint);
   fputc(' ', fp);
-  put_text(fp, p->id);
+  put_text(fp, dp_probe_id_tostr(p->probe));
   fputs(": ", fp);
   put_text(fp, p->summary != NULL ? p->summary : dp_report_verdict_name(p));
 }
@@ -249,7 +250,7 @@ static void put_perfdata(FILE *fp, const struct dp_run *run)
         continue;
       snprintf(label, sizeof(label), "%s%srtt_%s",
                run->ntargets > 1 ? endpoint : "", run->ntargets > 1 ? " " : "",
-               p->id != NULL ? p->id : "probe");
+               dp_probe_id_tostr(p->probe));
       fputs(sep, fp);
       sep = " ";
       put_label(fp, label);
@@ -312,9 +313,11 @@ static void put_target_line(FILE *fp, const struct dp_target_result *t)
   fprintf(fp, " in %s ms\n", dp_report_decimal(ms, sizeof(ms), d, 1));
 }
 
-dp_status_t dp_report_nagios_write(FILE *fp, const struct dp_run *run,
-                                   const struct dp_report_options *opt)
+static dp_status_t nagios_write(FILE *fp, const struct dp_run *run,
+                                const struct dp_zone_summary *zone,
+                                const struct dp_report_options *opt)
 {
+  (void)zone;
   struct tally t = count_run(run);
 
   (void)opt;
@@ -347,3 +350,6 @@ dp_status_t dp_report_nagios_write(FILE *fp, const struct dp_run *run,
     put_target_line(fp, &run->targets[i]);
   return fflush(fp) != 0 || ferror(fp) ? DP_EIO : DP_OK;
 }
+
+const struct dp_report_format dp_report_format_nagios = {"nagios", nagios_write,
+                                                         NULL};

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report_priv.h"
+#include "util.h"
 
 #define TEMP_SUFFIX ".XXXXXX"
 
@@ -208,6 +208,7 @@ void dp_report_output_destroy(dp_report_output_t *o)
 
 dp_status_t dp_report_write_file(const char *path, dp_format_t format,
                                  const struct dp_run *run,
+                                 const struct dp_zone_summary *zone,
                                  const struct dp_report_options *opt)
 {
   dp_report_output_t *o = NULL;
@@ -218,7 +219,7 @@ dp_status_t dp_report_write_file(const char *path, dp_format_t format,
   st = dp_report_output_create(path, &o);
   if (st != DP_OK)
     return st;
-  st = dp_report_write(dp_report_output_fp(o), format, run, opt);
+  st = dp_report_write(dp_report_output_fp(o), format, run, zone, opt);
   if (st != DP_OK)
   {
     dp_report_output_destroy(o);

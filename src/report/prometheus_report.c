@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_priv.h"
+#include "format.h"
+#include "util.h"
 
 /* What a family's sample needs besides the target labels. */
 enum family
@@ -141,7 +142,7 @@ static void put_probe_samples(FILE *fp, enum family f, const char *name,
                               const struct dp_probe_result *p)
 {
   const struct dp_answer_info *a = &p->answer;
-  const char *id = p->id != NULL ? p->id : "";
+  const char *id = dp_probe_id_tostr(p->probe);
   char code[8];
 
   switch (f)
@@ -230,9 +231,11 @@ static void put_family(FILE *fp, size_t k, const struct dp_run *run,
   }
 }
 
-dp_status_t dp_report_prometheus_write(FILE *fp, const struct dp_run *run,
-                                       const struct dp_report_options *opt)
+static dp_status_t prometheus_write(FILE *fp, const struct dp_run *run,
+                                    const struct dp_zone_summary *zone,
+                                    const struct dp_report_options *opt)
 {
+  (void)zone;
   bool *skip = calloc(run->ntargets > 0 ? run->ntargets : 1, sizeof(*skip));
   if (skip == NULL)
     return DP_ENOMEM;
@@ -258,3 +261,6 @@ dp_status_t dp_report_prometheus_write(FILE *fp, const struct dp_run *run,
   free(skip);
   return fflush(fp) != 0 || ferror(fp) ? DP_EIO : DP_OK;
 }
+
+const struct dp_report_format dp_report_format_prometheus = {
+    "prometheus", prometheus_write, NULL};

@@ -5,35 +5,11 @@
  * buffer size, DO, flags and options; cookies are switched off unless the
  * probe sends one, since dig adds one by default.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "dnsprobe/probes.h"
-
-struct out
-{
-  char *buf;
-  size_t cap, len;
-  bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-  va_list ap;
-  if (o->full)
-    return;
-  va_start(ap, fmt);
-  int n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (size_t)n >= o->cap - o->len)
-    o->full = true;
-  else
-    o->len += (size_t)n;
-}
+#include "dnsprobe/buf.h"
+#include "dnsprobe/dns.h"
+#include "dnsprobe/report.h"
 
 static bool has_opt(const struct dp_query_info *q, uint16_t code)
 {
@@ -43,61 +19,61 @@ static bool has_opt(const struct dp_query_info *q, uint16_t code)
   return false;
 }
 
-dp_status_t dp_probe_reproduce(const struct dp_target_result *t,
-                               const struct dp_probe_result *p, char *buf,
-                               size_t cap)
+dp_status_t dp_report_reproduce(const struct dp_target_result *t,
+                                const struct dp_probe_result *p, char *buf,
+                                size_t cap)
 {
   if (t == NULL || p == NULL || buf == NULL || cap == 0)
     return DP_EINVAL;
-  struct out o = {buf, cap, 0, false};
+  struct dp_buf o;
+  dp_buf_init_fixed(&o, buf, cap);
   const struct dp_query_info *q = &p->query;
   char type[24], class[24];
 
-  buf[0] = '\0';
-  put(&o, "dig @%s -p %u", t->address, (unsigned)t->port);
+  dp_buf_addf(&o, "dig @%s -p %u", t->address, (unsigned)t->port);
   if (p->transport == DP_TRANSPORT_TCP && q->qtype != DP_TYPE_AXFR &&
       q->qtype != DP_TYPE_IXFR)
-    put(&o, " +tcp");
-  put(&o, (q->flags & DP_FLAG_RD) ? " +rec" : " +norec");
+    dp_buf_addf(&o, " +tcp");
+  dp_buf_addf(&o, (q->flags & DP_FLAG_RD) ? " +rec" : " +norec");
   if (q->flags & DP_FLAG_CD)
-    put(&o, " +cdflag");
+    dp_buf_addf(&o, " +cdflag");
   if (q->flags & DP_FLAG_AA)
-    put(&o, " +aaflag");
+    dp_buf_addf(&o, " +aaflag");
   if (q->flags & DP_FLAG_Z)
-    put(&o, " +zflag");
+    dp_buf_addf(&o, " +zflag");
   if (q->opcode == DP_OPCODE_UPDATE)
-    put(&o, " +opcode=update");
+    dp_buf_addf(&o, " +opcode=update");
   else if (q->opcode == DP_OPCODE_NOTIFY)
-    put(&o, " +opcode=notify");
+    dp_buf_addf(&o, " +opcode=notify");
   else if (q->opcode != DP_OPCODE_QUERY)
-    put(&o, " +opcode=%u", (unsigned)q->opcode);
+    dp_buf_addf(&o, " +opcode=%u", (unsigned)q->opcode);
   if (!q->edns)
-    put(&o, " +noedns");
+    dp_buf_addf(&o, " +noedns");
   else
   {
-    put(&o, " +edns=%u +noednsneg +bufsize=%u", (unsigned)q->edns_version,
-        (unsigned)q->udp_size);
+    dp_buf_addf(&o, " +edns=%u +noednsneg +bufsize=%u",
+                (unsigned)q->edns_version, (unsigned)q->udp_size);
     if (q->do_bit)
-      put(&o, " +dnssec");
+      dp_buf_addf(&o, " +dnssec");
     if (q->edns_flags & ~DP_EDNS_FLAG_DO)
-      put(&o, " +ednsflags=0x%04x",
-          (unsigned)(q->edns_flags & ~DP_EDNS_FLAG_DO));
-    put(&o, has_opt(q, DP_EDNS_COOKIE) ? " +cookie" : " +nocookie");
+      dp_buf_addf(&o, " +ednsflags=0x%04x",
+                  (unsigned)(q->edns_flags & ~DP_EDNS_FLAG_DO));
+    dp_buf_addf(&o, has_opt(q, DP_EDNS_COOKIE) ? " +cookie" : " +nocookie");
     if (has_opt(q, DP_EDNS_NSID))
-      put(&o, " +nsid");
+      dp_buf_addf(&o, " +nsid");
     for (unsigned i = 0; i < q->nopts; i++)
       if (q->opt_codes[i] != DP_EDNS_COOKIE && q->opt_codes[i] != DP_EDNS_NSID)
-        put(&o, " +ednsopt=%u", (unsigned)q->opt_codes[i]);
+        dp_buf_addf(&o, " +ednsopt=%u", (unsigned)q->opt_codes[i]);
   }
   /* the class goes between name and type: dig ignores -c after options */
   dp_wire_class_tostr(q->qclass, class, sizeof(class));
   dp_wire_type_tostr(q->qtype, type, sizeof(type));
-  put(&o, " %s", q->qname);
+  dp_buf_addf(&o, " %s", q->qname);
   if (q->qclass != DP_CLASS_IN)
-    put(&o, " %s", class);
+    dp_buf_addf(&o, " %s", class);
   if (q->qtype == DP_TYPE_IXFR)
-    put(&o, " IXFR=%u", (unsigned)q->ixfr_serial);
+    dp_buf_addf(&o, " IXFR=%u", (unsigned)q->ixfr_serial);
   else
-    put(&o, " %s", type);
-  return o.full ? DP_ESPACE : DP_OK;
+    dp_buf_addf(&o, " %s", type);
+  return dp_buf_failed(&o) ? DP_ESPACE : DP_OK;
 }

@@ -18,8 +18,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dnsprobe/zone.h"
-#include "report_priv.h"
+#include "format.h"
+#include "util.h"
+#include "zone_report.h"
 
 #define DEFAULT_WIDTH 80u
 #define INDENT 2u      /* probe lines and finding headings */
@@ -186,7 +187,7 @@ static void format_reply(char *buf, size_t cap, const struct dp_probe_result *p)
 
 static void make_row(struct row *r, const struct dp_probe_result *p)
 {
-  clean_copy(r->id, sizeof(r->id), p->id != NULL ? p->id : "?", (size_t)-1);
+  clean_copy(r->id, sizeof(r->id), dp_probe_id_tostr(p->probe), (size_t)-1);
   clean_copy(r->sent, sizeof(r->sent), p->sent != NULL ? p->sent : "-",
              (size_t)-1);
   format_reply(r->reply, sizeof(r->reply), p);
@@ -239,8 +240,8 @@ static void write_probe_lines(FILE *fp, const struct dp_target_result *t,
 {
   static const struct row heading = {"probe", "sent",    "answer",
                                      "rtt",   "verdict", DP_SEVERITY_OK};
-  struct row rows[DP_PROBE_MAX];
-  size_t n = min_size(t->nprobes, DP_PROBE_MAX);
+  struct row rows[DP_PROBE_COUNT];
+  size_t n = dp_report_nprobes(t);
   size_t w[5];
 
   if (n == 0)
@@ -311,7 +312,7 @@ static dp_status_t write_finding(FILE *fp, const struct dp_probe_result *p,
   char label[16];
   dp_status_t st;
 
-  clean_copy(id, sizeof(id), p->id != NULL ? p->id : "?", (size_t)-1);
+  clean_copy(id, sizeof(id), dp_probe_id_tostr(p->probe), (size_t)-1);
   snprintf(label, sizeof(label), "[%s]", dp_severity_tostr(p->severity));
   for (char *c = label; *c != '\0'; c++)
     *c = (char)toupper((unsigned char)*c);
@@ -325,7 +326,7 @@ static dp_status_t write_finding(FILE *fp, const struct dp_probe_result *p,
   if (st == DP_OK && seen != NULL)
   {
     char same[96];
-    clean_copy(id, sizeof(id), seen->id != NULL ? seen->id : "?", (size_t)-1);
+    clean_copy(id, sizeof(id), dp_probe_id_tostr(seen->probe), (size_t)-1);
     snprintf(same, sizeof(same), "Explanation and fix: as for %s above.", id);
     return dp_report_wrap(fp, same, BODY_INDENT, BODY_INDENT, width);
   }
@@ -346,7 +347,7 @@ static dp_status_t write_findings(FILE *fp, const struct dp_target_result *t,
                                   const struct dp_report_options *opt,
                                   unsigned width)
 {
-  size_t n = min_size(t->nprobes, DP_PROBE_MAX);
+  size_t n = dp_report_nprobes(t);
   bool any = false;
 
   for (int s = DP_SEVERITY_CRITICAL; s > DP_SEVERITY_OK; s--)
@@ -360,7 +361,7 @@ static dp_status_t write_findings(FILE *fp, const struct dp_target_result *t,
       fputs(any ? "\n" : "\nFindings:\n", fp);
       any = true;
       const struct dp_probe_result *seen = NULL;
-      for (size_t j = 0; j < n && p->finding != NULL; j++)
+      for (size_t j = 0; j < n && p->finding != DP_FINDING_NONE; j++)
       {
         const struct dp_probe_result *q = &t->probes[j];
         /* shown before p: a worse severity, or the same one earlier */
@@ -368,8 +369,7 @@ static dp_status_t write_findings(FILE *fp, const struct dp_target_result *t,
             q->severity > p->severity || (q->severity == p->severity && j < i);
         /* the same finding with the same words: axfr and ixfr often; an
          * expectation names its own probe, so it is never repeated */
-        if (before && q->finding != NULL &&
-            strcmp(q->finding, p->finding) == 0 && q->explanation != NULL &&
+        if (before && q->finding == p->finding && q->explanation != NULL &&
             p->explanation != NULL &&
             strcmp(q->explanation, p->explanation) == 0)
         {
@@ -390,7 +390,7 @@ static dp_status_t write_findings(FILE *fp, const struct dp_target_result *t,
 static void count_probes(const struct dp_target_result *t, struct counts *c)
 {
   memset(c, 0, sizeof(*c));
-  for (size_t i = 0; i < min_size(t->nprobes, DP_PROBE_MAX); i++)
+  for (size_t i = 0; i < dp_report_nprobes(t); i++)
   {
     const struct dp_probe_result *p = &t->probes[i];
     if (p->outcome == DP_OUTCOME_SKIPPED)
@@ -488,27 +488,26 @@ static void write_common_findings(FILE *fp, const struct dp_run *run)
     SHOWN = 5,
     KINDS = 64
   };
-  const char *key[KINDS];
+  dp_finding_t key[KINDS];
   size_t count[KINDS], nkeys = 0;
 
   for (size_t i = 0; i < run->ntargets; i++)
   {
     const struct dp_target_result *t = &run->targets[i];
-    for (size_t j = 0; j < t->nprobes && j < DP_PROBE_MAX; j++)
+    for (size_t j = 0; j < dp_report_nprobes(t); j++)
     {
       const struct dp_probe_result *p = &t->probes[j];
-      if (p->finding == NULL || p->severity < DP_SEVERITY_WARNING)
+      if (p->finding == DP_FINDING_NONE || p->severity < DP_SEVERITY_WARNING)
         continue;
       /* count a finding once per target (axfr and ixfr share one) */
       bool seen = false;
       for (size_t k = 0; k < j && !seen; k++)
-        seen = t->probes[k].finding != NULL &&
-               t->probes[k].severity >= DP_SEVERITY_WARNING &&
-               strcmp(t->probes[k].finding, p->finding) == 0;
+        seen = t->probes[k].severity >= DP_SEVERITY_WARNING &&
+               t->probes[k].finding == p->finding;
       if (seen)
         continue;
       size_t k = 0;
-      while (k < nkeys && strcmp(key[k], p->finding) != 0)
+      while (k < nkeys && key[k] != p->finding)
         k++;
       if (k == nkeys)
       {
@@ -529,14 +528,14 @@ static void write_common_findings(FILE *fp, const struct dp_run *run)
     for (size_t k = shown + 1; k < nkeys; k++)
       if (count[k] > count[best])
         best = k;
-    const char *kt = key[shown];
+    dp_finding_t kt = key[shown];
     size_t ct = count[shown];
     key[shown] = key[best];
     count[shown] = count[best];
     key[best] = kt;
     count[best] = ct;
-    fprintf(fp, "%*s%-24s %zu of %zu targets\n", (int)INDENT, "", key[shown],
-            count[shown], run->ntargets);
+    fprintf(fp, "%*s%-24s %zu of %zu targets\n", (int)INDENT, "",
+            dp_finding_tostr(key[shown]), count[shown], run->ntargets);
   }
 }
 
@@ -567,22 +566,25 @@ static void write_overall(FILE *fp, const struct dp_run *run,
 static void write_commands(FILE *fp, const struct dp_target_result *t)
 {
   fputs("\nCommands:\n", fp);
-  for (size_t i = 0; i < t->nprobes && i < DP_PROBE_MAX; i++)
+  for (size_t i = 0; i < dp_report_nprobes(t); i++)
   {
     const struct dp_probe_result *p = &t->probes[i];
-    if (p->reproduce == NULL)
+    char cmd[DP_WIRE_NAME_STRLEN + 256];
+    if (dp_report_probe_skipped(p) ||
+        dp_report_reproduce(t, p, cmd, sizeof(cmd)) != DP_OK)
       continue;
     char id[32];
-    clean_copy(id, sizeof(id), p->id != NULL ? p->id : "?", (size_t)-1);
+    clean_copy(id, sizeof(id), dp_probe_id_tostr(p->probe), (size_t)-1);
     fprintf(fp, "%*s%-11s ", (int)INDENT, "", id);
-    for (const char *c = p->reproduce; *c; c++)
+    for (const char *c = cmd; *c; c++)
       fputc((unsigned char)*c >= 0x20 && *c != 0x7f ? *c : '?', fp);
     fputc('\n', fp);
   }
 }
 
-dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
-                                 const struct dp_report_options *opt)
+static dp_status_t text_write(FILE *fp, const struct dp_run *run,
+                              const struct dp_zone_summary *zone,
+                              const struct dp_report_options *opt)
 {
   unsigned width = opt->width != 0 ? opt->width : DEFAULT_WIDTH;
 
@@ -603,9 +605,12 @@ dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
   }
   if (run->ntargets > 1)
     write_overall(fp, run, opt);
-  if (dp_report_zone_text(fp, run, opt) != DP_OK)
+  if (zone != NULL && dp_report_zone_text_write(fp, zone, opt) != DP_OK)
     return DP_EIO;
   if (fflush(fp) != 0 || ferror(fp))
     return DP_EIO;
   return DP_OK;
 }
+
+const struct dp_report_format dp_report_format_text = {"text", text_write,
+                                                       NULL};

@@ -1,54 +1,16 @@
 /*
- * report_priv.h: what the report layer's files share among themselves and
- * nobody else uses: one writer per format, the wrapper that continues a line
- * already started, and the names the formats have in common.
+ * util.h: the helpers the report formats share among themselves and nobody
+ * else uses: the wrapper that continues a line already started, names,
+ * endpoints, decimals and UTF-8. A leaf: nothing here knows a format.
  */
-#ifndef DNSPROBE_REPORT_PRIV_H
-#define DNSPROBE_REPORT_PRIV_H
+#ifndef DNSPROBE_REPORT_UTIL_H
+#define DNSPROBE_REPORT_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#include "dnsprobe/json.h"
 #include "dnsprobe/report.h"
-
-/** The JSON report (schema dnsprobe/1). Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_json_write(FILE *fp, const struct dp_run *run,
-                                 const struct dp_report_options *opt);
-
-/**
- * The members of one entry of the json report's targets[] ("target" to
- * "probes"), written into an object the caller has opened on w. The json
- * and jsonl reports share it, so a target reads the same in both.
- */
-void dp_report_json_target_members(dp_json_t *w,
-                                   const struct dp_target_result *t);
-
-/** JSON Lines: one compact object per target. Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_jsonl_write(FILE *fp, const struct dp_run *run,
-                                  const struct dp_report_options *opt);
-
-/** One jsonl line for target t of run. Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_jsonl_target(FILE *fp, const struct dp_run *run,
-                                   const struct dp_target_result *t,
-                                   const struct dp_report_options *opt);
-
-/** JUnit XML. Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_junit_write(FILE *fp, const struct dp_run *run,
-                                  const struct dp_report_options *opt);
-
-/** Nagios plugin output. Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_nagios_write(FILE *fp, const struct dp_run *run,
-                                   const struct dp_report_options *opt);
-
-/** Prometheus text exposition. Returns DP_OK, DP_ENOMEM or DP_EIO. */
-dp_status_t dp_report_prometheus_write(FILE *fp, const struct dp_run *run,
-                                       const struct dp_report_options *opt);
-
-/** The text report. Returns DP_OK or DP_EIO. */
-dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
-                                 const struct dp_report_options *opt);
 
 /**
  * dp_report_wrap for a line that already holds col columns: the text starts
@@ -57,9 +19,6 @@ dp_status_t dp_report_text_write(FILE *fp, const struct dp_run *run,
  */
 dp_status_t dp_report_wrap_at(FILE *fp, const char *text, unsigned col,
                               unsigned indent, unsigned width);
-
-/** Stable name of a transport: "udp" or "tcp". */
-const char *dp_report_transport_name(dp_transport_t t);
 
 /** The version string to print: opt->version, or the build's. */
 const char *dp_report_version(const struct dp_report_options *opt);
@@ -73,7 +32,7 @@ const char *dp_report_verdict_name(const struct dp_probe_result *p);
 /** Whether a probe was not sent, so never judged: shown as "skipped". */
 bool dp_report_probe_skipped(const struct dp_probe_result *p);
 
-/** Probes of t that may be read: nprobes clamped to DP_PROBE_MAX. */
+/** Probes of t that may be read: nprobes clamped to DP_PROBE_COUNT. */
 size_t dp_report_nprobes(const struct dp_target_result *t);
 
 /**

@@ -1,7 +1,7 @@
 /*
  * zone_report.c: the zone section of the json and text reports, written only
- * when a zone summary (zone.h, filled by dp_diagnose_zone) is attached to
- * the run being reported.
+ * when the report is handed a zone summary (zone.h, filled by
+ * dp_diagnose_zone).
  *
  * JSON: a top-level "zone" object (members are an interface: never rename,
  * only add). Text: a short table of the servers, a verdict line on the
@@ -11,19 +11,8 @@
  */
 #include <string.h>
 
-#include "dnsprobe/zone.h"
-#include "report_priv.h"
-
-void dp_report_zone_attach(struct dp_run *run, const struct dp_zone_summary *z)
-{
-  if (run != NULL)
-    run->zone = z;
-}
-
-const struct dp_zone_summary *dp_report_zone_get(const struct dp_run *run)
-{
-  return run != NULL ? run->zone : NULL;
-}
+#include "util.h"
+#include "zone_report.h"
 
 static size_t nservers(const struct dp_zone_summary *z)
 {
@@ -103,16 +92,6 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
   dp_json_key(w, "unanswered");
   dp_json_uint(w, z->nunanswered);
   dp_json_object_end(w);
-}
-
-void dp_report_zone_json(dp_json_t *w, const struct dp_run *run)
-{
-  const struct dp_zone_summary *z = dp_report_zone_get(run);
-
-  if (z == NULL)
-    return;
-  dp_json_key(w, "zone");
-  dp_report_zone_json_value(w, z);
 }
 
 /* A string from a fixed array, control characters as '?'. */
@@ -253,14 +232,4 @@ dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
   if (fflush(fp) != 0 || ferror(fp))
     return DP_EIO;
   return DP_OK;
-}
-
-dp_status_t dp_report_zone_text(FILE *fp, const struct dp_run *run,
-                                const struct dp_report_options *opt)
-{
-  const struct dp_zone_summary *z = dp_report_zone_get(run);
-
-  if (z == NULL)
-    return DP_OK;
-  return dp_report_zone_text_write(fp, z, opt);
 }

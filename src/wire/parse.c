@@ -699,3 +699,84 @@ bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
   }
   return true;
 }
+
+/* The bytes at off..off+len of the message as printable text: 0x20-0x7e
+ * but the backslash as they are, every other byte as \DDD; cut, at a whole
+ * character, where fewer than six bytes of out are left. */
+static dp_status_t opt_text(const struct dp_wire_msg *msg, size_t off,
+                            size_t len, char *out, size_t cap)
+{
+  if (msg == NULL || msg->buf == NULL || out == NULL || cap == 0)
+    return DP_EINVAL;
+  out[0] = '\0';
+  if (off > msg->len || len > msg->len - off)
+    return DP_EMALFORMED;
+  size_t o = 0;
+  for (size_t i = 0; i < len && o + 5 < cap; i++)
+  {
+    uint8_t c = msg->buf[off + i];
+    if (c >= 0x20 && c < 0x7f && c != '\\')
+      out[o++] = (char)c;
+    else
+    {
+      out[o++] = '\\';
+      out[o++] = (char)('0' + c / 100);
+      out[o++] = (char)('0' + c / 10 % 10);
+      out[o++] = (char)('0' + c % 10);
+    }
+  }
+  out[o] = '\0';
+  return DP_OK;
+}
+
+dp_status_t dp_wire_ede_text(const struct dp_wire_msg *msg, unsigned i,
+                             char *out, size_t cap)
+{
+  if (msg == NULL || i >= msg->opt.nede || i >= DP_WIRE_EDE_MAX)
+  {
+    if (out != NULL && cap > 0)
+      out[0] = '\0';
+    return DP_EINVAL;
+  }
+  return opt_text(msg, msg->opt.ede[i].text_off, msg->opt.ede[i].text_len, out,
+                  cap);
+}
+
+dp_status_t dp_wire_nsid_text(const struct dp_wire_msg *msg, char *out,
+                              size_t cap)
+{
+  if (msg == NULL || !msg->opt.nsid_present)
+  {
+    if (out != NULL && cap > 0)
+      out[0] = '\0';
+    return DP_EINVAL;
+  }
+  return opt_text(msg, msg->opt.nsid_off, msg->opt.nsid_len, out, cap);
+}
+
+bool dp_wire_question_is(const struct dp_wire_msg *msg, const uint8_t *name,
+                         size_t name_len, uint16_t qtype, uint16_t qclass)
+{
+  uint8_t got[DP_DNS_NAME_MAX];
+  size_t got_len = 0;
+
+  if (msg == NULL || msg->buf == NULL || name == NULL || !msg->has_question ||
+      msg->qdcount != 1 || msg->qtype != qtype || msg->qclass != qclass)
+    return false;
+  if (dp_wire_name_read(msg->buf, msg->len, msg->qname_off, got, sizeof(got),
+                        &got_len, NULL) != DP_OK ||
+      got_len != name_len)
+    return false;
+  /* RFC 4343 3: ASCII case folding; length bytes (< 64) never fold. */
+  for (size_t i = 0; i < got_len; i++)
+  {
+    uint8_t a = got[i], b = name[i];
+    if (a >= 'A' && a <= 'Z')
+      a = (uint8_t)(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z')
+      b = (uint8_t)(b - 'A' + 'a');
+    if (a != b)
+      return false;
+  }
+  return true;
+}

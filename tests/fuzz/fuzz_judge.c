@@ -1,8 +1,9 @@
 /*
  * fuzz_judge.c: any bytes as the reply to every probe of the battery, then
- * the whole judgement (verdicts, role, severities, explanations and fixes)
- * and both reports. Whatever a server sends, nothing may crash, overrun or
- * leak, and the JSON writer must stay balanced.
+ * the one diagnosis call production runs (verdicts, role, severities,
+ * causes, explanations, fixes and expectations) and both reports. Whatever
+ * a server sends, nothing may crash, overrun or leak, and the JSON writer
+ * must stay balanced.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   run.targets = t;
   run.ntargets = 1;
-  if (dp_target_probes_create(t, DP_PROBE_MAX) != DP_OK)
+  if (dp_target_probes_create(t) != DP_OK)
   {
     free(t);
     return 0;
@@ -44,35 +45,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   /* The first byte picks the stream shape, so transfers see both a complete
    * and a cut stream. */
-  struct dp_probe_stream st = {1 + (size ? data[0] % 3 : 0),
-                               size ? data[0] : 0u, size && (data[0] & 1),
-                               size && (data[0] & 2)};
+  struct dp_diagnose_stream st = {1 + (size ? data[0] % 3 : 0),
+                                  size ? data[0] : 0u, size && (data[0] & 1),
+                                  size && (data[0] & 2)};
   struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, 2024010101u};
-  for (size_t i = 0; i < dp_probe_count() && i < DP_PROBE_MAX; i++)
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
   {
-    const struct dp_probe_def *d = dp_probe_at(i);
-    struct dp_probe_result *r = &t->probes[t->nprobes++];
+    const struct dp_probe_def *d = dp_probe_def((dp_probe_id_t)i);
+    struct dp_probe_result *r = &t->probes[i];
     struct dp_wire_query q;
     memset(&q, 0, sizeof(q));
     d->build(&ctx, &q);
-    r->id = d->id;
     r->sent = d->sent;
     r->transport = d->transport;
-    dp_probe_query_info(&r->query, &q);
+    dp_diagnose_query_info(&r->query, &q);
     r->outcome = DP_OUTCOME_ANSWER;
     r->rtt_ms = 0.5;
-    (void)dp_probe_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
+    (void)dp_diagnose_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
   }
-  for (size_t i = 0; i < t->nprobes; i++)
-    t->probes[i].verdict = dp_probe_at(i)->judge(&t->probes[i], t);
-  (void)dp_diagnose_target(t);
+  /* The second byte, when there is one, picks an expectation profile, so
+   * the last phase is fuzzed too. */
+  struct dp_expect expect;
+  memset(&expect, 0, sizeof(expect));
+  expect.profile = (dp_expect_profile_t)(size > 1 ? data[1] % 3 : 0);
+  (void)dp_diagnose_target(t, size > 1 && (data[1] & 4) ? &expect : NULL);
   run.status = t->status;
 
-  struct dp_report_options opt = {.color = size && (data[0] & 4),
-                                  .width = 80,
-                                  .version = "fuzz"};
-  (void)dp_report_write(sink, DP_FORMAT_TEXT, &run, &opt);
-  if (dp_report_write(sink, DP_FORMAT_JSON, &run, &opt) != DP_OK)
+  struct dp_report_options opt = {
+      .color = size && (data[0] & 4), .width = 80, .version = "fuzz"};
+  (void)dp_report_write(sink, DP_FORMAT_TEXT, &run, NULL, &opt);
+  if (dp_report_write(sink, DP_FORMAT_JSON, &run, NULL, &opt) != DP_OK)
     __builtin_trap(); /* the JSON of any run must be well formed */
   dp_run_clear(&run);
   return 0;

@@ -486,6 +486,15 @@ static const char *const situation_keys[] = {
 };
 #define N_SITUATIONS (int)(sizeof(situation_keys) / sizeof(situation_keys[0]))
 
+/* The situation of a finding key, or NULL. */
+static const struct dp_knowledge_situation *situation(const char *key)
+{
+  dp_finding_t f;
+  if (dp_finding_fromstr(key, &f) != DP_OK)
+    return NULL;
+  return dp_knowledge_situation_get(f);
+}
+
 /* A plain statement where the software cannot do it says so in words. */
 static bool states_limit(const char *s)
 {
@@ -513,12 +522,14 @@ static bool has_private_address(const char *s)
 START_TEST(situation_complete)
 {
   const char *key = situation_keys[_i];
-  const struct dp_knowledge_situation *s = dp_knowledge_situation_get(key);
+  const struct dp_knowledge_situation *s = situation(key);
   int rows = 0;
+  dp_finding_t fnd;
 
   ck_assert_msg(s != NULL, "situation %s: missing", key);
-  ck_assert_msg(strcmp(s->key, key) == 0, "situation %s: key '%s'", key,
-                s->key);
+  ck_assert_msg(dp_finding_fromstr(key, &fnd) == DP_OK &&
+                    strcmp(dp_finding_tostr(fnd), key) == 0,
+                "situation %s: key does not read back", key);
   ck_assert_msg(nonempty(s->title), "situation %s: empty title", key);
   ck_assert_msg(nonempty(s->explanation), "situation %s: empty explanation",
                 key);
@@ -560,20 +571,46 @@ END_TEST
 
 START_TEST(situation_table_shape)
 {
-  ck_assert_msg(dp_knowledge_situation_count() == (size_t)N_SITUATIONS,
-                "situations: %zu, want %d", dp_knowledge_situation_count(),
-                N_SITUATIONS);
-  for (size_t i = 0; i < dp_knowledge_situation_count(); i++)
+  int with_situation = 0;
+  dp_finding_t f;
+  for (unsigned i = 0; i < DP_FINDING_COUNT; i++)
   {
-    const struct dp_knowledge_situation *a = dp_knowledge_situation_at(i);
-    for (size_t j = i + 1; j < dp_knowledge_situation_count(); j++)
-      ck_assert_msg(strcmp(a->key, dp_knowledge_situation_at(j)->key) != 0,
-                    "situation %s: duplicate key", a->key);
+    const char *key = dp_finding_tostr((dp_finding_t)i);
+    if (dp_knowledge_situation_get((dp_finding_t)i) != NULL)
+      with_situation++;
+    for (unsigned j = i + 1; j < DP_FINDING_COUNT; j++)
+      ck_assert_msg(strcmp(key, dp_finding_tostr((dp_finding_t)j)) != 0,
+                    "finding %s: duplicate key", key);
+    if (i > DP_FINDING_NONE)
+      ck_assert_msg(dp_finding_fromstr(key, &f) == DP_OK && f == i,
+                    "finding %s: does not read back", key);
   }
-  ck_assert_msg(dp_knowledge_situation_get("no-such-key") == NULL,
-                "situation no-such-key: found");
-  ck_assert_msg(dp_knowledge_situation_get(NULL) == NULL,
-                "situation NULL: found");
+  /* every finding but none and an expectation not met has a situation */
+  ck_assert_msg(with_situation == N_SITUATIONS &&
+                    N_SITUATIONS == DP_FINDING_COUNT - 2,
+                "situations: %d, listed %d, findings %d", with_situation,
+                N_SITUATIONS, (int)DP_FINDING_COUNT);
+  ck_assert_msg(dp_knowledge_situation_get(DP_FINDING_NONE) == NULL &&
+                    dp_knowledge_situation_get(DP_FINDING_EXPECTATION_FAILED) ==
+                        NULL &&
+                    dp_knowledge_situation_get(DP_FINDING_COUNT) == NULL,
+                "situations of none, expectation-failed, out of range");
+  ck_assert_msg(dp_finding_fromstr("no-such-key", &f) == DP_EINVAL &&
+                    dp_finding_fromstr("none", &f) == DP_EINVAL &&
+                    dp_finding_fromstr(NULL, &f) == DP_EINVAL,
+                "finding keys that are none");
+  /* causes: unique keys that read back, and words for each */
+  for (unsigned i = 1; i < DP_CAUSE_COUNT; i++)
+  {
+    dp_cause_t c;
+    const char *key = dp_cause_tostr((dp_cause_t)i);
+    ck_assert_msg(dp_cause_fromstr(key, &c) == DP_OK && c == i,
+                  "cause %s: does not read back", key);
+    ck_assert_msg(nonempty(dp_knowledge_cause_words((dp_cause_t)i)),
+                  "cause %s: no words", key);
+  }
+  ck_assert_msg(dp_knowledge_cause_words(DP_CAUSE_NONE) == NULL,
+                "cause none has no words");
 }
 END_TEST
 
@@ -607,16 +644,16 @@ static const struct situation_fact situation_facts[] = {
 START_TEST(situation_facts_present)
 {
   const struct situation_fact *c = &situation_facts[_i];
-  const struct dp_knowledge_situation *s = dp_knowledge_situation_get(c->key);
+  const struct dp_knowledge_situation *s = situation(c->key);
 
   ck_assert_msg(s != NULL, "fact %s/%s: situation missing", c->key, c->term);
   ck_assert_msg(contains_ci(s->explanation, c->term) ||
                     contains_ci(s->fix, c->term),
                 "fact %s: text lacks '%s'", c->key, c->term);
-  ck_assert_msg(
-      strcmp(dp_knowledge_situation_get("axfr-denied")->explanation,
-             dp_knowledge_situation_get("recursion-refused")->explanation) != 0,
-      "fact %s: REFUSED to AXFR and to recursion read the same", c->key);
+  ck_assert_msg(strcmp(situation("axfr-denied")->explanation,
+                       situation("recursion-refused")->explanation) != 0,
+                "fact %s: REFUSED to AXFR and to recursion read the same",
+                c->key);
 }
 END_TEST
 
@@ -666,7 +703,7 @@ START_TEST(situation_settings)
 {
   const struct setting_case *c = &setting_cases[_i];
   const struct dp_knowledge_fix *f =
-      dp_knowledge_situation_fix(dp_knowledge_situation_get(c->key), c->sw);
+      dp_knowledge_situation_fix(situation(c->key), c->sw);
 
   ck_assert_msg(f != NULL, "setting %s/%s: no fix", c->key,
                 dp_software_tostr(c->sw));

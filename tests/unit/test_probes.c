@@ -22,64 +22,65 @@
 
 static const char *const recursion_default = "www.example.net.";
 
-/* Table index of a probe id, or -1. */
-static int probe_index(const char *id)
+/* The id of a probe named by a test, or -1. */
+static int probe_index(const char *name)
 {
-  for (size_t i = 0; i < dp_probe_count(); i++)
-    if (strcmp(dp_probe_at(i)->id, id) == 0)
-      return (int)i;
-  return -1;
+  dp_probe_id_t id;
+  if (dp_probe_id_fromstr(name, strlen(name), &id) != DP_OK)
+    return -1;
+  return (int)id;
 }
 
 /* ---- the table ----------------------------------------------------------- */
 
 START_TEST(test_table_size)
 {
-  size_t n = dp_probe_count();
-
-  ck_assert_msg(n >= 8, "table: %zu probes, fewer than the core battery's 8",
-                n);
-  ck_assert_msg(n <= DP_PROBE_MAX, "table: %zu probes, more than DP_PROBE_MAX",
-                n);
-  ck_assert_msg(n <= 8 * sizeof(dp_probe_set_t),
-                "table: %zu probes do not fit a dp_probe_set_t", n);
+  ck_assert_msg(DP_PROBE_COUNT >= 8,
+                "table: %d probes, fewer than the core battery's 8",
+                (int)DP_PROBE_COUNT);
+  ck_assert_msg(dp_probe_def(DP_PROBE_COUNT) == NULL,
+                "table: a row past the last probe");
 }
 END_TEST
 
 /* One loop iteration per table row. */
 START_TEST(test_table_row)
 {
-  const struct dp_probe_def *d = dp_probe_at((size_t)_i);
+  const dp_probe_id_t id = (dp_probe_id_t)_i;
+  const struct dp_probe_def *d = dp_probe_def(id);
+  const char *name = dp_probe_id_tostr(id);
+  dp_probe_id_t back;
 
-  ck_assert_msg(d != NULL, "row %d: dp_probe_at returned NULL", _i);
-  ck_assert_msg(d->id != NULL && d->id[0] != '\0', "row %d: empty id", _i);
+  ck_assert_msg(d != NULL, "row %d: dp_probe_def returned NULL", _i);
+  ck_assert_msg(strcmp(name, "unknown") != 0 && name[0] != '\0',
+                "row %d: no name", _i);
+  ck_assert_msg(dp_probe_id_fromstr(name, strlen(name), &back) == DP_OK &&
+                    back == id,
+                "probe %s: its name does not parse back to it", name);
   ck_assert_msg(d->summary != NULL && d->summary[0] != '\0',
-                "probe %s: empty summary", d->id);
+                "probe %s: empty summary", name);
   ck_assert_msg(d->sent != NULL && d->sent[0] != '\0', "probe %s: empty sent",
-                d->id);
-  ck_assert_msg(d->build != NULL, "probe %s: no builder", d->id);
-  ck_assert_msg(d->judge != NULL, "probe %s: no judge", d->id);
-  ck_assert_msg(dp_probe_find(d->id) == d,
-                "probe %s: dp_probe_find does not return its row", d->id);
+                name);
+  ck_assert_msg(d->build != NULL, "probe %s: no builder", name);
   for (int j = 0; j < _i; j++)
-    ck_assert_msg(strcmp(dp_probe_at((size_t)j)->id, d->id) != 0,
-                  "probe %s: id also used by row %d", d->id, j);
-  if (d->after != NULL)
-  {
-    /* a comma-separated list of other probes' ids */
-    char list[256];
-    snprintf(list, sizeof(list), "%s", d->after);
-    ck_assert_msg(strlen(d->after) < sizeof(list) && list[0] != '\0',
-                  "probe %s: after list fits and is not empty", d->id);
-    for (char *save = NULL, *id = strtok_r(list, ",", &save); id != NULL;
-         id = strtok_r(NULL, ",", &save))
-    {
-      const struct dp_probe_def *dep = dp_probe_find(id);
-      ck_assert_msg(dep != NULL, "probe %s: after names unknown probe \"%s\"",
-                    d->id, id);
-      ck_assert_msg(dep != d, "probe %s: after names itself", d->id);
-    }
-  }
+    ck_assert_msg(strcmp(dp_probe_id_tostr((dp_probe_id_t)j), name) != 0,
+                  "probe %s: name also used by probe %d", name, j);
+  ck_assert_msg((d->after & ~DP_PROBE_ALL) == 0,
+                "probe %s: after names a probe past the table", name);
+  ck_assert_msg(!(d->after & DP_PROBE_BIT(id)), "probe %s: after names itself",
+                name);
+  /* A judge exists for every probe: one without would be "none". */
+  struct dp_run run;
+  memset(&run, 0, sizeof(run));
+  struct dp_target_result t;
+  memset(&t, 0, sizeof(t));
+  ck_assert_int_eq(dp_target_probes_create(&t), DP_OK);
+  t.probes[id].outcome = DP_OUTCOME_TIMEOUT;
+  char detail[128];
+  ck_assert_msg(dp_diagnose_judge(&t.probes[id], &t, detail, sizeof(detail)) ==
+                    DP_VERDICT_NO_ANSWER,
+                "probe %s: a timeout is not judged no-answer", name);
+  dp_target_clear(&t);
 }
 END_TEST
 
@@ -88,8 +89,12 @@ START_TEST(test_table_find_unknown)
   static const char *const unknown[] = {"", "nope", "UDP", "udp,tcp", "udp "};
 
   for (size_t i = 0; i < NELEM(unknown); i++)
-    ck_assert_msg(dp_probe_find(unknown[i]) == NULL,
-                  "find \"%s\": found a probe", unknown[i]);
+  {
+    dp_probe_id_t id;
+    ck_assert_msg(dp_probe_id_fromstr(unknown[i], strlen(unknown[i]), &id) ==
+                      DP_EINVAL,
+                  "fromstr \"%s\": found a probe", unknown[i]);
+  }
 }
 END_TEST
 
@@ -99,25 +104,25 @@ struct core_case
   const char *id;
   int transport; /* dp_transport_t, or -1 when probes.md does not say */
   bool stream;   /* a zone transfer, read to its end */
-  dp_diagnose_judge_fn judge;
   bool reads_zone_verdicts; /* its verdict depends on udp/tcp's */
 };
 
 static const struct core_case core_cases[] = {
-    {"udp", DP_TRANSPORT_UDP, false, dp_diagnose_judge_zone, false},
-    {"tcp", DP_TRANSPORT_TCP, false, dp_diagnose_judge_zone, false},
-    {"recursion", -1, false, dp_diagnose_judge_recursion, true},
-    {"axfr", DP_TRANSPORT_TCP, true, dp_diagnose_judge_transfer, true},
-    {"ixfr", DP_TRANSPORT_TCP, true, dp_diagnose_judge_transfer, true},
-    {"update", -1, false, dp_diagnose_judge_update, true},
-    {"notify", -1, false, dp_diagnose_judge_notify, true},
-    {"opcode", -1, false, dp_diagnose_judge_opcode, false},
+    {"udp", DP_TRANSPORT_UDP, false, false},
+    {"tcp", DP_TRANSPORT_TCP, false, false},
+    {"recursion", -1, false, true},
+    {"axfr", DP_TRANSPORT_TCP, true, true},
+    {"ixfr", DP_TRANSPORT_TCP, true, true},
+    {"update", -1, false, true},
+    {"notify", -1, false, true},
+    {"opcode", -1, false, false},
 };
 
 START_TEST(test_table_core)
 {
   const struct core_case *c = &core_cases[_i];
-  const struct dp_probe_def *d = dp_probe_find(c->id);
+  int k = probe_index(c->id);
+  const struct dp_probe_def *d = k >= 0 ? dp_probe_def((dp_probe_id_t)k) : NULL;
 
   ck_assert_msg(d != NULL, "core %s: not in the table", c->id);
   if (c->transport >= 0)
@@ -126,8 +131,6 @@ START_TEST(test_table_core)
                   c->transport);
   ck_assert_msg(d->stream == c->stream, "core %s: stream %d, want %d", c->id,
                 d->stream, c->stream);
-  ck_assert_msg(d->judge == c->judge, "core %s: not judged by its judge",
-                c->id);
   /* Phase 1 runs in table order and a judge reads only earlier verdicts
    * (diagnose.h): udp and tcp must come first. */
   if (c->reads_zone_verdicts)
@@ -199,7 +202,7 @@ static dp_probe_set_t all_probes(void)
 {
   dp_probe_set_t all = 0;
 
-  for (size_t i = 0; i < dp_probe_count(); i++)
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
     all |= (dp_probe_set_t)1 << i;
   return all;
 }
@@ -242,10 +245,10 @@ START_TEST(test_select_skip_all)
   dp_probe_set_t set = ~(dp_probe_set_t)0;
   const char *bad = NULL;
 
-  for (size_t i = 0; i < dp_probe_count(); i++)
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
   {
     int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? "," : "",
-                     dp_probe_at(i)->id);
+                     dp_probe_id_tostr((dp_probe_id_t)i));
     ck_assert_msg(n > 0 && (size_t)n < sizeof(list) - used,
                   "skip-all: list buffer too small");
     used += (size_t)n;
@@ -356,7 +359,8 @@ static void read_name(const char *label, const struct dp_wire_msg *m,
 START_TEST(test_build)
 {
   const struct build_case *c = &build_cases[_i];
-  const struct dp_probe_def *d = dp_probe_find(c->probe);
+  int k = probe_index(c->probe);
+  const struct dp_probe_def *d = k >= 0 ? dp_probe_def((dp_probe_id_t)k) : NULL;
   struct dp_probe_ctx ctx = {.zone = c->zone,
                              .recursion_name = recursion_default,
                              .has_serial = c->has_serial,
@@ -456,7 +460,7 @@ static const char *const update_zones[] = {
 START_TEST(test_update_noop)
 {
   const char *zone = update_zones[_i];
-  const struct dp_probe_def *d = dp_probe_find("update");
+  const struct dp_probe_def *d = dp_probe_def(DP_PROBE_UPDATE);
   struct dp_probe_ctx ctx = {.zone = zone,
                              .recursion_name = recursion_default,
                              .has_serial = true,
@@ -499,7 +503,7 @@ END_TEST
  * zones; a builder that depends on the serial does so with and without. */
 START_TEST(test_build_every_probe)
 {
-  const struct dp_probe_def *d = dp_probe_at((size_t)_i);
+  const struct dp_probe_def *d = dp_probe_def((dp_probe_id_t)_i);
   uint8_t buf[1024];
   struct dp_wire_msg m;
 
@@ -511,8 +515,8 @@ START_TEST(test_build_every_probe)
                                  .has_serial = s == 1,
                                  .serial = 77};
       char label[128];
-      snprintf(label, sizeof(label), "%s zone %s serial %d", d->id,
-               update_zones[z], s);
+      snprintf(label, sizeof(label), "%s zone %s serial %d",
+               dp_probe_id_tostr((dp_probe_id_t)_i), update_zones[z], s);
       size_t len = build_probe(label, d, &ctx, buf, sizeof(buf));
       dp_status_t st = dp_wire_msg_parse(buf, len, &m);
       ck_assert_msg(st == DP_OK && m.complete, "%s: does not parse", label);
@@ -528,7 +532,7 @@ static Suite *probes_suite(void)
 
   tc = tcase_create("table");
   tcase_add_test(tc, test_table_size);
-  tcase_add_loop_test(tc, test_table_row, 0, (int)dp_probe_count());
+  tcase_add_loop_test(tc, test_table_row, 0, (int)DP_PROBE_COUNT);
   tcase_add_test(tc, test_table_find_unknown);
   tcase_add_loop_test(tc, test_table_core, 0, NELEM(core_cases));
   suite_add_tcase(s, tc);
@@ -541,7 +545,7 @@ static Suite *probes_suite(void)
   tc = tcase_create("build");
   tcase_add_loop_test(tc, test_build, 0, NELEM(build_cases));
   tcase_add_loop_test(tc, test_update_noop, 0, NELEM(update_zones));
-  tcase_add_loop_test(tc, test_build_every_probe, 0, (int)dp_probe_count());
+  tcase_add_loop_test(tc, test_build_every_probe, 0, (int)DP_PROBE_COUNT);
   suite_add_tcase(s, tc);
   return s;
 }

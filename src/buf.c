@@ -23,6 +23,16 @@ void dp_buf_init_fixed(struct dp_buf *b, char *mem, size_t cap)
     b->failed = true;
 }
 
+void dp_buf_adopt(struct dp_buf *b, char *s)
+{
+  memset(b, 0, sizeof(*b));
+  if (s == NULL)
+    return;
+  b->s = s;
+  b->len = strlen(s);
+  b->cap = b->len + 1;
+}
+
 /* Room for n more bytes and the NUL, or as much as a fixed buffer has. */
 static size_t reserve(struct dp_buf *b, size_t n)
 {
@@ -75,36 +85,45 @@ bool dp_buf_adds(struct dp_buf *b, const char *s)
 
 /* Formats straight into the free room; only what does not fit is formatted
  * a second time, after growing. */
-bool dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
+bool dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap)
 {
-  va_list ap;
+  va_list again;
   if (b->failed)
     return false;
   size_t room = b->cap - b->len;
-  va_start(ap, fmt);
+  va_copy(again, ap);
   int n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap);
-  va_end(ap);
   if (n < 0)
   {
+    va_end(again);
     b->failed = true;
     return false;
   }
   if ((size_t)n < room)
   {
+    va_end(again);
     b->len += (size_t)n;
     return true;
   }
   size_t got = reserve(b, (size_t)n);
   if (got == (size_t)n)
   {
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, again);
     b->len += (size_t)n;
   }
   else if (b->fixed && b->cap > 0)
     b->len = b->cap - 1; /* vsnprintf above wrote what fits, and the NUL */
+  va_end(again);
   return !b->failed;
+}
+
+bool dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  bool ok = dp_buf_vaddf(b, fmt, ap);
+  va_end(ap);
+  return ok;
 }
 
 bool dp_buf_failed(const struct dp_buf *b)

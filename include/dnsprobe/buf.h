@@ -10,6 +10,7 @@
 #ifndef DNSPROBE_BUF_H
 #define DNSPROBE_BUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,6 +27,12 @@ struct dp_buf
 /** Write into the caller's array mem of cap bytes (cap >= 1), as "". */
 void dp_buf_init_fixed(struct dp_buf *b, char *mem, size_t cap);
 
+/**
+ * Continue a heap string: s (from malloc, or NULL) becomes the text of the
+ * empty heap buffer b, which now owns it.
+ */
+void dp_buf_adopt(struct dp_buf *b, char *s);
+
 /** Append n bytes of s. Returns false once the buffer has failed. */
 bool dp_buf_add(struct dp_buf *b, const char *s, size_t n);
 
@@ -35,6 +42,10 @@ bool dp_buf_adds(struct dp_buf *b, const char *s);
 /** Append printf-formatted text. Returns false once the buffer has failed. */
 bool dp_buf_addf(struct dp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/** dp_buf_addf with a va_list. */
+bool dp_buf_vaddf(struct dp_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /** Whether an append failed (out of memory, or cut in a fixed buffer). */
 bool dp_buf_failed(const struct dp_buf *b);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsprobe/buf.h"
 #include "dnsprobe/expect.h"
 
 _Static_assert(DP_VERDICT_COUNT <= 32,
@@ -122,28 +123,6 @@ static const char *quote(const char *in, size_t n, struct qbuf *b)
   return dp_quote(b->s, sizeof(b->s), in, n);
 }
 
-/* Append printf text at *used in buf, keeping it terminated; false once it
- * no longer fits. */
-__attribute__((format(printf, 4, 5))) static bool
-put(char *buf, size_t cap, size_t *used, const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  if (*used >= cap)
-    return false;
-  va_start(ap, fmt);
-  n = vsnprintf(buf + *used, cap - *used, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (size_t)n >= cap - *used)
-  {
-    *used = cap;
-    return false;
-  }
-  *used += (size_t)n;
-  return true;
-}
-
 static unsigned count_bits(unsigned m)
 {
   unsigned n = 0;
@@ -153,7 +132,7 @@ static unsigned count_bits(unsigned m)
 }
 
 /* "a", "a or b", "a, b or c": the verdicts of mask in vocabulary order. */
-static void list_verdicts(unsigned mask, char *buf, size_t cap, size_t *used)
+static void list_verdicts(unsigned mask, struct dp_buf *b)
 {
   unsigned left = count_bits(mask);
 
@@ -162,10 +141,10 @@ static void list_verdicts(unsigned mask, char *buf, size_t cap, size_t *used)
     if (!(mask & DP_EXPECT_BIT(v)))
       continue;
     left--;
-    put(buf, cap, used, "%s%s", dp_verdict_tostr((dp_verdict_t)v),
-        left == 0   ? ""
-        : left == 1 ? " or "
-                    : ", ");
+    dp_buf_addf(b, "%s%s", dp_verdict_tostr((dp_verdict_t)v),
+                left == 0   ? ""
+                : left == 1 ? " or "
+                            : ", ");
   }
 }
 
@@ -173,48 +152,61 @@ static void list_verdicts(unsigned mask, char *buf, size_t cap, size_t *used)
  * shorter (the resolver profile's "update must not be allowed"). */
 static void set_words(unsigned mask, char *buf, size_t cap)
 {
-  size_t used = 0;
+  struct dp_buf b;
   unsigned in = mask & JUDGED;
   unsigned out = JUDGED & ~mask;
 
-  buf[0] = '\0';
+  dp_buf_init_fixed(&b, buf, cap);
   if (out != 0 && count_bits(out) < count_bits(in))
   {
-    put(buf, cap, &used, "anything but ");
-    list_verdicts(out, buf, cap, &used);
+    dp_buf_adds(&b, "anything but ");
+    list_verdicts(out, &b);
   }
   else
-    list_verdicts(in, buf, cap, &used);
+    list_verdicts(in, &b);
 }
 
 /*
- * Append a sentence to *s (NULL or allocated), with a space after text
- * already there. Returns false when out of memory (*s is unchanged).
+ * Start a sentence after the text of *s (NULL or allocated), with a space
+ * after text already there: the buffer b continues *s. finish() puts the
+ * text back. A failed allocation leaves *s as it was.
  */
+static struct dp_buf *sentence(struct dp_buf *b, char **s)
+{
+  dp_buf_adopt(b, *s);
+  *s = NULL;
+  if (b->len > 0 && b->s[b->len - 1] != ' ' && b->s[b->len - 1] != '\n')
+    dp_buf_adds(b, " ");
+  return b;
+}
+
+/* Give the text of b back to *s; false when an append failed. */
+static bool finish(struct dp_buf *b, char **s, size_t had)
+{
+  bool ok = !dp_buf_failed(b);
+  if (!ok && b->s != NULL)
+  {
+    /* keep what was there before the sentence */
+    b->s[had] = '\0';
+    b->failed = false;
+  }
+  *s = dp_buf_take(b);
+  return ok;
+}
+
+/* Append a sentence to *s. Returns false when out of memory (*s is
+ * unchanged). */
 __attribute__((format(printf, 2, 3))) static bool append(char **s,
                                                          const char *fmt, ...)
 {
+  struct dp_buf b;
+  size_t had = *s != NULL ? strlen(*s) : 0;
   va_list ap;
-  size_t have = *s != NULL ? strlen(*s) : 0;
-  bool space = have > 0 && (*s)[have - 1] != ' ' && (*s)[have - 1] != '\n';
-  int n;
-  char *grown;
 
   va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
+  dp_buf_vaddf(sentence(&b, s), fmt, ap);
   va_end(ap);
-  if (n < 0)
-    return false;
-  grown = realloc(*s, have + (space ? 1 : 0) + (size_t)n + 1);
-  if (grown == NULL)
-    return false;
-  if (space)
-    grown[have++] = ' ';
-  va_start(ap, fmt);
-  vsnprintf(grown + have, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  *s = grown;
-  return true;
+  return finish(&b, s, had);
 }
 
 /* ---- profiles and rules -------------------------------------------------- */
@@ -297,22 +289,21 @@ dp_status_t dp_expect_rule_parse(const char *text, struct dp_expect_rule *r,
 dp_status_t dp_expect_rule_write(const struct dp_expect_rule *r, char *buf,
                                  size_t cap)
 {
-  size_t used = 0;
+  struct dp_buf b;
   bool first = true;
-  bool ok;
 
   if (r == NULL || buf == NULL || cap == 0)
     return DP_EINVAL;
-  buf[0] = '\0';
-  ok = put(buf, cap, &used, "%s=", dp_probe_id_tostr(r->probe));
-  for (unsigned v = 0; ok && v < DP_VERDICT_COUNT; v++)
+  dp_buf_init_fixed(&b, buf, cap);
+  dp_buf_addf(&b, "%s=", dp_probe_id_tostr(r->probe));
+  for (unsigned v = 0; v < DP_VERDICT_COUNT; v++)
     if (r->verdicts & DP_EXPECT_BIT(v))
     {
-      ok = put(buf, cap, &used, "%s%s", first ? "" : "|",
-               dp_verdict_tostr((dp_verdict_t)v));
+      dp_buf_addf(&b, "%s%s", first ? "" : "|",
+                  dp_verdict_tostr((dp_verdict_t)v));
       first = false;
     }
-  return ok ? DP_OK : DP_ESPACE;
+  return dp_buf_failed(&b) ? DP_ESPACE : DP_OK;
 }
 
 /* ---- applying ------------------------------------------------------------ */

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "dnsprobe/buf.h"
 #include "dnsprobe/discover.h"
 #include "dnsprobe/dns.h"
 #include "dnsprobe/engine.h"
@@ -74,22 +75,12 @@ static void errf(char *err, size_t cap, const char *fmt, ...)
   va_end(ap);
 }
 
-/* Append a sentence to err, separated by a space. */
-static void err_append(char *err, size_t cap, const char *fmt, ...)
+/* Start a sentence of the notes in err, after a space when not the first. */
+static struct dp_buf *sentence(struct dp_buf *notes)
 {
-  va_list ap;
-  size_t used;
-
-  if (err == NULL || cap == 0)
-    return;
-  used = strnlen(err, cap);
-  if (used + 2 >= cap)
-    return;
-  if (used > 0)
-    err[used++] = ' ';
-  va_start(ap, fmt);
-  vsnprintf(err + used, cap - used, fmt, ap);
-  va_end(ap);
+  if (notes->len > 0)
+    dp_buf_adds(notes, " ");
+  return notes;
 }
 
 /*
@@ -427,6 +418,10 @@ dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
   free(owned);
   owned = NULL;
 
+  /* From here on err collects notes, one sentence per name server. */
+  struct dp_buf notes;
+  if (err != NULL && errcap > 0)
+    dp_buf_init_fixed(&notes, err, errcap);
   for (size_t i = 0; i < nnames; i++)
   {
     static const uint16_t types[] = {DP_TYPE_A, DP_TYPE_AAAA};
@@ -454,12 +449,14 @@ dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
       free(owned);
       owned = NULL;
     }
-    if (nfound == before)
-      err_append(err, errcap, "%s has no address (%s).", names[i], last_why);
+    if (nfound == before && err != NULL && errcap > 0)
+      dp_buf_addf(sentence(&notes), "%s has no address (%s).", names[i],
+                  last_why);
   }
   if (nfound == 0)
   {
-    err_append(err, errcap, "No server of %s has an address.", canon);
+    if (err != NULL && errcap > 0)
+      dp_buf_addf(sentence(&notes), "No server of %s has an address.", canon);
     st = DP_ENOTFOUND;
     goto done;
   }

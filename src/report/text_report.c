@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dnsprobe/buf.h"
 #include "format.h"
 #include "util.h"
 #include "zone_report.h"
@@ -78,13 +79,6 @@ static void clean_copy(char *dst, size_t cap, const char *src, size_t srccap)
   dst[n] = '\0';
 }
 
-/* Append to a NUL-ended buffer, cutting at its end. */
-static void append(char *buf, size_t cap, const char *s)
-{
-  size_t used = strlen(buf);
-  clean_copy(buf + used, cap - used, s, (size_t)-1);
-}
-
 static void format_ms(char *buf, size_t cap, double ms)
 {
   if (!(ms >= 0) || !isfinite(ms))
@@ -95,21 +89,6 @@ static void format_ms(char *buf, size_t cap, double ms)
     snprintf(buf, cap, "%.1f ms", ms);
   else
     snprintf(buf, cap, "%.0f ms", ms);
-}
-
-static bool is_ipv6(const struct dp_target_result *t)
-{
-  return t->family == AF_INET6 ||
-         memchr(t->address, ':', strnlen(t->address, sizeof(t->address)));
-}
-
-/* "127.0.0.1:5301" or "[::1]:5301". */
-static void format_endpoint(char *buf, size_t cap,
-                            const struct dp_target_result *t)
-{
-  char addr[sizeof(t->address)];
-  clean_copy(addr, sizeof(addr), t->address, sizeof(t->address));
-  snprintf(buf, cap, is_ipv6(t) ? "[%s]:%u" : "%s:%u", addr, (unsigned)t->port);
 }
 
 static void put_upper(FILE *fp, const char *s)
@@ -149,39 +128,31 @@ static const char *outcome_words(dp_outcome_t o)
   return "unknown";
 }
 
-/* What came back: "NOERROR aa", "REFUSED EDE 18 Prohibited", "timeout". */
+/* What came back: "NOERROR aa", "REFUSED EDE 18 Prohibited", "timeout".
+ * Every word comes from a table of this program, never from the server. */
 static void format_reply(char *buf, size_t cap, const struct dp_probe_result *p)
 {
-  char num[48];
+  struct dp_buf b;
 
-  buf[0] = '\0';
+  dp_buf_init_fixed(&b, buf, cap);
   if (!p->has_answer)
   {
-    append(buf, cap, outcome_words(p->outcome));
+    dp_buf_adds(&b, outcome_words(p->outcome));
     return;
   }
   const struct dp_answer_info *a = &p->answer;
   /* RFC 6891 section 6.1.3: the full 12-bit RCODE. */
-  append(buf, cap, dp_knowledge_rcode_name(a->rcode & 0x0FFF));
+  dp_buf_adds(&b, dp_knowledge_rcode_name(a->rcode & 0x0FFF));
   for (size_t i = 0; i < sizeof(shown_flags) / sizeof(shown_flags[0]); i++)
-  {
     if (a->flags & shown_flags[i].bit)
-    {
-      append(buf, cap, " ");
-      append(buf, cap, shown_flags[i].name);
-    }
-  }
+      dp_buf_addf(&b, " %s", shown_flags[i].name);
   /* RFC 8914: every INFO-CODE, by number even when unregistered. */
   for (size_t i = 0; i < min_size(a->nede, DP_RESULT_EDE_MAX); i++)
   {
     const struct dp_knowledge_ede *k = dp_knowledge_ede_get(a->ede[i].code);
-    snprintf(num, sizeof(num), " EDE %u", (unsigned)a->ede[i].code);
-    append(buf, cap, num);
+    dp_buf_addf(&b, " EDE %u", (unsigned)a->ede[i].code);
     if (k != NULL && k->name != NULL)
-    {
-      append(buf, cap, " ");
-      append(buf, cap, k->name);
-    }
+      dp_buf_addf(&b, " %s", k->name);
   }
 }
 
@@ -466,7 +437,7 @@ static void write_summary(FILE *fp, const struct dp_target_result *t,
   struct counts c;
 
   count_probes(t, &c);
-  format_endpoint(endpoint, sizeof(endpoint), t);
+  dp_report_endpoint(endpoint, sizeof(endpoint), t);
   fprintf(fp, "\n%s: ", endpoint);
   put_health(fp, t->status, opt->color);
   size_t warnings = c.by_severity[DP_SEVERITY_WARNING];

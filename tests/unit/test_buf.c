@@ -4,6 +4,7 @@
  * and that a failed buffer stays failed.
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,54 @@ START_TEST(test_heap_long_format)
                 "long format text");
   dp_buf_free(&b);
   ck_assert_msg(b.s == NULL, "freed");
+}
+END_TEST
+
+/* A heap string taken over goes on growing; NULL starts empty. */
+START_TEST(test_adopt)
+{
+  struct dp_buf b;
+  char *s = strdup("first.");
+  ck_assert_ptr_nonnull(s);
+  dp_buf_adopt(&b, s);
+  ck_assert_msg(b.len == 6 && b.s == s, "adopted as it is");
+  for (int i = 0; i < 50; i++)
+    ck_assert_msg(dp_buf_addf(&b, " sentence %d.", i), "append %d", i);
+  char *t = dp_buf_take(&b);
+  ck_assert_msg(strncmp(t, "first. sentence 0. sentence 1.", 30) == 0 &&
+                    strstr(t, "sentence 49.") != NULL,
+                "adopted text grown: %.60s", t);
+  free(t);
+  dp_buf_adopt(&b, NULL);
+  ck_assert_msg(dp_buf_take(&b) == NULL, "NULL adopted: still empty");
+}
+END_TEST
+
+static bool vadd(struct dp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static bool vadd(struct dp_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  bool ok = dp_buf_vaddf(b, fmt, ap);
+  va_end(ap);
+  return ok;
+}
+
+/* A va_list that does not fit the first time is used again, not twice
+ * consumed. */
+START_TEST(test_vaddf)
+{
+  struct dp_buf b = {0};
+  char big[600];
+  memset(big, 'b', sizeof(big) - 1);
+  big[sizeof(big) - 1] = '\0';
+  ck_assert_msg(vadd(&b, "%d:%s:%d", 7, big, 9), "vaddf");
+  ck_assert_msg(b.len == 2 + 599 + 2 && strncmp(b.s, "7:bbb", 5) == 0 &&
+                    strcmp(b.s + b.len - 2, ":9") == 0,
+                "vaddf text");
+  dp_buf_free(&b);
 }
 END_TEST
 
@@ -97,6 +146,8 @@ static Suite *buf_suite(void)
   TCase *tc = tcase_create("buf");
   tcase_add_test(tc, test_heap_grows);
   tcase_add_test(tc, test_heap_long_format);
+  tcase_add_test(tc, test_adopt);
+  tcase_add_test(tc, test_vaddf);
   tcase_add_loop_test(tc, test_fixed, 0,
                       sizeof(fixed_cases) / sizeof(fixed_cases[0]));
   suite_add_tcase(s, tc);

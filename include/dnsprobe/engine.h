@@ -118,6 +118,13 @@ dp_status_t dp_engine_create(const struct dp_engine_options *opt,
 bool dp_engine_same_server(const struct sockaddr_storage *a,
                            const struct sockaddr_storage *b);
 
+/**
+ * The engine's clock: milliseconds on a monotonic clock, from an arbitrary
+ * start. Callers that pace or time their exchanges read it here, so a test
+ * engine on a virtual clock times them too.
+ */
+double dp_engine_now_ms(const dp_engine_t *eng);
+
 /** Free an engine; exchanges not yet ended are dropped. NULL is a no-op. */
 void dp_engine_destroy(dp_engine_t *eng);
 

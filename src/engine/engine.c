@@ -239,26 +239,6 @@ static unsigned addr_hash(const struct sockaddr_storage *ss)
   return h % LINK_BUCKETS;
 }
 
-bool dp_engine_same_server(const struct sockaddr_storage *a,
-                           const struct sockaddr_storage *b)
-{
-  const struct sockaddr *sa = (const struct sockaddr *)a;
-  const struct sockaddr *sb = (const struct sockaddr *)b;
-  if (sa->sa_family != sb->sa_family)
-    return false;
-  if (sa->sa_family == AF_INET6)
-  {
-    const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
-    const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
-    return x->sin6_port == y->sin6_port &&
-           x->sin6_scope_id == y->sin6_scope_id &&
-           memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-  }
-  const struct sockaddr_in *x = (const struct sockaddr_in *)a;
-  const struct sockaddr_in *y = (const struct sockaddr_in *)b;
-  return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-}
-
 static struct link *link_new(struct dp_engine *eng,
                              const struct dp_engine_request *req, bool shared)
 {
@@ -1542,4 +1522,12 @@ void dp_engine_stop(dp_engine_t *eng)
     return;
   eng->stopping = true;
   event_base_loopbreak(eng->base);
+}
+
+double dp_engine_now_ms(const dp_engine_t *eng)
+{
+  struct timespec t;
+  (void)eng;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }

@@ -64,7 +64,7 @@ struct target_state
   struct probe_state probes[DP_PROBE_COUNT]; /* indexed by probe id */
   size_t pending;
   struct dp_probe_ctx ctx;
-  struct timespec started;
+  double started;               /* engine clock, ms */
   uint16_t ids[IDS_PER_TARGET]; /* query IDs this target has used */
   unsigned nids;
   bool in_window; /* taken into the window */
@@ -75,7 +75,7 @@ struct target_state
   bool sent_any;
   bool awaiting_sent; /* the last dispatched query is still in the engine's
                          queue: the next one waits for it to go */
-  struct timespec last_send;
+  double last_send;   /* engine clock, ms */
   dp_engine_timer_t *spacing_timer;
 };
 
@@ -95,12 +95,10 @@ struct run_state
   unsigned id_left;
 };
 
-static double ms_since(const struct timespec *a)
+/* Milliseconds on the engine's clock since `since`. */
+static double ms_since(const struct run_state *rs, double since)
 {
-  struct timespec b;
-  clock_gettime(CLOCK_MONOTONIC, &b);
-  return (double)(b.tv_sec - a->tv_sec) * 1e3 +
-         (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+  return dp_engine_now_ms(rs->eng) - since;
 }
 
 /* Refill the pool of IDs from the kernel's random source, 256 at a time
@@ -224,7 +222,7 @@ static bool probe_send(struct probe_state *ps)
   /* A probe released late gets what is left of the battery's time, so a
    * silent server costs one timeout, not two; with --spacing the battery
    * is meant to last longer, and every probe gets the whole timeout. */
-  double spent = ms_since(&ts->started);
+  double spent = ms_since(ts->rs, ts->started);
   if (ts->rs->opt->spacing_ms == 0 && spent > 0 && spent < timeout)
     timeout -= (unsigned)spent;
   const struct dp_probe_def *def = dp_probe_def(ps->probe);
@@ -271,7 +269,7 @@ static void target_finish(struct target_state *ts)
   struct dp_target_result *t = ts->out;
   if (dp_diagnose_target(t, ts->rs->opt->expect) != DP_OK)
     ts->rs->error = DP_ENOMEM;
-  t->duration_ms = ms_since(&ts->started);
+  t->duration_ms = ms_since(ts->rs, ts->started);
   t->finished = true;
   if (ts->rs->opt->target_done)
     ts->rs->opt->target_done(ts->rs->opt->arg, t);
@@ -439,7 +437,7 @@ static void spaced_sent(struct target_state *ts)
   if (!ts->awaiting_sent)
     return;
   ts->awaiting_sent = false;
-  clock_gettime(CLOCK_MONOTONIC, &ts->last_send);
+  ts->last_send = dp_engine_now_ms(ts->rs->eng);
   ts->sent_any = true;
   if (ts->spaced_n > 0 && ts->spacing_timer == NULL &&
       dp_engine_timer_start(ts->rs->eng, ts->rs->opt->spacing_ms, on_spacing,
@@ -484,7 +482,7 @@ static void spaced_pump(struct target_state *ts)
   unsigned gap = ts->rs->opt->spacing_ms;
   while (ts->spaced_n > 0 && !ts->awaiting_sent)
   {
-    double since = ts->sent_any ? ms_since(&ts->last_send) : (double)gap;
+    double since = ts->sent_any ? ms_since(ts->rs, ts->last_send) : (double)gap;
     if (since < (double)gap)
     {
       if (ts->spacing_timer == NULL)
@@ -504,7 +502,7 @@ static void spaced_pump(struct target_state *ts)
     struct spaced_send sp = ts->spaced[ts->spaced_head];
     ts->spaced_head = (ts->spaced_head + 1) % SPACED_MAX;
     ts->spaced_n--;
-    clock_gettime(CLOCK_MONOTONIC, &ts->last_send);
+    ts->last_send = dp_engine_now_ms(ts->rs->eng);
     ts->sent_any = true;
     spaced_dispatch(ts, sp);
   }
@@ -670,7 +668,7 @@ static void target_start(struct target_state *ts)
   const struct dp_probe_run_options *opt = rs->opt;
   struct dp_target_result *t = ts->out;
 
-  clock_gettime(CLOCK_MONOTONIC, &ts->started);
+  ts->started = dp_engine_now_ms(rs->eng);
   if (target_setup(ts) != DP_OK)
   {
     rs->error = DP_ENOMEM;
@@ -788,7 +786,7 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
                          struct dp_run *run)
 {
   struct run_state rs;
-  struct timespec started;
+  double started = 0;
   dp_status_t st;
 
   if (run == NULL || opt == NULL || (n > 0 && targets == NULL))
@@ -797,60 +795,45 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
   memset(&rs, 0, sizeof(rs));
   rs.opt = opt;
   rs.ntargets = n;
-  clock_gettime(CLOCK_MONOTONIC, &started);
   rfc3339_now(run->started_at, sizeof(run->started_at));
 
+  st = DP_ENOMEM;
   run->targets = calloc(n ? n : 1, sizeof(*run->targets));
   rs.targets = calloc(n ? n : 1, sizeof(*rs.targets));
   if (run->targets == NULL || rs.targets == NULL)
-  {
-    free(rs.targets);
-    return DP_ENOMEM;
-  }
+    goto done;
   run->ntargets = n;
   for (size_t i = 0; i < n; i++)
-  {
-    run->targets[i].given = strdup(targets[i].given ? targets[i].given : "");
-    if (run->targets[i].given == NULL)
-    {
-      free(rs.targets);
-      return DP_ENOMEM;
-    }
-  }
-
-  st = dp_engine_create(&opt->engine, &rs.eng);
-  if (st != DP_OK)
-  {
-    free(rs.targets);
-    return st;
-  }
-
-  for (size_t i = 0; i < n; i++)
-    target_init(&rs.targets[i], &rs, &targets[i], &run->targets[i]);
+    if ((run->targets[i].given =
+             strdup(targets[i].given ? targets[i].given : "")) == NULL)
+      goto done;
   /* Keep opt->parallel targets in flight. */
   rs.parallel = opt->parallel ? opt->parallel : default_parallel();
   rs.flight = calloc(rs.parallel, sizeof(*rs.flight));
   if (rs.flight == NULL)
-  {
-    dp_engine_destroy(rs.eng);
-    free(rs.targets);
-    return DP_ENOMEM;
-  }
+    goto done;
+  st = dp_engine_create(&opt->engine, &rs.eng);
+  if (st != DP_OK)
+    goto done;
+  started = dp_engine_now_ms(rs.eng);
+
+  for (size_t i = 0; i < n; i++)
+    target_init(&rs.targets[i], &rs, &targets[i], &run->targets[i]);
   if (opt->stop_on_sigint && n > 0)
     (void)dp_engine_stop_on_signal(rs.eng, SIGINT);
   start_next(&rs);
-
   st = dp_engine_run(rs.eng);
-  dp_engine_destroy(rs.eng);
-
-  free(rs.flight);
-  run->duration_ms = ms_since(&started);
+  run->duration_ms = ms_since(&rs, started);
   run->status = DP_HEALTH_OK;
   for (size_t i = 0; i < n; i++)
     if (run->targets[i].status > run->status)
       run->status = run->targets[i].status;
-  free(rs.targets);
   if (rs.error != DP_OK)
-    return rs.error;
+    st = rs.error;
+
+done:
+  dp_engine_destroy(rs.eng);
+  free(rs.flight);
+  free(rs.targets);
   return st;
 }

@@ -14,8 +14,11 @@ reply. One dnsprobe run against it must show:
   once the previous one had its reply (or its grace period ran out).
 
 A second run names the same server twice, with two zones (a fleet file):
-the second battery must begin only once the first has ended. A third one
-with --spacing 100 must show the queries 100 ms apart.
+the second battery must begin only once the first has ended.
+
+The timing itself (grace periods, --spacing, follow-ups, the window) is
+tested to the millisecond on a virtual clock in tests/unit/test_runner.c;
+this suite checks what a real run puts on the wire.
 
 Everything stays on loopback; the responder is a thread of this process.
 """
@@ -285,42 +288,6 @@ class TwoZonesOneServer(unittest.TestCase):
         self.assertGreater(min(e["arrived"] for e in second),
                            max(e["replied"] for e in first),
                            "the second battery began before the first ended")
-
-
-class Spaced(unittest.TestCase):
-    """--spacing 100: the battery's queries reach the server 100 ms apart
-    (UDP queries and TCP connections alike), where without it they come
-    within a millisecond or two of each other."""
-
-    SPACING_MS = 100
-
-    @classmethod
-    def setUpClass(cls):
-        cls.rec = Recorder()
-        try:
-            cls.run_ = lab.run_dnsprobe(["%s:%d" % (ADDR, PORT), "--zone",
-                                         ZONE, "--timeout", "2000",
-                                         "--spacing", str(cls.SPACING_MS)])
-        finally:
-            time.sleep(0.2)
-            cls.rec.close()
-
-    def test_spaced(self):
-        self.assertIn(self.run_.code, (0, 1, 2), self.run_.stderr)
-        times = sorted([e["arrived"] for e in self.rec.udp_log] +
-                       [t["opened"] for t in self.rec.tcp_log])
-        self.assertGreaterEqual(len(times), 20)
-        gaps = sorted(b - a for a, b in zip(times, times[1:]))
-        # dnsprobe sends each query no earlier than SPACING_MS after the one
-        # before went out; this thread stamps arrivals as it gets to them,
-        # a few ms late when the machine is loaded (valgrind, parallel
-        # suites), so one gap may look shorter by that much.
-        self.assertGreaterEqual(gaps[len(gaps) // 2],
-                                0.95 * self.SPACING_MS / 1000.0,
-                                "median gap %.1f ms" % (gaps[len(gaps) // 2]
-                                                        * 1e3))
-        self.assertGreater(gaps[0], 0.75 * self.SPACING_MS / 1000.0,
-                           "two queries %.1f ms apart" % (gaps[0] * 1e3))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,421 @@
+/*
+ * test_runner.c: the runner's scheduling on the fake engine, whose clock is
+ * virtual: what goes out when, to the millisecond, the same every run.
+ *
+ * - the queries with the zone's SOA question follow one another, each sent
+ *   when the one before it was answered; UPDATE, NOTIFY and opcode 15 wait
+ *   for all of them; the TCP probes go one at a time (tcp, axfr, ixfr);
+ * - a silent server: a probe held back for another is released by its
+ *   grace period (a quarter of the timeout, at most 250 ms), and the whole
+ *   battery still costs one timeout;
+ * - --spacing: every query at least that long after the one before;
+ * - follow-ups: SERVFAIL with RA is asked again with CD=1, a DNSKEY answer
+ *   truncated at 512 bytes again with a 4096-byte buffer;
+ * - targets on one server go one after another; the window holds at most
+ *   --parallel targets;
+ * - no query ID repeats within a target.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsprobe/probes.h"
+#include "fake_engine.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define TIMEOUT 2000u
+#define GRACE 250.0 /* min(TIMEOUT / 4, 250) */
+
+/* What the log says about one exchange. */
+struct sent_info
+{
+  uint16_t id;
+  uint8_t opcode;
+  uint16_t qtype;
+  uint16_t qclass;
+  bool cd;
+  uint16_t udp_size;
+  char qname[DP_WIRE_NAME_STRLEN];
+  uint16_t port;
+};
+
+static void sent_info(size_t i, struct sent_info *si)
+{
+  const struct fake_sent *s = &fake_log.sent[i];
+  struct dp_wire_msg m;
+  uint8_t wire[DP_DNS_NAME_MAX];
+  size_t wl = 0;
+  memset(si, 0, sizeof(*si));
+  ck_assert_msg(dp_wire_msg_parse(s->msg, s->len, &m) == DP_OK && m.complete,
+                "exchange %zu does not parse", i);
+  si->id = m.id;
+  si->opcode = m.opcode;
+  si->qtype = m.qtype;
+  si->qclass = m.qclass;
+  si->cd = m.cd;
+  si->udp_size = m.opt.present ? m.opt.udp_size : 0;
+  if (m.has_question && dp_wire_name_read(m.buf, m.len, m.qname_off, wire,
+                                          sizeof(wire), &wl, NULL) == DP_OK)
+    (void)dp_wire_name_tostr(wire, wl, si->qname, sizeof(si->qname));
+  si->port = ntohs(((const struct sockaddr_in *)&s->addr)->sin_port);
+}
+
+static bool is_zone_soa_query(const struct sent_info *si)
+{
+  return si->opcode == DP_OPCODE_QUERY && si->qtype == DP_TYPE_SOA &&
+         si->qclass == DP_CLASS_IN;
+}
+
+static struct dp_probe_target target_at(const char *given, const char *addr,
+                                        uint16_t port, const char *zone)
+{
+  struct dp_probe_target t;
+  memset(&t, 0, sizeof(t));
+  struct sockaddr_in *sin = (struct sockaddr_in *)&t.addr;
+  sin->sin_family = AF_INET;
+  sin->sin_port = htons(port);
+  inet_pton(AF_INET, addr, &sin->sin_addr);
+  t.addrlen = sizeof(*sin);
+  t.given = given;
+  t.zone = zone;
+  t.zone_given = true;
+  t.recursion_name = "www.example.net.";
+  return t;
+}
+
+/* Run one battery (or several) on the fake engine. */
+static void run_targets(const struct dp_probe_target *targets, size_t n,
+                        unsigned spacing, unsigned parallel, struct dp_run *run)
+{
+  struct dp_probe_run_options opt;
+  memset(&opt, 0, sizeof(opt));
+  opt.probes = DP_PROBE_ALL;
+  opt.timeout_ms = TIMEOUT;
+  opt.spacing_ms = spacing;
+  opt.parallel = parallel;
+  fake_log_reset();
+  ck_assert_int_eq(dp_probe_run(targets, n, &opt, run), DP_OK);
+}
+
+static void run_one(unsigned spacing, struct dp_run *run)
+{
+  struct dp_probe_target t =
+      target_at("127.0.0.1:5301", "127.0.0.1", 5301, "example.test.");
+  run_targets(&t, 1, spacing, 0, run);
+}
+
+static void teardown(void)
+{
+  fake_responder = NULL;
+  fake_log_reset();
+}
+
+/* ---- ordering on a server that answers ----------------------------------- */
+
+START_TEST(test_soa_queries_follow_one_another)
+{
+  struct dp_run run;
+  run_one(0, &run);
+  double last_reply = -1;
+  size_t nsoa = 0;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    const struct fake_sent *s = &fake_log.sent[i];
+    sent_info(i, &si);
+    if (s->transport != DP_TRANSPORT_UDP || !is_zone_soa_query(&si))
+      continue;
+    if (nsoa > 0)
+      ck_assert_msg(s->at >= last_reply,
+                    "SOA query %zu sent at %.1f ms, before the previous "
+                    "reply at %.1f ms",
+                    nsoa, s->at, last_reply);
+    last_reply = s->replied_at;
+    nsoa++;
+  }
+  /* udp, plain, edns, edns1, ednsopt, ednsflags, zflag, do, nsid, cookie */
+  ck_assert_msg(nsoa == 10, "%zu queries with the zone's SOA question", nsoa);
+  /* UPDATE, NOTIFY and opcode 15 wait for every SOA query's reply */
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    if (si.opcode != DP_OPCODE_QUERY)
+      ck_assert_msg(fake_log.sent[i].at >= last_reply,
+                    "opcode %u sent at %.1f ms, before the last SOA reply "
+                    "at %.1f ms",
+                    si.opcode, fake_log.sent[i].at, last_reply);
+  }
+  dp_run_clear(&run);
+}
+END_TEST
+
+START_TEST(test_tcp_one_at_a_time)
+{
+  struct dp_run run;
+  run_one(0, &run);
+  uint16_t order[3];
+  double replied[3], at[3];
+  size_t k = 0;
+  for (size_t i = 0; i < fake_log.n; i++)
+    if (fake_log.sent[i].transport == DP_TRANSPORT_TCP)
+    {
+      struct sent_info si;
+      sent_info(i, &si);
+      ck_assert_msg(k < 3, "more than three TCP exchanges");
+      order[k] = si.qtype;
+      at[k] = fake_log.sent[i].at;
+      replied[k++] = fake_log.sent[i].replied_at;
+    }
+  ck_assert_msg(k == 3, "%zu TCP exchanges", k);
+  ck_assert_msg(order[0] == DP_TYPE_SOA && order[1] == DP_TYPE_AXFR &&
+                    order[2] == DP_TYPE_IXFR,
+                "TCP order %u %u %u, want SOA AXFR IXFR", order[0], order[1],
+                order[2]);
+  ck_assert_msg(at[1] >= replied[0] && at[2] >= replied[1],
+                "a TCP exchange before the one before it was answered");
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* Every query of a target has its own ID, and all leave to one server. */
+START_TEST(test_ids_unique)
+{
+  struct dp_run run;
+  run_one(0, &run);
+  ck_assert_msg(fake_log.n >= 22, "%zu exchanges", fake_log.n);
+  for (size_t i = 0; i < fake_log.n; i++)
+    for (size_t j = i + 1; j < fake_log.n; j++)
+    {
+      struct sent_info a, b;
+      sent_info(i, &a);
+      sent_info(j, &b);
+      ck_assert_msg(a.id != b.id, "exchanges %zu and %zu share ID %u", i, j,
+                    a.id);
+    }
+  ck_assert_msg(run.targets[0].finished, "the target finished");
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- a silent server ----------------------------------------------------- */
+
+static void silent(const struct fake_sent *q, struct fake_reply *r)
+{
+  (void)q;
+  memset(r, 0, sizeof(*r)); /* nothing comes back */
+}
+
+START_TEST(test_grace_and_one_timeout)
+{
+  struct dp_run run;
+  fake_responder = silent;
+  run_one(0, &run);
+  /* The probes with nothing to wait for go at once; those held back for
+   * another (plain after udp, axfr after tcp, ...) go when their grace
+   * period runs out; chains of them all at the same moment. */
+  size_t at_once = 0, at_grace = 0;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    double at = fake_log.sent[i].at;
+    ck_assert_msg(at == 0.0 || at == GRACE, "exchange %zu sent at %.1f ms", i,
+                  at);
+    if (at == 0.0)
+      at_once++;
+    else
+      at_grace++;
+  }
+  /* udp, tcp, recursion and the three CHAOS names at once */
+  ck_assert_msg(at_once == 6, "%zu sent at once", at_once);
+  ck_assert_msg(at_grace == 16, "%zu released by their grace", at_grace);
+  /* one timeout for the whole battery: a late probe gets what is left */
+  ck_assert_msg(run.targets[0].duration_ms == (double)TIMEOUT,
+                "the battery took %.1f ms", run.targets[0].duration_ms);
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- --spacing ----------------------------------------------------------- */
+
+START_TEST(test_spacing)
+{
+  static const unsigned spacings[] = {100, 250};
+  unsigned gap = spacings[_i];
+  struct dp_run run;
+  run_one(gap, &run);
+  ck_assert_msg(fake_log.n >= 22, "%zu exchanges", fake_log.n);
+  for (size_t i = 1; i < fake_log.n; i++)
+    ck_assert_msg(fake_log.sent[i].at - fake_log.sent[i - 1].at >= gap,
+                  "--spacing %u: exchanges %zu and %zu %.1f ms apart", gap,
+                  i - 1, i, fake_log.sent[i].at - fake_log.sent[i - 1].at);
+  /* and no slower than needed: the gaps are the spacing (or the wait for
+   * a reply, 1 ms, when that is longer) */
+  double span = fake_log.sent[fake_log.n - 1].at - fake_log.sent[0].at;
+  ck_assert_msg(span <= (double)(gap + 2) * (double)(fake_log.n - 1),
+                "--spacing %u: %zu exchanges over %.1f ms", gap, fake_log.n,
+                span);
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- follow-ups ---------------------------------------------------------- */
+
+/* A resolver whose upstream fails: SERVFAIL with RA to the recursion probe
+ * (also with CD=1); DNSKEY truncated at 512 bytes, nothing with 4096. */
+static void failing_resolver(const struct fake_sent *q, struct fake_reply *r)
+{
+  struct sent_info si;
+  struct dp_wire_msg m;
+  memset(&si, 0, sizeof(si));
+  if (dp_wire_msg_parse(q->msg, q->len, &m) == DP_OK)
+  {
+    si.qtype = m.qtype;
+    si.udp_size = m.opt.present ? m.opt.udp_size : 0;
+  }
+  if (m.rd)
+    fake_reply_echo(q, r, DP_RCODE_SERVFAIL, DP_FLAG_RA);
+  else if (si.qtype == DP_TYPE_DNSKEY && si.udp_size == 512)
+    fake_reply_echo(q, r, DP_RCODE_NOERROR, DP_FLAG_AA | DP_FLAG_TC);
+  else if (si.qtype == DP_TYPE_DNSKEY)
+    memset(r, 0, sizeof(*r)); /* the large answer is lost */
+  else
+    fake_reply_default(q, r);
+}
+
+START_TEST(test_followups)
+{
+  struct dp_run run;
+  fake_responder = failing_resolver;
+  run_one(0, &run);
+  bool cd = false, big = false;
+  double recursion_reply = -1, bufsize_reply = -1;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    const struct fake_sent *s = &fake_log.sent[i];
+    if (si.qtype == DP_TYPE_A && !si.cd)
+      recursion_reply = s->replied_at;
+    else if (si.qtype == DP_TYPE_A && si.cd)
+    {
+      cd = true;
+      ck_assert_msg(recursion_reply >= 0 && s->at >= recursion_reply,
+                    "the CD=1 follow-up went before the SERVFAIL came");
+    }
+    else if (si.qtype == DP_TYPE_DNSKEY && si.udp_size == 512)
+      bufsize_reply = s->replied_at;
+    else if (si.qtype == DP_TYPE_DNSKEY && si.udp_size == 4096)
+    {
+      big = true;
+      ck_assert_msg(bufsize_reply >= 0 && s->at >= bufsize_reply,
+                    "the 4096-byte follow-up went before the truncation");
+    }
+  }
+  ck_assert_msg(cd, "no CD=1 follow-up to SERVFAIL with RA");
+  ck_assert_msg(big, "no 4096-byte follow-up to a truncated DNSKEY");
+  const struct dp_probe_result *rec =
+      dp_target_probe(&run.targets[0], DP_PROBE_RECURSION);
+  ck_assert_msg(rec->nfollowups == 1 && rec->followups[0].id == DP_FOLLOWUP_CD,
+                "recursion records its CD follow-up");
+  ck_assert_msg(rec->cause == DP_CAUSE_UPSTREAM, "recursion cause %s",
+                dp_cause_tostr(rec->cause));
+  const struct dp_probe_result *b5 =
+      dp_target_probe(&run.targets[0], DP_PROBE_BUFSIZE512);
+  ck_assert_msg(b5->cause == DP_CAUSE_FRAGMENTATION, "bufsize512 cause %s",
+                dp_cause_tostr(b5->cause));
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- several targets ----------------------------------------------------- */
+
+/* The start and end of target k's exchanges, by the queries' names. */
+static void span_of(const char *zone_suffix, double *first, double *last)
+{
+  *first = 1e18;
+  *last = -1;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    size_t n = strlen(si.qname), m = strlen(zone_suffix);
+    if (n < m || strcmp(si.qname + n - m, zone_suffix) != 0)
+      continue;
+    const struct fake_sent *s = &fake_log.sent[i];
+    double end = s->replied_at >= 0 ? s->replied_at : s->at + TIMEOUT;
+    if (s->at < *first)
+      *first = s->at;
+    if (end > *last)
+      *last = end;
+  }
+  ck_assert_msg(*last >= 0, "no exchange for %s", zone_suffix);
+}
+
+START_TEST(test_one_server_one_battery)
+{
+  struct dp_probe_target t[2] = {
+      target_at("a", "127.0.0.1", 5301, "a.test."),
+      target_at("b", "127.0.0.1", 5301, "b.test."),
+  };
+  struct dp_run run;
+  run_targets(t, 2, 0, 0, &run);
+  double a0, a1, b0, b1;
+  span_of("a.test.", &a0, &a1);
+  span_of("b.test.", &b0, &b1);
+  ck_assert_msg(b0 >= a1 || a0 >= b1,
+                "two batteries on one server overlap: %.1f-%.1f, %.1f-%.1f", a0,
+                a1, b0, b1);
+  dp_run_clear(&run);
+}
+END_TEST
+
+START_TEST(test_window)
+{
+  struct dp_probe_target t[3] = {
+      target_at("a", "127.0.0.1", 5301, "a.test."),
+      target_at("b", "127.0.0.2", 5301, "b.test."),
+      target_at("c", "127.0.0.3", 5301, "c.test."),
+  };
+  struct dp_run run;
+  run_targets(t, 3, 0, 2, &run);
+  double a0, a1, b0, b1, c0, c1;
+  span_of("a.test.", &a0, &a1);
+  span_of("b.test.", &b0, &b1);
+  span_of("c.test.", &c0, &c1);
+  ck_assert_msg(a0 == 0.0 && b0 == 0.0, "the first two start at once");
+  ck_assert_msg(c0 >= (a1 < b1 ? a1 : b1),
+                "the third started at %.1f ms, before either of the first "
+                "two ended (%.1f, %.1f)",
+                c0, a1, b1);
+  for (size_t i = 0; i < 3; i++)
+    ck_assert_msg(run.targets[i].finished, "target %zu finished", i);
+  dp_run_clear(&run);
+}
+END_TEST
+
+static Suite *runner_suite(void)
+{
+  Suite *s = suite_create("runner");
+  TCase *tc = tcase_create("schedule");
+  tcase_add_checked_fixture(tc, NULL, teardown);
+  tcase_add_test(tc, test_soa_queries_follow_one_another);
+  tcase_add_test(tc, test_tcp_one_at_a_time);
+  tcase_add_test(tc, test_ids_unique);
+  tcase_add_test(tc, test_grace_and_one_timeout);
+  tcase_add_loop_test(tc, test_spacing, 0, 2);
+  tcase_add_test(tc, test_followups);
+  tcase_add_test(tc, test_one_server_one_battery);
+  tcase_add_test(tc, test_window);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(runner_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? 0 : 1;
+}

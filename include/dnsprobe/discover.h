@@ -1,5 +1,5 @@
 /*
- * discover.h: zone-wide targets (issue 4, "Targets beyond one address").
+ * discover.h: zone-wide targets: a zone's name servers and their addresses.
  * Finds a zone's NS set and every address of every name server by asking a
  * resolver with RD=1 through the engine (RFC 1034 4.3.1: the resolver does
  * the recursion; dnsprobe only reads its answers), so every query goes to
@@ -36,8 +36,8 @@ struct dp_discovered
  * An NS name with no address is skipped and named in err (not an error).
  * @param zone      presentation form, canonicalised here.
  * @param resolver  address and port of the resolver. NULL is DP_EINVAL:
- *                  engine.h offers no NS lookup through the system's
- *                  resolver configuration (see the report of issue 4).
+ *                  the caller finds the system's resolver itself
+ *                  (dp_engine_system_resolver).
  * @param family    AF_UNSPEC, AF_INET or AF_INET6.
  * @param port      port set on each address found; 0 means 53.
  * @param timeout_ms  per query.

@@ -1,7 +1,6 @@
 /*
  * engine.h: sends hand-built DNS messages and reads back exactly what came
- * back, on c-ares 1.18 driven by libevent (see ../shared/design/
- * engine-c-ares-1.18.md). The only layer that includes ares.h or event2/.
+ * back, on c-ares 1.18 driven by libevent (see docs/design/engine.md). The only layer that includes ares.h or event2/.
  *
  * One exchange is one message to one server over UDP or TCP. UDP exchanges
  * to one server share one c-ares channel and socket while any of them is

@@ -2,7 +2,7 @@
  * options.c: dnsprobe's command line, after curl's tool_getparam.c.
  *
  * One static table (options[]) drives both argv parsing and --help; the man
- * page's OPTIONS section (docs/options.man) is written from the same rows.
+ * page's OPTIONS section (docs/dnsprobe.1) follows the same rows.
  * argv is walked by hand with all state in a local struct parser, so parsing
  * is re-entrant and needs no getopt globals.
  *

@@ -215,7 +215,7 @@ static void judge_context(struct dp_probe_result *p,
   p->finding = f;
 }
 
-/* ---- causes (issue 4 "Follow-ups") -------------------------------------- */
+/* ---- causes: what a second question or another probe showed ------------- */
 
 static bool got_reply(const struct dp_probe_result *p)
 {

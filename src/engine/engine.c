@@ -2,7 +2,7 @@
  * engine.c: exchanges of raw DNS messages on c-ares 1.18 and libevent.
  *
  * Exchanges run on links. A link is one c-ares channel to one server,
- * configured as ../shared/design/engine-c-ares-1.18.md requires:
+ * configured as docs/design/engine.md requires:
  * NOCHECKRESP | IGNTC | STAYOPEN (| USEVC for TCP), tries 1, explicit
  * timeout, NOROTATE, and our socket functions. Those functions are the
  * receive tap: they do the real recvfrom/recv, record every reply with a
@@ -51,7 +51,7 @@
 /* The engine relies on 1.18-1.21 semantics: c-ares keeps the caller's ID
  * (1.22 replaces it) and sends the buffer verbatim (1.28 re-encodes it). */
 #if ARES_VERSION < 0x011200 || ARES_VERSION >= 0x011600
-#error "dnsprobe needs c-ares 1.18.x to 1.21.x (see engine-c-ares-1.18.md)"
+#error "dnsprobe needs c-ares 1.18.x to 1.21.x (see docs/design/engine.md)"
 #endif
 
 #define RX_BUF_SIZE 65536

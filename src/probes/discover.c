@@ -1,6 +1,6 @@
 /*
  * discover.c: a zone's name servers and their addresses, found through one
- * resolver (issue 4, "Targets beyond one address").
+ * resolver (zone mode).
  *
  * Every query goes through the engine to the resolver the caller names and
  * nowhere else: the NS RRset of the zone, then A and AAAA of each NS name,

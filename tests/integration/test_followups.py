@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""dnsprobe's follow-up probes and causes (issue 4) against servers built to
+"""dnsprobe's follow-up probes and causes against servers built to
 show each cause:
 
 - unbound-dnssec: a validating Unbound whose only trust anchor is the lab

@@ -621,7 +621,7 @@ def outcomes(value, probes):
     return [(p, "outcome", value) for p in probes]
 
 
-# The probes whose verdicts include "unexpected" (issue 2's vocabulary).
+# The probes whose verdicts include "unexpected" (the verdict vocabulary).
 JUDGED_PROBES = ("udp", "tcp", "recursion", "axfr", "ixfr", "update", "notify")
 
 

@@ -14,7 +14,7 @@ once against one instance:
 and asserts, per probe, the outcome, the answer's RCODE, the verdict and the
 severity, then the target's role and the exit status. The expectations come
 from tests/lab/OBSERVED.md: what each server really answers, judged by the
-issue's verdict rules. They are written out by hand here; they are never
+README's verdict rules. They are written out by hand here; they are never
 computed from dnsprobe's own output.
 
 Servers are stopped by PID in the module cleanup, at exit and on
@@ -101,7 +101,7 @@ def silent():
 
 
 # Per instance: role, exit status and, per probe, what OBSERVED.md says the
-# server answers and what the rules make of it.
+# server answers and what the verdict rules make of it.
 EXPECT = {
     "bind-strict": ("authoritative", 0, {
         "udp": answer("NOERROR", "authoritative", "ok", aa=True, qdcount=1),

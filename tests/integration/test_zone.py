@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zone-wide targets (issue 4, "Targets beyond one address"): find a zone's
+"""Zone-wide targets (zone mode): find a zone's
 servers through a resolver on loopback, probe them all, and judge the zone.
 
 The lab (tests/lab/zone-resolver/unbound.conf says it in full):

@@ -110,7 +110,7 @@ class Instance:
         self.prepare = prepare
 
 
-# The follow-up lab (issue 4: servers built to show each cause dnsprobe's
+# The follow-up lab (servers built to show each cause dnsprobe's
 # follow-ups name). signed-auth's zone is signed at start with keys made
 # then, its RRSIGs valid only from SIGN_INCEPTION to SIGN_EXPIRATION: long
 # expired, so a validator that anchors it fails on the real clock. Only the
@@ -1051,7 +1051,7 @@ def run_dnsprobe(args, timeout=60):
 
 def battery(addr, port, zone="example.test", name="www.other.test",
             timeout=1.5):
-    """Send the core battery (../shared/design/probes.md) one probe at a
+    """Send the core battery (docs/design/probes.md) one probe at a
     time, the way OBSERVED.md was made, and
     return [(probe id, transport, outcome text)]. This is a checking tool,
     not dnsprobe: it waits timeout seconds per silent probe."""

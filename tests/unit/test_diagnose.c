@@ -3,7 +3,7 @@
  *
  * Two tables. The first gives one probe's reply or transport outcome, plus
  * the context a judge may read (the verdicts of udp and tcp, whether --zone
- * was given), and the verdict the issue's table requires. The second builds
+ * was given), and the verdict the README's verdict table requires. The second builds
  * whole targets by hand, the eight core probes' replies of a server in a
  * classic situation (strict authoritative, open AXFR and updates, a resolver
  * refusing this client, silence, ...), runs the judges in probe-table order
@@ -11,9 +11,9 @@
  * and checks role, each probe's verdict, severity and finding key, the
  * target's status, and the texts every non-ok probe must carry.
  *
- * Every expectation comes from issue 2 ("Verdicts"), probes.md ("Core
- * battery") and the lead's rules where the issue is silent; where neither
- * says anything the case states a range or leaves the field unchecked.
+ * Every expectation comes from the README's verdict table and
+ * docs/design/probes.md ("Core battery"); where neither says anything the
+ * case states a range or leaves the field unchecked.
  */
 #include <check.h>
 #include <stdio.h>
@@ -463,8 +463,8 @@ END_TEST
 
 /* ---- table 2: whole targets ---------------------------------------------- */
 
-/* One probe's expected outcome; severities are a range where the issue and
- * the lead's rules do not fix one. finding NULL: not checked. */
+/* One probe's expected outcome; severities are a range where the README's
+ * rules do not fix one. finding NULL: not checked. */
 struct want
 {
   dp_verdict_t verdict;
@@ -495,7 +495,7 @@ struct target_case
 #define ANYF DP_FINDING_COUNT
 /* Not specified beyond "not a problem". */
 #define BENIGN(v) WR(v, OK, INFO, ANYF)
-/* The issue gives no severity for this verdict in this context. */
+/* No rule gives a severity for this verdict in this context. */
 #define ANYSEV(v) WR(v, OK, CRITICAL, ANYF)
 #define H(x) DP_HEALTH_##x
 #define ROLE(x) DP_ROLE_##x
@@ -815,7 +815,7 @@ START_TEST(test_target)
                     name);
       continue;
     }
-    /* Issue 2: every non-ok probe carries an explanation and a fix. */
+    /* Every non-ok probe carries an explanation and a fix. */
     ck_assert_msg(p->explanation != NULL && p->explanation[0] != '\0',
                   "%s: %s without explanation", name,
                   dp_severity_tostr(p->severity));
@@ -854,7 +854,7 @@ static const struct target_case *find_target_case(const char *name)
 }
 
 /*
- * The issue requires context-specific texts: REFUSED (same EDE, same text)
+ * Texts depend on the context: REFUSED (same EDE, same text)
  * to recursion and to the zone's own SOA mean different things and must be
  * explained differently; REFUSED to AXFR, where it carries an explanation at
  * all, must not reuse the recursion text either.
@@ -893,8 +893,8 @@ START_TEST(test_refused_explained_in_context)
 END_TEST
 
 /* The fix of recursion refused to this client by a server of unknown role
- * tells a resolver's operator how to allow the client (issue 2): at least
- * one resolver's own setting from probes.md must appear. */
+ * tells a resolver's operator how to allow the client: at least one
+ * resolver's own setting from docs/design/probes.md must appear. */
 START_TEST(test_recursion_refused_fix)
 {
   static const char *const settings[] = {"allow-recursion", "access-control",
@@ -1036,8 +1036,7 @@ START_TEST(test_compliance)
 }
 END_TEST
 
-/* ---- table 4: causes from follow-ups (issue 4) ----------------------------
- */
+/* ---- table 4: causes from follow-ups ------------------------------------- */
 
 /* A probe of t and what came back, for the cause rules. */
 static struct dp_probe_result *add_probe(struct dp_target_result *t,

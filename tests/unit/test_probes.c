@@ -5,10 +5,10 @@
  * above or below, udp and tcp judged before the probes that read their
  * verdicts); probe selection with good and bad --probes / --skip lists; and
  * every core builder's query, written with dp_wire_query_write and parsed
- * back with dp_wire_msg_parse, checked against ../shared/design/probes.md
+ * back with dp_wire_msg_parse, checked against docs/design/probes.md
  * ("Core battery"). The UPDATE probe's no-op guarantee (RFC 2136 2.4, 2.5:
  * empty prerequisite and update sections) is asserted for a table of zones.
- * Expectations come from the issue and probes.md, not from the code.
+ * Expectations come from docs/design/probes.md, not from the code.
  */
 #include <check.h>
 #include <stdint.h>
@@ -98,7 +98,7 @@ START_TEST(test_table_find_unknown)
 }
 END_TEST
 
-/* What the issue and probes.md say about each core probe's row. */
+/* What docs/design/probes.md says about each core probe's row. */
 struct core_case
 {
   const char *id;

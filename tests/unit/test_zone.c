@@ -1,6 +1,6 @@
 /*
- * test_zone.c: unit tests of zone-wide targets (issue 4, "Targets beyond one
- * address"): src/probes/discover.c, src/diagnose/zone.c and
+ * test_zone.c: unit tests of zone-wide targets (zone mode):
+ * src/probes/discover.c, src/diagnose/zone.c and
  * src/report/zone_report.c.
  *
  * Discovery parsing is checked on replies built here byte by byte (RFC 1035

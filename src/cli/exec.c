@@ -26,18 +26,7 @@
 #include "exec.h"
 
 /* One line on stderr, and the exit code for "could not do its job". */
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("dnsprobe: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  return DP_EXIT_UNKNOWN;
-}
+#define fail(...) dp_cli_error(stderr, NULL, __VA_ARGS__)
 
 static int flushed(void)
 {

@@ -245,18 +245,7 @@ struct out
 };
 
 /* One line on err; callers pass user input through show() first. */
-__attribute__((format(printf, 2, 3))) static int
-usage_error(FILE *err, const char *fmt, ...)
-{
-  va_list ap;
-
-  fputs("dnsprobe: explain: ", err);
-  va_start(ap, fmt);
-  vfprintf(err, fmt, ap);
-  va_end(ap);
-  fputc('\n', err);
-  return DP_EXIT_UNKNOWN;
-}
+#define usage_error(err, ...) dp_cli_error(err, "explain", __VA_ARGS__)
 
 struct shown
 {

@@ -1131,3 +1131,16 @@ void dp_cli_usage(FILE *fp)
         "  dnsprobe explain --list        every code, one line each\n",
         fp);
 }
+
+int dp_cli_error(FILE *fp, const char *scope, const char *fmt, ...)
+{
+  va_list ap;
+  fputs("dnsprobe: ", fp);
+  if (scope != NULL)
+    fprintf(fp, "%s: ", scope);
+  va_start(ap, fmt);
+  vfprintf(fp, fmt, ap);
+  va_end(ap);
+  fputc('\n', fp);
+  return DP_EXIT_UNKNOWN;
+}

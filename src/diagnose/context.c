@@ -630,44 +630,18 @@ static void add_fix(struct dp_buf *b, const struct dp_knowledge_situation *s,
   add_snippet(b, fx->snippet, t);
 }
 
+/* The findings about recursion: their fixes are a resolver's settings. */
 static bool is_resolver_finding(dp_finding_t f)
 {
-  switch (f)
-  {
-  case DP_FINDING_RECURSION_OPEN:
-  case DP_FINDING_RECURSION_REFUSED:
-  case DP_FINDING_RECURSION_INCONSISTENT:
-  case DP_FINDING_RECURSION_FAILING:
-  case DP_FINDING_RECURSION_DNSSEC:
-  case DP_FINDING_RECURSION_UPSTREAM:
-    return true;
-  case DP_FINDING_NONE:
-  case DP_FINDING_ZONE_ROOT_DEFAULT:
-  case DP_FINDING_ZONE_LAME:
-  case DP_FINDING_ZONE_SERVFAIL:
-  case DP_FINDING_ZONE_NOT_AUTHORITATIVE:
-  case DP_FINDING_ZONE_UNEXPECTED:
-  case DP_FINDING_TCP_UNAVAILABLE:
-  case DP_FINDING_UNREACHABLE:
-  case DP_FINDING_AXFR_OPEN:
-  case DP_FINDING_AXFR_DENIED:
-  case DP_FINDING_UPDATE_ACCEPTED:
-  case DP_FINDING_UPDATE_DENIED:
-  case DP_FINDING_UPDATE_NOT_SUPPORTED:
-  case DP_FINDING_NOTIFY_ACCEPTED:
-  case DP_FINDING_NOTIFY_REFUSED:
-  case DP_FINDING_VERSION_DISCLOSED:
-  case DP_FINDING_OPCODE_NONCOMPLIANT:
-  case DP_FINDING_EDNS_NONCOMPLIANT:
-  case DP_FINDING_RATE_LIMITED:
-  case DP_FINDING_NO_ANSWER:
-  case DP_FINDING_UNEXPECTED_ANSWER:
-  case DP_FINDING_MALFORMED_ANSWER:
-  case DP_FINDING_EXPECTATION_FAILED:
-  case DP_FINDING_COUNT:
-    break;
-  }
-  return false;
+  static const bool resolver[DP_FINDING_COUNT] = {
+      [DP_FINDING_RECURSION_OPEN] = true,
+      [DP_FINDING_RECURSION_REFUSED] = true,
+      [DP_FINDING_RECURSION_INCONSISTENT] = true,
+      [DP_FINDING_RECURSION_FAILING] = true,
+      [DP_FINDING_RECURSION_DNSSEC] = true,
+      [DP_FINDING_RECURSION_UPSTREAM] = true,
+  };
+  return (unsigned)f < DP_FINDING_COUNT && resolver[f];
 }
 
 static void compose_texts(struct dp_probe_result *p,

@@ -672,6 +672,26 @@ dp_status_t dp_wire_txt_tostr(const struct dp_wire_msg *msg,
   return DP_OK;
 }
 
+/* Two wire-form names, equal under RFC 4343 3 ASCII case folding (length
+ * bytes, below 64, never fold). */
+static bool names_equal(const uint8_t *a, size_t alen, const uint8_t *b,
+                        size_t blen)
+{
+  if (alen != blen)
+    return false;
+  for (size_t i = 0; i < alen; i++)
+  {
+    uint8_t x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z')
+      x = (uint8_t)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = (uint8_t)(y - 'A' + 'a');
+    if (x != y)
+      return false;
+  }
+  return true;
+}
+
 bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
                          const struct dp_wire_rr *rr, const uint8_t *name,
                          size_t name_len)
@@ -683,21 +703,9 @@ bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
   if (msg == NULL || msg->buf == NULL || rr == NULL || name == NULL)
     return false;
   const struct reader r = {msg->buf, msg->len, 0};
-  if (name_get(&r, rr->owner_off, owner, &owner_len, &next, &np) != DP_OK ||
-      owner_len != name_len)
+  if (name_get(&r, rr->owner_off, owner, &owner_len, &next, &np) != DP_OK)
     return false;
-  /* RFC 4343 3: ASCII case folding; length bytes (< 64) never fold. */
-  for (size_t i = 0; i < owner_len; i++)
-  {
-    uint8_t a = owner[i], b = name[i];
-    if (a >= 'A' && a <= 'Z')
-      a = (uint8_t)(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z')
-      b = (uint8_t)(b - 'A' + 'a');
-    if (a != b)
-      return false;
-  }
-  return true;
+  return names_equal(owner, owner_len, name, name_len);
 }
 
 /* The bytes at off..off+len of the message as printable text: 0x20-0x7e
@@ -764,19 +772,7 @@ bool dp_wire_question_is(const struct dp_wire_msg *msg, const uint8_t *name,
       msg->qdcount != 1 || msg->qtype != qtype || msg->qclass != qclass)
     return false;
   if (dp_wire_name_read(msg->buf, msg->len, msg->qname_off, got, sizeof(got),
-                        &got_len, NULL) != DP_OK ||
-      got_len != name_len)
+                        &got_len, NULL) != DP_OK)
     return false;
-  /* RFC 4343 3: ASCII case folding; length bytes (< 64) never fold. */
-  for (size_t i = 0; i < got_len; i++)
-  {
-    uint8_t a = got[i], b = name[i];
-    if (a >= 'A' && a <= 'Z')
-      a = (uint8_t)(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z')
-      b = (uint8_t)(b - 'A' + 'a');
-    if (a != b)
-      return false;
-  }
-  return true;
+  return names_equal(got, got_len, name, name_len);
 }

@@ -48,6 +48,8 @@ dp_verdict_t dp_diagnose_judge(const struct dp_probe_result *p,
     return DP_VERDICT_NONE;
   if (p->outcome == DP_OUTCOME_SKIPPED)
     return DP_VERDICT_SKIPPED;
+  if (judges[p->probe] == NULL)
+    return DP_VERDICT_NONE; /* a probe without its row: test_probes says */
   return judges[p->probe](p, t, detail, cap);
 }
 

@@ -124,8 +124,8 @@ START_TEST(test_fixed)
                 fixed_cases[_i].name, b.len);
   ck_assert_msg(dp_buf_failed(&b) == fixed_cases[_i].failed, "%s: failed",
                 fixed_cases[_i].name);
-  ck_assert_msg(mem[fixed_cases[_i].cap] == '#' ||
-                    fixed_cases[_i].cap == sizeof(mem),
+  ck_assert_msg(fixed_cases[_i].cap == sizeof(mem) ||
+                    mem[fixed_cases[_i].cap] == '#',
                 "%s: nothing written past the array", fixed_cases[_i].name);
   /* failed stays failed: nothing more is written */
   if (fixed_cases[_i].failed)

@@ -56,6 +56,7 @@ static const char *const followup_names[DP_FOLLOWUP_COUNT] = {
     [DP_FOLLOWUP_NOEDNS] = "noedns",
     [DP_FOLLOWUP_BUFSIZE4096] = "bufsize4096",
     [DP_FOLLOWUP_SAME_QUESTION] = "same-question",
+    [DP_FOLLOWUP_RETRY] = "retry",
 };
 
 /* The name at i of a table of n, or "unknown" for a hole or out of range. */

@@ -83,6 +83,38 @@ void dp_target_probes_destroy(struct dp_target_result *t)
   free(t->probes);
   t->probes = NULL;
   t->nprobes = 0;
+  dp_target_causes_clear(t);
+}
+
+void dp_target_causes_clear(struct dp_target_result *t)
+{
+  if (t == NULL)
+    return;
+  for (size_t i = 0; i < t->ndiagnosis && t->diagnosis; i++)
+  {
+    free(t->diagnosis[i].headline);
+    free(t->diagnosis[i].evidence);
+    free(t->diagnosis[i].explanation);
+    free(t->diagnosis[i].fix);
+  }
+  free(t->diagnosis);
+  t->diagnosis = NULL;
+  t->ndiagnosis = 0;
+}
+
+dp_status_t dp_target_cause_add(struct dp_target_result *t,
+                                struct dp_root_cause **out)
+{
+  if (t == NULL || out == NULL)
+    return DP_EINVAL;
+  struct dp_root_cause *d =
+      realloc(t->diagnosis, (t->ndiagnosis + 1) * sizeof(*t->diagnosis));
+  if (d == NULL)
+    return DP_ENOMEM;
+  t->diagnosis = d;
+  *out = &d[t->ndiagnosis++];
+  memset(*out, 0, sizeof(**out));
+  return DP_OK;
 }
 
 void dp_target_clear(struct dp_target_result *t)

@@ -62,7 +62,7 @@ void dp_diagnose_identify(struct dp_target_result *t);
 /**
  * The one-line compliance summary of a target, in the manner of the EDNS
  * compliance tester: "plain=ok edns=ok edns1=fail ... opcode=ok" (ok,
- * fail, legacy, timeout, or unexpected), probes not run left out.
+ * fail, legacy, timeout, refused or unexpected), probes not run left out.
  */
 void dp_diagnose_compliance_summary(const struct dp_target_result *t, char *out,
                                     size_t cap);
@@ -71,14 +71,18 @@ void dp_diagnose_compliance_summary(const struct dp_target_result *t, char *out,
 dp_role_t dp_diagnose_role(const struct dp_target_result *t);
 
 /**
- * Diagnose a target whose probes have ended: verdicts, role, software,
- * compliance summary, then per probe severity, finding, cause, summary,
- * explanation and fix (allocated, freed by dp_run_clear), the target's
- * status, and last the expectations of expect (NULL: none, the built-in
- * severities stand). May be called again on the same target (the texts are
- * rebuilt). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ * Diagnose a target whose probes have ended: verdicts, software, role,
+ * compliance summary; per probe severity, finding and cause; the root
+ * causes (t->diagnosis) that group them; per probe summary, explanation and
+ * fix; the expectations of expect (NULL: none, the built-in severities
+ * stand); the root causes' severities, order and texts; the target's
+ * status. Fixes show the identified software's configuration, or fix_for's
+ * when it is not DP_SOFTWARE_UNKNOWN (--fix-for). Strings are allocated
+ * and freed by dp_run_clear. May be called again on the same target (the
+ * texts are rebuilt). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
  */
 dp_status_t dp_diagnose_target(struct dp_target_result *t,
-                               const struct dp_expect *expect);
+                               const struct dp_expect *expect,
+                               dp_software_t fix_for);
 
 #endif

@@ -88,6 +88,7 @@ typedef enum
   DP_FOLLOWUP_NOEDNS,        /* the same query without EDNS (plain) */
   DP_FOLLOWUP_BUFSIZE4096,   /* the same query with a 4096-byte buffer */
   DP_FOLLOWUP_SAME_QUESTION, /* another probe with the same question */
+  DP_FOLLOWUP_RETRY,         /* the same query again, after a timeout */
   DP_FOLLOWUP_COUNT
 } dp_followup_id_t;
 
@@ -103,7 +104,8 @@ const char *dp_probe_id_tostr(dp_probe_id_t id);
  * bytes need no NUL). Returns DP_OK, or DP_EINVAL (*id unchanged).
  */
 dp_status_t dp_probe_id_fromstr(const char *text, size_t n, dp_probe_id_t *id);
-/** Stable names: "cd", "tcp", "noedns", "bufsize4096", "same-question". */
+/** Stable names: "cd", "tcp", "noedns", "bufsize4096", "same-question",
+ * "retry". */
 const char *dp_followup_id_tostr(dp_followup_id_t id);
 
 #endif

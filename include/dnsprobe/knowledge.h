@@ -31,6 +31,9 @@ typedef enum
 
 /** Stable key ("bind", "pdns-recursor", ...; "unknown"). */
 const char *dp_software_tostr(dp_software_t sw);
+/** The software with key text (not "unknown"). Returns DP_OK or
+ * DP_EINVAL. */
+dp_status_t dp_software_fromstr(const char *text, dp_software_t *sw);
 /** Display name ("BIND 9", "PowerDNS Recursor", ...). */
 const char *dp_software_name(dp_software_t sw);
 
@@ -159,35 +162,83 @@ struct dp_knowledge_situation
 const struct dp_knowledge_situation *dp_knowledge_situation_get(dp_finding_t f);
 
 /*
- * Why a probe got what it got, when a second question or another probe
- * told: the cause a probe's finding names.
+ * Root causes: what is wrong with a server, each explaining one or more
+ * probes. A target's diagnosis lists them (most severe first), and a
+ * probe's cause names the one that explains it. Keys are stable.
  */
 typedef enum
 {
   DP_CAUSE_NONE = 0,
-  DP_CAUSE_DNSSEC,         /* recursion SERVFAIL, answered with CD=1 */
-  DP_CAUSE_UPSTREAM,       /* recursion SERVFAIL, also with CD=1 */
-  DP_CAUSE_UDP_BLOCKED,    /* no answer over UDP, TCP answers */
-  DP_CAUSE_EDNS_DROPPED,   /* no answer with EDNS, without EDNS answered */
-  DP_CAUSE_RATE_LIMITED,   /* identical answers limited (RRL) */
-  DP_CAUSE_FRAGMENTATION,  /* large UDP answers lost */
-  DP_CAUSE_LEGACY,         /* FORMERR to EDNS, answered without */
-  DP_CAUSE_BROKEN,         /* FORMERR to EDNS and without it */
-  DP_CAUSE_LAME,           /* REFUSED to the zone's own SOA */
+  /* the whole target */
+  DP_CAUSE_PORT_CLOSED,    /* nothing listens: ICMP unreachable, TCP refused */
+  DP_CAUSE_UNREACHABLE,    /* nothing at all comes back, TCP included */
+  DP_CAUSE_CLIENT_DROPPED, /* UDP silent, TCP accepted then closed: policy */
   DP_CAUSE_CLIENT_REFUSED, /* REFUSED to everything */
-  DP_CAUSE_PORT_CLOSED,    /* ICMP unreachable or TCP refused */
-  DP_CAUSE_FILTERED,       /* silence */
-  DP_CAUSE_TCP_RESET,      /* connections reset */
+  /* the zone */
+  DP_CAUSE_LAME,          /* the zone is not served here */
+  DP_CAUSE_QUERY_REFUSED, /* the zone is loaded, its SOA refused to us */
+  DP_CAUSE_ZONE_BROKEN,   /* SERVFAIL: failed to load, or expired */
+  DP_CAUSE_NO_ZONE,       /* no --zone: the root was asked */
+  /* recursion */
+  DP_CAUSE_UPSTREAM,          /* SERVFAIL, also with CD=1 */
+  DP_CAUSE_UPSTREAM_SLOW,     /* first answer past the timeout */
+  DP_CAUSE_DNSSEC,            /* SERVFAIL, answered with CD=1 */
+  DP_CAUSE_RECURSION_REFUSED, /* a resolver refuses this client */
+  /* what is open to this client */
+  DP_CAUSE_OPEN_RESOLVER,
+  DP_CAUSE_OPEN_TRANSFER,
+  DP_CAUSE_UPDATE_ACCEPTED,
+  DP_CAUSE_NOTIFY_ACCEPTED,
+  DP_CAUSE_IDENTITY_DISCLOSED,
+  /* transport and protocol */
+  DP_CAUSE_TCP_BLOCKED,
+  DP_CAUSE_UDP_BLOCKED,
+  DP_CAUSE_EDNS_DROPPED,
+  DP_CAUSE_FRAGMENTATION, /* large UDP answers lost */
+  DP_CAUSE_LEGACY,        /* FORMERR to EDNS, answered without */
+  DP_CAUSE_BROKEN,        /* FORMERR to EDNS and without it */
+  DP_CAUSE_EDNS_NONCOMPLIANT,
+  DP_CAUSE_OPCODE_MISHANDLED,
+  DP_CAUSE_RATE_LIMITED,
+  DP_CAUSE_REQUESTS_DROPPED, /* some kinds of request never answered */
+  DP_CAUSE_MALFORMED,
+  DP_CAUSE_UNEXPECTED,
+  DP_CAUSE_EXPECTATION, /* --expect/--require not met, nothing else */
   DP_CAUSE_COUNT
 } dp_cause_t;
 
-/** Stable key ("dnssec", "udp-blocked", ...; "none" for NONE). */
+/** Stable key ("client-dropped", "upstream", ...; "none" for NONE). */
 const char *dp_cause_tostr(dp_cause_t c);
 /** The cause with key text. Returns DP_OK or DP_EINVAL. */
 dp_status_t dp_cause_fromstr(const char *text, dp_cause_t *c);
 /** What a cause means, as a clause for an explanation ("DNS over UDP is
  * blocked on the way"); NULL for NONE or out of range. */
 const char *dp_knowledge_cause_words(dp_cause_t c);
+
+/* A root cause's page: the parts an RCODE's page has too. */
+struct dp_knowledge_cause
+{
+  const char *key;
+  const char *title;   /* the headline */
+  const char *words;   /* a clause for a probe's explanation */
+  const char *what;    /* what it is */
+  const char *when;    /* when you see it, and why */
+  const char *fix;     /* how to fix it, in general */
+  const char *differs; /* how it differs from the causes it is taken for */
+  const struct dp_knowledge_fix *fixes; /* per software, or NULL: those of
+                                           the situation fixes_from */
+  dp_finding_t fixes_from;
+};
+
+/** The page of cause c, or NULL (NONE, out of range). */
+const struct dp_knowledge_cause *dp_knowledge_cause_get(dp_cause_t c);
+/** The per-software fixes of a cause (ending with a NULL snippet), or
+ * NULL when it has none. */
+const struct dp_knowledge_fix *
+dp_knowledge_cause_fixes(const struct dp_knowledge_cause *c);
+/** The cause's fix for sw, or NULL. */
+const struct dp_knowledge_fix *
+dp_knowledge_cause_fix(const struct dp_knowledge_cause *c, dp_software_t sw);
 
 /** The situation's fix for sw, or NULL when the catalogue has none. */
 const struct dp_knowledge_fix *

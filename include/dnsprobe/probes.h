@@ -43,14 +43,16 @@ struct dp_probe_def
 /** The row of probe id (id < DP_PROBE_COUNT), or NULL. */
 const struct dp_probe_def *dp_probe_def(dp_probe_id_t id);
 
-/* A follow-up rule: when probe's answer makes `when` true, the runner asks
- * the same query again changed by tweak, and records it as follow-up id of
- * that probe; dp_diagnose_target reads what it showed. */
+/* A follow-up rule: when a probe's exchange ends and `when` is true of its
+ * result (and of the target's results so far), the runner asks the same
+ * query again changed by tweak (NULL: unchanged), and records it as
+ * follow-up id of that probe; dp_diagnose_target reads what it showed. */
 struct dp_probe_followup
 {
   dp_probe_id_t probe;
   dp_followup_id_t id;
-  bool (*when)(const struct dp_probe_result *r);
+  bool (*when)(const struct dp_probe_result *r,
+               const struct dp_target_result *t);
   void (*tweak)(struct dp_wire_query *q);
 };
 
@@ -92,10 +94,12 @@ struct dp_probe_run_options
   bool stop_on_sigint; /* Ctrl-C ends the run: finished targets are kept */
   dp_probe_target_done_fn target_done; /* may be NULL */
   void *arg;
-  bool release_done;   /* after target_done, free the target's probe
-                          results (a streamed report has written them) */
-  unsigned spacing_ms; /* at least this long between two queries of a
-                          target's battery (0: none) */
+  bool release_done;     /* after target_done, free the target's probe
+                            results (a streamed report has written them) */
+  unsigned spacing_ms;   /* at least this long between two queries of a
+                            target's battery (0: none) */
+  dp_software_t fix_for; /* fixes for this software (--fix-for), or
+                            DP_SOFTWARE_UNKNOWN: the identified one's */
 };
 
 /**

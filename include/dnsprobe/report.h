@@ -30,6 +30,7 @@ struct dp_report_options
   unsigned width;      /* wrap text at this many columns; 0: 80 */
   const char *version; /* dnsprobe's version string */
   bool show_commands;  /* text: list each probe's reproduce command */
+  bool verbose;        /* text: each probe's finding after the diagnosis */
 };
 
 /**

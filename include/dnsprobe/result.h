@@ -182,6 +182,19 @@ struct dp_probe_result
   dp_cause_t cause; /* DP_CAUSE_NONE when none */
 };
 
+/* A root cause of a target: one problem of the server that explains one or
+ * more of its probes. Strings are owned (freed with the probes). */
+struct dp_root_cause
+{
+  dp_cause_t cause;
+  dp_severity_t severity;
+  dp_probe_set_t probes; /* the probes it accounts for */
+  char *headline;        /* one line */
+  char *evidence;        /* which probes, and what they got */
+  char *explanation;
+  char *fix; /* NULL when there is nothing to change */
+};
+
 struct dp_target_result
 {
   char *given;      /* the TARGET as typed */
@@ -206,6 +219,10 @@ struct dp_target_result
    * streamed out costs a few KiB, not its whole battery. */
   size_t nprobes;
   struct dp_probe_result *probes;
+  /* The diagnosis: root causes, most severe first (owned, with the
+   * probes). */
+  size_t ndiagnosis;
+  struct dp_root_cause *diagnosis;
 };
 
 struct dp_run
@@ -228,9 +245,10 @@ void dp_target_clear(struct dp_target_result *t);
 dp_status_t dp_target_probes_create(struct dp_target_result *t);
 
 /**
- * Free t's probe results (and their strings), keeping what describes the
- * target as a whole (address, status, role, software...). For a target
- * already written out by a streaming report. NULL is a no-op.
+ * Free t's probe results and its diagnosis (and their strings), keeping
+ * what describes the target as a whole (address, status, role,
+ * software...). For a target already written out by a streaming report.
+ * NULL is a no-op.
  */
 void dp_target_probes_destroy(struct dp_target_result *t);
 
@@ -244,6 +262,16 @@ void dp_run_clear(struct dp_run *run);
  */
 dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
                                   struct dp_followup **out);
+
+/**
+ * Append a zeroed root cause to t's diagnosis; *out points to it (owned by
+ * t, valid until the next append). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ */
+dp_status_t dp_target_cause_add(struct dp_target_result *t,
+                                struct dp_root_cause **out);
+
+/** Free t's diagnosis. NULL is a no-op. */
+void dp_target_causes_clear(struct dp_target_result *t);
 
 /** A target's result for probe id, or NULL when it has none. */
 const struct dp_probe_result *dp_target_probe(const struct dp_target_result *t,

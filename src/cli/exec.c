@@ -304,6 +304,7 @@ static int run_options(struct dp_cli_config *cfg,
   ro->parallel = cfg->parallel;
   ro->engine.rate_qps = cfg->rate;
   ro->spacing_ms = cfg->spacing_ms;
+  ro->fix_for = cfg->fix_for;
   ro->stop_on_sigint = true;
   return DP_EXIT_OK;
 }
@@ -352,7 +353,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
                                                : use_color(cfg->color),
                                   .width = 80,
                                   .version = DP_VERSION,
-                                  .show_commands = cfg->show_commands};
+                                  .show_commands = cfg->show_commands,
+                                  .verbose = cfg->verbose};
   FILE *fp = stdout;
   dp_status_t st;
   if (cfg->output != NULL)

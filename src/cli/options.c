@@ -73,6 +73,8 @@ static bool opt_file(struct parser *p, const char *val);
 static bool opt_resolver(struct parser *p, const char *val);
 static bool opt_color(struct parser *p, const char *val);
 static bool opt_show_commands(struct parser *p, const char *val);
+static bool opt_verbose(struct parser *p, const char *val);
+static bool opt_fix_for(struct parser *p, const char *val);
 static bool opt_expect(struct parser *p, const char *val);
 static bool opt_require(struct parser *p, const char *val);
 static bool opt_allow(struct parser *p, const char *val);
@@ -131,9 +133,19 @@ static const struct option_row options[] = {
      "colour the text report: auto (default: only on a terminal and when "
      "NO_COLOR is not set), always or never",
      opt_color},
+    {"verbose", 'v', NULL,
+     "in the text report, each probe's finding, explanation and fix after "
+     "the diagnosis",
+     opt_verbose},
     {"show-commands", 0, NULL,
      "in the text report, list the dig command that reproduces each probe",
      opt_show_commands},
+    {"fix-for", 0, "SOFTWARE",
+     "show fixes in this software's configuration: bind, unbound, knot, nsd, "
+     "pdns-auth, pdns-recursor, knot-resolver, dnsmasq, coredns or windows "
+     "(default: the software the answers name; when unknown, one line per "
+     "common product)",
+     opt_fix_for},
     {"expect", 0, "PROFILE",
      "what the server should show: authoritative, resolver or auto "
      "(default: the profile of the role its answers show, none when that is "
@@ -540,6 +552,24 @@ static bool opt_show_commands(struct parser *p, const char *val)
   (void)val;
   p->cfg->show_commands = true;
   return true;
+}
+
+static bool opt_verbose(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->verbose = true;
+  return true;
+}
+
+static bool opt_fix_for(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  if (dp_software_fromstr(val, &p->cfg->fix_for) == DP_OK)
+    return true;
+  return FAIL(p,
+              "--fix-for '%s': must be bind, unbound, knot, nsd, pdns-auth, "
+              "pdns-recursor, knot-resolver, dnsmasq, coredns or windows",
+              quote(val, &q));
 }
 
 static bool opt_list_probes(struct parser *p, const char *val)

@@ -53,6 +53,8 @@ struct dp_cli_config
 {
   bool help, version, list_probes;
   bool show_commands;             /* --show-commands */
+  bool verbose;                   /* -v: per-probe detail in the text report */
+  dp_software_t fix_for;          /* --fix-for, DP_SOFTWARE_UNKNOWN: none */
   bool expect_given;              /* --expect was passed */
   char zone[DP_WIRE_NAME_STRLEN]; /* canonical, "." by default */
   bool zone_given;

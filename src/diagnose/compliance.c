@@ -10,7 +10,8 @@
  * resolver may refuse a non-recursive query for data it has not cached. A
  * server without EDNS (no OPT, and the plain query answered) is "legacy",
  * which RFC 6891 allows; the first failed check names what was wrong and the
- * RFC section in the detail.
+ * RFC section in the detail. A REFUSED or NOTAUTH without OPT tests
+ * nothing: the server would not answer this client ("refused").
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,6 +99,14 @@ static bool readable(const struct dp_probe_result *p, const struct detail *d,
   return false;
 }
 
+/* REFUSED or NOTAUTH without an OPT: the server would not answer this
+ * client, so nothing about its protocol could be tested. */
+static bool refused_untested(const struct dp_answer_info *a)
+{
+  return !a->edns &&
+         (a->rcode == DP_RCODE_REFUSED || a->rcode == DP_RCODE_NOTAUTH);
+}
+
 /* RFC 8906 8.1.1: a plain query gets a plain answer. */
 dp_verdict_t dp_diagnose_judge_plain(const struct dp_probe_result *p,
                                      const struct dp_target_result *t,
@@ -108,6 +117,8 @@ dp_verdict_t dp_diagnose_judge_plain(const struct dp_probe_result *p,
   const struct dp_answer_info *a = &p->answer;
   if (!readable(p, &d, &v))
     return v;
+  if (refused_untested(a))
+    return DP_VERDICT_REFUSED;
   if (a->edns)
     return fail(&d,
                 "OPT record in the reply to a query without EDNS (RFC 6891 7)");
@@ -147,6 +158,8 @@ dp_verdict_t dp_diagnose_judge_edns(const struct dp_probe_result *p,
     return DP_VERDICT_UNEXPECTED;
   if (!readable(p, &d, &v))
     return v;
+  if (refused_untested(a))
+    return DP_VERDICT_REFUSED;
 
   /* RFC 6891 7: a server without EDNS answers without OPT (often FORMERR);
    * legal but obsolete when the same server answers a plain query. */
@@ -232,6 +245,9 @@ void dp_diagnose_compliance_summary(const struct dp_target_result *t, char *out,
       break;
     case DP_VERDICT_NO_ANSWER:
       word = "timeout";
+      break;
+    case DP_VERDICT_REFUSED:
+      word = "refused";
       break;
     default:
       word = "unexpected";

@@ -1,10 +1,17 @@
 /*
- * context.c: phases 2 and 3 of diagnosis. From all verdicts of a target it
- * infers the role, then gives each probe a severity and a finding (a stable
- * key of the knowledge catalogue) in context: REFUSED is right for AXFR,
- * UPDATE or recursion on an authoritative server and a problem for the
- * zone's own SOA. Explanations and fixes are composed from the knowledge
- * tables, never written here.
+ * context.c: a target's diagnosis, phase by phase (dp_diagnose_target).
+ * After the judges, it infers the role and the software, then gives each
+ * probe a severity and a finding (a key of the knowledge catalogue) in
+ * context: REFUSED is right for AXFR, UPDATE or recursion on an
+ * authoritative server, and a problem for the zone's own SOA. What a second
+ * question showed is read next (the follow-ups), then the root causes group
+ * the probes (rootcause.c), then each probe's texts are written, the
+ * expectations applied, and the root causes finished.
+ *
+ * Explanations and fixes are composed from the knowledge tables, never
+ * written here. A fix names the identified software's setting in a block of
+ * its own configuration; with the software unknown, one line per common
+ * product names its setting.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,18 +35,81 @@ static bool is(const struct dp_probe_result *p, dp_probe_id_t id)
   return p->probe == id;
 }
 
-static bool answered(const struct dp_probe_result *p)
+bool dp_diagnose_replied(const struct dp_probe_result *p)
 {
-  return p->outcome == DP_OUTCOME_ANSWER ||
-         p->outcome == DP_OUTCOME_MALFORMED ||
-         ((p->outcome == DP_OUTCOME_CLOSED ||
-           p->outcome == DP_OUTCOME_CONN_RESET) &&
-          (is(p, DP_PROBE_AXFR) || is(p, DP_PROBE_IXFR)));
+  return p != NULL && p->outcome == DP_OUTCOME_ANSWER && p->has_answer;
+}
+
+bool dp_diagnose_is_identity(dp_probe_id_t id)
+{
+  return id == DP_PROBE_NSID || id == DP_PROBE_COOKIE ||
+         id == DP_PROBE_VERSION || id == DP_PROBE_HOSTNAME ||
+         id == DP_PROBE_IDSERVER;
+}
+
+bool dp_diagnose_is_chaos(dp_probe_id_t id)
+{
+  return id == DP_PROBE_VERSION || id == DP_PROBE_HOSTNAME ||
+         id == DP_PROBE_IDSERVER;
+}
+
+bool dp_diagnose_has_ede(const struct dp_answer_info *a, uint16_t lo,
+                         uint16_t hi)
+{
+  for (unsigned i = 0; i < a->nede; i++)
+    if (a->ede[i].code >= lo && a->ede[i].code <= hi)
+      return true;
+  return false;
+}
+
+/* Software that is authoritative only, or a resolver only: what it is
+ * tells the role when the answers do not. */
+static bool authoritative_only(dp_software_t sw)
+{
+  return sw == DP_SOFTWARE_KNOT || sw == DP_SOFTWARE_NSD ||
+         sw == DP_SOFTWARE_PDNS_AUTH;
+}
+
+static bool resolver_only(dp_software_t sw)
+{
+  return sw == DP_SOFTWARE_UNBOUND || sw == DP_SOFTWARE_PDNS_RECURSOR ||
+         sw == DP_SOFTWARE_KNOT_RESOLVER || sw == DP_SOFTWARE_DNSMASQ;
+}
+
+/* Every piece of evidence of the role: authority for the zone; recursion
+ * answered, RA on any reply to a query, or a resolver's software. */
+dp_role_t dp_diagnose_role(const struct dp_target_result *t)
+{
+  dp_verdict_t r = dp_diagnose_verdict_of(t, DP_PROBE_RECURSION);
+  bool auth = dp_diagnose_serves_zone(t);
+  bool res = r == DP_VERDICT_AVAILABLE || r == DP_VERDICT_FAILING;
+  for (size_t i = 0; i < t->nprobes && !res; i++)
+  {
+    const struct dp_probe_result *p = &t->probes[i];
+    /* RA on any reply to a query, the zone's REFUSED included; not on the
+     * recursion probe's own REFUSED, where RA is the inconsistency of a
+     * server that claims what it refuses. */
+    res = dp_diagnose_replied(p) && p->answer.opcode == DP_OPCODE_QUERY &&
+          (p->answer.flags & DP_FLAG_RA) && p->answer.parse_complete &&
+          !(p->probe == DP_PROBE_RECURSION &&
+            p->answer.rcode == DP_RCODE_REFUSED) &&
+          r != DP_VERDICT_NOT_OFFERED;
+  }
+  if (!res && !auth && t->software_confidence >= 90 &&
+      resolver_only(t->software))
+    res = true;
+  if (auth && res)
+    return DP_ROLE_BOTH;
+  if (auth)
+    return DP_ROLE_AUTHORITATIVE;
+  if (res)
+    return DP_ROLE_RESOLVER;
+  return DP_ROLE_UNKNOWN;
 }
 
 /* Verdicts of the transfer, update, notify, compliance and identity probes,
- * whose severity and finding need no context; the first matching row wins, and
- * a NULL probe matches any of them. */
+ * whose severity and finding need no context; the first matching row wins,
+ * and DP_PROBE_COUNT matches any of them. */
 static const struct
 {
   dp_probe_id_t probe; /* DP_PROBE_COUNT: any probe */
@@ -81,8 +151,7 @@ static const struct
 
 /* Severity and finding of one probe in its target's context. */
 static void judge_context(struct dp_probe_result *p,
-                          const struct dp_target_result *t, bool unreachable,
-                          bool first_selected)
+                          const struct dp_target_result *t)
 {
   dp_role_t role = t->role;
   bool auth = role == DP_ROLE_AUTHORITATIVE || role == DP_ROLE_BOTH;
@@ -95,26 +164,12 @@ static void judge_context(struct dp_probe_result *p,
     p->finding = DP_FINDING_NONE;
     return;
   }
-  if (unreachable)
-  {
-    /* One critical finding says it; the other probes point to it. */
-    p->severity = first_selected ? DP_SEVERITY_CRITICAL : DP_SEVERITY_INFO;
-    p->finding = DP_FINDING_UNREACHABLE;
-    return;
-  }
   if (p->outcome == DP_OUTCOME_MALFORMED)
   {
     p->severity = DP_SEVERITY_WARNING;
     p->finding = DP_FINDING_MALFORMED_ANSWER;
     return;
   }
-
-  /* A server that refuses this client everything (Unbound's access-control
-   * answers REFUSED before looking at the query) says nothing about opcodes
-   * or EDNS through that answer. */
-  const struct dp_probe_result *u = dp_target_probe(t, DP_PROBE_UDP);
-  bool refused_client = p->has_answer && p->answer.rcode == DP_RCODE_REFUSED &&
-                        u && u->verdict == DP_VERDICT_REFUSED;
 
   if (is(p, DP_PROBE_UDP) || is(p, DP_PROBE_TCP))
   {
@@ -123,17 +178,15 @@ static void judge_context(struct dp_probe_result *p,
     case DP_VERDICT_AUTHORITATIVE:
       break;
     case DP_VERDICT_ANSWERING:
-      sev = DP_SEVERITY_INFO;
-      f = t->zone_given ? DP_FINDING_ZONE_NOT_AUTHORITATIVE
-                        : DP_FINDING_ZONE_ROOT_DEFAULT;
-      if (t->zone_given && role != DP_ROLE_RESOLVER)
-        sev = DP_SEVERITY_WARNING;
-      break;
     case DP_VERDICT_REFUSED:
+      /* A resolver refuses, or answers from its cache, a query without
+       * recursion for a zone it does not serve: as it should. */
       if (!t->zone_given)
         sev = DP_SEVERITY_INFO, f = DP_FINDING_ZONE_ROOT_DEFAULT;
       else if (role == DP_ROLE_RESOLVER)
-        sev = DP_SEVERITY_INFO, f = DP_FINDING_ZONE_NOT_AUTHORITATIVE;
+        break;
+      else if (p->verdict == DP_VERDICT_ANSWERING)
+        sev = DP_SEVERITY_WARNING, f = DP_FINDING_ZONE_NOT_AUTHORITATIVE;
       else
         sev = DP_SEVERITY_CRITICAL, f = DP_FINDING_ZONE_LAME;
       break;
@@ -156,6 +209,7 @@ static void judge_context(struct dp_probe_result *p,
   else if (is(p, DP_PROBE_RECURSION))
   {
     bool ra = p->has_answer && (p->answer.flags & DP_FLAG_RA);
+    bool not_resolver = auth || authoritative_only(t->software);
     switch (p->verdict)
     {
     case DP_VERDICT_AVAILABLE:
@@ -165,15 +219,19 @@ static void judge_context(struct dp_probe_result *p,
     case DP_VERDICT_REFUSED:
       if (ra)
         sev = DP_SEVERITY_INFO, f = DP_FINDING_RECURSION_INCONSISTENT;
-      else if (!auth)
+      else if (role == DP_ROLE_RESOLVER || resolver_only(t->software))
         sev = DP_SEVERITY_WARNING, f = DP_FINDING_RECURSION_REFUSED;
+      else if (!not_resolver)
+        /* a server of unknown kind: refusing recursion may be its job */
+        sev = DP_SEVERITY_INFO, f = DP_FINDING_RECURSION_REFUSED;
       break;
     case DP_VERDICT_FAILING:
       sev = DP_SEVERITY_WARNING, f = DP_FINDING_RECURSION_FAILING;
       break;
     case DP_VERDICT_NO_ANSWER:
-      sev = auth ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING;
-      f = DP_FINDING_NO_ANSWER;
+      /* Silence is how some authoritative servers refuse recursion. */
+      if (!not_resolver)
+        sev = DP_SEVERITY_WARNING, f = DP_FINDING_NO_ANSWER;
       break;
     case DP_VERDICT_UNEXPECTED:
       sev = DP_SEVERITY_INFO, f = DP_FINDING_UNEXPECTED_ANSWER;
@@ -184,23 +242,27 @@ static void judge_context(struct dp_probe_result *p,
   }
   else if (is(p, DP_PROBE_OPCODE))
   {
-    if (p->verdict == DP_VERDICT_NON_COMPLIANT)
-      sev = refused_client ? DP_SEVERITY_INFO : DP_SEVERITY_WARNING,
-      f = DP_FINDING_OPCODE_NONCOMPLIANT;
-    else if (p->verdict == DP_VERDICT_NO_ANSWER)
-      sev = DP_SEVERITY_INFO, f = DP_FINDING_OPCODE_NONCOMPLIANT;
+    /* RFC 8906 8.1.4: NOTIMP, or it does not comply; never answering at
+     * all is a failure too. */
+    if (p->verdict == DP_VERDICT_NON_COMPLIANT ||
+        p->verdict == DP_VERDICT_NO_ANSWER)
+      sev = DP_SEVERITY_WARNING, f = DP_FINDING_OPCODE_NONCOMPLIANT;
+  }
+  else if (dp_diagnose_is_identity(p->probe) &&
+           p->verdict == DP_VERDICT_NO_ANSWER)
+  {
+    /* Not answering an identity question is a server's right (BIND answers
+     * three CHAOS queries a second per client, some drop them): nothing
+     * to report, and never a sign of EDNS trouble. */
+  }
+  else if (is(p, DP_PROBE_NOTIFY) && p->verdict == DP_VERDICT_ACCEPTED &&
+           t->software == DP_SOFTWARE_BIND)
+  {
+    /* BIND answers NOERROR to a NOTIFY for a zone it is primary for, and
+     * does nothing: normal on a primary. */
   }
   else
   {
-    /* Non-compliance shown only by a REFUSED from a server that refuses this
-     * client everything is the access list speaking (Unbound's ACL answers
-     * a bare header before it looks at the query): info. */
-    if (refused_client && p->verdict == DP_VERDICT_NON_COMPLIANT)
-    {
-      p->severity = DP_SEVERITY_INFO;
-      p->finding = DP_FINDING_EDNS_NONCOMPLIANT;
-      return;
-    }
     for (size_t i = 0; i < sizeof(fixed_rules) / sizeof(fixed_rules[0]); i++)
       if ((fixed_rules[i].probe == DP_PROBE_COUNT ||
            is(p, fixed_rules[i].probe)) &&
@@ -215,19 +277,14 @@ static void judge_context(struct dp_probe_result *p,
   p->finding = f;
 }
 
-/* ---- causes: what a second question or another probe showed ------------- */
+/* ---- what a second question or another probe showed --------------------- */
 
-static bool got_reply(const struct dp_probe_result *p)
-{
-  return p && p->outcome == DP_OUTCOME_ANSWER && p->has_answer;
-}
-
+/* Probes that test EDNS: the compliance tests with EDNS and the identity
+ * options on the zone's SOA; never the CHAOS names or the core battery. */
 static bool is_edns_probe(const struct dp_probe_result *p)
 {
-  return p->query.edns && !is(p, DP_PROBE_UDP) && !is(p, DP_PROBE_TCP) &&
-         !is(p, DP_PROBE_RECURSION) && !is(p, DP_PROBE_AXFR) &&
-         !is(p, DP_PROBE_IXFR) && !is(p, DP_PROBE_UPDATE) &&
-         !is(p, DP_PROBE_NOTIFY);
+  return p->query.edns && p->probe >= DP_PROBE_PLAIN &&
+         !dp_diagnose_is_chaos(p->probe);
 }
 
 /* Record another probe's result as a follow-up of p: the question it asked
@@ -254,7 +311,7 @@ static void copy_followup(struct dp_probe_result *p, dp_followup_id_t id,
   snprintf(f->shows, sizeof(f->shows), "%s", shows);
 }
 
-static struct dp_followup *find_followup(struct dp_probe_result *p,
+struct dp_followup *dp_diagnose_followup(struct dp_probe_result *p,
                                          dp_followup_id_t id)
 {
   for (size_t i = 0; i < p->nfollowups; i++)
@@ -263,74 +320,35 @@ static struct dp_followup *find_followup(struct dp_probe_result *p,
   return NULL;
 }
 
-static bool has_ede_code(const struct dp_answer_info *a, uint16_t lo,
-                         uint16_t hi)
-{
-  for (unsigned i = 0; i < a->nede; i++)
-    if (a->ede[i].code >= lo && a->ede[i].code <= hi)
-      return true;
-  return false;
-}
-
-/* Whether every reply was REFUSED, the unknown opcode's included: a lame
- * server answers opcode 15 with NOTIMP, an access list that shuts this
- * client out (Unbound's access-control refuse, allow-query) refuses before
- * it looks at the query. */
-static bool refuses_everything(const struct dp_target_result *t)
-{
-  size_t replies = 0;
-  bool opcode_refused = false;
-  for (size_t i = 0; i < t->nprobes; i++)
-  {
-    const struct dp_probe_result *q = &t->probes[i];
-    if (!got_reply(q))
-      continue;
-    if (q->answer.rcode != DP_RCODE_REFUSED)
-      return false;
-    replies++;
-    opcode_refused |= is(q, DP_PROBE_OPCODE);
-  }
-  return replies > 1 && opcode_refused;
-}
-
-/* The cause of a failure every probe shares: what the transport said. */
-static dp_cause_t unreachable_cause(const struct dp_target_result *t)
-{
-  bool closed = false, reset = false;
-  for (size_t i = 0; i < t->nprobes; i++)
-  {
-    dp_outcome_t o = t->probes[i].outcome;
-    closed |= o == DP_OUTCOME_PORT_UNREACHABLE || o == DP_OUTCOME_CONN_REFUSED;
-    reset |= o == DP_OUTCOME_CONN_RESET;
-  }
-  return closed  ? DP_CAUSE_PORT_CLOSED
-         : reset ? DP_CAUSE_TCP_RESET
-                 : DP_CAUSE_FILTERED;
-}
-
 /* A UDP probe answered with TC=1 and no answer for a question whose answer
  * is small (the zone's SOA fits any buffer): what response rate limiting
  * sends instead of an answer it drops ("slip"). */
 static bool slipped(const struct dp_probe_result *p)
 {
-  return p->transport == DP_TRANSPORT_UDP && got_reply(p) &&
+  return p->transport == DP_TRANSPORT_UDP && dp_diagnose_replied(p) &&
          (p->answer.flags & DP_FLAG_TC) && p->answer.ancount == 0 &&
          p->query.qtype == DP_TYPE_SOA && p->answer.rcode == DP_RCODE_NOERROR;
 }
 
-/* Whether p's question (name and type) was answered over UDP by another
- * probe of the battery: then p's silence, or its truncated empty answer,
- * is not about the question or its EDNS, but about how many identical
- * answers this client got (response rate limiting). */
+/* Whether p's question (name and type, a plain QUERY) was answered over UDP
+ * by another probe of the battery: then p's silence, or its truncated empty
+ * answer, is not about the question or its EDNS, but about how many
+ * identical answers this client got (response rate limiting). A request of
+ * another kind (an opcode, a CHAOS name) is never counted: a server may
+ * never answer those at all. */
 static const struct dp_probe_result *
 same_question_answered(const struct dp_probe_result *p,
                        const struct dp_target_result *t)
 {
+  if (p->query.opcode != DP_OPCODE_QUERY || p->query.qclass != DP_CLASS_IN)
+    return NULL;
   for (size_t i = 0; i < t->nprobes; i++)
   {
     const struct dp_probe_result *q = &t->probes[i];
-    if (q != p && q->transport == DP_TRANSPORT_UDP && got_reply(q) &&
-        !slipped(q) && q->query.qtype == p->query.qtype && q->query.edns &&
+    if (q != p && q->transport == DP_TRANSPORT_UDP && dp_diagnose_replied(q) &&
+        !slipped(q) && q->query.opcode == DP_OPCODE_QUERY &&
+        q->query.qtype == p->query.qtype &&
+        q->query.qclass == p->query.qclass && q->query.edns &&
         strcmp(q->query.qname, p->query.qname) == 0 &&
         q->answer.rcode == DP_RCODE_NOERROR)
       return q;
@@ -338,41 +356,90 @@ same_question_answered(const struct dp_probe_result *p,
   return NULL;
 }
 
+/* The EDE of a failed recursion names its cause, when it has one (RFC 8914
+ * 4): Prohibited is a policy against this client, No Reachable Authority
+ * and Network Error the upstream, 1 to 12 DNSSEC. */
+dp_cause_t dp_diagnose_ede_cause(const struct dp_answer_info *a)
+{
+  if (dp_diagnose_has_ede(a, 18, 18))
+    return DP_CAUSE_RECURSION_REFUSED;
+  if (dp_diagnose_has_ede(a, 22, 23))
+    return DP_CAUSE_UPSTREAM;
+  if (dp_diagnose_has_ede(a, 1, 12))
+    return DP_CAUSE_DNSSEC;
+  return DP_CAUSE_NONE;
+}
+
+/* Causes a probe's own follow-ups, or another probe, tell. The root causes
+ * (rootcause.c) may widen them to the whole target. */
 static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
-                      bool unreachable, bool first, bool *nomem)
+                      bool *nomem)
 {
   const struct dp_probe_result *tcp = dp_target_probe(t, DP_PROBE_TCP);
   const struct dp_probe_result *plain = dp_target_probe(t, DP_PROBE_PLAIN);
   struct dp_followup *f;
 
   p->cause = DP_CAUSE_NONE;
-  if (unreachable)
+  if (is(p, DP_PROBE_RECURSION) && p->verdict == DP_VERDICT_FAILING)
   {
-    if (first)
-      p->cause = unreachable_cause(t);
-    return;
-  }
-  if (is(p, DP_PROBE_RECURSION) && p->verdict == DP_VERDICT_FAILING &&
-      (f = find_followup(p, DP_FOLLOWUP_CD)) != NULL)
-  {
-    bool cd_ok = f->has_answer && (f->answer.rcode == DP_RCODE_NOERROR ||
-                                   f->answer.rcode == DP_RCODE_NXDOMAIN);
-    p->cause = cd_ok ? DP_CAUSE_DNSSEC : DP_CAUSE_UPSTREAM;
-    p->finding =
-        cd_ok ? DP_FINDING_RECURSION_DNSSEC : DP_FINDING_RECURSION_UPSTREAM;
-    snprintf(f->shows, sizeof(f->shows), "%s",
-             cd_ok ? "with checking disabled (CD=1) the name resolves: "
-                     "DNSSEC validation fails"
+    f = dp_diagnose_followup(p, DP_FOLLOWUP_CD);
+    bool cd_ok = f != NULL && f->has_answer &&
+                 (f->answer.rcode == DP_RCODE_NOERROR ||
+                  f->answer.rcode == DP_RCODE_NXDOMAIN);
+    dp_cause_t said = dp_diagnose_ede_cause(&p->answer);
+    p->cause = said != DP_CAUSE_NONE ? said
+               : cd_ok               ? DP_CAUSE_DNSSEC
+                                     : DP_CAUSE_UPSTREAM;
+    p->finding = p->cause == DP_CAUSE_DNSSEC     ? DP_FINDING_RECURSION_DNSSEC
+                 : p->cause == DP_CAUSE_UPSTREAM ? DP_FINDING_RECURSION_UPSTREAM
+                                                 : DP_FINDING_RECURSION_REFUSED;
+    if (f != NULL)
+      snprintf(f->shows, sizeof(f->shows), "%s",
+               cd_ok ? "with checking disabled (CD=1) the name resolves: "
+                       "DNSSEC validation fails"
+               : dp_diagnose_has_ede(&p->answer, 22, 23)
+                   ? "still SERVFAIL with CD=1, and EDE 22/23 say no "
+                     "upstream could be reached"
                    : "still no answer with checking disabled (CD=1): the "
                      "resolver cannot reach a working upstream");
-    if (!cd_ok && has_ede_code(&p->answer, 22, 23))
-      snprintf(f->shows, sizeof(f->shows),
-               "still SERVFAIL with CD=1, and EDE 22/23 say no upstream "
-               "could be reached");
     return;
   }
+  if (is(p, DP_PROBE_RECURSION) && p->verdict == DP_VERDICT_NO_ANSWER &&
+      (f = dp_diagnose_followup(p, DP_FOLLOWUP_RETRY)) != NULL)
+  {
+    bool answered = f->has_answer && (f->answer.rcode == DP_RCODE_NOERROR ||
+                                      f->answer.rcode == DP_RCODE_NXDOMAIN);
+    dp_cause_t said =
+        f->has_answer ? dp_diagnose_ede_cause(&f->answer) : DP_CAUSE_NONE;
+    p->cause = answered                ? DP_CAUSE_UPSTREAM_SLOW
+               : said != DP_CAUSE_NONE ? said
+               : f->has_answer && f->answer.rcode == DP_RCODE_REFUSED
+                   ? DP_CAUSE_RECURSION_REFUSED
+                   : DP_CAUSE_UPSTREAM;
+    p->finding = p->cause == DP_CAUSE_RECURSION_REFUSED
+                     ? DP_FINDING_RECURSION_REFUSED
+                 : p->cause == DP_CAUSE_DNSSEC ? DP_FINDING_RECURSION_DNSSEC
+                                               : DP_FINDING_RECURSION_UPSTREAM;
+    if (!f->has_answer)
+      snprintf(f->shows, sizeof(f->shows),
+               "asked again after the timeout, still no answer: the "
+               "resolver's upstream does not answer it");
+    else if (answered)
+      snprintf(f->shows, sizeof(f->shows),
+               "asked again after the timeout, it answered %s: the "
+               "resolver's upstream answers, but slowly",
+               dp_knowledge_rcode_name(f->answer.rcode));
+    else
+      snprintf(f->shows, sizeof(f->shows),
+               "asked again after the timeout, it answered %s at once: the "
+               "resolver gave up on its upstream",
+               dp_knowledge_rcode_name(f->answer.rcode));
+    return;
+  }
+  /* UDP is blocked when the query without EDNS (plain, over UDP too) got
+   * nothing either; when it was answered, the silence is EDNS's. */
   if (is(p, DP_PROBE_UDP) && p->verdict == DP_VERDICT_NO_ANSWER &&
-      got_reply(tcp))
+      dp_diagnose_replied(tcp) && !dp_diagnose_replied(plain))
   {
     p->cause = DP_CAUSE_UDP_BLOCKED;
     copy_followup(p, DP_FOLLOWUP_TCP, tcp,
@@ -401,8 +468,8 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                   nomem);
     return;
   }
-  if (is_edns_probe(p) && p->verdict == DP_VERDICT_NO_ANSWER &&
-      got_reply(plain))
+  if ((is(p, DP_PROBE_UDP) || is_edns_probe(p)) &&
+      p->verdict == DP_VERDICT_NO_ANSWER && dp_diagnose_replied(plain))
   {
     p->cause = DP_CAUSE_EDNS_DROPPED;
     p->severity = DP_SEVERITY_WARNING;
@@ -413,10 +480,11 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                   nomem);
     return;
   }
-  if (is(p, DP_PROBE_EDNS) && got_reply(p) && !p->answer.edns &&
+  if (is(p, DP_PROBE_EDNS) && dp_diagnose_replied(p) && !p->answer.edns &&
       p->answer.rcode == DP_RCODE_FORMERR && plain)
   {
-    bool legacy = got_reply(plain) && plain->answer.rcode != DP_RCODE_FORMERR;
+    bool legacy =
+        dp_diagnose_replied(plain) && plain->answer.rcode != DP_RCODE_FORMERR;
     p->cause = legacy ? DP_CAUSE_LEGACY : DP_CAUSE_BROKEN;
     copy_followup(p, DP_FOLLOWUP_NOEDNS, plain,
                   legacy ? "without EDNS the query was answered: an old "
@@ -427,7 +495,7 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
     return;
   }
   if (is(p, DP_PROBE_BUFSIZE512) &&
-      (f = find_followup(p, DP_FOLLOWUP_BUFSIZE4096)) != NULL)
+      (f = dp_diagnose_followup(p, DP_FOLLOWUP_BUFSIZE4096)) != NULL)
   {
     if (!f->has_answer)
     {
@@ -442,16 +510,12 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
     else
       snprintf(f->shows, sizeof(f->shows),
                "the full answer came back with a 4096-byte buffer");
-    return;
   }
-  if ((is(p, DP_PROBE_UDP) || is(p, DP_PROBE_TCP)) &&
-      p->finding == DP_FINDING_ZONE_LAME)
-    p->cause = refuses_everything(t) ? DP_CAUSE_CLIENT_REFUSED : DP_CAUSE_LAME;
 }
 
 /* ---- words -------------------------------------------------------------- */
 
-static const char *outcome_words(dp_outcome_t o)
+const char *dp_diagnose_outcome_words(dp_outcome_t o)
 {
   switch (o)
   {
@@ -474,13 +538,15 @@ static const char *outcome_words(dp_outcome_t o)
   case DP_OUTCOME_LOCAL_ERROR:
     return "dnsprobe could not send the query";
   case DP_OUTCOME_ANSWER:
-  default:
-    return "a reply";
+  case DP_OUTCOME_COUNT:
+    break;
   }
+  return "a reply";
 }
 
 /* "REFUSED aa ra, EDE 18 (Prohibited)" */
-static void describe_answer(struct dp_buf *b, const struct dp_probe_result *p)
+void dp_diagnose_describe_answer(struct dp_buf *b,
+                                 const struct dp_answer_info *a)
 {
   static const struct
   {
@@ -490,7 +556,6 @@ static void describe_answer(struct dp_buf *b, const struct dp_probe_result *p)
                {DP_FLAG_TC, "tc"},
                {DP_FLAG_RA, "ra"},
                {DP_FLAG_AD, "ad"}};
-  const struct dp_answer_info *a = &p->answer;
   dp_buf_adds(b, dp_knowledge_rcode_name(a->rcode));
   for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
     if (a->flags & flags[i].bit)
@@ -502,8 +567,7 @@ static void describe_answer(struct dp_buf *b, const struct dp_probe_result *p)
   }
 }
 
-static const char *verdict_words(const struct dp_probe_result *p,
-                                 const struct dp_target_result *t)
+static const char *verdict_words(const struct dp_probe_result *p)
 {
   switch (p->verdict)
   {
@@ -515,7 +579,9 @@ static const char *verdict_words(const struct dp_probe_result *p,
                : "disclosed";
   case DP_VERDICT_REFUSED:
     return is(p, DP_PROBE_RECURSION) ? "recursion refused to this client"
-                                     : "refuses queries for the zone";
+           : is(p, DP_PROBE_UDP) || is(p, DP_PROBE_TCP)
+               ? "refuses queries for the zone"
+               : "refused: not tested";
   case DP_VERDICT_FAILING:
     return is(p, DP_PROBE_RECURSION) ? "recursion offered but failing"
                                      : "fails to serve the zone";
@@ -556,19 +622,17 @@ static const char *verdict_words(const struct dp_probe_result *p,
     return "not run";
   case DP_VERDICT_NONE:
   case DP_VERDICT_COUNT:
-  default:
-    (void)t;
-    return "not judged";
+    break;
   }
+  return "not judged";
 }
 
-static void compose_summary(struct dp_buf *b, const struct dp_probe_result *p,
-                            const struct dp_target_result *t)
+static void compose_summary(struct dp_buf *b, const struct dp_probe_result *p)
 {
   if (p->has_answer)
   {
-    describe_answer(b, p);
-    dp_buf_addf(b, ": %s", verdict_words(p, t));
+    dp_diagnose_describe_answer(b, &p->answer);
+    dp_buf_addf(b, ": %s", verdict_words(p));
     if ((is(p, DP_PROBE_AXFR) || is(p, DP_PROBE_IXFR)) &&
         p->verdict == DP_VERDICT_ALLOWED)
       dp_buf_addf(b, " (%zu record%s in %zu message%s%s)", p->answer.records,
@@ -577,13 +641,17 @@ static void compose_summary(struct dp_buf *b, const struct dp_probe_result *p,
                   p->answer.stream_complete ? "" : ", stream not finished");
   }
   else
-    dp_buf_addf(b, "%s: %s", outcome_words(p->outcome), verdict_words(p, t));
+    dp_buf_addf(b, "%s: %s", dp_diagnose_outcome_words(p->outcome),
+                verdict_words(p));
   if (p->detail[0])
     dp_buf_addf(b, ": %s", p->detail);
 }
 
-/* The fixes shown when the software is not known: the common ones for the
- * role. */
+/* ---- fixes ----------------------------------------------------------------
+ */
+
+/* The products named when the software is not known: the common ones for
+ * the role. */
 static const dp_software_t common_auth[] = {
     DP_SOFTWARE_BIND, DP_SOFTWARE_KNOT, DP_SOFTWARE_NSD, DP_SOFTWARE_PDNS_AUTH};
 static const dp_software_t common_resolver[] = {
@@ -619,15 +687,49 @@ static void add_snippet(struct dp_buf *b, const char *snippet,
   }
 }
 
-static void add_fix(struct dp_buf *b, const struct dp_knowledge_situation *s,
-                    dp_software_t sw, const struct dp_target_result *t)
+static const struct dp_knowledge_fix *fix_of(const struct dp_knowledge_fix *fx,
+                                             dp_software_t sw)
 {
-  const struct dp_knowledge_fix *fx = dp_knowledge_situation_fix(s, sw);
-  if (fx == NULL || fx->snippet == NULL)
+  for (; fx != NULL && fx->snippet != NULL; fx++)
+    if (fx->software == sw)
+      return fx;
+  return NULL;
+}
+
+void dp_diagnose_compose_fix(struct dp_buf *b, const char *general,
+                             const struct dp_knowledge_fix *fixes,
+                             bool resolver, const struct dp_target_result *t,
+                             dp_software_t fix_for)
+{
+  dp_software_t sw = fix_for != DP_SOFTWARE_UNKNOWN ? fix_for : t->software;
+  dp_buf_adds(b, general);
+  if (sw != DP_SOFTWARE_UNKNOWN)
+  {
+    /* one block, in that software's own configuration */
+    const struct dp_knowledge_fix *fx = fix_of(fixes, sw);
+    if (fx == NULL)
+      return;
+    dp_buf_addf(b, "\n%s%s%s%s:\n", dp_software_name(sw),
+                fx->setting ? " (" : "", fx->setting ? fx->setting : "",
+                fx->setting ? ")" : "");
+    add_snippet(b, fx->snippet, t);
     return;
-  dp_buf_addf(b, "\n%s%s%s%s:\n", dp_software_name(sw), fx->setting ? " (" : "",
-              fx->setting ? fx->setting : "", fx->setting ? ")" : "");
-  add_snippet(b, fx->snippet, t);
+  }
+  /* Unknown software: one line per common product, naming its setting. */
+  const dp_software_t *list = resolver ? common_resolver : common_auth;
+  size_t n = resolver ? sizeof(common_resolver) / sizeof(common_resolver[0])
+                      : sizeof(common_auth) / sizeof(common_auth[0]);
+  bool any = false;
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_knowledge_fix *fx = fix_of(fixes, list[i]);
+    if (fx == NULL || fx->setting == NULL)
+      continue;
+    dp_buf_addf(b, "\n%s: %s", dp_software_name(list[i]), fx->setting);
+    any = true;
+  }
+  if (any)
+    dp_buf_adds(b, "\n(--fix-for SOFTWARE shows the configuration)");
 }
 
 /* The findings about recursion: their fixes are a resolver's settings. */
@@ -644,12 +746,19 @@ static bool is_resolver_finding(dp_finding_t f)
   return (unsigned)f < DP_FINDING_COUNT && resolver[f];
 }
 
+bool dp_diagnose_resolver_fixes(const struct dp_target_result *t,
+                                dp_finding_t f)
+{
+  return is_resolver_finding(f) || t->role == DP_ROLE_RESOLVER;
+}
+
 static void compose_texts(struct dp_probe_result *p,
-                          const struct dp_target_result *t, bool *nomem)
+                          const struct dp_target_result *t,
+                          dp_software_t fix_for, bool *nomem)
 {
   struct dp_buf sum = {0}, exp = {0}, fix = {0};
 
-  compose_summary(&sum, p, t);
+  compose_summary(&sum, p);
   p->summary = take(&sum, nomem);
 
   if (p->severity == DP_SEVERITY_OK || p->finding == DP_FINDING_NONE)
@@ -691,58 +800,47 @@ static void compose_texts(struct dp_probe_result *p,
   }
   else
     dp_buf_addf(&exp, "%sTransport: %s.", exp.len ? " " : "",
-                outcome_words(p->outcome));
+                dp_diagnose_outcome_words(p->outcome));
   p->explanation = take(&exp, nomem);
 
   if (s == NULL)
     return;
-  dp_buf_adds(&fix, s->fix);
-  if (t->software != DP_SOFTWARE_UNKNOWN)
-    add_fix(&fix, s, t->software, t);
-  else
-  {
-    bool res = is_resolver_finding(p->finding) || t->role == DP_ROLE_RESOLVER;
-    const dp_software_t *list = res ? common_resolver : common_auth;
-    size_t n = res ? sizeof(common_resolver) / sizeof(common_resolver[0])
-                   : sizeof(common_auth) / sizeof(common_auth[0]);
-    for (size_t i = 0; i < n; i++)
-      add_fix(&fix, s, list[i], t);
-  }
+  dp_diagnose_compose_fix(&fix, s->fix, s->fixes,
+                          dp_diagnose_resolver_fixes(t, p->finding), t,
+                          fix_for);
   p->fix = take(&fix, nomem);
 }
 
 dp_status_t dp_diagnose_target(struct dp_target_result *t,
-                               const struct dp_expect *expect)
+                               const struct dp_expect *expect,
+                               dp_software_t fix_for)
 {
   bool nomem = false;
-  bool any_selected = false, any_answer = false;
 
   if (t == NULL)
     return DP_EINVAL;
-  /* Phase 1: each probe on its own, in probe order. */
+  /* Each probe on its own, in probe order. */
   for (size_t i = 0; i < t->nprobes; i++)
   {
     struct dp_probe_result *p = &t->probes[i];
     p->verdict = dp_diagnose_judge(p, t, p->detail, sizeof(p->detail));
   }
-  size_t first = t->nprobes;
-  t->role = dp_diagnose_role(t);
+  /* What the server is: its software first, which tells the role when the
+   * answers do not. */
   dp_diagnose_identify(t);
+  t->role = dp_diagnose_role(t);
   dp_diagnose_compliance_summary(t, t->compliance, sizeof(t->compliance));
+  /* Each probe in context, and what its second questions showed. */
   for (size_t i = 0; i < t->nprobes; i++)
   {
-    const struct dp_probe_result *p = &t->probes[i];
-    if (p->outcome == DP_OUTCOME_SKIPPED)
-      continue;
-    if (!any_selected)
-      first = i;
-    any_selected = true;
-    if (answered(p))
-      any_answer = true;
+    struct dp_probe_result *p = &t->probes[i];
+    judge_context(p, t);
+    set_cause(p, t, &nomem);
   }
-  bool unreachable = any_selected && !any_answer;
-
-  t->status = DP_HEALTH_OK;
+  /* The root causes, which may widen a probe's cause to the target. */
+  dp_target_causes_clear(t);
+  if (dp_diagnose_root_causes(t) != DP_OK)
+    nomem = true;
   for (size_t i = 0; i < t->nprobes; i++)
   {
     struct dp_probe_result *p = &t->probes[i];
@@ -750,17 +848,26 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t,
     free(p->explanation);
     free(p->fix);
     p->summary = p->explanation = p->fix = NULL;
-    judge_context(p, t, unreachable, i == first);
-    set_cause(p, t, unreachable, i == first, &nomem);
-    compose_texts(p, t, &nomem);
+    compose_texts(p, t, fix_for, &nomem);
+  }
+  /* What the user expects (--expect, --require, --allow), then the root
+   * causes as the expectations leave the probes. */
+  dp_status_t st = DP_OK;
+  if (expect != NULL)
+    st = dp_expect_apply(t, expect);
+  if (dp_diagnose_root_finish(t, fix_for) != DP_OK)
+    nomem = true;
+  t->status = DP_HEALTH_OK;
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    const struct dp_probe_result *p = &t->probes[i];
     dp_health_t h = dp_health_from_severity(p->severity);
     if (p->outcome == DP_OUTCOME_LOCAL_ERROR)
       h = DP_HEALTH_UNKNOWN;
     if (h > t->status)
       t->status = h;
   }
-  /* Last, what the user expects (--expect, --require, --allow). */
-  if (expect != NULL && dp_expect_apply(t, expect) != DP_OK)
-    nomem = true;
-  return nomem ? DP_ENOMEM : DP_OK;
+  if (nomem)
+    return DP_ENOMEM;
+  return st;
 }

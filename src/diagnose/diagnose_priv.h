@@ -6,6 +6,7 @@
 #ifndef DNSPROBE_DIAGNOSE_PRIV_H
 #define DNSPROBE_DIAGNOSE_PRIV_H
 
+#include "dnsprobe/buf.h"
 #include "dnsprobe/diagnose.h"
 
 /* A judge: the verdict for p on its own, given the target's earlier
@@ -55,5 +56,49 @@ bool dp_diagnose_serves_zone(const struct dp_target_result *t);
 /** The verdict of probe id of t (DP_VERDICT_NONE when t has none). */
 dp_verdict_t dp_diagnose_verdict_of(const struct dp_target_result *t,
                                     dp_probe_id_t id);
+
+/* context.c: facts and words the phases share. */
+
+/** A DNS reply came back to p (not only a transport outcome). */
+bool dp_diagnose_replied(const struct dp_probe_result *p);
+/** The identity probes (NSID, COOKIE and the CHAOS names). */
+bool dp_diagnose_is_identity(dp_probe_id_t id);
+/** The CHAOS TXT names (version, hostname, idserver). */
+bool dp_diagnose_is_chaos(dp_probe_id_t id);
+/** Whether an EDE with a code from lo to hi is in a. */
+bool dp_diagnose_has_ede(const struct dp_answer_info *a, uint16_t lo,
+                         uint16_t hi);
+/** The cause an EDE names for a failed recursion, or DP_CAUSE_NONE. */
+dp_cause_t dp_diagnose_ede_cause(const struct dp_answer_info *a);
+/** p's follow-up id, or NULL. */
+struct dp_followup *dp_diagnose_followup(struct dp_probe_result *p,
+                                         dp_followup_id_t id);
+/** A transport outcome in words ("no reply before the timeout"). */
+const char *dp_diagnose_outcome_words(dp_outcome_t o);
+/** An answer in words: "REFUSED aa ra, EDE 18 (Prohibited)". */
+void dp_diagnose_describe_answer(struct dp_buf *b,
+                                 const struct dp_answer_info *a);
+/**
+ * A fix: general, then the block of the software fix_for or t's (the
+ * reader's zone in place of example.com), or with the software unknown one
+ * line per common product (a resolver's when resolver) naming its setting.
+ */
+void dp_diagnose_compose_fix(struct dp_buf *b, const char *general,
+                             const struct dp_knowledge_fix *fixes,
+                             bool resolver, const struct dp_target_result *t,
+                             dp_software_t fix_for);
+/** Whether the fixes of finding f on t are a resolver's. */
+bool dp_diagnose_resolver_fixes(const struct dp_target_result *t,
+                                dp_finding_t f);
+
+/* rootcause.c */
+
+/** Group t's probes into root causes (t->diagnosis, claimed probes point
+ * to theirs). Returns DP_OK or DP_ENOMEM. */
+dp_status_t dp_diagnose_root_causes(struct dp_target_result *t);
+/** After the expectations: severities, order and texts of the root causes.
+ * Returns DP_OK or DP_ENOMEM. */
+dp_status_t dp_diagnose_root_finish(struct dp_target_result *t,
+                                    dp_software_t fix_for);
 
 #endif

@@ -471,6 +471,15 @@ dp_status_t dp_expect_apply(struct dp_target_result *t,
       if (!fail_probe(p, &x))
         nomem = true;
     }
+    else if (x.has && p->severity > DP_SEVERITY_OK)
+    {
+      /* What the expectation names is what the user wants: never a
+       * warning. */
+      p->severity = DP_SEVERITY_OK;
+      if (!append(&p->explanation, "As %s expects, so reported as ok.",
+                  x.source))
+        nomem = true;
+    }
   }
 
   if (n > 0)

@@ -238,24 +238,16 @@ dp_verdict_t dp_diagnose_judge_opcode(const struct dp_probe_result *p,
                                       char *detail, size_t cap)
 {
   dp_verdict_t v;
-  (void)t, (void)detail, (void)cap;
+  (void)detail, (void)cap;
   if (!gate(p, &v))
     return v == DP_VERDICT_UNEXPECTED ? DP_VERDICT_NON_COMPLIANT : v;
   if (p->answer.rcode == DP_RCODE_NOTIMP && p->answer.opcode == p->query.opcode)
     return DP_VERDICT_COMPLIANT;
+  /* Refused by a server that serves us nothing: an access list, which
+   * tests nothing of the opcode. */
+  if ((p->answer.rcode == DP_RCODE_REFUSED ||
+       p->answer.rcode == DP_RCODE_NOTAUTH) &&
+      !dp_diagnose_serves_zone(t))
+    return DP_VERDICT_REFUSED;
   return DP_VERDICT_NON_COMPLIANT;
-}
-
-dp_role_t dp_diagnose_role(const struct dp_target_result *t)
-{
-  dp_verdict_t r = dp_diagnose_verdict_of(t, DP_PROBE_RECURSION);
-  bool auth = dp_diagnose_serves_zone(t);
-  bool res = r == DP_VERDICT_AVAILABLE || r == DP_VERDICT_FAILING;
-  if (auth && res)
-    return DP_ROLE_BOTH;
-  if (auth)
-    return DP_ROLE_AUTHORITATIVE;
-  if (res)
-    return DP_ROLE_RESOLVER;
-  return DP_ROLE_UNKNOWN;
 }

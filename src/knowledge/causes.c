@@ -1,54 +1,689 @@
 /*
- * causes.c: the causes a finding can name, each with its stable key (part
- * of the JSON schema dnsprobe/1) and what it means, in words, from tables
- * indexed by dp_cause_t.
+ * causes.c: the root causes dnsprobe names, a row per dp_cause_t: the stable
+ * key (part of the JSON schema dnsprobe/1), a headline, what the cause is,
+ * when it shows, how to fix it, how it differs from the causes it is taken
+ * for, and the fixes per server software: its own table, or the fixes of a
+ * situation of the catalogue that says the same (situations.c).
+ *
+ * Snippets use documentation addresses only (RFC 5737, RFC 3849), as the
+ * situations do: 192.0.2.0/24 the clients to serve, 192.0.2.1 a primary,
+ * 198.51.100.1-2 forwarders, 203.0.113.53 and 2001:db8::53 the server's own
+ * addresses, and the zone example.com.
+ *
+ * Invariants: every cause but NONE has a row with every text; a cause with
+ * its own fixes has one for every software but UNKNOWN, in enum order, and
+ * the table ends with a row whose snippet is NULL.
  */
 #include <string.h>
 
 #include "dnsprobe/knowledge.h"
 
-static const struct
-{
-  const char *key;
-  const char *words;
-} causes[DP_CAUSE_COUNT] = {
-    [DP_CAUSE_NONE] = {"none", NULL},
-    [DP_CAUSE_DNSSEC] = {"dnssec",
-                         "the resolver's DNSSEC validation fails for this "
-                         "name"},
-    [DP_CAUSE_UPSTREAM] = {"upstream",
-                           "the resolver cannot get an answer from its "
-                           "upstreams"},
-    [DP_CAUSE_UDP_BLOCKED] = {"udp-blocked",
-                              "DNS over UDP is blocked on the way"},
-    [DP_CAUSE_EDNS_DROPPED] = {"edns-dropped",
-                               "queries with EDNS are dropped on the way"},
-    [DP_CAUSE_RATE_LIMITED] = {"rate-limited",
-                               "the server limits how many identical "
-                               "answers this client gets per second "
-                               "(response rate limiting, RRL); a battery "
-                               "asks for the zone's SOA about ten times in a "
-                               "few milliseconds"},
-    [DP_CAUSE_FRAGMENTATION] = {"fragmentation",
-                                "large UDP answers are lost on the way"},
-    [DP_CAUSE_LEGACY] = {"legacy", "an old server without EDNS"},
-    [DP_CAUSE_BROKEN] = {"broken", "the server fails with and without EDNS"},
-    [DP_CAUSE_LAME] = {"lame", "the zone is not served here (lame) or "
-                               "allow-query shuts this client out"},
-    [DP_CAUSE_CLIENT_REFUSED] = {"client-refused",
-                                 "the server refuses this client everything, "
-                                 "even an unknown opcode: an access list "
-                                 "shuts this client out (allow-query, "
-                                 "access-control), whether or not the zone "
-                                 "is configured"},
-    [DP_CAUSE_PORT_CLOSED] = {"port-closed",
-                              "nothing listens on this port (ICMP port "
-                              "unreachable, TCP refused)"},
-    [DP_CAUSE_FILTERED] = {"filtered",
-                           "nothing at all came back: a firewall drops the "
-                           "packets, or the host is down"},
-    [DP_CAUSE_TCP_RESET] = {"tcp-reset", "connections are reset"},
+#define END                                                                    \
+  {                                                                            \
+    DP_SOFTWARE_UNKNOWN, NULL, NULL                                            \
+  }
+
+/* client-dropped: the server drops this client by policy. */
+static const struct dp_knowledge_fix fix_client_dropped[] = {
+    {DP_SOFTWARE_BIND, "blackhole / allow-query",
+     "// blackhole drops every packet from the listed addresses; take this\n"
+     "// client out of it, and refuse instead of dropping who is not served\n"
+     "options {\n"
+     "    blackhole { none; };\n"
+     "    allow-query { 192.0.2.0/24; localhost; };\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, "access-control",
+     "# 'deny' drops without a reply; allow the client, and 'refuse' the\n"
+     "# rest so that they learn at once\n"
+     "server:\n"
+     "    access-control: 192.0.2.0/24 allow\n"
+     "    access-control: 0.0.0.0/0 refuse\n"
+     "    access-control: ::0/0 refuse"},
+    {DP_SOFTWARE_KNOT, "acl",
+     "# Knot drops nothing by address itself: look for mod-rrl limits or a\n"
+     "# firewall in front of it\n"
+     "mod-rrl:\n"
+     "  - id: default\n"
+     "    rate-limit: 200\n"
+     "    whitelist: 192.0.2.0/24"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not drop clients by address; silence with the TCP "
+     "connection closed comes from a firewall or a load balancer in front "
+     "of it."},
+    {DP_SOFTWARE_PDNS_AUTH, NULL,
+     "PowerDNS Authoritative Server does not drop clients by address; "
+     "dnsdist or a firewall in front of it does: check their rules for "
+     "this client."},
+    {DP_SOFTWARE_PDNS_RECURSOR, "allow-from",
+     "# clients outside allow-from get no answer at all, over UDP and TCP\n"
+     "allow-from=127.0.0.0/8, ::1/128, 192.0.2.0/24"},
+    {DP_SOFTWARE_KNOT_RESOLVER, "view:addr",
+     "-- pass this client's network; refuse the rest instead of dropping\n"
+     "modules.load('view')\n"
+     "view:addr('192.0.2.0/24', policy.all(policy.PASS))\n"
+     "view:addr('0.0.0.0/0', policy.all(policy.REFUSE))"},
+    {DP_SOFTWARE_DNSMASQ, "local-service",
+     "# local-service ignores queries from networks not directly attached;\n"
+     "# listen where the clients are instead\n"
+     "listen-address=203.0.113.53"},
+    {DP_SOFTWARE_COREDNS, "acl",
+     "# 'drop' is silent; allow the clients and 'block' (REFUSED) the rest\n"
+     ". {\n"
+     "    acl {\n"
+     "        allow net 192.0.2.0/24\n"
+     "        block\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Add-DnsServerQueryResolutionPolicy",
+     "Get-DnsServerQueryResolutionPolicy   # an IGNORE action drops clients\n"
+     "Remove-DnsServerQueryResolutionPolicy -Name \"policy-name\""},
+    END,
 };
+
+/* client-refused, query-refused: an access list refuses this client. */
+static const struct dp_knowledge_fix fix_client_refused[] = {
+    {DP_SOFTWARE_BIND, "allow-query",
+     "acl \"clients\" { 192.0.2.0/24; localhost; };\n"
+     "options {\n"
+     "    allow-query { clients; };   // and any zone's own allow-query\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, "access-control",
+     "server:\n"
+     "    access-control: 192.0.2.0/24 allow"},
+    {DP_SOFTWARE_KNOT, "acl",
+     "# Knot answers queries from anyone; a REFUSED to every query comes\n"
+     "# from something in front of it, or a module such as mod-queryacl\n"
+     "mod-queryacl:\n"
+     "  - id: default\n"
+     "    address: [ 192.0.2.0/24 ]"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD answers queries from anyone; a REFUSED to everything comes from a "
+     "proxy or a filter in front of it (dnsdist, a load balancer)."},
+    {DP_SOFTWARE_PDNS_AUTH, NULL,
+     "PowerDNS Authoritative Server has no per-client query list; a REFUSED "
+     "to everything comes from dnsdist or a proxy in front of it."},
+    {DP_SOFTWARE_PDNS_RECURSOR, "allow-from",
+     "allow-from=127.0.0.0/8, ::1/128, 192.0.2.0/24"},
+    {DP_SOFTWARE_KNOT_RESOLVER, "view:addr",
+     "modules.load('view')\n"
+     "view:addr('192.0.2.0/24', policy.all(policy.PASS))"},
+    {DP_SOFTWARE_DNSMASQ, "listen-address",
+     "# dnsmasq refuses nobody by address; serve the clients' network\n"
+     "listen-address=203.0.113.53"},
+    {DP_SOFTWARE_COREDNS, "acl",
+     ". {\n"
+     "    acl {\n"
+     "        allow net 192.0.2.0/24\n"
+     "        block\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Add-DnsServerQueryResolutionPolicy",
+     "Get-DnsServerQueryResolutionPolicy   # a DENY action refuses clients"},
+    END,
+};
+
+/* udp-blocked: nothing of UDP gets through. */
+static const struct dp_knowledge_fix fix_udp_blocked[] = {
+    {DP_SOFTWARE_BIND, "listen-on",
+     "// named must listen on UDP too; then open UDP port 53 in the firewall\n"
+     "options {\n"
+     "    listen-on port 53 { 203.0.113.53; };\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, "do-udp",
+     "server:\n"
+     "    do-udp: yes\n"
+     "    interface: 203.0.113.53"},
+    {DP_SOFTWARE_KNOT, "listen",
+     "# knotd listens on UDP and TCP on every listen address; open UDP port\n"
+     "# 53 in the firewall\n"
+     "server:\n"
+     "  listen: 203.0.113.53@53"},
+    {DP_SOFTWARE_NSD, "do-udp",
+     "server:\n"
+     "    do-udp: yes\n"
+     "    ip-address: 203.0.113.53"},
+    {DP_SOFTWARE_PDNS_AUTH, "local-address",
+     "# pdns_server listens on UDP and TCP; open UDP port 53 in the firewall\n"
+     "local-address=203.0.113.53"},
+    {DP_SOFTWARE_PDNS_RECURSOR, "local-address", "local-address=203.0.113.53"},
+    {DP_SOFTWARE_KNOT_RESOLVER, "net.listen",
+     "net.listen('203.0.113.53', 53, { kind = 'dns' })   -- UDP and TCP"},
+    {DP_SOFTWARE_DNSMASQ, "listen-address", "listen-address=203.0.113.53"},
+    {DP_SOFTWARE_COREDNS, "bind",
+     ".:53 {\n"
+     "    bind 203.0.113.53\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "New-NetFirewallRule",
+     "New-NetFirewallRule -DisplayName \"DNS UDP\" -Direction Inbound "
+     "-Protocol UDP -LocalPort 53 -Action Allow"},
+    END,
+};
+
+/* upstream-slow: the resolver's upstreams answer, but late. */
+static const struct dp_knowledge_fix fix_upstream_slow[] = {
+    {DP_SOFTWARE_BIND, "forwarders",
+     "// forward to upstreams that answer; resolve by itself when they do\n"
+     "// not, and keep serving stale answers meanwhile\n"
+     "options {\n"
+     "    forwarders { 198.51.100.1; 198.51.100.2; };\n"
+     "    forward first;\n"
+     "    stale-answer-enable yes;\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, "forward-zone",
+     "server:\n"
+     "    serve-expired: yes\n"
+     "forward-zone:\n"
+     "    name: \".\"\n"
+     "    forward-addr: 198.51.100.1\n"
+     "    forward-addr: 198.51.100.2\n"
+     "    forward-first: yes"},
+    {DP_SOFTWARE_KNOT, NULL,
+     "Knot DNS is authoritative only and has no upstream; recursive queries "
+     "belong to a resolver such as Knot Resolver."},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD is authoritative only and has no upstream; recursive queries "
+     "belong to a resolver such as Unbound."},
+    {DP_SOFTWARE_PDNS_AUTH, NULL,
+     "PowerDNS Authoritative Server does not recurse and has no upstream; "
+     "recursive queries belong to PowerDNS Recursor."},
+    {DP_SOFTWARE_PDNS_RECURSOR, "forward-zones-recurse",
+     "forward-zones-recurse=.=198.51.100.1;198.51.100.2\n"
+     "serve-stale-extensions=1"},
+    {DP_SOFTWARE_KNOT_RESOLVER, "policy.FORWARD",
+     "policy.add(policy.all(policy.FORWARD({'198.51.100.1', "
+     "'198.51.100.2'})))"},
+    {DP_SOFTWARE_DNSMASQ, "server",
+     "# query every upstream at once and take the first answer\n"
+     "server=198.51.100.1\n"
+     "server=198.51.100.2\n"
+     "all-servers"},
+    {DP_SOFTWARE_COREDNS, "forward",
+     ". {\n"
+     "    forward . 198.51.100.1 198.51.100.2 {\n"
+     "        health_check 5s\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Set-DnsServerForwarder",
+     "Set-DnsServerForwarder -IPAddress 198.51.100.1,198.51.100.2 "
+     "-UseRootHint $true -Timeout 3"},
+    END,
+};
+
+/* requests-dropped: some kinds of request get no reply at all. */
+static const struct dp_knowledge_fix fix_requests_dropped[] = {
+    {DP_SOFTWARE_BIND, NULL,
+     "BIND answers UPDATE, NOTIFY and unknown opcodes; a reply that never "
+     "comes is dropped on the way, by a firewall or a DNS-aware middlebox."},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound answers every opcode (NOTIMP when it does not support one); "
+     "silence is a firewall or middlebox on the way."},
+    {DP_SOFTWARE_KNOT, NULL,
+     "Knot DNS answers UPDATE, NOTIFY and unknown opcodes; silence is a "
+     "firewall or middlebox on the way."},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD answers every opcode (NOTIMP for UPDATE); silence is a firewall "
+     "or middlebox on the way."},
+    {DP_SOFTWARE_PDNS_AUTH, NULL,
+     "PowerDNS Authoritative Server stays silent on opcodes it does not "
+     "know; there is no setting for this. UPDATE needs dnsupdate=yes to be "
+     "answered at all."},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not answer UPDATE or NOTIFY over UDP unless "
+     "allowed (allow-notify-from); there is no setting that answers an "
+     "unknown opcode."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver has no setting for these requests; silence comes from "
+     "the path."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq as a forwarder ignores UPDATE, NOTIFY and unknown opcodes; "
+     "there is no setting that answers them."},
+    {DP_SOFTWARE_COREDNS, NULL,
+     "CoreDNS answers what its plugins handle; a request no plugin handles "
+     "should get an error: look at the server block for the zone."},
+    {DP_SOFTWARE_WINDOWS, NULL,
+     "Windows DNS Server has no setting for this; check the firewall and "
+     "any policy that ignores requests."},
+    END,
+};
+
+#define FROM(f) NULL, DP_FINDING_##f
+#define OWN(t) t, DP_FINDING_NONE
+
+static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
+    [DP_CAUSE_NONE] = {"none", NULL, NULL, NULL, NULL, NULL, NULL, FROM(NONE)},
+    [DP_CAUSE_PORT_CLOSED] =
+        {"port-closed", "Nothing listens on this address and port",
+         "nothing listens on this port (ICMP port unreachable, TCP refused)",
+         "The host answered, but not with DNS: UDP queries got an ICMP port "
+         "unreachable and TCP connections were refused. No DNS server is "
+         "listening on this address and port.",
+         "Every probe fails at once with port-unreachable or "
+         "connection-refused: the server is stopped, crashed, listens on "
+         "another address or port, or was never configured for this one.",
+         "Start the server, and make it listen on the address and port you "
+         "probe (check with ss -lunpt).",
+         "Unlike unreachable, the host is there and says no at once; unlike "
+         "client-dropped, nothing accepts the TCP connection.",
+         FROM(UNREACHABLE)},
+    [DP_CAUSE_UNREACHABLE] =
+        {"unreachable", "No reply of any kind: the server cannot be reached",
+         "nothing at all came back: a firewall drops the packets, or the "
+         "host is down",
+         "No probe got anything back: no DNS reply, no ICMP error, and no "
+         "TCP connection. The packets are lost on the way or the host is "
+         "down.",
+         "Every probe times out, TCP connections included: a firewall that "
+         "drops DNS to this host (or from this client), a wrong address, a "
+         "host that is off, or a routing problem.",
+         "Check that the host is up and reachable (ping, traceroute), then "
+         "the firewalls on the way and on the host for UDP and TCP port "
+         "53.",
+         "Unlike client-dropped, not even a TCP connection is accepted; "
+         "unlike port-closed, nothing says no.",
+         FROM(UNREACHABLE)},
+    [DP_CAUSE_CLIENT_DROPPED] =
+        {"client-dropped", "The server drops this client: no service at all",
+         "the server is alive but drops this client by policy",
+         "The server accepts TCP connections and then closes or resets them "
+         "without a reply, and answers nothing over UDP: it is running and "
+         "drops this client on purpose. For this client there is no DNS "
+         "service at all.",
+         "An access list that drops instead of refusing: Unbound's "
+         "access-control deny, PowerDNS Recursor's allow-from without this "
+         "address, BIND's blackhole, or a firewall that lets TCP connect "
+         "and then cuts it. Typical of a resolver asked from outside the "
+         "network it serves.",
+         "If this client should be served, add its address or network to "
+         "the server's access list. If not, prefer refusing (REFUSED) to "
+         "dropping, so that clients learn at once instead of waiting for "
+         "timeouts.",
+         "Unlike unreachable, the TCP connection is accepted, so the host "
+         "and the server are up; unlike client-refused, nothing is said; "
+         "unlike rate-limited, nothing is ever answered.",
+         OWN(fix_client_dropped)},
+    [DP_CAUSE_CLIENT_REFUSED] =
+        {"client-refused", "The server refuses this client everything",
+         "the server refuses this client everything, even an unknown "
+         "opcode: an access list shuts this client out",
+         "Every request got REFUSED, even those every server can answer (an "
+         "unknown opcode, a CHAOS TXT query): an access list refuses this "
+         "client before the query is even looked at. Whether the zone is "
+         "configured cannot be told from here.",
+         "Unbound's access-control refuse, BIND's allow-query (and "
+         "allow-query-cache) without this client, a resolver that serves "
+         "only its own network, or a proxy in front of the server.",
+         "If this client should be served, add it to the server's query "
+         "access list; otherwise this is the intended answer.",
+         "Unlike lame, the refusal covers everything, not the zone alone; "
+         "unlike client-dropped, the server says so.",
+         OWN(fix_client_refused)},
+    [DP_CAUSE_LAME] =
+        {"lame", "The zone is not served here (lame delegation)",
+         "the zone is not served here (lame)",
+         "Asked for the zone's SOA without recursion, the server refused it "
+         "(or answered without authority) while answering other requests: "
+         "the zone is not configured on this server. If the zone's NS "
+         "records name this server, the delegation is lame.",
+         "A server removed from the zone but still in its NS set, a zone "
+         "that never loaded because its name is misspelt in the "
+         "configuration, or a --zone that this server was never meant to "
+         "serve.",
+         "Configure the zone on this server (as a primary or a secondary) "
+         "and check that it loaded, or remove the server from the zone's NS "
+         "records at the parent and in the zone.",
+         "Unlike query-refused, nothing shows the zone loaded (no "
+         "authoritative answer for it at all); unlike zone-broken, the zone "
+         "is absent, not failing.",
+         FROM(ZONE_LAME)},
+    [DP_CAUSE_QUERY_REFUSED] =
+        {"query-refused",
+         "The zone is loaded, but its SOA is refused to "
+         "this client",
+         "the zone is loaded here, but an access list refuses this "
+         "client's queries",
+         "The server refused the zone's SOA query, yet another answer "
+         "carried authority for the zone (NOTIFY, a transfer or TCP): the "
+         "zone is loaded, and an access list (allow-query) refuses this "
+         "client.",
+         "A zone's allow-query that lists only some networks, a view that "
+         "does not match this client, or a load balancer that splits "
+         "queries by source.",
+         "Add this client to the zone's query access list, or check which "
+         "view it falls into.",
+         "Unlike lame, the zone is there; unlike client-refused, other "
+         "requests are answered.",
+         OWN(fix_client_refused)},
+    [DP_CAUSE_ZONE_BROKEN] =
+        {"zone-broken", "The zone is configured but broken (SERVFAIL)",
+         "the zone failed to load or expired",
+         "The server answered SERVFAIL for the zone's own SOA: the zone is "
+         "configured, but the server cannot serve it. A primary whose zone "
+         "file does not load, or a secondary whose copy expired because it "
+         "could not reach its primary.",
+         "A syntax error in the zone file after an edit, a missing file or "
+         "key, or a secondary cut off from its primary for longer than the "
+         "SOA expire time.",
+         "Read the server's log for the zone, check the zone file, and on "
+         "a secondary check that the primary answers and allows the "
+         "transfer; then reload or retransfer.",
+         "Unlike lame, the server knows the zone; unlike upstream, no "
+         "resolution is involved: the data itself is missing.",
+         FROM(ZONE_SERVFAIL)},
+    [DP_CAUSE_NO_ZONE] =
+        {"no-zone", "No --zone given: the zone probes asked about the root",
+         "no zone was given, so the zone probes asked about the root",
+         "dnsprobe ran without --zone, so the probes of the zone (SOA, "
+         "transfers, UPDATE, NOTIFY) asked about the root zone, which most "
+         "servers do not serve. Their answers say nothing about the zones "
+         "this server really hosts.",
+         "Always when --zone is left out, unless the server serves the "
+         "root.",
+         "Run dnsprobe again with --zone naming a zone the server should "
+         "serve (or with --expect resolver to test a resolver).",
+         "Unlike lame, nothing is wrong with the server: the question was "
+         "not the right one.",
+         FROM(ZONE_ROOT_DEFAULT)},
+    [DP_CAUSE_UPSTREAM] =
+        {"upstream", "The resolver cannot get answers from its upstreams",
+         "the resolver cannot get an answer from its upstreams",
+         "The resolver offers recursion but failed to resolve a name: "
+         "SERVFAIL, also with checking disabled, so not DNSSEC. Its "
+         "forwarders, or the authoritative servers, do not answer it.",
+         "Forwarders that are down or refuse it, outbound UDP and TCP port "
+         "53 blocked, a broken delegation for the name asked, or no route "
+         "out (EDE 22 No Reachable Authority, 23 Network Error say so).",
+         "From the resolver's host, query its forwarders or the zone's "
+         "servers directly; fix the forwarder list or the firewall for "
+         "outbound DNS.",
+         "Unlike dnssec, the answer fails with checking disabled too; "
+         "unlike upstream-slow, no answer comes at all.",
+         FROM(RECURSION_UPSTREAM)},
+    [DP_CAUSE_UPSTREAM_SLOW] =
+        {"upstream-slow", "The resolver's upstream answers, but too slowly",
+         "the resolver's upstream is slow: the first answer outlived the "
+         "timeout",
+         "The recursive query got no answer within the timeout, while every "
+         "other probe was answered at once; asked again a moment later, the "
+         "resolver answered. Its upstream is slow or one of its upstreams "
+         "is dead and it waits for it first.",
+         "A dead forwarder tried before a live one, a cold cache behind a "
+         "slow link, or authoritative servers that answer late.",
+         "Remove dead forwarders, let the resolver query upstreams in "
+         "parallel or fall back quickly, and serve stale answers while it "
+         "waits.",
+         "Unlike upstream, the second try is answered; unlike "
+         "client-dropped, the resolver answers every other request.",
+         OWN(fix_upstream_slow)},
+    [DP_CAUSE_DNSSEC] =
+        {"dnssec", "DNSSEC validation fails for the name asked",
+         "the resolver's DNSSEC validation fails for this name",
+         "The resolver answered SERVFAIL, and the same query with checking "
+         "disabled (CD=1) resolved: the answer does not validate. The "
+         "domain's signatures or keys are broken, or the resolver's trust "
+         "anchor or clock is wrong.",
+         "Expired signatures, a DS at the parent that matches no key, a key "
+         "rollover gone wrong; or a resolver with a stale trust anchor or "
+         "a clock far off (EDE 6 to 12 name which).",
+         "Fix the zone's signing (re-sign, correct the DS), or, for a zone "
+         "you do not control, add a negative trust anchor until it is "
+         "fixed; check the resolver's clock and trust anchor.",
+         "Unlike upstream, the name resolves with CD=1.",
+         FROM(RECURSION_DNSSEC)},
+    [DP_CAUSE_RECURSION_REFUSED] =
+        {"recursion-refused", "The resolver refuses recursion to this client",
+         "the resolver refuses recursion to this client",
+         "The server answers other requests but refused to resolve a name "
+         "for this client: its recursion access list leaves this client "
+         "out.",
+         "A resolver that serves only its own network, asked from outside "
+         "it; allow-recursion, access-control or allow-from without this "
+         "client.",
+         "If this client should use the resolver, add it to the recursion "
+         "access list; otherwise use a resolver you are allowed to use.",
+         "Unlike client-refused, other requests are answered; unlike "
+         "upstream, the resolver does not even try.",
+         FROM(RECURSION_REFUSED)},
+    [DP_CAUSE_OPEN_RESOLVER] =
+        {"open-resolver", "Open recursion on an authoritative server",
+         "the authoritative server also resolves names for this client",
+         "The server serves the zone and also resolves any name for this "
+         "client. An authoritative server open to recursion can be used "
+         "for amplification attacks and cache poisoning (RFC 5358).",
+         "A default of recursion on, or an allow-recursion list that is "
+         "too wide, on a server meant to be authoritative only.",
+         "Turn recursion off on authoritative servers, or limit it to the "
+         "networks that need it; run the resolver elsewhere.",
+         "Unlike recursion on a resolver, the server is also authoritative, "
+         "where recursion has no business.",
+         FROM(RECURSION_OPEN)},
+    [DP_CAUSE_OPEN_TRANSFER] =
+        {"open-transfer", "Zone transfer open to this client",
+         "the whole zone is transferred to this client",
+         "The server sent this client the whole zone (AXFR or IXFR): anyone "
+         "who can reach it gets every name in the zone at once.",
+         "An allow-transfer or provide-xfr list that is too wide, or a "
+         "default that allows transfers from everywhere or from loopback.",
+         "Limit transfers to the secondaries' addresses, better with a "
+         "TSIG key; on a hidden primary that must transfer to this client, "
+         "say so with --allow axfr=allowed.",
+         "Unlike update-accepted, nothing can be changed, but everything "
+         "can be read.",
+         FROM(AXFR_OPEN)},
+    [DP_CAUSE_UPDATE_ACCEPTED] =
+        {"update-accepted", "Dynamic updates accepted from this client",
+         "the server accepts dynamic updates from this client",
+         "The server answered NOERROR to an empty dynamic UPDATE from this "
+         "client, so it would apply real changes from this address. "
+         "dnsprobe's UPDATE carried no record and changed nothing.",
+         "allow-update with addresses (or any), update-policy too wide, or "
+         "dnsupdate on without a key.",
+         "Allow dynamic updates only with a TSIG key (or only from the one "
+         "host that sends them) and only for the names it needs.",
+         "Unlike open-transfer, data can be changed, not only read.",
+         FROM(UPDATE_ACCEPTED)},
+    [DP_CAUSE_NOTIFY_ACCEPTED] =
+        {"notify-accepted", "NOTIFY accepted from this client",
+         "the server acts on a NOTIFY from this client",
+         "The server answered NOERROR to a NOTIFY from this client. A "
+         "secondary that accepts NOTIFY from anyone can be made to query "
+         "its primary at will; NOTIFY cannot change data.",
+         "A secondary zone with allow-notify wider than its primaries.",
+         "On a secondary, accept NOTIFY only from the zone's primaries.",
+         "On a primary, a NOERROR to NOTIFY is normal (BIND answers so for "
+         "its own zones) and is not reported.",
+         FROM(NOTIFY_ACCEPTED)},
+    [DP_CAUSE_IDENTITY_DISCLOSED] =
+        {"identity-disclosed", "The server tells its software and version",
+         "the server discloses its software version",
+         "The server answers CH TXT version.bind with its software and "
+         "version, to anyone who asks. It is not a fault in itself, but it "
+         "tells an attacker which known vulnerabilities to try.",
+         "The default of most servers.",
+         "Answer version.bind with nothing or a neutral text, and keep the "
+         "software up to date either way.",
+         "Host names and NSID are shown as found and not reported: "
+         "operators use them to tell anycast instances apart.",
+         FROM(VERSION_DISCLOSED)},
+    [DP_CAUSE_TCP_BLOCKED] =
+        {"tcp-blocked", "DNS over TCP does not work",
+         "DNS over TCP is blocked or not served",
+         "The server answers over UDP but not over TCP: the TCP probes got "
+         "no reply, a refused or a reset connection. TCP is mandatory (RFC "
+         "7766): large answers, zone transfers and truncated replies need "
+         "it.",
+         "A firewall that opens UDP port 53 only, a server not listening on "
+         "TCP, or a TCP connection limit reached.",
+         "Open TCP port 53 in the firewalls, and let the server listen on "
+         "TCP.",
+         "Unlike udp-blocked, UDP works; unlike client-dropped, UDP is "
+         "answered.",
+         FROM(TCP_UNAVAILABLE)},
+    [DP_CAUSE_UDP_BLOCKED] =
+        {"udp-blocked", "DNS over UDP is blocked: only TCP gets through",
+         "DNS over UDP is blocked on the way",
+         "The queries over UDP got no answer while the same questions over "
+         "TCP were answered. Almost every DNS client asks over UDP first, "
+         "so for them the server does not work.",
+         "A firewall or security group that opens TCP port 53 only, or a "
+         "server not listening on UDP.",
+         "Open UDP port 53 in the firewalls, and let the server listen on "
+         "UDP.",
+         "Unlike tcp-blocked, it is UDP that fails; unlike edns-dropped, "
+         "UDP fails with and without EDNS.",
+         OWN(fix_udp_blocked)},
+    [DP_CAUSE_EDNS_DROPPED] =
+        {"edns-dropped", "Queries with EDNS are dropped on the way",
+         "queries with EDNS are dropped on the way",
+         "Queries without EDNS were answered and the same queries with "
+         "EDNS were not: something on the way drops EDNS (OPT) queries. "
+         "Resolvers stopped working around this at the 2019 DNS Flag Day.",
+         "A firewall with DNS inspection that rejects OPT records, an old "
+         "load balancer, or a server too old for EDNS that drops instead "
+         "of answering FORMERR.",
+         "Find the device that drops EDNS and update or reconfigure it; "
+         "upgrade the server.",
+         "Unlike legacy, nothing answers (not even FORMERR); unlike "
+         "fragmentation, small answers are lost too.",
+         FROM(EDNS_NONCOMPLIANT)},
+    [DP_CAUSE_FRAGMENTATION] =
+        {"fragmentation", "Large UDP answers are lost on the way",
+         "large UDP answers are lost on the way",
+         "Small answers came back, and a large one did not: the same "
+         "DNSKEY answer came back truncated to 512 bytes but not in full "
+         "with a 4096-byte buffer. Large UDP answers (or their IP "
+         "fragments) are lost on the way.",
+         "A firewall that drops IP fragments, a path MTU problem, or an "
+         "EDNS buffer size that is too large.",
+         "Keep the EDNS buffer size at 1232 bytes (DNS Flag Day 2020) so "
+         "that answers are not fragmented, and let fragments through.",
+         "Unlike edns-dropped and rate-limited, small answers to the same "
+         "server get through.",
+         FROM(EDNS_NONCOMPLIANT)},
+    [DP_CAUSE_LEGACY] =
+        {"legacy", "An old server without EDNS", "an old server without EDNS",
+         "The server answers queries without EDNS and answers FORMERR to "
+         "those with EDNS: it does not support EDNS at all. RFC 6891 "
+         "allows it, but DNSSEC, large answers and cookies need EDNS.",
+         "Very old server software, or a proxy that strips EDNS.",
+         "Upgrade the server software.",
+         "Unlike edns-dropped, the server says FORMERR instead of staying "
+         "silent; unlike broken, queries without EDNS work.",
+         FROM(EDNS_NONCOMPLIANT)},
+    [DP_CAUSE_BROKEN] =
+        {"broken", "The server fails with and without EDNS",
+         "the server fails with and without EDNS",
+         "The server answered FORMERR to EDNS queries, and failed without "
+         "EDNS too: it is broken, not only old.",
+         "A faulty server or proxy.",
+         "Upgrade or replace the server software; capture an exchange to "
+         "see what it does.",
+         "Unlike legacy, the plain query fails too.", FROM(EDNS_NONCOMPLIANT)},
+    [DP_CAUSE_EDNS_NONCOMPLIANT] =
+        {"edns-noncompliant", "EDNS handled incorrectly",
+         "the server handles EDNS incorrectly",
+         "One or more EDNS compliance tests (RFC 6891, RFC 8906 section 8) "
+         "failed: BADVERS missing for EDNS version 1, unknown options "
+         "echoed, unknown flags or the Z bit copied, or DO not copied.",
+         "Old or buggy server software, or a middlebox that rewrites OPT "
+         "records.",
+         "Upgrade the server software; check middleboxes that rewrite DNS.",
+         "Unlike edns-dropped, answers come back, but wrong.",
+         FROM(EDNS_NONCOMPLIANT)},
+    [DP_CAUSE_OPCODE_MISHANDLED] =
+        {"opcode-mishandled", "Unknown opcodes not answered with NOTIMP",
+         "the server does not answer an unknown opcode with NOTIMP",
+         "A query with an unassigned opcode got no answer, or an answer "
+         "other than NOTIMP with the opcode echoed. RFC 8906 section 8.1.4 "
+         "requires NOTIMP; clients and new protocol extensions rely on it, "
+         "and silence makes them wait for a timeout.",
+         "Some servers drop unknown opcodes by design (PowerDNS "
+         "Authoritative); firewalls with DNS inspection and load balancers "
+         "drop or rewrite them too.",
+         "Upgrade the server, or find the middlebox that drops the query; "
+         "where the software itself stays silent, --allow opcode=no-answer "
+         "accepts it.",
+         "Unlike rate-limited, the silence is about the request, not how "
+         "many came: the same opcode is never answered.",
+         FROM(OPCODE_NONCOMPLIANT)},
+    [DP_CAUSE_RATE_LIMITED] =
+        {"rate-limited", "Answers rate-limited (RRL)",
+         "the server limits how many identical answers this client gets per "
+         "second (response rate limiting, RRL); a battery asks for the "
+         "zone's SOA about ten times in a few milliseconds",
+         "The server limits how many identical answers one client gets per "
+         "second (response rate limiting), a defence against reflection "
+         "attacks. The same question asked moments earlier was answered; "
+         "later ones got nothing or an empty TC=1 reply (the slip), so "
+         "those probes could not test what they were for.",
+         "BIND rate-limit, Knot mod-rrl, NSD rrl-ratelimit, or a firewall "
+         "with a DNS rate limit.",
+         "Nothing is wrong for normal clients. To test the server fully, "
+         "exempt the monitoring host from rate limiting, or run dnsprobe "
+         "with --spacing 250.",
+         "Unlike requests-dropped or opcode-mishandled, the question is "
+         "answered at first; unlike fragmentation, small answers stop "
+         "too.",
+         FROM(RATE_LIMITED)},
+    [DP_CAUSE_REQUESTS_DROPPED] =
+        {"requests-dropped", "Some kinds of request get no reply",
+         "the server, or something on the way, drops these requests without "
+         "a reply",
+         "The server answers ordinary queries, but some kinds of request "
+         "got no reply at all. Clients that send them wait for a timeout "
+         "instead of learning at once that they are not served.",
+         "Forwarders such as dnsmasq ignore UPDATE and NOTIFY; firewalls "
+         "with DNS inspection drop requests they do not know.",
+         "Where silence is a choice, prefer an explicit REFUSED or NOTIMP; "
+         "otherwise find the middlebox that drops them.",
+         "Unlike rate-limited, these requests are never answered; unlike "
+         "client-dropped, the rest is.",
+         OWN(fix_requests_dropped)},
+    [DP_CAUSE_MALFORMED] =
+        {"malformed", "Replies that cannot be read as DNS",
+         "replies came back that cannot be read as DNS",
+         "Replies came back that could not be parsed as DNS messages, or "
+         "did not match the query's ID and question.",
+         "A middlebox or broken proxy, another program on the port, or a "
+         "bug in the server.",
+         "Capture the exchange on both sides (tcpdump port 53), check which "
+         "process owns the port, and look for proxies on the way.",
+         "Unlike unexpected, not even the message can be read.",
+         FROM(MALFORMED_ANSWER)},
+    [DP_CAUSE_UNEXPECTED] =
+        {"unexpected", "Answers that fit no expected outcome",
+         "the server answered in a way that fits no expected outcome",
+         "Well-formed replies whose RCODE fits none of the outcomes these "
+         "requests should have (FORMERR to IXFR, SERVFAIL to a transfer, "
+         "NXDOMAIN for the zone itself).",
+         "Unbound answers FORMERR to any query with an authority section; "
+         "a zone broken on this server answers SERVFAIL to transfers.",
+         "Read the RCODE's meaning (dnsprobe explain CODE), compare with "
+         "another server of the zone, and read the server's log.",
+         "Unlike malformed, the reply can be read.", FROM(UNEXPECTED_ANSWER)},
+    [DP_CAUSE_EXPECTATION] =
+        {"expectation-failed",
+         "Not what --expect, --require or --allow "
+         "asked for",
+         "a probe's verdict is not the one expected",
+         "A probe's verdict is outside what the expectation (--expect, "
+         "--require) allows, and no other cause explains it.",
+         "A server that changed, or an expectation written for another kind "
+         "of server.",
+         "Change the server, or the expectation when the server is right.",
+         "The other causes say what is wrong; this one says only that the "
+         "verdict was not the one asked for.",
+         FROM(NONE)},
+};
+
+_Static_assert(sizeof(causes) / sizeof(causes[0]) == DP_CAUSE_COUNT,
+               "a row for every cause");
+
+const struct dp_knowledge_cause *dp_knowledge_cause_get(dp_cause_t c)
+{
+  if ((unsigned)c >= DP_CAUSE_COUNT || c == DP_CAUSE_NONE)
+    return NULL;
+  return &causes[c];
+}
 
 const char *dp_cause_tostr(dp_cause_t c)
 {
@@ -71,4 +706,28 @@ dp_status_t dp_cause_fromstr(const char *text, dp_cause_t *c)
 const char *dp_knowledge_cause_words(dp_cause_t c)
 {
   return (unsigned)c < DP_CAUSE_COUNT ? causes[c].words : NULL;
+}
+
+const struct dp_knowledge_fix *
+dp_knowledge_cause_fixes(const struct dp_knowledge_cause *c)
+{
+  if (c == NULL)
+    return NULL;
+  if (c->fixes != NULL)
+    return c->fixes;
+  const struct dp_knowledge_situation *s =
+      dp_knowledge_situation_get(c->fixes_from);
+  return s != NULL ? s->fixes : NULL;
+}
+
+const struct dp_knowledge_fix *
+dp_knowledge_cause_fix(const struct dp_knowledge_cause *c, dp_software_t sw)
+{
+  const struct dp_knowledge_fix *f = dp_knowledge_cause_fixes(c);
+  if (f == NULL || sw == DP_SOFTWARE_UNKNOWN)
+    return NULL;
+  for (; f->snippet != NULL; f++)
+    if (f->software == sw)
+      return f;
+  return NULL;
 }

@@ -6,6 +6,8 @@
  * Invariant: every value below DP_SOFTWARE_COUNT has a non-NULL key and
  * name; out-of-range values map to the "unknown" row.
  */
+#include <string.h>
+
 #include "dnsprobe/knowledge.h"
 
 struct software_row
@@ -43,4 +45,17 @@ const char *dp_software_tostr(dp_software_t sw)
 const char *dp_software_name(dp_software_t sw)
 {
   return row(sw)->name;
+}
+
+dp_status_t dp_software_fromstr(const char *text, dp_software_t *sw)
+{
+  if (text == NULL || sw == NULL)
+    return DP_EINVAL;
+  for (unsigned i = 1; i < DP_SOFTWARE_COUNT; i++)
+    if (strcmp(rows[i].key, text) == 0)
+    {
+      *sw = (dp_software_t)i;
+      return DP_OK;
+    }
+  return DP_EINVAL;
 }

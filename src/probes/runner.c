@@ -46,6 +46,7 @@ struct probe_state
   struct dp_probe_result *res; /* in the target result */
   bool waiting;                /* held back until its `after` probes end */
   bool ended;                  /* its exchange has ended */
+  bool reused;                 /* answered by an earlier battery's result */
   dp_engine_timer_t *grace;    /* sends it anyway when this fires */
   /* stream state for transfers */
   uint32_t first_serial;
@@ -79,6 +80,24 @@ struct target_state
   dp_engine_timer_t *spacing_timer;
 };
 
+/* The CHAOS names a server was asked in this run (version.bind,
+ * hostname.bind, id.server): a server is asked once per run, and a later
+ * battery to it takes these answers. BIND answers three CHAOS queries a
+ * second per client, and a fleet may list one server with many zones, one
+ * battery after another. Bounded: the servers asked last. */
+#define IDENTITY_SERVERS 256
+static const dp_probe_id_t chaos_probes[] = {
+    DP_PROBE_VERSION, DP_PROBE_HOSTNAME, DP_PROBE_IDSERVER};
+#define NCHAOS (sizeof(chaos_probes) / sizeof(chaos_probes[0]))
+
+struct identity_entry
+{
+  bool used;
+  struct sockaddr_storage addr;
+  bool have[NCHAOS];
+  struct dp_probe_result probes[NCHAOS];
+};
+
 struct run_state
 {
   dp_engine_t *eng;
@@ -93,6 +112,8 @@ struct run_state
   dp_status_t error;
   uint16_t id_pool[ID_POOL]; /* random IDs not handed out yet */
   unsigned id_left;
+  struct identity_entry *identity; /* IDENTITY_SERVERS, made on first use */
+  unsigned identity_next;          /* the entry to reuse next */
 };
 
 /* Milliseconds on the engine's clock since `since`. */
@@ -264,10 +285,73 @@ static bool probe_send(struct probe_state *ps)
   return true;
 }
 
+/* The identity entry of ts's server, or NULL. */
+static struct identity_entry *identity_find(struct run_state *rs,
+                                            const struct target_state *ts)
+{
+  for (unsigned i = 0; rs->identity != NULL && i < IDENTITY_SERVERS; i++)
+    if (rs->identity[i].used &&
+        dp_engine_same_server(&rs->identity[i].addr, &ts->in->addr))
+      return &rs->identity[i];
+  return NULL;
+}
+
+/* Keep the CHAOS answers ts got for its server's next batteries. */
+static void identity_keep(struct target_state *ts)
+{
+  struct run_state *rs = ts->rs;
+  struct dp_target_result *t = ts->out;
+  struct identity_entry *e = identity_find(rs, ts);
+  if (e == NULL)
+  {
+    if (rs->identity == NULL &&
+        (rs->identity = calloc(IDENTITY_SERVERS, sizeof(*rs->identity))) ==
+            NULL)
+      return; /* nothing kept: a later battery asks again */
+    e = &rs->identity[rs->identity_next];
+    rs->identity_next = (rs->identity_next + 1) % IDENTITY_SERVERS;
+    memset(e, 0, sizeof(*e));
+    e->used = true;
+    e->addr = ts->in->addr;
+  }
+  for (size_t k = 0; k < NCHAOS; k++)
+  {
+    const struct dp_probe_result *r = &t->probes[chaos_probes[k]];
+    if (ts->probes[chaos_probes[k]].reused ||
+        r->outcome == DP_OUTCOME_SKIPPED ||
+        r->outcome == DP_OUTCOME_LOCAL_ERROR)
+      continue;
+    e->probes[k] = *r;
+    e->probes[k].summary = e->probes[k].explanation = e->probes[k].fix = NULL;
+    e->probes[k].followups = NULL;
+    e->probes[k].nfollowups = 0;
+    e->have[k] = true;
+  }
+}
+
+/* Take the CHAOS answers of an earlier battery to the same server, instead
+ * of asking again. */
+static void identity_reuse(struct target_state *ts)
+{
+  struct identity_entry *e = identity_find(ts->rs, ts);
+  for (size_t k = 0; e != NULL && k < NCHAOS; k++)
+  {
+    struct probe_state *ps = &ts->probes[chaos_probes[k]];
+    struct dp_probe_result *r = ps->res;
+    if (!e->have[k] || r->outcome == DP_OUTCOME_SKIPPED)
+      continue;
+    *r = e->probes[k];
+    ps->reused = true;
+    ps->ended = true;
+    ts->pending--;
+  }
+}
+
 static void target_finish(struct target_state *ts)
 {
   struct dp_target_result *t = ts->out;
-  if (dp_diagnose_target(t, ts->rs->opt->expect) != DP_OK)
+  identity_keep(ts);
+  if (dp_diagnose_target(t, ts->rs->opt->expect, ts->rs->opt->fix_for) != DP_OK)
     ts->rs->error = DP_ENOMEM;
   t->duration_ms = ms_since(ts->rs, ts->started);
   t->finished = true;
@@ -388,7 +472,8 @@ static bool followup_submit(struct probe_state *ps,
   }
   memset(&q, 0, sizeof(q));
   def->build(&ts->ctx, &q);
-  rule->tweak(&q);
+  if (rule->tweak != NULL)
+    rule->tweak(&q);
   q.id = next_id(ts);
   dp_diagnose_query_info(&fs->query, &q);
   fs->ts = ts;
@@ -556,7 +641,7 @@ static void maybe_followup(struct probe_state *ps)
   size_t n = 0;
   const struct dp_probe_followup *rules = dp_probe_followups(&n);
   for (size_t i = 0; i < n; i++)
-    if (rules[i].probe == ps->probe && rules[i].when(ps->res))
+    if (rules[i].probe == ps->probe && rules[i].when(ps->res, ps->ts->out))
       followup_send(ps, &rules[i]);
 }
 
@@ -655,6 +740,7 @@ static dp_status_t target_setup(struct target_state *ts)
       ts->pending++;
     }
   }
+  identity_reuse(ts);
   return DP_OK;
 }
 
@@ -700,7 +786,8 @@ static void target_start(struct target_state *ts)
     }
   }
   for (size_t k = 0; k < t->nprobes; k++)
-    if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting)
+    if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting &&
+        !ts->probes[k].reused)
       send_probe(&ts->probes[k]);
 }
 
@@ -833,6 +920,7 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
 
 done:
   dp_engine_destroy(rs.eng);
+  free(rs.identity);
   free(rs.flight);
   free(rs.targets);
   return st;

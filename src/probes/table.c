@@ -328,24 +328,45 @@ _Static_assert(sizeof(probes) / sizeof(probes[0]) == DP_PROBE_COUNT,
 
 /* ---- follow-ups ----------------------------------------------------------
  * SERVFAIL from a resolver is asked again with checking disabled (CD=1
- * answers: DNSSEC validation failed; SERVFAIL again: the upstreams), and a
- * DNSKEY answer truncated at 512 bytes is asked with a 4096-byte buffer (no
- * answer then: large UDP answers are lost, as fragments are). */
+ * answers: DNSSEC validation failed; SERVFAIL again: the upstreams), a
+ * recursive query that timed out alone is asked again (the upstream is slow
+ * or dead), and a DNSKEY answer truncated at 512 bytes is asked with a
+ * 4096-byte buffer (no answer then: large UDP answers are lost, as fragments
+ * are). */
 
 static bool replied(const struct dp_probe_result *r)
 {
   return r->has_answer && (r->answer.flags & DP_FLAG_QR);
 }
 
-static bool servfail_with_ra(const struct dp_probe_result *r)
+static bool servfail_with_ra(const struct dp_probe_result *r,
+                             const struct dp_target_result *t)
 {
+  (void)t;
   return replied(r) && r->answer.rcode == DP_RCODE_SERVFAIL &&
          (r->answer.flags & DP_FLAG_RA);
 }
 
-static bool truncated(const struct dp_probe_result *r)
+static bool truncated(const struct dp_probe_result *r,
+                      const struct dp_target_result *t)
 {
+  (void)t;
   return replied(r) && (r->answer.flags & DP_FLAG_TC);
+}
+
+/* A recursive query that outlived the timeout while the server answered
+ * other probes: a resolver waiting on a slow or dead upstream. Asked again
+ * now, a resolver that gave up answers at once (it caches the failure), one
+ * whose upstream is slow answers later, or from the cache. */
+static bool timed_out_alone(const struct dp_probe_result *r,
+                            const struct dp_target_result *t)
+{
+  if (r->outcome != DP_OUTCOME_TIMEOUT)
+    return false;
+  for (size_t i = 0; i < t->nprobes; i++)
+    if (t->probes[i].probe != r->probe && replied(&t->probes[i]))
+      return true;
+  return false;
 }
 
 static void tweak_cd(struct dp_wire_query *q)
@@ -360,6 +381,7 @@ static void tweak_bufsize4096(struct dp_wire_query *q)
 
 static const struct dp_probe_followup followups[] = {
     {DP_PROBE_RECURSION, DP_FOLLOWUP_CD, servfail_with_ra, tweak_cd},
+    {DP_PROBE_RECURSION, DP_FOLLOWUP_RETRY, timed_out_alone, NULL},
     {DP_PROBE_BUFSIZE512, DP_FOLLOWUP_BUFSIZE4096, truncated,
      tweak_bufsize4096},
 };

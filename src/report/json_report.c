@@ -261,6 +261,28 @@ void dp_report_json_target_members(dp_json_t *w,
   member_string(w, "compliance", t->compliance[0] ? t->compliance : NULL);
   member_string(w, "status", dp_health_tostr(t->status));
   member_ms(w, "duration_ms", t->duration_ms);
+  /* the root causes, worst first; each names the probes it explains */
+  dp_json_key(w, "diagnosis");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < t->ndiagnosis && t->diagnosis != NULL; i++)
+  {
+    const struct dp_root_cause *r = &t->diagnosis[i];
+    dp_json_object_begin(w);
+    member_string(w, "cause", dp_cause_tostr(r->cause));
+    member_string(w, "severity", dp_severity_tostr(r->severity));
+    member_string(w, "headline", r->headline);
+    dp_json_key(w, "probes");
+    dp_json_array_begin(w);
+    for (unsigned k = 0; k < DP_PROBE_COUNT; k++)
+      if (r->probes & DP_PROBE_BIT(k))
+        dp_json_string(w, dp_probe_id_tostr((dp_probe_id_t)k));
+    dp_json_array_end(w);
+    member_string(w, "evidence", r->evidence);
+    member_string(w, "explanation", r->explanation);
+    member_string(w, "fix", r->fix);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
   dp_json_key(w, "probes");
   dp_json_array_begin(w);
   for (size_t i = 0; i < dp_report_nprobes(t); i++)

@@ -272,6 +272,14 @@ static void write_probe_lines(FILE *fp, const struct dp_target_result *t,
             (int)INDENT, "", skipped, skipped == 1 ? "" : "s");
 }
 
+/* "[CRITICAL]" for a severity, into label (16 bytes). */
+static void severity_label(char *label, size_t cap, dp_severity_t s)
+{
+  snprintf(label, cap, "[%s]", dp_severity_tostr(s));
+  for (char *c = label; *c != '\0'; c++)
+    *c = (char)toupper((unsigned char)*c);
+}
+
 /* seen: the probe shown earlier with the same finding, whose explanation
  * and fix are not repeated (axfr and ixfr often share one), or NULL. */
 static dp_status_t write_finding(FILE *fp, const struct dp_probe_result *p,
@@ -284,9 +292,7 @@ static dp_status_t write_finding(FILE *fp, const struct dp_probe_result *p,
   dp_status_t st;
 
   clean_copy(id, sizeof(id), dp_probe_id_tostr(p->probe), (size_t)-1);
-  snprintf(label, sizeof(label), "[%s]", dp_severity_tostr(p->severity));
-  for (char *c = label; *c != '\0'; c++)
-    *c = (char)toupper((unsigned char)*c);
+  severity_label(label, sizeof(label), p->severity);
   fprintf(fp, "%*s%s%s%s %s: ", (int)INDENT, "",
           dp_report_color_severity(p->severity, opt->color), label,
           dp_report_color_reset(opt->color), id);
@@ -311,6 +317,53 @@ static dp_status_t write_finding(FILE *fp, const struct dp_probe_result *p,
     st = dp_report_wrap_at(fp, p->fix, fcol, fcol, width);
   }
   return st;
+}
+
+/* The diagnosis: the root causes, worst first, each a headline, its
+ * evidence and its fix. */
+static dp_status_t write_diagnosis(FILE *fp, const struct dp_target_result *t,
+                                   const struct dp_report_options *opt,
+                                   unsigned width)
+{
+  if (t->ndiagnosis == 0 || t->diagnosis == NULL)
+  {
+    if (t->nprobes > 0)
+      fputs("\nDiagnosis: nothing to report, every probe is ok.\n", fp);
+    return DP_OK;
+  }
+  fputs("\nDiagnosis:\n", fp);
+  for (size_t i = 0; i < t->ndiagnosis; i++)
+  {
+    const struct dp_root_cause *r = &t->diagnosis[i];
+    char label[16], num[24], text[512];
+    dp_status_t st;
+    severity_label(label, sizeof(label), r->severity);
+    snprintf(num, sizeof(num), "%zu.", i + 1);
+    fprintf(fp, "%*s%s %s%s%s ", (int)INDENT, "", num,
+            dp_report_color_severity(r->severity, opt->color), label,
+            dp_report_color_reset(opt->color));
+    snprintf(text, sizeof(text), "%s (%s)",
+             r->headline != NULL ? r->headline : "", dp_cause_tostr(r->cause));
+    unsigned col = (unsigned)(INDENT + strlen(num) + 1 + strlen(label) + 1);
+    st = dp_report_wrap_at(fp, text, col, BODY_INDENT + 1, width);
+    if (st == DP_OK && r->evidence != NULL)
+    {
+      static const char lead[] = "Seen: ";
+      fprintf(fp, "%*s%s", (int)BODY_INDENT + 1, "", lead);
+      unsigned ecol = BODY_INDENT + 1 + (unsigned)strlen(lead);
+      st = dp_report_wrap_at(fp, r->evidence, ecol, ecol, width);
+    }
+    if (st == DP_OK && r->fix != NULL)
+    {
+      static const char lead[] = "Fix: ";
+      fprintf(fp, "%*s%s", (int)BODY_INDENT + 1, "", lead);
+      unsigned fcol = BODY_INDENT + 1 + (unsigned)strlen(lead);
+      st = dp_report_wrap_at(fp, r->fix, fcol, fcol, width);
+    }
+    if (st != DP_OK)
+      return st;
+  }
+  return DP_OK;
 }
 
 /* Findings: every probe that is not ok, critical first, in probe order. */
@@ -450,63 +503,42 @@ static void write_summary(FILE *fp, const struct dp_target_result *t,
   fputc('\n', fp);
 }
 
-/* For a fleet: the findings (warning and worse) most targets share, each
- * with how many targets show it, at most five, most common first. */
-static void write_common_findings(FILE *fp, const struct dp_run *run)
+/* For a fleet: the root causes (warning and worse) most targets share,
+ * each with how many targets show it, at most five, most common first. */
+static void write_common_causes(FILE *fp, const struct dp_run *run)
 {
   enum
   {
-    SHOWN = 5,
-    KINDS = 64
+    SHOWN = 5
   };
-  dp_finding_t key[KINDS];
-  size_t count[KINDS], nkeys = 0;
+  size_t count[DP_CAUSE_COUNT] = {0};
+  size_t kinds = 0;
 
   for (size_t i = 0; i < run->ntargets; i++)
   {
     const struct dp_target_result *t = &run->targets[i];
-    for (size_t j = 0; j < dp_report_nprobes(t); j++)
+    for (size_t j = 0; j < t->ndiagnosis && t->diagnosis != NULL; j++)
     {
-      const struct dp_probe_result *p = &t->probes[j];
-      if (p->finding == DP_FINDING_NONE || p->severity < DP_SEVERITY_WARNING)
+      const struct dp_root_cause *r = &t->diagnosis[j];
+      if (r->severity < DP_SEVERITY_WARNING ||
+          (unsigned)r->cause >= DP_CAUSE_COUNT)
         continue;
-      /* count a finding once per target (axfr and ixfr share one) */
-      bool seen = false;
-      for (size_t k = 0; k < j && !seen; k++)
-        seen = t->probes[k].severity >= DP_SEVERITY_WARNING &&
-               t->probes[k].finding == p->finding;
-      if (seen)
-        continue;
-      size_t k = 0;
-      while (k < nkeys && key[k] != p->finding)
-        k++;
-      if (k == nkeys)
-      {
-        if (nkeys == KINDS)
-          continue;
-        key[nkeys] = p->finding;
-        count[nkeys++] = 0;
-      }
-      count[k]++;
+      kinds += count[r->cause] == 0;
+      count[r->cause]++; /* a target lists a cause once */
     }
   }
-  if (nkeys == 0)
+  if (kinds == 0)
     return;
-  fputs("most common findings:\n", fp);
-  for (size_t shown = 0; shown < SHOWN && shown < nkeys; shown++)
+  fputs("most common root causes:\n", fp);
+  for (size_t shown = 0; shown < SHOWN && shown < kinds; shown++)
   {
-    size_t best = shown;
-    for (size_t k = shown + 1; k < nkeys; k++)
-      if (count[k] > count[best])
-        best = k;
-    dp_finding_t kt = key[shown];
-    size_t ct = count[shown];
-    key[shown] = key[best];
-    count[shown] = count[best];
-    key[best] = kt;
-    count[best] = ct;
+    unsigned best = 0;
+    for (unsigned c = 1; c < DP_CAUSE_COUNT; c++)
+      if (count[c] > count[best])
+        best = c;
     fprintf(fp, "%*s%-24s %zu of %zu targets\n", (int)INDENT, "",
-            dp_finding_tostr(key[shown]), count[shown], run->ntargets);
+            dp_cause_tostr((dp_cause_t)best), count[best], run->ntargets);
+    count[best] = 0;
   }
 }
 
@@ -529,7 +561,7 @@ static void write_overall(FILE *fp, const struct dp_run *run,
   if (by_health[DP_HEALTH_UNKNOWN] > 0)
     fprintf(fp, ", %zu unknown", by_health[DP_HEALTH_UNKNOWN]);
   fprintf(fp, "; time: %s\n", ms);
-  write_common_findings(fp, run);
+  write_common_causes(fp, run);
 }
 
 /* --show-commands: each probe's dig command, verbatim (not wrapped: it is
@@ -565,12 +597,14 @@ static dp_status_t text_write(FILE *fp, const struct dp_run *run,
     if (i > 0)
       fputc('\n', fp);
     write_header(fp, t, opt, width);
+    dp_status_t st = write_diagnosis(fp, t, opt, width);
+    if (st != DP_OK)
+      return st;
     fputc('\n', fp);
     write_probe_lines(fp, t, opt, width);
     if (opt->show_commands)
       write_commands(fp, t);
-    dp_status_t st = write_findings(fp, t, opt, width);
-    if (st != DP_OK)
+    if (opt->verbose && (st = write_findings(fp, t, opt, width)) != DP_OK)
       return st;
     write_summary(fp, t, opt);
   }

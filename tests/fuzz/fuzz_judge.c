@@ -68,7 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct dp_expect expect;
   memset(&expect, 0, sizeof(expect));
   expect.profile = (dp_expect_profile_t)(size > 1 ? data[1] % 3 : 0);
-  (void)dp_diagnose_target(t, size > 1 && (data[1] & 4) ? &expect : NULL);
+  (void)dp_diagnose_target(
+      t, size > 1 && (data[1] & 4) ? &expect : NULL,
+      (dp_software_t)(size > 2 ? data[2] % DP_SOFTWARE_COUNT : 0));
   run.status = t->status;
 
   struct dp_report_options opt = {

@@ -154,5 +154,5 @@ void fx_judged(struct dp_probe_result *p, dp_verdict_t verdict,
 
 void fx_diagnose(struct dp_target_result *t, const struct dp_expect *expect)
 {
-  ck_assert_int_eq(dp_diagnose_target(t, expect), DP_OK);
+  ck_assert_int_eq(dp_diagnose_target(t, expect, DP_SOFTWARE_UNKNOWN), DP_OK);
 }

@@ -6,10 +6,11 @@
  * authoritative server, an open one, a resolver, a resolver refusing this
  * client, and a silent server. Each apply case runs one profile with
  * --require and --allow rules over one of them and lists the probes that
- * must become critical by expectation and those --allow must make ok;
- * every other probe must come out exactly as it went in, and the target's
- * status must be the one given. Rule and profile parsing have tables of
- * good and bad texts. Every assertion message names its case.
+ * must become critical by expectation, those --allow must make ok and
+ * those whose verdict the expectation names, lowered to ok with a sentence
+ * saying so; every other probe must come out exactly as it went in, and the
+ * target's status must be the one given. Rule and profile parsing have tables
+ * of good and bad texts. Every assertion message names its case.
  */
 #include <check.h>
 #include <ctype.h>
@@ -258,6 +259,7 @@ struct apply_case
   const char *failed;  /* probes made critical by their expectation */
   const char *allowed; /* probes --allow made ok */
   dp_health_t status;
+  const char *expected; /* probes lowered to ok: the profile expects them */
 };
 
 #define AUTO DP_EXPECT_AUTO
@@ -273,8 +275,17 @@ static const struct apply_case apply_cases[] = {
      {0},
      "",
      "",
-     DP_HEALTH_OK},
-    {"strict, authoritative", &strict, AUTH, {0}, {0}, "", "", DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     ""},
+    {"strict, authoritative",
+     &strict,
+     AUTH,
+     {0},
+     {0},
+     "",
+     "",
+     DP_HEALTH_OK,
+     ""},
     {"strict, resolver: no recursion",
      &strict,
      RES,
@@ -282,7 +293,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "recursion",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
     {"strict, require a probe outside the profile",
      &strict,
      AUTO,
@@ -290,7 +302,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "notify",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
     {"strict, require of a skipped probe is not checked",
      &strict,
      AUTO,
@@ -298,7 +311,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "",
      "",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     ""},
     {"strict, require replaces the profile's rule",
      &strict,
      AUTO,
@@ -306,7 +320,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "axfr",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
     {"strict, allow of an ok verdict changes nothing",
      &strict,
      AUTO,
@@ -314,7 +329,8 @@ static const struct apply_case apply_cases[] = {
      {"axfr=denied"},
      "",
      "",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     ""},
     {"strict, allow of another verdict changes nothing",
      &strict,
      AUTH,
@@ -322,7 +338,8 @@ static const struct apply_case apply_cases[] = {
      {"axfr=allowed"},
      "",
      "",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     ""},
 
     /* open authoritative (role authoritative+resolver) */
     {"open, auto: both roles use the authoritative profile",
@@ -332,7 +349,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "recursion,axfr,ixfr,update,opcode,edns",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "plain"},
     {"open, authoritative, hidden primary allows transfers",
      &open_auth,
      AUTH,
@@ -340,7 +358,8 @@ static const struct apply_case apply_cases[] = {
      {"axfr=allowed", "ixfr=allowed"},
      "recursion,update,opcode,edns",
      "axfr,ixfr",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "plain"},
     {"open, resolver: only the update misses",
      &open_auth,
      RES,
@@ -348,7 +367,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "update",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "recursion"},
     {"open, auto, every finding allowed: status recomputed to ok",
      &open_auth,
      AUTO,
@@ -357,7 +377,8 @@ static const struct apply_case apply_cases[] = {
       "opcode=non-compliant", "edns=non-compliant"},
      "",
      "recursion,axfr,ixfr,update,opcode,edns",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     "plain"},
     {"open, auto, allow wins over require",
      &open_auth,
      AUTO,
@@ -365,7 +386,8 @@ static const struct apply_case apply_cases[] = {
      {"axfr=allowed"},
      "recursion,ixfr,update,opcode,edns",
      "axfr",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "plain"},
     {"open, auto, two requires for one probe are united",
      &open_auth,
      AUTO,
@@ -373,7 +395,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "recursion,ixfr,update,opcode,edns",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "axfr,plain"},
     {"open, auto, allow with several verdicts",
      &open_auth,
      AUTO,
@@ -381,7 +404,8 @@ static const struct apply_case apply_cases[] = {
      {"axfr=denied|allowed"},
      "recursion,ixfr,update,opcode,edns",
      "axfr",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "plain"},
 
     /* resolver */
     {"resolver, auto: meets the resolver profile",
@@ -391,7 +415,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "",
      "",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     "tcp"},
     {"resolver, authoritative",
      &resolver,
      AUTH,
@@ -399,7 +424,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "udp,tcp,recursion,ixfr",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
     {"resolver, auto, require tcp authoritative",
      &resolver,
      AUTO,
@@ -407,7 +433,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "tcp",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
     {"resolver, auto, allow turns info into ok",
      &resolver,
      AUTO,
@@ -415,7 +442,8 @@ static const struct apply_case apply_cases[] = {
      {"udp=answering|unexpected"},
      "",
      "udp",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     "tcp"},
 
     /* refusing resolver (role unknown) */
     {"refusing, auto: unknown role, nothing checked",
@@ -425,7 +453,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
     {"refusing, resolver",
      &refusing,
      RES,
@@ -433,7 +462,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "recursion,do",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "tcp"},
     {"refusing, authoritative",
      &refusing,
      AUTH,
@@ -441,7 +471,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "udp,tcp,opcode,plain,edns,do",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "recursion"},
     {"refusing, resolver, refusal allowed",
      &refusing,
      RES,
@@ -449,7 +480,8 @@ static const struct apply_case apply_cases[] = {
      {"recursion=refused"},
      "do",
      "recursion",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "tcp"},
     {"refusing, auto, everything refused allowed: ok",
      &refusing,
      AUTO,
@@ -457,7 +489,8 @@ static const struct apply_case apply_cases[] = {
      {"udp=refused", "tcp=refused", "recursion=refused"},
      "",
      "udp,tcp,recursion",
-     DP_HEALTH_OK},
+     DP_HEALTH_OK,
+     ""},
     {"refusing, auto, zone refusal allowed: the warning remains",
      &refusing,
      AUTO,
@@ -465,7 +498,8 @@ static const struct apply_case apply_cases[] = {
      {"udp=refused", "tcp=refused"},
      "",
      "udp,tcp",
-     DP_HEALTH_WARNING},
+     DP_HEALTH_WARNING,
+     ""},
     {"refusing, auto, require on an unknown role",
      &refusing,
      AUTO,
@@ -473,10 +507,11 @@ static const struct apply_case apply_cases[] = {
      {0},
      "do",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     ""},
 
     /* silence */
-    {"silent, auto", &silent, AUTO, {0}, {0}, "", "", DP_HEALTH_CRITICAL},
+    {"silent, auto", &silent, AUTO, {0}, {0}, "", "", DP_HEALTH_CRITICAL, ""},
     {"silent, authoritative: silence is fine only for recursion and update",
      &silent,
      AUTH,
@@ -484,7 +519,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "udp,tcp,axfr,opcode,do",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "recursion,update"},
     {"silent, resolver: update may be silent",
      &silent,
      RES,
@@ -492,7 +528,8 @@ static const struct apply_case apply_cases[] = {
      {0},
      "recursion,tcp,do",
      "",
-     DP_HEALTH_CRITICAL},
+     DP_HEALTH_CRITICAL,
+     "update"},
 };
 
 START_TEST(test_apply)
@@ -505,6 +542,8 @@ START_TEST(test_apply)
 
   check_list_ids(c->failed, fx, c->name, "failed");
   check_list_ids(c->allowed, fx, c->name, "allowed");
+  if (c->expected != NULL)
+    check_list_ids(c->expected, fx, c->name, "expected");
   make_expect(&e, c->profile, c->require, c->allow, c->name);
   build(&run, fx);
   struct dp_target_result *t = &run.targets[0];
@@ -557,6 +596,21 @@ START_TEST(test_apply)
       ck_assert_msg(p->summary != NULL && strstr(p->summary, want) != NULL,
                     "%s: %s: summary does not say '%s': %s", c->name, f->id,
                     want, p->summary ? p->summary : "(null)");
+    }
+    else if (c->expected != NULL && in_list(c->expected, f->id))
+    {
+      ck_assert_msg(f->severity != DP_SEVERITY_OK,
+                    "%s: %s: listed as lowered but was ok", c->name, f->id);
+      ck_assert_msg(p->severity == DP_SEVERITY_OK,
+                    "%s: %s: expected verdict left at %s", c->name, f->id,
+                    dp_severity_tostr(p->severity));
+      CK_FINDING_EQ(p->finding, fid(f->finding), c->name);
+      ck_assert_msg(
+          p->explanation != NULL &&
+              strncmp(p->explanation, ctx, strlen(ctx)) == 0 &&
+              strstr(p->explanation, " expects, so reported as ok.") != NULL,
+          "%s: %s: explanation does not say why it is ok: %s", c->name, f->id,
+          p->explanation ? p->explanation : "(null)");
     }
     else
     {

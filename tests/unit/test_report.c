@@ -585,6 +585,27 @@ static void fixture_v4(struct dp_run *run)
             "A secondary that acts on NOTIFY from anyone can be made to "
             "poll its primary at will.",
             "Accept NOTIFY only from the primary.");
+  /* the root causes a diagnosis would give */
+  struct dp_root_cause *r;
+  ck_assert_int_eq(dp_target_cause_add(t, &r), DP_OK);
+  r->cause = DP_CAUSE_UPDATE_ACCEPTED;
+  r->severity = DP_SEVERITY_CRITICAL;
+  r->probes = DP_PROBE_BIT(DP_PROBE_UPDATE);
+  r->headline = strdup("Dynamic updates accepted from this client");
+  r->evidence = strdup("update: NOERROR.");
+  r->explanation = strdup("The server would apply real changes.");
+  r->fix = strdup("Allow updates only with a TSIG key.\n"
+                  "zone \"example.test\" {\n"
+                  "    update-policy { grant key zonesub ANY; };\n"
+                  "};");
+  ck_assert_int_eq(dp_target_cause_add(t, &r), DP_OK);
+  r->cause = DP_CAUSE_NOTIFY_ACCEPTED;
+  r->severity = DP_SEVERITY_WARNING;
+  r->probes = DP_PROBE_BIT(DP_PROBE_NOTIFY);
+  r->headline = strdup("NOTIFY accepted from this client");
+  r->evidence = strdup("notify: NOERROR aa.");
+  r->explanation = strdup("A secondary can be made to poll its primary.");
+  r->fix = NULL;
   /* opcode, like every other probe, was not selected: its query is shown
    * all the same */
   set_query(&t->probes[DP_PROBE_OPCODE], "example.test.", DP_TYPE_SOA, 15, 0,
@@ -665,12 +686,13 @@ static void fixture(struct dp_run *run)
 }
 
 /* Write a report of the fixture into a string. */
-static char *report(dp_format_t fmt, bool color, unsigned width,
-                    dp_status_t *st)
+/* A report of the fixture, with each probe's findings (-v) or without. */
+static char *report_v(dp_format_t fmt, bool color, unsigned width, bool verbose,
+                      dp_status_t *st)
 {
   struct dp_run run;
   struct dp_report_options opt = {
-      .color = color, .width = width, .version = VERSION};
+      .color = color, .width = width, .version = VERSION, .verbose = verbose};
   fixture(&run);
   FILE *fp = tmpfile();
   ck_assert_msg(fp != NULL, "tmpfile failed");
@@ -686,6 +708,13 @@ static char *report(dp_format_t fmt, bool color, unsigned width,
   return out;
 }
 
+/* The findings layout is what -v shows. */
+static char *report(dp_format_t fmt, bool color, unsigned width,
+                    dp_status_t *st)
+{
+  return report_v(fmt, color, width, true, st);
+}
+
 /* --- JSON report --------------------------------------------------------- */
 
 static const struct
@@ -695,7 +724,9 @@ static const struct
 } json_shapes[] = {
     {"", "schema,version,started_at,duration_ms,status,targets"},
     {"targets.0", "target,address,port,zone,zone_given,role,software,"
-                  "compliance,status,duration_ms,probes"},
+                  "compliance,status,duration_ms,diagnosis,probes"},
+    {"targets.0.diagnosis.0",
+     "cause,severity,headline,probes,evidence,explanation,fix"},
     {"targets.0.probes.3", "id,transport,query,outcome,rtt_ms,answer,verdict,"
                            "detail,cause,reproduce,followups,severity,finding,"
                            "summary,"
@@ -1197,7 +1228,7 @@ START_TEST(test_text_single)
 {
   struct dp_run run;
   struct dp_report_options opt = {
-      .color = false, .width = 80, .version = VERSION};
+      .color = false, .width = 80, .version = VERSION, .verbose = true};
   fixture(&run);
   size_t nprobes = run.targets[0].nprobes;
   run.ntargets = 1;
@@ -1218,6 +1249,47 @@ START_TEST(test_text_single)
   run.ntargets = 2;
   run.targets[0].nprobes = nprobes;
   dp_run_clear(&run);
+}
+END_TEST
+
+/* --- The diagnosis ------------------------------------------------------- */
+
+/* The text report leads with the root causes, numbered, worst first, each
+ * its headline and key, what was seen and the fix; the per-probe findings
+ * only with -v. */
+START_TEST(test_text_diagnosis)
+{
+  dp_status_t st;
+  char *out = report_v(DP_FORMAT_TEXT, false, 0, false, &st);
+  ck_assert_msg(st == DP_OK, "diagnosis: write returned %d", (int)st);
+  static const char *const lines[] = {
+      "Diagnosis:\n"
+      "  1. [CRITICAL] Dynamic updates accepted from this client "
+      "(update-accepted)\n"
+      "     Seen: update: NOERROR.\n"
+      "     Fix: Allow updates only with a TSIG key.\n"
+      "          zone \"example.test\" {\n"
+      "              update-policy { grant key zonesub ANY; };\n"
+      "          };\n"
+      "  2. [WARNING] NOTIFY accepted from this client (notify-accepted)\n"
+      "     Seen: notify: NOERROR aa.\n"
+      "\n"
+      "  probe ",
+  };
+  ck_assert_msg(strstr(out, lines[0]) != NULL, "diagnosis: no section\n%s",
+                out);
+  ck_assert_msg(strstr(out, "Findings:") == NULL,
+                "diagnosis: per-probe findings without -v:\n%s", out);
+  /* the target without root causes says so */
+  ck_assert_msg(strstr(out, "Diagnosis: nothing to report, every probe is "
+                            "ok.\n") != NULL,
+                "diagnosis: second target says nothing:\n%s", out);
+  free(out);
+  out = report_v(DP_FORMAT_TEXT, false, 0, true, &st);
+  ck_assert_msg(strstr(out, "Findings:") != NULL &&
+                    strstr(out, "Diagnosis:") < strstr(out, "Findings:"),
+                "diagnosis: -v adds the findings after it:\n%s", out);
+  free(out);
 }
 END_TEST
 
@@ -1386,6 +1458,7 @@ static Suite *report_suite(void)
   suite_add_tcase(s, tc);
 
   tc = tcase_create("text");
+  tcase_add_test(tc, test_text_diagnosis);
   tcase_add_loop_test(tc, test_text_row, 0, N(text_rows));
   tcase_add_test(tc, test_text_skipped);
   tcase_add_loop_test(tc, test_text_line, 0, N(text_lines));

@@ -46,6 +46,7 @@ struct dp_engine_result
   bool limit_hit;       /* stopped at max_msgs or max_bytes */
   unsigned stray;       /* datagrams ignored: wrong ID or too short */
   bool closed_after;    /* TCP: the server closed after replying */
+  bool connected;       /* TCP: the connection was established */
 };
 
 typedef enum

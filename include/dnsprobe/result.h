@@ -169,6 +169,7 @@ struct dp_probe_result
   int sys_errno;
   double rtt_ms; /* negative when no reply */
   bool has_answer;
+  bool connected; /* TCP: the connection was established (accepted) */
   struct dp_answer_info answer;
   dp_verdict_t verdict;
   char detail[128]; /* what exactly was wrong, "" when nothing */

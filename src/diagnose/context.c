@@ -752,6 +752,16 @@ bool dp_diagnose_resolver_fixes(const struct dp_target_result *t,
   return is_resolver_finding(f) || t->role == DP_ROLE_RESOLVER;
 }
 
+/* Causes of the whole battery: a probe they claim is explained and fixed
+ * by the cause, not by what its own answer would mean elsewhere (a REFUSED
+ * zone from a server that refuses this client everything is no lame
+ * delegation). */
+static bool battery_cause(dp_cause_t c)
+{
+  return c == DP_CAUSE_PORT_CLOSED || c == DP_CAUSE_UNREACHABLE ||
+         c == DP_CAUSE_CLIENT_DROPPED || c == DP_CAUSE_CLIENT_REFUSED;
+}
+
 static void compose_texts(struct dp_probe_result *p,
                           const struct dp_target_result *t,
                           dp_software_t fix_for, bool *nomem)
@@ -765,8 +775,10 @@ static void compose_texts(struct dp_probe_result *p,
     return;
   const struct dp_knowledge_situation *s =
       dp_knowledge_situation_get(p->finding);
+  const struct dp_knowledge_cause *kc =
+      battery_cause(p->cause) ? dp_knowledge_cause_get(p->cause) : NULL;
   const char *cause = dp_knowledge_cause_words(p->cause);
-  if (cause != NULL)
+  if (cause != NULL && kc == NULL)
     dp_buf_addf(&exp, "Cause: %s. ", cause);
   for (size_t i = 0; i < p->nfollowups; i++)
     if (p->followups[i].shows[0])
@@ -778,7 +790,9 @@ static void compose_texts(struct dp_probe_result *p,
                 p->verdict == DP_VERDICT_ANSWERING ? "Disclosed"
                                                    : "What was wrong",
                 p->detail);
-  if (s)
+  if (kc != NULL)
+    dp_buf_adds(&exp, kc->what);
+  else if (s)
     dp_buf_adds(&exp, s->explanation);
   if (p->has_answer)
   {
@@ -803,6 +817,15 @@ static void compose_texts(struct dp_probe_result *p,
                 dp_diagnose_outcome_words(p->outcome));
   p->explanation = take(&exp, nomem);
 
+  if (kc != NULL)
+  {
+    dp_diagnose_compose_fix(&fix, kc->fix, dp_knowledge_cause_fixes(kc),
+                            p->cause == DP_CAUSE_CLIENT_DROPPED ||
+                                t->role == DP_ROLE_RESOLVER,
+                            t, fix_for);
+    p->fix = take(&fix, nomem);
+    return;
+  }
   if (s == NULL)
     return;
   dp_diagnose_compose_fix(&fix, s->fix, s->fixes,

@@ -121,7 +121,7 @@ static bool nothing_came_back(struct dp_target_result *t, bool *nomem)
                    p->outcome == DP_OUTCOME_CONN_REFUSED;
     accepted |= p->transport == DP_TRANSPORT_TCP &&
                 (p->outcome == DP_OUTCOME_CLOSED ||
-                 p->outcome == DP_OUTCOME_CONN_RESET);
+                 p->outcome == DP_OUTCOME_CONN_RESET || p->connected);
   }
   if (sel == 0)
     return false;

@@ -159,6 +159,7 @@ struct exchange
   bool stream_complete;
   bool limit_hit;
   bool closed_after;
+  bool connected; /* TCP: the query went out on an established connection */
   /* TCP reassembly: 2-byte length, then the body */
   uint8_t lenbuf[2];
   size_t lenpos;
@@ -435,6 +436,7 @@ static void on_finish(evutil_socket_t fd, short what, void *arg)
   res.stream_complete = ex->stream_complete;
   res.limit_hit = ex->limit_hit;
   res.closed_after = ex->closed_after;
+  res.connected = ex->connected;
   if (ex->first)
   {
     first.data = ex->first;
@@ -889,6 +891,10 @@ static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
     ex->sent = true;
   }
   ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+  /* c-ares writes to a TCP socket once it is writable, that is connected:
+   * bytes accepted by the kernel mean the server accepted the connection. */
+  if (n > 0 && tcp && ex)
+    ex->connected = true;
   if (n < 0 && l)
   {
     int err = errno;

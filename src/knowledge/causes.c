@@ -284,15 +284,16 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
     [DP_CAUSE_CLIENT_DROPPED] =
         {"client-dropped", "The server drops this client: no service at all",
          "the server is alive but drops this client by policy",
-         "The server accepts TCP connections and then closes or resets them "
-         "without a reply, and answers nothing over UDP: it is running and "
-         "drops this client on purpose. For this client there is no DNS "
-         "service at all.",
+         "The server accepts TCP connections and then closes or resets them, "
+         "or keeps them open, without a reply, and answers nothing over UDP: "
+         "it is running and drops this client on purpose. For this client "
+         "there is no DNS service at all.",
          "An access list that drops instead of refusing: Unbound's "
          "access-control deny, PowerDNS Recursor's allow-from without this "
          "address, BIND's blackhole, or a firewall that lets TCP connect "
          "and then cuts it. Typical of a resolver asked from outside the "
-         "network it serves.",
+         "network it serves. A server that accepts connections but never "
+         "answers on them may also be hung: its log tells.",
          "If this client should be served, add its address or network to "
          "the server's access list. If not, prefer refusing (REFUSED) to "
          "dropping, so that clients learn at once instead of waiting for "

@@ -1177,7 +1177,10 @@ static const struct dp_knowledge_fix fix_edns[] = {
      "    ipv6-edns-size: 1232"},
     {DP_SOFTWARE_PDNS_AUTH, "udp-truncation-threshold",
      "udp-truncation-threshold=1232"},
-    {DP_SOFTWARE_PDNS_RECURSOR, "udp-truncation-threshold",
+    {DP_SOFTWARE_PDNS_RECURSOR, "dnssec / udp-truncation-threshold",
+     "# dnssec=off clears the DO bit in replies (RFC 3225 section 3);\n"
+     "# process-no-validate (or the default, process) copies it\n"
+     "dnssec=process-no-validate\n"
      "udp-truncation-threshold=1232\n"
      "edns-outgoing-bufsize=1232"},
     {DP_SOFTWARE_KNOT_RESOLVER, "net.bufsize", "net.bufsize(1232)"},

@@ -374,6 +374,7 @@ static void on_done(void *arg, const struct dp_engine_result *er)
   r->outcome = er->outcome;
   r->sys_errno = er->sys_errno;
   r->rtt_ms = er->rtt_ms;
+  r->connected = er->connected;
   r->has_answer = false;
   if (er->first)
   {

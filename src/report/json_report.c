@@ -202,6 +202,12 @@ static void write_probe(dp_json_t *w, const struct dp_target_result *t,
   write_query(w, &p->query);
   member_string(w, "outcome", dp_outcome_tostr(p->outcome));
   member_ms(w, "rtt_ms", p->rtt_ms);
+  /* TCP: whether the server accepted the connection; null over UDP */
+  dp_json_key(w, "connected");
+  if (p->transport == DP_TRANSPORT_TCP && !dp_report_probe_skipped(p))
+    dp_json_bool(w, p->connected);
+  else
+    dp_json_null(w);
   write_answer(w, p->has_answer, &p->answer);
   member_string(w, "verdict", dp_report_verdict_name(p));
   member_string(w, "detail", p->detail);

@@ -148,14 +148,16 @@ class Fleet(unittest.TestCase):
         self.assertEqual(r.stderr, "")
 
     def test_fleet_summary(self):
-        """The text report of a fleet ends with the most common findings."""
+        """The text report of a fleet ends with the most common root
+        causes; an expectation a root cause misses stays with that cause."""
         r = run(["%s:%d" % NSD] * 4 + ["--zone", "example.test", "--probes",
                                        "udp,version", "--skip", "udp",
                                        "--expect", "authoritative",
                                        "--require", "version=refused"])
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("most common findings:", r.stdout)
-        self.assertRegex(r.stdout, r"expectation-failed\s+4 of 4 targets")
+        self.assertIn("most common root causes:", r.stdout)
+        self.assertRegex(r.stdout, r"identity-disclosed\s+4 of 4 targets")
+        self.assertIn("Expected version to be refused", r.stdout)
 
     def test_bad_lines_name_their_line(self):
         cases = [

@@ -57,9 +57,11 @@ COMPLIANCE = ("plain", "edns", "edns1", "ednsopt", "ednsflags", "zflag",
               "type1000", "do", "bufsize512")
 COMPLIANCE_EXCEPT = {
     # Unbound's access-control refuses with a bare header, no OPT: that is
-    # the access list speaking, not its EDNS, so only info.
-    "unbound-refuse": {p: ("non-compliant", "info")
-                       for p in COMPLIANCE if p != "plain"},
+    # the access list speaking, not its EDNS, so nothing could be tested.
+    "unbound-refuse": {p: ("refused", "ok") for p in COMPLIANCE},
+    # RD=0 for a zone it does not serve: a bare REFUSED without OPT, which
+    # tests nothing.
+    "unbound-serve": {"plain": ("refused", "ok")},
     # With dnssec=off PowerDNS Recursor 4.8 drops DO from its replies
     # (dig +dnssec shows "flags:;"): RFC 3225 section 3 says copy it.
     "pdns-recursor": {"do": ("non-compliant", "warning"),
@@ -79,6 +81,19 @@ SOFTWARE = {
     "pdns-recursor": ("pdns-recursor", "PowerDNS Recursor 4.8"),
     "dnsmasq": ("dnsmasq", "dnsmasq-2.90"),
 }
+# The first root cause of each instance's diagnosis, and its severity.
+FIRST_CAUSE = {
+    "bind-strict": ("identity-disclosed", "info"),
+    "bind-open": ("update-accepted", "critical"),
+    "nsd": ("identity-disclosed", "info"),
+    "knot": ("identity-disclosed", "info"),
+    "unbound-refuse": ("client-refused", "critical"),
+    "unbound-serve": ("identity-disclosed", "info"),
+    "pdns-auth": ("open-transfer", "warning"),
+    "pdns-recursor": ("edns-noncompliant", "warning"),
+    "dnsmasq": ("open-resolver", "warning"),
+}
+SEVERITY_RANK = {"ok": 0, "info": 1, "warning": 2, "critical": 3}
 TRANSPORT = {"udp": "udp", "tcp": "tcp", "recursion": "udp", "axfr": "tcp",
              "ixfr": "tcp"}
 STATUS_OF_EXIT = {0: "ok", 1: "warning", 2: "critical"}
@@ -98,6 +113,11 @@ def answer(rcode, verdict, severity, **facts):
 
 def silent():
     return SILENT + ({},)
+
+
+def silent_failure(severity):
+    """No reply where RFC 8906 requires one (an unknown opcode)."""
+    return ("timeout", None, "no-answer", severity, {})
 
 
 # Per instance: role, exit status and, per probe, what OBSERVED.md says the
@@ -153,23 +173,24 @@ EXPECT = {
         "opcode": answer("NOTIMP", "compliant", "ok", qdcount=1),
     }),
     "unbound-refuse": ("unknown", 2, {
-        # Bare REFUSED headers (QDCOUNT=0) to everything.
+        # Bare REFUSED headers (QDCOUNT=0) to everything: one root cause,
+        # client-refused, carried by udp; the probes it explains are info.
         "udp": answer("REFUSED", "refused", "critical", qdcount=0),
-        "tcp": answer("REFUSED", "refused", "critical", qdcount=0),
-        # No authoritative SOA, no EDE 20: refused; role unknown: warning.
-        "recursion": answer("REFUSED", "refused", "warning", qdcount=0),
+        "tcp": answer("REFUSED", "refused", "info", qdcount=0),
+        "recursion": answer("REFUSED", "refused", "info", qdcount=0),
         "axfr": answer("REFUSED", "denied", "ok"),
         "ixfr": answer("REFUSED", "denied", "ok"),
         "update": answer("REFUSED", "denied", "ok"),
         "notify": answer("REFUSED", "denied", "ok"),
-        "opcode": answer("REFUSED", "non-compliant", OK_INFO),
+        # Refused like everything else: nothing could be tested.
+        "opcode": answer("REFUSED", "refused", OK_INFO),
     }),
     "unbound-serve": ("resolver", 0, {
         # RD=0 and not cached: Unbound refuses. In context (the server is a
-        # resolver for this client) that is not lameness: info, with the
-        # zone-not-authoritative finding, and the healthy resolver exits 0.
-        "udp": answer("REFUSED", "refused", "info", ra=True),
-        "tcp": answer("REFUSED", "refused", "info", ra=True),
+        # resolver for this client) that is what a resolver does: ok, and
+        # the healthy resolver exits 0.
+        "udp": answer("REFUSED", "refused", "ok", ra=True),
+        "tcp": answer("REFUSED", "refused", "ok", ra=True),
         "recursion": answer("NOERROR", "available", OK_INFO, ra=True),
         "axfr": answer("REFUSED", "denied", "ok"),
         # Unbound answers FORMERR to any query with an authority section.
@@ -188,8 +209,8 @@ EXPECT = {
         "ixfr": answer("NOERROR", "allowed", "warning"),
         "update": answer("REFUSED", "denied", "ok"),
         "notify": answer("REFUSED", "denied", "ok"),
-        # PowerDNS stays silent on unknown opcodes.
-        "opcode": silent(),
+        # PowerDNS stays silent on unknown opcodes: an RFC 8906 failure.
+        "opcode": silent_failure("warning"),
     }),
     "pdns-recursor": ("resolver", 1, {
         "udp": answer("NOERROR", "answering", OK_INFO, aa=False, ra=True),
@@ -199,7 +220,7 @@ EXPECT = {
         "ixfr": answer("SERVFAIL", "unexpected", OK_INFO),
         "update": silent(),
         "notify": silent(),
-        "opcode": silent(),
+        "opcode": silent_failure("warning"),
     }),
     "dnsmasq": ("authoritative+resolver", 1, {
         # dnsmasq relays the upstream's AA bit.
@@ -210,17 +231,18 @@ EXPECT = {
         "ixfr": answer("REFUSED", "denied", "ok", ede=[18]),
         "update": silent(),
         "notify": silent(),
-        "opcode": silent(),
+        "opcode": silent_failure("warning"),
     }),
 }
 
 # bind-strict without --zone: the root zone, which it does not serve.
-NO_ZONE = ("unknown", 1, {
+NO_ZONE = ("unknown", 0, {
     # Zone findings without --zone are info with a hint, never "lame".
     "udp": answer("REFUSED", "refused", "info"),
     "tcp": answer("REFUSED", "refused", "info"),
-    # Not authoritative for "." and no EDE 20: refused, role unknown.
-    "recursion": answer("REFUSED", "refused", "warning", ra=False),
+    # Not authoritative for "." and no EDE 20: refused. The role is unknown
+    # and BIND is as often authoritative as a resolver: info, not a warning.
+    "recursion": answer("REFUSED", "refused", "info", ra=False),
     "axfr": answer("NOTAUTH", "not-authoritative", OK_INFO),
     "ixfr": answer("NOTAUTH", "not-authoritative", OK_INFO),
     "update": answer("NOTAUTH", "not-authoritative", OK_INFO),
@@ -270,6 +292,8 @@ class Battery:
 
     INSTANCE = None
     EXPECTED = None
+    FIRST = None  # (cause, severity) when not FIRST_CAUSE[INSTANCE]
+    COMPLIANCE_EXTRA = {}  # exceptions of this run beyond the instance's
 
     @classmethod
     def target_text(cls, srv):
@@ -326,8 +350,8 @@ class Battery:
         self.report_ok()
         name = self.INSTANCE
         for pid in COMPLIANCE:
-            want = COMPLIANCE_EXCEPT.get(name, {}).get(
-                pid, ("compliant", "ok"))
+            want = dict(COMPLIANCE_EXCEPT.get(name, {}),
+                        **self.COMPLIANCE_EXTRA).get(pid, ("compliant", "ok"))
             with self.subTest(probe=pid):
                 p = self.run_.probe(pid)
                 self.assertIsNotNone(p, "%s/%s present" % (name, pid))
@@ -348,7 +372,8 @@ class Battery:
         for pid in COMPLIANCE:
             verdict = self.run_.probe(pid)["verdict"]
             want = {"compliant": "ok", "non-compliant": "fail",
-                    "legacy": "legacy", "no-answer": "timeout"}[verdict]
+                    "legacy": "legacy", "no-answer": "timeout",
+                    "refused": "refused"}[verdict]
             self.assertEqual(words[pid], want, "%s: %s" % (self.case, pid))
 
     def test_software(self):
@@ -449,6 +474,36 @@ class Battery:
                             "%s: a non-ok probe carries an explanation"
                             % case)
 
+    def test_diagnosis(self):
+        """The root causes: the expected one first; each names its probes,
+        which point back to it; its severity is the worst of theirs;
+        worst first; the target's status follows the worst."""
+        t = self.report_ok()["targets"][0]
+        diag = t["diagnosis"]
+        self.assertTrue(diag, "%s: a diagnosis" % self.case)
+        want = self.FIRST or FIRST_CAUSE[self.INSTANCE]
+        self.assertEqual((diag[0]["cause"], diag[0]["severity"]), want,
+                         "%s: first root cause: %r" % (self.case, diag[0]))
+        probes = {p["id"]: p for p in t["probes"]}
+        ranks = [SEVERITY_RANK[r["severity"]] for r in diag]
+        self.assertEqual(ranks, sorted(ranks, reverse=True),
+                         "%s: worst first" % self.case)
+        for r in diag:
+            case = "%s/%s" % (self.case, r["cause"])
+            for key in ("headline", "evidence", "explanation"):
+                self.assertTrue(r[key], "%s: %s" % (case, key))
+            self.assertTrue(r["probes"], "%s: probes" % case)
+            worst = 0
+            for pid in r["probes"]:
+                self.assertEqual(probes[pid]["cause"], r["cause"],
+                                 "%s: %s points to it" % (case, pid))
+                worst = max(worst, SEVERITY_RANK[probes[pid]["severity"]])
+            self.assertEqual(SEVERITY_RANK[r["severity"]], worst,
+                             "%s: severity of its worst probe" % case)
+        worst = max(ranks)
+        self.assertEqual(t["status"], ("ok", "ok", "warning",
+                                       "critical")[worst], self.case)
+
     def test_stderr_clean(self):
         # Exit 0-2 runs print nothing on stderr (no warnings, and no
         # sanitizer report in an -Db_sanitize build).
@@ -498,6 +553,9 @@ class Test_bind_strict_no_zone(Battery, unittest.TestCase):
 
     INSTANCE = "bind-strict"
     EXPECTED = NO_ZONE
+    FIRST = ("no-zone", "info")
+    # The root's SOA without EDNS: a bare REFUSED, nothing tested.
+    COMPLIANCE_EXTRA = {"plain": ("refused", "ok")}
 
     @classmethod
     def zone(cls):
@@ -606,6 +664,14 @@ class Test_closed_port(unittest.TestCase):
                 self.assertIsNone(p["answer"], "%s: no answer" % case)
                 self.assertEqual(p["verdict"], "no-answer",
                                  "%s: verdict" % case)
+
+    def test_diagnosis(self):
+        """One root cause, port-closed, accounts for every probe."""
+        t = self.run_.report["targets"][0]
+        self.assertEqual([(r["cause"], r["severity"]) for r in t["diagnosis"]],
+                         [("port-closed", "critical")], self.case)
+        self.assertEqual(sorted(t["diagnosis"][0]["probes"]),
+                         sorted(p["id"] for p in t["probes"]), self.case)
 
     def test_stderr_clean(self):
         self.assertEqual(self.run_.stderr, "", "%s: stderr" % self.case)

@@ -70,6 +70,18 @@ STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
 # address where nothing listens (the same one the root hints name).
 DEAD_UPSTREAM = ("127.0.0.253", 53)
 
+# The root causes a diagnosis may name (dnsprobe(1), ROOT CAUSES): the
+# "cause" of a probe and of a diagnosis entry is one of these, or null.
+CAUSES = ("port-closed", "unreachable", "client-dropped", "client-refused",
+          "lame", "query-refused", "zone-broken", "no-zone", "upstream",
+          "upstream-slow", "dnssec", "recursion-refused", "open-resolver",
+          "open-transfer", "update-accepted", "notify-accepted",
+          "identity-disclosed", "tcp-blocked", "udp-blocked",
+          "edns-dropped", "fragmentation", "legacy", "broken",
+          "edns-noncompliant", "opcode-mishandled", "rate-limited",
+          "requests-dropped", "malformed", "unexpected",
+          "expectation-failed")
+
 # DNS constants (RFC 1035 §3.2, RFC 6895 registries).
 TYPE = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
         "TXT": 16, "AAAA": 28, "OPT": 41, "DS": 43, "RRSIG": 46,

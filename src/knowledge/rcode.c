@@ -74,7 +74,8 @@ static const struct dp_knowledge_rcode rcodes[] = {
      "to 12 name the fault. If CD=1 fails as well, query the authoritative "
      "servers and the forwarders directly to find the unreachable or lame "
      "one. To isolate the problem, ask a different resolver you are allowed "
-     "to use, such as your provider's or a public one. For a zone you run, read the server's log "
+     "to use, such as your provider's or a public one. For a zone you run, "
+     "read the server's log "
      "from the last load, check the zone file with the server's checker, and "
      "compare the SOA serial on the primary and every secondary; a secondary "
      "must be able to reach its primary to transfer the zone."},

@@ -2,9 +2,13 @@
  * junit_report.c: the run as JUnit XML, for the test reporters of GitLab,
  * Jenkins and GitHub: one <testsuite> per target, one <testcase> per probe.
  *
- * Mapping: a probe of severity warning or critical is a <failure> (message
- * the summary, type the severity, text the explanation and "Fix: " with the
- * fix); otherwise a probe that was not sent is <skipped/>; ok and info pass.
+ * Mapping: a probe of severity warning or critical is a <failure>; when a
+ * root cause of the target accounts for it, the failure speaks of that
+ * cause (message "cause: headline", text its evidence, explanation and
+ * "Fix: " with its fix), else of the probe (message the summary, text the
+ * explanation and fix); type is the severity. Otherwise a probe that was not
+ * sent is <skipped/>; ok and info pass, and one that a failing root cause
+ * accounts for names that cause in its <system-out>.
  * A failure wins over skipped, so a finding is never hidden. The summary
  * (and for info its explanation and fix) goes to the testcase's
  * <system-out>. There are no <error> elements: dnsprobe's own failures are
@@ -198,8 +202,55 @@ static void write_properties(FILE *fp, const struct dp_target_result *t,
   fputs("    </properties>\n", fp);
 }
 
-static void write_testcase(FILE *fp, const struct dp_probe_result *p,
-                           const char *cls)
+/* The root cause of t that accounts for p, or NULL. */
+static const struct dp_root_cause *cause_of(const struct dp_target_result *t,
+                                            const struct dp_probe_result *p)
+{
+  for (size_t i = 0; i < t->ndiagnosis && t->diagnosis != NULL; i++)
+    if (t->diagnosis[i].probes & DP_PROBE_BIT(p->probe))
+      return &t->diagnosis[i];
+  return NULL;
+}
+
+static void write_failure(FILE *fp, const struct dp_target_result *t,
+                          const struct dp_probe_result *p)
+{
+  const struct dp_root_cause *r = cause_of(t, p);
+  fputs("      <failure", fp);
+  if (r != NULL)
+  {
+    char msg[256];
+    snprintf(msg, sizeof(msg), "%s: %s", dp_cause_tostr(r->cause),
+             r->headline != NULL ? r->headline : "");
+    put_attr(fp, "message", msg);
+  }
+  else
+    put_attr(fp, "message",
+             p->summary != NULL ? p->summary : dp_report_verdict_name(p));
+  put_attr(fp, "type", dp_severity_tostr(p->severity));
+  fputc('>', fp);
+  if (r != NULL)
+  {
+    put_xml(fp, r->evidence, false);
+    if (r->explanation != NULL)
+    {
+      fputs("\n\n", fp);
+      put_xml(fp, r->explanation, false);
+    }
+  }
+  else
+    put_xml(fp, p->explanation != NULL ? p->explanation : p->summary, false);
+  const char *fix = r != NULL ? r->fix : p->fix;
+  if (fix != NULL)
+  {
+    fputs("\n\nFix: ", fp);
+    put_xml(fp, fix, false);
+  }
+  fputs("</failure>\n", fp);
+}
+
+static void write_testcase(FILE *fp, const struct dp_target_result *t,
+                           const struct dp_probe_result *p, const char *cls)
 {
   fputs("    <testcase", fp);
   put_attr(fp, "name", dp_probe_id_tostr(p->probe));
@@ -215,20 +266,7 @@ static void write_testcase(FILE *fp, const struct dp_probe_result *p,
   }
   fputs(">\n", fp);
   if (failure)
-  {
-    fputs("      <failure", fp);
-    put_attr(fp, "message",
-             p->summary != NULL ? p->summary : dp_report_verdict_name(p));
-    put_attr(fp, "type", dp_severity_tostr(p->severity));
-    fputc('>', fp);
-    put_xml(fp, p->explanation != NULL ? p->explanation : p->summary, false);
-    if (p->fix != NULL)
-    {
-      fputs("\n\nFix: ", fp);
-      put_xml(fp, p->fix, false);
-    }
-    fputs("</failure>\n", fp);
-  }
+    write_failure(fp, t, p);
   else if (skipped)
   {
     fputs("      <skipped", fp);
@@ -240,16 +278,28 @@ static void write_testcase(FILE *fp, const struct dp_probe_result *p,
   {
     fputs("      <system-out>", fp);
     put_xml(fp, p->summary, false);
-    /* A passing info finding has no <failure> to carry its explanation. */
-    if (!failure && p->explanation != NULL)
+    /* A probe a failing root cause accounts for points to it; a passing
+     * info finding has no <failure> to carry its explanation. */
+    const struct dp_root_cause *r = cause_of(t, p);
+    if (!failure && r != NULL && r->severity >= DP_SEVERITY_WARNING)
     {
-      fputs("\n\n", fp);
-      put_xml(fp, p->explanation, false);
+      fputs("\n\nAccounted for by the root cause ", fp);
+      put_xml(fp, dp_cause_tostr(r->cause), false);
+      fputs(": ", fp);
+      put_xml(fp, r->headline, false);
     }
-    if (!failure && p->fix != NULL)
+    else if (!failure)
     {
-      fputs("\n\nFix: ", fp);
-      put_xml(fp, p->fix, false);
+      if (p->explanation != NULL)
+      {
+        fputs("\n\n", fp);
+        put_xml(fp, p->explanation, false);
+      }
+      if (p->fix != NULL)
+      {
+        fputs("\n\nFix: ", fp);
+        put_xml(fp, p->fix, false);
+      }
     }
     fputs("</system-out>\n", fp);
   }
@@ -284,7 +334,7 @@ static void write_suite(FILE *fp, const struct dp_run *run,
   fputs(">\n", fp);
   write_properties(fp, t, opt);
   for (size_t i = 0; i < dp_report_nprobes(t); i++)
-    write_testcase(fp, &t->probes[i], cls);
+    write_testcase(fp, t, &t->probes[i], cls);
   fputs("  </testsuite>\n", fp);
 }
 

@@ -3,16 +3,19 @@
  * monitoring-plugins development guidelines (sections "Plugin Output" and
  * "Performance data"), for Nagios, Icinga, Naemon and the like:
  *
- *   DNSPROBE CRITICAL - 1 critical: 127.0.0.1:5301 update: ... |
- * 'rtt_udp'=0.31ms;;;0 ... CRITICAL: 127.0.0.1:5301 update: ...        (one
- * line per finding, worst first) 127.0.0.1:5301 zone example.test. ... (one
- * line per target)
+ *   DNSPROBE CRITICAL - 1 critical: 127.0.0.1:5301 update-accepted: ... |
+ *   'rtt_udp'=0.31ms;;;0 ...
+ *   CRITICAL: 127.0.0.1:5301 update-accepted: ... (update)  (one line per
+ *   root cause, worst first)
+ *   127.0.0.1:5301 zone example.test. ...                   (one per target)
  *
- * The status word is the run's status, whose value is dnsprobe's exit code
- * (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN), as the guidelines require.
- * Perfdata: one 'label'=value[UOM];warn;crit;min item per probe that got an
- * answer, its round-trip time in ms (no thresholds, minimum 0); with several
- * targets each label starts with the target's endpoint.
+ * The summary and the long output speak of root causes (the target's
+ * diagnosis), not of probes: one problem is one line however many probes
+ * show it. The status word is the run's status, whose value is dnsprobe's
+ * exit code (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN), as the guidelines
+ * require. Perfdata: one 'label'=value[UOM];warn;crit;min item per probe
+ * that got an answer, its round-trip time in ms (no thresholds, minimum 0);
+ * with several targets each label starts with the target's endpoint.
  *
  * Invariants: '|' separates text from perfdata, so no text written here
  * contains one ('/' stands in); text never spans lines (control characters
@@ -27,10 +30,12 @@
 #include "format.h"
 #include "util.h"
 
-/* Findings by severity over the run; targets with a problem. */
+/* Probes and root causes by severity over the run; targets with a
+ * problem. */
 struct tally
 {
-  size_t by_severity[DP_SEVERITY_CRITICAL + 1];
+  size_t by_severity[DP_SEVERITY_CRITICAL + 1]; /* probes */
+  size_t causes[DP_SEVERITY_CRITICAL + 1];      /* root causes */
   size_t probes;
   size_t skipped;
   size_t targets_bad; /* with a warning or critical probe */
@@ -89,6 +94,9 @@ static struct tally count_run(const struct dp_run *run)
   {
     const struct dp_target_result *tr = &run->targets[i];
     bool bad = false;
+    for (size_t j = 0; j < tr->ndiagnosis && tr->diagnosis != NULL; j++)
+      if ((unsigned)tr->diagnosis[j].severity <= DP_SEVERITY_CRITICAL)
+        t.causes[tr->diagnosis[j].severity]++;
     for (size_t j = 0; j < dp_report_nprobes(tr); j++)
     {
       const struct dp_probe_result *p = &tr->probes[j];
@@ -111,21 +119,22 @@ static struct tally count_run(const struct dp_run *run)
   return t;
 }
 
-/* The first probe of the worst severity (warning or worse), or NULL. */
-static const struct dp_probe_result *
-worst(const struct dp_run *run, const struct dp_target_result **where)
+/* The first root cause of the worst severity (warning or worse), or
+ * NULL. */
+static const struct dp_root_cause *worst(const struct dp_run *run,
+                                         const struct dp_target_result **where)
 {
-  const struct dp_probe_result *best = NULL;
+  const struct dp_root_cause *best = NULL;
   for (size_t i = 0; i < run->ntargets; i++)
   {
     const struct dp_target_result *t = &run->targets[i];
-    for (size_t j = 0; j < dp_report_nprobes(t); j++)
+    for (size_t j = 0; j < t->ndiagnosis && t->diagnosis != NULL; j++)
     {
-      const struct dp_probe_result *p = &t->probes[j];
-      if (p->severity >= DP_SEVERITY_WARNING &&
-          (best == NULL || p->severity > best->severity))
+      const struct dp_root_cause *r = &t->diagnosis[j];
+      if (r->severity >= DP_SEVERITY_WARNING &&
+          (best == NULL || r->severity > best->severity))
       {
-        best = p;
+        best = r;
         *where = t;
       }
     }
@@ -133,17 +142,51 @@ worst(const struct dp_run *run, const struct dp_target_result **where)
   return best;
 }
 
-/* "endpoint probe: summary" for a finding. */
-static void put_finding(FILE *fp, const struct dp_target_result *t,
-                        const struct dp_probe_result *p)
+/* "endpoint cause: headline" for a root cause. */
+static void put_cause(FILE *fp, const struct dp_target_result *t,
+                      const struct dp_root_cause *r)
 {
   char endpoint[96];
   dp_report_endpoint(endpoint, sizeof(endpoint), t);
   put_text(fp, endpoint);
   fputc(' ', fp);
-  put_text(fp, dp_probe_id_tostr(p->probe));
+  put_text(fp, dp_cause_tostr(r->cause));
   fputs(": ", fp);
-  put_text(fp, p->summary != NULL ? p->summary : dp_report_verdict_name(p));
+  put_text(fp, r->headline != NULL ? r->headline : "");
+}
+
+/* " (udp, tcp and 3 more)": the probes a root cause accounts for. */
+static void put_cause_probes(FILE *fp, const struct dp_root_cause *r)
+{
+  enum
+  {
+    SHOWN = 4
+  };
+  size_t total = 0, n = 0;
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+    if (r->probes & DP_PROBE_BIT(i))
+      total++;
+  if (total == 0)
+    return;
+  fputs(" (", fp);
+  for (unsigned i = 0; i < DP_PROBE_COUNT && n < SHOWN; i++)
+  {
+    if (!(r->probes & DP_PROBE_BIT(i)))
+      continue;
+    if (n == SHOWN - 1 && total > SHOWN)
+    {
+      fprintf(fp, " and %zu more", total - n);
+      n = SHOWN;
+      break;
+    }
+    fprintf(fp, "%s%s",
+            n == 0           ? ""
+            : n + 1 == total ? " and "
+                             : ", ",
+            dp_probe_id_tostr((dp_probe_id_t)i));
+    n++;
+  }
+  fputc(')', fp);
 }
 
 static void put_severity_counts(FILE *fp, const struct tally *t)
@@ -151,9 +194,9 @@ static void put_severity_counts(FILE *fp, const struct tally *t)
   const char *sep = "";
   for (int s = DP_SEVERITY_CRITICAL; s >= DP_SEVERITY_WARNING; s--)
   {
-    if (t->by_severity[s] == 0)
+    if (t->causes[s] == 0)
       continue;
-    fprintf(fp, "%s%zu %s", sep, t->by_severity[s],
+    fprintf(fp, "%s%zu %s", sep, t->causes[s],
             dp_severity_tostr((dp_severity_t)s));
     sep = ", ";
   }
@@ -164,7 +207,7 @@ static void put_summary(FILE *fp, const struct dp_run *run,
                         const struct tally *t)
 {
   const struct dp_target_result *where = NULL;
-  const struct dp_probe_result *w = worst(run, &where);
+  const struct dp_root_cause *w = worst(run, &where);
   size_t fine =
       t->by_severity[DP_SEVERITY_OK] + t->by_severity[DP_SEVERITY_INFO];
   char endpoint[96];
@@ -175,7 +218,7 @@ static void put_summary(FILE *fp, const struct dp_run *run,
     if (run->ntargets > 1)
       fprintf(fp, " on %zu of %zu targets", t->targets_bad, run->ntargets);
     fputs(": ", fp);
-    put_finding(fp, where, w);
+    put_cause(fp, where, w);
     return;
   }
   if (run->ntargets == 0)
@@ -206,8 +249,8 @@ static void put_summary(FILE *fp, const struct dp_run *run,
   else
     fprintf(fp, "%zu targets ok, %zu %s", run->ntargets, fine,
             fine == 1 ? "probe" : "probes");
-  if (t->by_severity[DP_SEVERITY_INFO] > 0)
-    fprintf(fp, ", %zu info", t->by_severity[DP_SEVERITY_INFO]);
+  if (t->causes[DP_SEVERITY_INFO] > 0)
+    fprintf(fp, ", %zu info", t->causes[DP_SEVERITY_INFO]);
   if (t->skipped > 0)
     fprintf(fp, ", %zu skipped", t->skipped);
 }
@@ -328,20 +371,21 @@ static dp_status_t nagios_write(FILE *fp, const struct dp_run *run,
   put_perfdata(fp, run);
   fputc('\n', fp);
 
-  /* Long output: the findings worst first, then the targets. */
+  /* Long output: the root causes worst first, then the targets. */
   for (int s = DP_SEVERITY_CRITICAL; s >= DP_SEVERITY_INFO; s--)
   {
     for (size_t i = 0; i < run->ntargets; i++)
     {
       const struct dp_target_result *tr = &run->targets[i];
-      for (size_t j = 0; j < dp_report_nprobes(tr); j++)
+      for (size_t j = 0; j < tr->ndiagnosis && tr->diagnosis != NULL; j++)
       {
-        const struct dp_probe_result *p = &tr->probes[j];
-        if ((int)p->severity != s)
+        const struct dp_root_cause *r = &tr->diagnosis[j];
+        if ((int)r->severity != s)
           continue;
-        put_upper(fp, dp_severity_tostr(p->severity));
+        put_upper(fp, dp_severity_tostr(r->severity));
         fputs(": ", fp);
-        put_finding(fp, tr, p);
+        put_cause(fp, tr, r);
+        put_cause_probes(fp, r);
         fputc('\n', fp);
       }
     }

@@ -7,7 +7,8 @@
  * "# HELP" and "# TYPE" lines before its samples; a family's samples are
  * written together, never interleaved with another family's, and a family
  * with no sample still has its HELP and TYPE. A target is identified by the
- * labels target (as given), address and port; a probe adds probe.
+ * labels target (as given), address and port; a probe adds probe, a root
+ * cause of the diagnosis adds cause (one series per cause the target has).
  *
  * Invariants: label values are valid UTF-8 with \\, \" and \n escaped as
  * the format requires; other control characters and bytes that are not
@@ -27,6 +28,7 @@
 enum family
 {
   F_TARGET_STATUS,
+  F_TARGET_CAUSE,
   F_PROBE_SUCCESS,
   F_PROBE_SEVERITY,
   F_PROBE_VERDICT,
@@ -44,6 +46,9 @@ static const struct
     {F_TARGET_STATUS, "dnsprobe_target_status",
      "Status of a target: 0 ok, 1 warning, 2 critical, 3 unknown (the exit "
      "code), with its zone and inferred role."},
+    {F_TARGET_CAUSE, "dnsprobe_target_cause",
+     "A root cause of the target's diagnosis, as the label cause; the value "
+     "is its severity: 1 info, 2 warning, 3 critical."},
     {F_PROBE_SUCCESS, "dnsprobe_probe_success",
      "1 when a DNS reply came back to the probe, 0 when none did (timeout, "
      "transport failure, malformed, not sent)."},
@@ -148,6 +153,7 @@ static void put_probe_samples(FILE *fp, enum family f, const char *name,
   switch (f)
   {
   case F_TARGET_STATUS:
+  case F_TARGET_CAUSE:
     break;
   case F_PROBE_SUCCESS:
   case F_PROBE_SEVERITY:
@@ -224,6 +230,18 @@ static void put_family(FILE *fp, size_t k, const struct dp_run *run,
       put_label(fp, "role", dp_role_tostr(t->role), false);
       fputc('}', fp);
       put_number(fp, (double)t->status);
+      continue;
+    }
+    if (families[k].family == F_TARGET_CAUSE)
+    {
+      for (size_t j = 0; j < t->ndiagnosis && t->diagnosis != NULL; j++)
+      {
+        fputs(name, fp);
+        put_target_labels(fp, t);
+        put_label(fp, "cause", dp_cause_tostr(t->diagnosis[j].cause), false);
+        fputc('}', fp);
+        put_number(fp, (double)t->diagnosis[j].severity);
+      }
       continue;
     }
     for (size_t j = 0; j < dp_report_nprobes(t); j++)

@@ -62,6 +62,7 @@ SILENT = ("127.0.0.234", 55234)   # hostile "silent", alternate port 55235
 REFUSED = ("127.0.0.235", 55235)  # hostile "refused-ede", alternate 55234
 
 FORMATS = ("jsonl", "junit", "nagios", "prometheus")
+SEVERITY_RANK = {"ok": 0, "info": 1, "warning": 2, "critical": 3}
 STATUS_EXIT = {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}
 NAGIOS_WORD = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
 PERF_ITEM = r"(?:'(?:[^'=]|'')+'|[^' =|]+)=-?\d+(?:\.\d+)?ms;;;0"
@@ -70,7 +71,8 @@ NAGIOS_LINE = re.compile(
     r"(?: \| (%s(?: %s)*))?$" % (PERF_ITEM, PERF_ITEM))
 PROM_FAMILIES = (
     "dnsprobe_build_info", "dnsprobe_run_duration_seconds",
-    "dnsprobe_target_status", "dnsprobe_probe_success",
+    "dnsprobe_target_status", "dnsprobe_target_cause",
+    "dnsprobe_probe_success",
     "dnsprobe_probe_severity", "dnsprobe_probe_verdict",
     "dnsprobe_probe_rcode", "dnsprobe_probe_ede",
     "dnsprobe_probe_rtt_seconds")
@@ -180,7 +182,12 @@ class FormatChecks:
                                  "%s: %s failure" % (case, p["id"]))
                 if f is not None:
                     self.assertEqual(f.get("type"), p["severity"], case)
-                    self.assertEqual(f.get("message"), p["summary"], case)
+                    # the root cause that accounts for it, else the probe
+                    rc = [r for r in target["diagnosis"]
+                          if p["id"] in r["probes"]]
+                    want = ("%s: %s" % (rc[0]["cause"], rc[0]["headline"])
+                            if rc else p["summary"])
+                    self.assertEqual(f.get("message"), want, case)
                 self.assertTrue(c.get("classname").startswith("dnsprobe."),
                                 case)
         self.assertEqual(int(root.get("tests")), total, case)
@@ -196,10 +203,15 @@ class FormatChecks:
                        if p["outcome"] == "answer" and p["rtt_ms"] is not None)
         perf = re.findall(PERF_ITEM, m.group(3) or "")
         self.assertEqual(len(perf), answered, "%s: perfdata items" % case)
-        findings = sum(1 for t in ref["targets"] for p in t["probes"]
-                       if p["severity"] != "ok")
-        self.assertEqual(len(lines) - 2, findings + len(ref["targets"]),
+        # one line per root cause (info included), then one per target
+        causes = [(t, r) for t in ref["targets"] for r in t["diagnosis"]]
+        self.assertEqual(len(lines) - 2, len(causes) + len(ref["targets"]),
                          "%s: long output lines" % case)
+        for line, (t, r) in zip(lines[1:], sorted(
+                causes, key=lambda tr: -SEVERITY_RANK[tr[1]["severity"]])):
+            self.assertTrue(line.startswith("%s: %s:%d %s: " % (
+                r["severity"].upper(), t["address"], t["port"], r["cause"])),
+                "%s: %r" % (case, line))
         for line in lines[1:]:
             self.assertNotIn("|", line, "%s: '|' in long output" % case)
 
@@ -231,6 +243,11 @@ class FormatChecks:
             series, value = ln.rsplit(" ", 1)
             self.assertNotIn(series, samples, "%s: series twice" % case)
             samples[series] = float(value)
+        causes = sorted(v for k, v in samples.items()
+                        if k.startswith("dnsprobe_target_cause{"))
+        self.assertEqual(causes, sorted(
+            SEVERITY_RANK[r["severity"]] for t in ref["targets"]
+            for r in t["diagnosis"]), "%s: target_cause" % case)
         statuses = [v for k, v in samples.items()
                     if k.startswith("dnsprobe_target_status{")]
         self.assertEqual(sorted(statuses),

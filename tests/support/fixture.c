@@ -152,6 +152,26 @@ void fx_judged(struct dp_probe_result *p, dp_verdict_t verdict,
   p->fix = copy(fix);
 }
 
+struct dp_root_cause *fx_cause(struct dp_target_result *t, dp_cause_t cause,
+                               dp_severity_t severity, dp_probe_set_t probes,
+                               const char *headline, const char *evidence,
+                               const char *explanation, const char *fix)
+{
+  struct dp_root_cause *r = NULL;
+  ck_assert_int_eq(dp_target_cause_add(t, &r), DP_OK);
+  r->cause = cause;
+  r->severity = severity;
+  r->probes = probes;
+  r->headline = copy(headline);
+  r->evidence = copy(evidence);
+  r->explanation = copy(explanation);
+  r->fix = copy(fix);
+  for (size_t i = 0; i < t->nprobes; i++)
+    if (probes & DP_PROBE_BIT(t->probes[i].probe))
+      t->probes[i].cause = cause;
+  return r;
+}
+
 void fx_diagnose(struct dp_target_result *t, const struct dp_expect *expect)
 {
   ck_assert_int_eq(dp_diagnose_target(t, expect, DP_SOFTWARE_UNKNOWN), DP_OK);

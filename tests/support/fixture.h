@@ -68,6 +68,16 @@ void fx_judged(struct dp_probe_result *p, dp_verdict_t verdict,
                dp_severity_t severity, dp_finding_t finding,
                const char *summary, const char *explanation, const char *fix);
 
+/**
+ * A root cause of t, by hand, for tests of the layers after diagnosis: it
+ * accounts for the probes in `probes` (which then point to it); the texts
+ * are copied (NULL for none).
+ */
+struct dp_root_cause *fx_cause(struct dp_target_result *t, dp_cause_t cause,
+                               dp_severity_t severity, dp_probe_set_t probes,
+                               const char *headline, const char *evidence,
+                               const char *explanation, const char *fix);
+
 /** dp_diagnose_target(t, expect), asserting it succeeded. */
 void fx_diagnose(struct dp_target_result *t, const struct dp_expect *expect);
 

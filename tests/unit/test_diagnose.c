@@ -585,6 +585,21 @@ static const struct target_case target_cases[] = {
       BENIGN(DENIED), BENIGN(DENIED), BENIGN(DENIED), W(REFUSED, OK, ANYF)},
      H(CRITICAL),
      H(CRITICAL)},
+    /* A lame authoritative server: the zone refused without EDE, recursion
+     * and transfers refused, opcode 15 answered NOTIMP, so the refusals are
+     * about the requests, not this client. */
+    {"lame-no-recursion",
+     true,
+     {ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS), ANS(REFUSED, NOFLAGS),
+      ANS(REFUSED, NOFLAGS), ANS(NOTIMP, NOFLAGS)},
+     ROLE(UNKNOWN),
+     {W(REFUSED, CRITICAL, DP_FINDING_ZONE_LAME),
+      WR(REFUSED, INFO, CRITICAL, DP_FINDING_ZONE_LAME),
+      WR(REFUSED, OK, WARNING, ANYF), BENIGN(DENIED), BENIGN(DENIED),
+      BENIGN(DENIED), BENIGN(DENIED), W(COMPLIANT, OK, ANYF)},
+     H(CRITICAL),
+     H(CRITICAL)},
     /* Knot: ACL denials are NOTAUTH from a server authoritative for Z. */
     {"knot-acl",
      true,
@@ -863,9 +878,7 @@ static const struct target_case *find_target_case(const char *name)
  */
 START_TEST(test_refused_explained_in_context)
 {
-  static const char *const cases[] = {"refusing-zone-given",
-                                      "refusing-root-default"};
-  const struct target_case *c = find_target_case(cases[_i]);
+  const struct target_case *c = find_target_case("lame-no-recursion");
   struct dp_target_result *t = run_target(c, &test_run);
   const struct dp_probe_result *rec = dp_target_probe(t, DP_PROBE_RECURSION);
   const struct dp_probe_result *udp = dp_target_probe(t, DP_PROBE_UDP);
@@ -901,7 +914,7 @@ START_TEST(test_recursion_refused_fix)
 {
   static const char *const settings[] = {"allow-recursion", "access-control",
                                          "allow-from"};
-  const struct target_case *c = find_target_case("refusing-zone-given");
+  const struct target_case *c = find_target_case("lame-no-recursion");
   struct dp_target_result *t = run_target(c, &test_run);
   const struct dp_probe_result *rec = dp_target_probe(t, DP_PROBE_RECURSION);
   bool found = false;
@@ -913,6 +926,29 @@ START_TEST(test_recursion_refused_fix)
       found = true;
   ck_assert_msg(found, "%s: recursion fix names no resolver setting: %s",
                 c->name, rec->fix);
+}
+END_TEST
+
+/* A server that refuses this client everything: its zone probe is
+ * explained and fixed by that cause alone, never as a zone that is not
+ * configured (which cannot be told from here). */
+START_TEST(test_client_refused_not_lame)
+{
+  static const char *const cases[] = {"refusing-zone-given",
+                                      "refusing-root-default"};
+  const struct target_case *c = find_target_case(cases[_i]);
+  struct dp_target_result *t = run_target(c, &test_run);
+  const struct dp_probe_result *udp = dp_target_probe(t, DP_PROBE_UDP);
+
+  ck_assert_msg(udp != NULL && udp->explanation != NULL && udp->fix != NULL,
+                "%s: udp not explained", c->name);
+  CK_CAUSE_EQ(udp->cause, DP_CAUSE_CLIENT_REFUSED, c->name);
+  ck_assert_msg(strstr(udp->explanation, "not configured") == NULL &&
+                    strstr(udp->explanation, "lame") == NULL,
+                "%s: a refused client's zone called unconfigured: %s", c->name,
+                udp->explanation);
+  ck_assert_msg(strstr(udp->fix, "access list") != NULL,
+                "%s: the fix is not the access list: %s", c->name, udp->fix);
 }
 END_TEST
 
@@ -1087,7 +1123,8 @@ static Suite *diagnose_suite(void)
   tc = tcase_create("targets");
   tcase_add_checked_fixture(tc, run_setup, run_teardown);
   tcase_add_loop_test(tc, test_target, 0, NELEM(target_cases));
-  tcase_add_loop_test(tc, test_refused_explained_in_context, 0, 2);
+  tcase_add_test(tc, test_refused_explained_in_context);
+  tcase_add_loop_test(tc, test_client_refused_not_lame, 0, 2);
   tcase_add_loop_test(tc, test_compliance, 0, NELEM(compliance_cases));
   tcase_add_test(tc, test_probes_create_destroy);
   tcase_add_test(tc, test_recursion_refused_fix);

@@ -151,6 +151,17 @@ static void target_v4(struct dp_run *run)
   answer(p, DP_RCODE_REFUSED, 0, 2.5);
   judge(p, DP_VERDICT_DENIED, DP_SEVERITY_INFO, "REFUSED: IXFR denied",
         "IXFR is denied like AXFR.", "Nothing to change.");
+
+  fx_cause(t, DP_CAUSE_UPDATE_ACCEPTED, DP_SEVERITY_CRITICAL,
+           DP_PROBE_BIT(DP_PROBE_UPDATE),
+           "Dynamic updates accepted from this client", "update: NOERROR.",
+           "Anyone who can reach the server can change example.test.",
+           "Refuse updates from this client:\n  allow-update { none; };");
+  fx_cause(t, DP_CAUSE_REQUESTS_DROPPED, DP_SEVERITY_WARNING,
+           DP_PROBE_BIT(DP_PROBE_RECURSION),
+           "Some kinds of request get no reply",
+           "recursion: no reply before the timeout.",
+           "The server dropped a recursive query.", NULL);
 }
 
 /* A host-name target on IPv6: BADVERS with a repeated and an unknown EDE. */
@@ -180,6 +191,18 @@ static void target_v6(struct dp_run *run)
   fx_outcome(p, DP_OUTCOME_CONN_REFUSED);
   judge(p, DP_VERDICT_NO_ANSWER, DP_SEVERITY_INFO, "connection refused",
         "Nothing listens on TCP.", NULL);
+
+  fx_cause(t, DP_CAUSE_EDNS_NONCOMPLIANT, DP_SEVERITY_WARNING,
+           DP_PROBE_BIT(DP_PROBE_UDP), "EDNS handled incorrectly",
+           "udp: BADVERS.", "BADVERS means ...", "Upgrade.");
+  fx_cause(t, DP_CAUSE_OPEN_TRANSFER, DP_SEVERITY_WARNING,
+           DP_PROBE_BIT(DP_PROBE_AXFR), "Zone transfer open to this client",
+           "axfr: NOERROR aa.", "Anyone can copy the zone.",
+           "Allow transfers to the secondaries only:\n"
+           "  allow-transfer { 192.0.2.2; };");
+  fx_cause(t, DP_CAUSE_TCP_BLOCKED, DP_SEVERITY_INFO,
+           DP_PROBE_BIT(DP_PROBE_TCP), "TCP gets no answer",
+           "tcp: connection refused.", "Nothing listens on TCP.", NULL);
 }
 
 /* A resolver with nothing to say. */
@@ -211,6 +234,8 @@ static void target_hostile(struct dp_run *run)
   fx_ede(p, 20, HOSTILE);
   judge(p, DP_VERDICT_REFUSED, DP_SEVERITY_WARNING, HOSTILE,
         "line one\nline <two> ]]> \r", "a & b");
+  fx_cause(t, DP_CAUSE_LAME, DP_SEVERITY_WARNING, DP_PROBE_BIT(DP_PROBE_UDP),
+           HOSTILE, HOSTILE, "line one\nline <two> ]]> \r", "a & b");
 }
 
 enum run_kind
@@ -754,8 +779,9 @@ START_TEST(test_junit_escaping)
   /* Markup survives as text; \x01, the bad byte and U+FFFE become '?';
    * tab, LF and CR survive (as references where they would not). */
   static const char want[] =
-      "[\"a <b> & \\\"c\\\" 'd' | e?f?g \\u00e9 ? h\\ti\", "
-      "\"line one\\nline <two> ]]> \\r\\n\\nFix: a & b\", \"warning\", "
+      "[\"lame: a <b> & \\\"c\\\" 'd' | e?f?g \\u00e9 ? h\\ti\", "
+      "\"a <b> & \\\"c\\\" 'd' | e?f?g \\u00e9 ? h\\ti\\n\\n"
+      "line one\\nline <two> ]]> \\r\\n\\nFix: a & b\", \"warning\", "
       "\"a <b> & \\\"c\\\" 'd' | e?f?g \\u00e9 ? h\\ti\"]\n";
   ck_assert_msg(rc == 0 && strcmp(out, want) == 0,
                 "escaping: got (exit %d)\n%s\nwant\n%s", rc, out, want);
@@ -783,26 +809,28 @@ static const struct
   const char *last;   /* the last line */
 } nagios_cases[] = {
     {"one target", RUN_V4,
-     "DNSPROBE CRITICAL - 1 critical, 1 warning: 127.0.0.1:5301 update: "
-     "dynamic UPDATE accepted from this client | rtt_udp=0.31ms;;;0 "
+     "DNSPROBE CRITICAL - 1 critical, 1 warning: 127.0.0.1:5301 "
+     "update-accepted: Dynamic updates accepted from this client | "
+     "rtt_udp=0.31ms;;;0 "
      "rtt_axfr=1.2ms;;;0 rtt_ixfr=2.5ms;;;0 rtt_update=12ms;;;0 "
      "rtt_opcode=0.05ms;;;0",
-     4,
-     "CRITICAL: 127.0.0.1:5301 update: dynamic UPDATE accepted from this "
-     "client",
+     3,
+     "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
+     "from this client (update)",
      "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 22 "
      "probes (1 critical, 1 warning, 1 info, 16 skipped) in 3.2 ms"},
     {"two targets", RUN_TWO,
      "DNSPROBE CRITICAL - 1 critical, 3 warning on 2 of 2 targets: "
-     "127.0.0.1:5301 update: dynamic UPDATE accepted from this client | "
+     "127.0.0.1:5301 update-accepted: Dynamic updates accepted from this "
+     "client | "
      "'127.0.0.1:5301 rtt_udp'=0.31ms;;;0 '127.0.0.1:5301 rtt_axfr'=1.2ms;;;0 "
      "'127.0.0.1:5301 rtt_ixfr'=2.5ms;;;0 "
      "'127.0.0.1:5301 rtt_update'=12ms;;;0 "
      "'127.0.0.1:5301 rtt_opcode'=0.05ms;;;0 '[::1]:5302 rtt_udp'=12.5ms;;;0 "
      "'[::1]:5302 rtt_axfr'=1.234ms;;;0",
-     8,
-     "CRITICAL: 127.0.0.1:5301 update: dynamic UPDATE accepted from this "
-     "client",
+     7,
+     "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
+     "from this client (update)",
      "[::1]:5302 (ns1.example.test) zone . role unknown software bind: "
      "WARNING, 22 probes (2 warning, 1 info, 19 skipped) in 2.5 ms"},
     {"all ok", RUN_OK,
@@ -816,11 +844,11 @@ static const struct
     {"no target", RUN_EMPTY, "DNSPROBE OK - no target probed", 0, NULL,
      "DNSPROBE OK - no target probed"},
     {"hostile strings", RUN_HOSTILE,
-     "DNSPROBE WARNING - 1 warning: 127.0.0.9:53 udp: a <b> & \"c\" 'd' / e "
-     "f?g \xc3\xa9 \xef\xbf\xbe h i | rtt_udp=0.5ms;;;0",
+     "DNSPROBE WARNING - 1 warning: 127.0.0.9:53 lame: a <b> & \"c\" 'd' / "
+     "e f?g \xc3\xa9 \xef\xbf\xbe h i | rtt_udp=0.5ms;;;0",
      2,
-     "WARNING: 127.0.0.9:53 udp: a <b> & \"c\" 'd' / e f?g \xc3\xa9 "
-     "\xef\xbf\xbe h i",
+     "WARNING: 127.0.0.9:53 lame: a <b> & \"c\" 'd' / e f?g \xc3\xa9 "
+     "\xef\xbf\xbe h i (udp)",
      "127.0.0.9:53 (we\"ird\\name ?) zone ex\"ample. role authoritative: "
      "WARNING, 22 probes (1 warning, 21 skipped) in 1 ms"},
 };
@@ -872,11 +900,11 @@ END_TEST
 /* --- Prometheus ----------------------------------------------------------- */
 
 static const char *const families[] = {
-    "dnsprobe_build_info",        "dnsprobe_run_duration_seconds",
-    "dnsprobe_target_status",     "dnsprobe_probe_success",
-    "dnsprobe_probe_severity",    "dnsprobe_probe_verdict",
-    "dnsprobe_probe_rcode",       "dnsprobe_probe_ede",
-    "dnsprobe_probe_rtt_seconds",
+    "dnsprobe_build_info",    "dnsprobe_run_duration_seconds",
+    "dnsprobe_target_status", "dnsprobe_target_cause",
+    "dnsprobe_probe_success", "dnsprobe_probe_severity",
+    "dnsprobe_probe_verdict", "dnsprobe_probe_rcode",
+    "dnsprobe_probe_ede",     "dnsprobe_probe_rtt_seconds",
 };
 
 #define NFAMILIES N(families)
@@ -989,16 +1017,17 @@ static const struct
 {
   const char *name;
   enum run_kind kind;
-  int counts[9];           /* samples per family, in families[] order */
-  const char *samples[12]; /* lines that must be there */
+  int counts[10];          /* samples per family, in families[] order */
+  const char *samples[13]; /* lines that must be there */
 } prom_cases[] = {
     {"one target",
      RUN_V4,
-     {1, 1, 1, 22, 22, 22, 5, 1, 5},
+     {1, 1, 1, 2, 22, 22, 22, 5, 1, 5},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1",
       "dnsprobe_run_duration_seconds 0.0061",
       "dnsprobe_target_status{" L4
       ",zone=\"example.test.\",role=\"authoritative\"} 2",
+      "dnsprobe_target_cause{" L4 ",cause=\"update-accepted\"} 3",
       "dnsprobe_probe_success{" L4 ",probe=\"recursion\"} 0",
       "dnsprobe_probe_success{" L4 ",probe=\"udp\"} 1",
       "dnsprobe_probe_severity{" L4 ",probe=\"update\"} 3",
@@ -1009,7 +1038,7 @@ static const struct
       "dnsprobe_probe_rtt_seconds{" L4 ",probe=\"udp\"} 0.00031", NULL}},
     {"two targets",
      RUN_TWO,
-     {1, 1, 2, 44, 44, 44, 7, 3, 7},
+     {1, 1, 2, 5, 44, 44, 44, 7, 3, 7},
      {"dnsprobe_target_status{" L6 ",zone=\".\",role=\"unknown\"} 1",
       "dnsprobe_probe_rcode{" L6 ",probe=\"udp\",rcode=\"BADVERS\"} 16",
       "dnsprobe_probe_ede{" L6 ",probe=\"udp\",code=\"18\"} 1",
@@ -1018,14 +1047,14 @@ static const struct
       "dnsprobe_probe_success{" L6 ",probe=\"tcp\"} 0",
       "dnsprobe_probe_verdict{" L6 ",probe=\"tcp\",verdict=\"no-answer\"} 1",
       NULL}},
-    {"same target twice", RUN_DUP, {1, 1, 1, 22, 22, 22, 5, 1, 5}, {NULL}},
+    {"same target twice", RUN_DUP, {1, 1, 1, 2, 22, 22, 22, 5, 1, 5}, {NULL}},
     {"no target",
      RUN_EMPTY,
-     {1, 1, 0, 0, 0, 0, 0, 0, 0},
+     {1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1", NULL}},
     {"hostile strings",
      RUN_HOSTILE,
-     {1, 1, 1, 22, 22, 22, 1, 1, 1},
+     {1, 1, 1, 1, 22, 22, 22, 1, 1, 1},
      {"dnsprobe_target_status{target=\"we\\\"ird\\\\name\\n?\","
       "address=\"127.0.0.9\",port=\"53\",zone=\"ex\\\"ample.\","
       "role=\"authoritative\"} 1",

@@ -727,10 +727,11 @@ static const struct
                   "compliance,status,duration_ms,diagnosis,probes"},
     {"targets.0.diagnosis.0",
      "cause,severity,headline,probes,evidence,explanation,fix"},
-    {"targets.0.probes.3", "id,transport,query,outcome,rtt_ms,answer,verdict,"
-                           "detail,cause,reproduce,followups,severity,finding,"
-                           "summary,"
-                           "explanation,fix"},
+    {"targets.0.probes.3",
+     "id,transport,query,outcome,rtt_ms,connected,answer,verdict,"
+     "detail,cause,reproduce,followups,severity,finding,"
+     "summary,"
+     "explanation,fix"},
     {"targets.0.probes.3.query", "qname,qtype,qclass,opcode,flags,edns"},
     {"targets.0.probes.3.answer",
      "rcode,rcode_value,opcode,flags,qdcount,ancount,nscount,arcount,"

@@ -5,8 +5,11 @@
  * differences", "When to look at which") derived from the table fields, a
  * few presentation traits per code (kind, where it travels, when to look at
  * it) and a small table of distinctions for commonly confused pairs. --ede
- * and --opcode print those registries' entries; --list prints every code on
- * one line each.
+ * and --opcode print those registries' entries. A root cause's key
+ * (client-dropped, lame, ...) as an operand prints its page: what it is,
+ * when you see it, how to fix it (with each product's setting and
+ * configuration) and how it differs from its neighbours. --list prints every
+ * code and cause on one line each.
  *
  * Invariants: argv is parsed completely before anything is written, so bad
  * input produces exactly one line on err and nothing on out; parsing keeps
@@ -230,6 +233,8 @@ struct request
   size_t nedes;
   uint8_t opcodes[ITEMS_MAX];
   size_t nopcodes;
+  dp_cause_t causes[ITEMS_MAX];
+  size_t ncauses;
   bool list, help;
   dp_format_t format;
   dp_color_t color;
@@ -294,17 +299,41 @@ static bool has_u8(const uint8_t *v, size_t n, uint8_t x)
   return false;
 }
 
+/* A root cause's key: exact and lower case, so that it never shadows an
+ * RCODE name (those are case-insensitive). */
+static bool add_cause(struct request *rq, const char *text, FILE *err, int *rc)
+{
+  dp_cause_t c;
+  *rc = DP_EXIT_OK;
+  if (dp_cause_fromstr(text, &c) != DP_OK || c == DP_CAUSE_NONE)
+    return false;
+  for (size_t i = 0; i < rq->ncauses; i++)
+    if (rq->causes[i] == c)
+      return true;
+  if (rq->ncauses == ITEMS_MAX)
+    *rc = usage_error(err, "too many causes (at most %d)", ITEMS_MAX);
+  else
+    rq->causes[rq->ncauses++] = c;
+  return true;
+}
+
 static int add_rcode(struct request *rq, const char *text, FILE *err)
 {
   struct shown sh;
   uint16_t v;
+  int rc;
+  if (add_cause(rq, text, err, &rc))
+    return rc;
   dp_status_t st = dp_knowledge_rcode_fromstr(text, &v);
 
   if (st == DP_ERANGE)
     return usage_error(err, "unassigned RCODE '%s' (assigned: 0-11 and 16-23)",
                        show(text, &sh));
   if (st != DP_OK)
-    return usage_error(err, "unknown RCODE '%s'", show(text, &sh));
+    return usage_error(err,
+                       "unknown RCODE or cause '%s' (dnsprobe explain "
+                       "--list shows them)",
+                       show(text, &sh));
   if (has_u16(rq->rcodes, rq->nrcodes, v))
     return DP_EXIT_OK;
   if (rq->nrcodes == ITEMS_MAX)
@@ -774,6 +803,47 @@ static void text_opcode(struct out *o, const struct dp_knowledge_opcode *op)
   para(o, op->summary, 2);
 }
 
+/* A root cause's page: its parts, then each product's setting and
+ * configuration block. */
+static void text_cause(struct out *o, dp_cause_t c)
+{
+  const struct dp_knowledge_cause *k = dp_knowledge_cause_get(c);
+  const struct dp_knowledge_fix *fx = dp_knowledge_cause_fixes(k);
+  if (k == NULL)
+    return;
+  blank_between(o);
+  heading(o, DP_SEVERITY_WARNING, 0, "%s (root cause): %s", k->key, k->title);
+  para(o, k->what, 2);
+  heading(o, DP_SEVERITY_INFO, 2, "When you see it");
+  para(o, k->when, 4);
+  heading(o, DP_SEVERITY_INFO, 2, "How to fix");
+  para(o, k->fix, 4);
+  for (size_t i = 0; fx != NULL && fx[i].snippet != NULL; i++)
+  {
+    if (fx[i].setting != NULL)
+      heading(o, DP_SEVERITY_INFO, 4,
+              "%s (%s):", dp_software_name(fx[i].software), fx[i].setting);
+    else
+      heading(o, DP_SEVERITY_INFO, 4, "%s:", dp_software_name(fx[i].software));
+    if (fx[i].setting != NULL)
+    {
+      /* configuration lines, as written */
+      for (const char *l = fx[i].snippet; *l != '\0';)
+      {
+        size_t n = strcspn(l, "\n");
+        fprintf(o->fp, "      %.*s\n", (int)n, l);
+        l += n;
+        if (*l == '\n')
+          l++;
+      }
+    }
+    else
+      para(o, fx[i].snippet, 6);
+  }
+  heading(o, DP_SEVERITY_INFO, 2, "How it differs");
+  para(o, k->differs, 4);
+}
+
 /* One line: "  NN  NAME  summary", the summary cut to fit with "...". */
 static void list_line(struct out *o, unsigned value, const char *name,
                       unsigned name_width, const char *summary)
@@ -832,6 +902,15 @@ static void text_list(struct out *o)
     const struct dp_knowledge_opcode *op = dp_knowledge_opcode_get(v);
     list_line(o, v, dp_knowledge_opcode_name(v), 8, op->summary);
   }
+  blank_between(o);
+  heading(o, DP_SEVERITY_INFO, 0,
+          "Root causes of a diagnosis (dnsprobe explain KEY)");
+  for (unsigned c = 1; c < DP_CAUSE_COUNT; c++)
+  {
+    const struct dp_knowledge_cause *k = dp_knowledge_cause_get(c);
+    if (k != NULL)
+      fprintf(o->fp, "  %-20s  %s\n", k->key, k->title);
+  }
 }
 
 static void write_text(struct out *o, const struct request *rq)
@@ -852,6 +931,8 @@ static void write_text(struct out *o, const struct request *rq)
     text_ede(o, dp_knowledge_ede_get(rq->edes[i]));
   for (size_t i = 0; i < rq->nopcodes; i++)
     text_opcode(o, dp_knowledge_opcode_get(rq->opcodes[i]));
+  for (size_t i = 0; i < rq->ncauses; i++)
+    text_cause(o, rq->causes[i]);
 }
 
 /* ---- JSON output ------------------------------------------------------ */
@@ -912,6 +993,42 @@ static void json_opcode(dp_json_t *w, const struct dp_knowledge_opcode *op)
   dp_json_string(w, op->rfc);
   dp_json_key(w, "summary");
   dp_json_string(w, op->summary);
+  dp_json_object_end(w);
+}
+
+static void json_cause(dp_json_t *w, dp_cause_t c)
+{
+  const struct dp_knowledge_cause *k = dp_knowledge_cause_get(c);
+  const struct dp_knowledge_fix *fx = dp_knowledge_cause_fixes(k);
+  if (k == NULL)
+    return;
+  dp_json_object_begin(w);
+  dp_json_key(w, "key");
+  dp_json_string(w, k->key);
+  dp_json_key(w, "title");
+  dp_json_string(w, k->title);
+  dp_json_key(w, "what");
+  dp_json_string(w, k->what);
+  dp_json_key(w, "when");
+  dp_json_string(w, k->when);
+  dp_json_key(w, "fix");
+  dp_json_string(w, k->fix);
+  dp_json_key(w, "fixes");
+  dp_json_array_begin(w);
+  for (size_t i = 0; fx != NULL && fx[i].snippet != NULL; i++)
+  {
+    dp_json_object_begin(w);
+    dp_json_key(w, "software");
+    dp_json_string(w, dp_software_tostr(fx[i].software));
+    dp_json_key(w, "setting");
+    dp_json_string(w, fx[i].setting);
+    dp_json_key(w, "snippet");
+    dp_json_string(w, fx[i].snippet);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_key(w, "differs");
+  dp_json_string(w, k->differs);
   dp_json_object_end(w);
 }
 
@@ -988,6 +1105,22 @@ static dp_status_t write_json(FILE *fp, const struct request *rq)
     }
     dp_json_array_end(&w);
   }
+  if (rq->list || rq->ncauses > 0)
+  {
+    dp_json_key(&w, "causes");
+    dp_json_array_begin(&w);
+    if (rq->list)
+    {
+      for (unsigned c = 1; c < DP_CAUSE_COUNT; c++)
+        json_cause(&w, (dp_cause_t)c);
+    }
+    else
+    {
+      for (size_t i = 0; i < rq->ncauses; i++)
+        json_cause(&w, rq->causes[i]);
+    }
+    dp_json_array_end(&w);
+  }
   dp_json_object_end(&w);
   return dp_json_finish(&w);
 }
@@ -996,23 +1129,27 @@ static dp_status_t write_json(FILE *fp, const struct request *rq)
 
 static void usage(FILE *fp)
 {
-  fputs("Usage: dnsprobe explain [OPTIONS] [RCODE...]\n"
+  fputs("Usage: dnsprobe explain [OPTIONS] [RCODE|CAUSE...]\n"
         "\n"
         "Explain DNS response codes offline: what each means, when you see\n"
         "it, how to fix it; two or more RCODEs are compared side by side.\n"
         "RCODEs are names or numbers, case-insensitive (REFUSED, 5, BADSIG).\n"
+        "A CAUSE is a root cause's key from a diagnosis (client-dropped,\n"
+        "lame, upstream, ...): its page, with each product's setting.\n"
         "\n"
         "  --ede CODE            an Extended DNS Error (RFC 8914), by number\n"
         "                        or name; may be repeated\n"
         "  --opcode CODE         an opcode (0-15), by number or name; may be\n"
         "                        repeated\n"
-        "  --list                every RCODE, EDE and opcode, one line each\n"
+        "  --list                every RCODE, EDE, opcode and root cause, one\n"
+        "                        line each\n"
         "  --format text|json    output format (default text)\n"
         "  --color always|never|auto\n"
         "                        colour text (auto: a terminal, no NO_COLOR)\n"
         "  -h, --help            this help\n"
         "\n"
-        "Exit status: 0 on success, 3 for an unknown or unassigned code or a\n"
+        "Exit status: 0 on success, 3 for an unknown or unassigned code or\n"
+        "cause, or a\n"
         "usage error.\n",
         fp);
 }
@@ -1053,9 +1190,10 @@ int dp_cli_explain(int argc, char **argv, FILE *out, FILE *err)
     usage(out);
     return DP_EXIT_OK;
   }
-  if (!rq.list && rq.nrcodes == 0 && rq.nedes == 0 && rq.nopcodes == 0)
-    return usage_error(err, "nothing to explain; give an RCODE, --ede CODE, "
-                            "--opcode CODE or --list");
+  if (!rq.list && rq.nrcodes == 0 && rq.nedes == 0 && rq.nopcodes == 0 &&
+      rq.ncauses == 0)
+    return usage_error(err, "nothing to explain; give an RCODE, a CAUSE, "
+                            "--ede CODE, --opcode CODE or --list");
 
   if (rq.format == DP_FORMAT_JSON)
   {

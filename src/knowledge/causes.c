@@ -338,8 +338,7 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          FROM(ZONE_LAME)},
     [DP_CAUSE_QUERY_REFUSED] =
         {"query-refused",
-         "The zone is loaded, but its SOA is refused to "
-         "this client",
+         "The zone is loaded, but refused to this client",
          "the zone is loaded here, but an access list refuses this "
          "client's queries",
          "The server refused the zone's SOA query, yet another answer "

@@ -140,6 +140,27 @@ static const struct argv_case cases[] = {
      {"REFUSED (RCODE 5", NULL},
      {NULL}},
     {"number 5", {"5", NULL}, 0, {"REFUSED (RCODE 5", NULL}, {NULL}},
+    {"a root cause",
+     {"client-dropped", NULL},
+     0,
+     {"client-dropped (root cause): The server drops this client",
+      "When you see it", "Unbound (access-control):", "How it differs"},
+     {"RCODE", NULL}},
+    {"a cause and an RCODE",
+     {"lame", "REFUSED", NULL},
+     0,
+     {"lame (root cause)", "REFUSED (RCODE 5", NULL},
+     {NULL}},
+    {"a cause in JSON",
+     {"--format", "json", "upstream", NULL},
+     0,
+     {"\"causes\": [", "\"key\": \"upstream\"", "\"fixes\": [", "\"differs\":"},
+     {"\"rcodes\"", NULL}},
+    {"a cause key is lower case",
+     {"Client-Dropped", NULL},
+     3,
+     {"unknown RCODE or cause 'Client-Dropped'", NULL},
+     {NULL}},
     {"BADSIG",
      {"badsig", NULL},
      0,
@@ -242,7 +263,7 @@ static const struct argv_case cases[] = {
     {"FOO",
      {"FOO", NULL},
      3,
-     {"dnsprobe: explain: unknown RCODE 'FOO'", NULL},
+     {"dnsprobe: explain: unknown RCODE or cause 'FOO'", NULL},
      {NULL}},
     {"12", {"12", NULL}, 3, {"unassigned RCODE '12'", NULL}, {NULL}},
     {"13", {"13", NULL}, 3, {"unassigned RCODE '13'", NULL}, {NULL}},
@@ -253,7 +274,7 @@ static const struct argv_case cases[] = {
     {"good then bad",
      {"5", "FOO", NULL},
      3,
-     {"unknown RCODE 'FOO'", NULL},
+     {"unknown RCODE or cause 'FOO'", NULL},
      {NULL}},
     {"--ede 99999",
      {"--ede", "99999", NULL},
@@ -268,8 +289,11 @@ static const struct argv_case cases[] = {
      {NULL}},
     {"--opcode 16", {"--opcode", "16", NULL}, 3, {"opcode '16'", NULL}, {NULL}},
     /* the run formats describe probes, not codes */
-    {"--format junit", {"5", "--format", "junit", NULL}, 3,
-     {"format 'junit'", NULL}, {NULL}},
+    {"--format junit",
+     {"5", "--format", "junit", NULL},
+     3,
+     {"format 'junit'", NULL},
+     {NULL}},
     {"--opcode junk",
      {"--opcode=junk", NULL},
      3,
@@ -454,6 +478,7 @@ static const struct width_case width_cases[] = {
     {"ede", {"--ede", "27", "--ede", "0", NULL}},
     {"opcode", {"--opcode", "6", NULL}},
     {"list", {"--list", NULL}},
+    {"cause", {"client-refused", NULL}},
     {"help", {"--help", NULL}},
 };
 #define NWIDTH (int)(sizeof(width_cases) / sizeof(width_cases[0]))
@@ -478,6 +503,35 @@ START_TEST(fits_80_columns)
     lineno++;
   }
   ck_assert_msg(lineno > 1, "width '%s': a single line", c->name);
+  run_free(&r);
+}
+END_TEST
+
+/* Every root cause has a page with every part, within 80 columns but for
+ * configuration lines, and each product of its fix table by name. */
+START_TEST(cause_pages)
+{
+  dp_cause_t c = (dp_cause_t)(_i + 1);
+  const char *key = dp_cause_tostr(c);
+  const char *args[] = {key, NULL};
+  struct run r = explain(args);
+  static const char *const parts[] = {"(root cause): ", "\n  When you see it\n",
+                                      "\n  How to fix\n",
+                                      "\n  How it differs\n"};
+
+  ck_assert_msg(r.rc == 0, "cause %s: exit %d: %s", key, r.rc, r.err);
+  for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+    ck_assert_msg(strstr(r.out, parts[i]) != NULL, "cause %s: lacks '%s'", key,
+                  parts[i]);
+  const struct dp_knowledge_fix *fx =
+      dp_knowledge_cause_fixes(dp_knowledge_cause_get(c));
+  for (size_t i = 0; fx != NULL && fx[i].snippet != NULL; i++)
+  {
+    char want[96];
+    snprintf(want, sizeof(want), "\n    %s", dp_software_name(fx[i].software));
+    ck_assert_msg(strstr(r.out, want) != NULL, "cause %s: lacks %s", key,
+                  dp_software_name(fx[i].software));
+  }
   run_free(&r);
 }
 END_TEST
@@ -529,10 +583,16 @@ START_TEST(list_complete)
              dp_knowledge_opcode_name((uint8_t)v));
     ck_assert_msg(strstr(r.out, want) != NULL, "list: lacks opcode %u", v);
   }
-  /* One line per entry, three headings and two blank separators. */
+  for (unsigned c = 1; c < DP_CAUSE_COUNT; c++)
+  {
+    snprintf(want, sizeof(want), "\n  %-20s  ", dp_cause_tostr(c));
+    ck_assert_msg(strstr(r.out, want) != NULL, "list: lacks cause %s",
+                  dp_cause_tostr(c));
+  }
+  /* One line per entry, four headings and three blank separators. */
   ck_assert_msg(count_char(r.out, '\n') == dp_knowledge_rcode_count() +
                                                dp_knowledge_ede_count() + 16 +
-                                               3 + 2,
+                                               (DP_CAUSE_COUNT - 1) + 4 + 3,
                 "list: %zu lines", count_char(r.out, '\n'));
   run_free(&r);
 }
@@ -547,6 +607,7 @@ static Suite *explain_suite(void)
   tcase_add_loop_test(tc, argv_cases, 0, NCASES);
   tcase_add_test(tc, repeatable);
   tcase_add_test(tc, list_complete);
+  tcase_add_loop_test(tc, cause_pages, 0, DP_CAUSE_COUNT - 1);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("comparison");

@@ -81,7 +81,7 @@ static bool resolver_only(dp_software_t sw)
 dp_role_t dp_diagnose_role(const struct dp_target_result *t)
 {
   dp_verdict_t r = dp_diagnose_verdict_of(t, DP_PROBE_RECURSION);
-  bool auth = dp_diagnose_serves_zone(t);
+  bool auth = dp_diagnose_serves_zone(t) || dp_diagnose_zone_proof(t) != NULL;
   bool res = r == DP_VERDICT_AVAILABLE || r == DP_VERDICT_FAILING;
   for (size_t i = 0; i < t->nprobes && !res; i++)
   {
@@ -98,6 +98,14 @@ dp_role_t dp_diagnose_role(const struct dp_target_result *t)
   if (!res && !auth && t->software_confidence >= 90 &&
       resolver_only(t->software))
     res = true;
+  /* SERVFAIL to the zone's SOA without RA from a server that refuses
+   * recursion: the zone is configured here and broken (an expired
+   * secondary, a zone that failed to load), on an authoritative server. */
+  const struct dp_probe_result *udp = dp_target_probe(t, DP_PROBE_UDP);
+  if (!res && !auth && t->zone_given && udp != NULL &&
+      udp->verdict == DP_VERDICT_FAILING && !(udp->answer.flags & DP_FLAG_RA) &&
+      (r == DP_VERDICT_REFUSED || r == DP_VERDICT_NOT_OFFERED))
+    auth = true;
   if (auth && res)
     return DP_ROLE_BOTH;
   if (auth)

@@ -52,6 +52,11 @@ dp_verdict_t dp_diagnose_judge_identity(const struct dp_probe_result *p,
 
 /** Whether udp or tcp found the server authoritative for the zone. */
 bool dp_diagnose_serves_zone(const struct dp_target_result *t);
+/* The probe whose answer carries authority for the zone (AA to the zone's
+ * name: NOERROR, or a transfer, update or NOTIFY accepted): proof that the
+ * zone is loaded here, whatever the SOA query got. NULL when none. */
+const struct dp_probe_result *
+dp_diagnose_zone_proof(const struct dp_target_result *t);
 
 /** The verdict of probe id of t (DP_VERDICT_NONE when t has none). */
 dp_verdict_t dp_diagnose_verdict_of(const struct dp_target_result *t,

@@ -74,6 +74,22 @@ bool dp_diagnose_serves_zone(const struct dp_target_result *t)
          dp_diagnose_verdict_of(t, DP_PROBE_TCP) == DP_VERDICT_AUTHORITATIVE;
 }
 
+const struct dp_probe_result *
+dp_diagnose_zone_proof(const struct dp_target_result *t)
+{
+  for (size_t i = 0; i < t->nprobes; i++)
+  {
+    const struct dp_probe_result *p = &t->probes[i];
+    if (p->outcome != DP_OUTCOME_ANSWER || !p->has_answer ||
+        !(p->answer.flags & DP_FLAG_AA) || strcmp(p->query.qname, t->zone) != 0)
+      continue;
+    if (p->answer.rcode == DP_RCODE_NOERROR ||
+        p->verdict == DP_VERDICT_ALLOWED || p->verdict == DP_VERDICT_ACCEPTED)
+      return p;
+  }
+  return NULL;
+}
+
 /* A reply to be judged at all: QR set, parsed to its end, and either our
  * question echoed or no question (BIND and NSD send QDCOUNT=0 with NOTIMP).
  * Anything else is "unexpected": an unreadable reply must never count as an

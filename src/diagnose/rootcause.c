@@ -72,6 +72,14 @@ static void claim(struct dp_target_result *t, struct dp_probe_result *p,
   p->cause = c;
 }
 
+static bool has_root(const struct dp_target_result *t, dp_cause_t c)
+{
+  for (size_t i = 0; i < t->ndiagnosis; i++)
+    if (t->diagnosis[i].cause == c)
+      return true;
+  return false;
+}
+
 static bool claimed(const struct dp_target_result *t,
                     const struct dp_probe_result *p)
 {
@@ -210,17 +218,7 @@ static void one_transport(struct dp_target_result *t, bool *nomem)
 /* Another answer carries authority for the zone: the zone is loaded. */
 static bool zone_loaded(const struct dp_target_result *t)
 {
-  for (size_t i = 0; i < t->nprobes; i++)
-  {
-    const struct dp_probe_result *p = &t->probes[i];
-    if (!dp_diagnose_replied(p) || !(p->answer.flags & DP_FLAG_AA) ||
-        strcmp(p->query.qname, t->zone) != 0)
-      continue;
-    if (p->answer.rcode == DP_RCODE_NOERROR ||
-        p->verdict == DP_VERDICT_ALLOWED || p->verdict == DP_VERDICT_ACCEPTED)
-      return true;
-  }
-  return false;
+  return dp_diagnose_zone_proof(t) != NULL;
 }
 
 static void zone(struct dp_target_result *t, bool *nomem)
@@ -250,6 +248,23 @@ static void zone(struct dp_target_result *t, bool *nomem)
     default:
       break;
     }
+  }
+  /* A broken zone fails its transfers, updates and notifies too: the same
+   * cause, not something unexpected of each. */
+  if (!has_root(t, DP_CAUSE_ZONE_BROKEN))
+    return;
+  static const dp_probe_id_t zone_ops[] = {DP_PROBE_AXFR, DP_PROBE_IXFR,
+                                           DP_PROBE_UPDATE, DP_PROBE_NOTIFY};
+  for (size_t k = 0; k < sizeof(zone_ops) / sizeof(zone_ops[0]); k++)
+  {
+    struct dp_probe_result *p =
+        (struct dp_probe_result *)dp_target_probe(t, zone_ops[k]);
+    if (p == NULL || claimed(t, p) || !dp_diagnose_replied(p) ||
+        p->answer.rcode != DP_RCODE_SERVFAIL)
+      continue;
+    claim(t, p, DP_CAUSE_ZONE_BROKEN, nomem);
+    if (p->severity > DP_SEVERITY_INFO)
+      p->severity = DP_SEVERITY_INFO;
   }
 }
 
@@ -464,6 +479,13 @@ static void evidence(struct dp_buf *b, const struct dp_target_result *t,
       if (e != NULL)
         dp_buf_addf(b, " %s", e);
     }
+  }
+  const struct dp_probe_result *proof = dp_diagnose_zone_proof(t);
+  if (r->cause == DP_CAUSE_QUERY_REFUSED && proof != NULL)
+  {
+    dp_buf_addf(b, " %s: ", dp_probe_id_tostr(proof->probe));
+    got(b, proof);
+    dp_buf_adds(b, ", with authority for the zone: it is loaded here.");
   }
   if (r->cause == DP_CAUSE_CLIENT_REFUSED)
     dp_buf_adds(b, " Compliance and identity could not be tested: the "

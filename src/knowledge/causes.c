@@ -552,10 +552,14 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          "DNSKEY answer came back truncated to 512 bytes but not in full "
          "with a 4096-byte buffer. Large UDP answers (or their IP "
          "fragments) are lost on the way.",
-         "A firewall that drops IP fragments, a path MTU problem, or an "
-         "EDNS buffer size that is too large.",
+         "A firewall that drops IP fragments, one that caps DNS over UDP at "
+         "512 bytes (Cisco ASA's 'message-length maximum 512', old DNS "
+         "inspection defaults), a path MTU problem, or an EDNS buffer size "
+         "that is too large.",
          "Keep the EDNS buffer size at 1232 bytes (DNS Flag Day 2020) so "
-         "that answers are not fragmented, and let fragments through.",
+         "that answers are not fragmented, let fragments through, and lift "
+         "any 512-byte limit on DNS in firewalls (on an ASA: "
+         "'message-length maximum client auto').",
          "Unlike edns-dropped and rate-limited, small answers to the same "
          "server get through.",
          FROM(EDNS_NONCOMPLIANT)},

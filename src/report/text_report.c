@@ -331,12 +331,25 @@ static dp_status_t write_diagnosis(FILE *fp, const struct dp_target_result *t,
       fputs("\nDiagnosis: nothing to report, every probe is ok.\n", fp);
     return DP_OK;
   }
+  /* Beside a real problem, info causes are one line each (in full with
+   * -v): what the reader came for stays on one screen. */
+  bool brief_info =
+      !opt->verbose && t->diagnosis[0].severity >= DP_SEVERITY_WARNING;
+  struct dp_buf also = {0};
   fputs("\nDiagnosis:\n", fp);
   for (size_t i = 0; i < t->ndiagnosis; i++)
   {
     const struct dp_root_cause *r = &t->diagnosis[i];
     char label[16], num[24], text[512];
     dp_status_t st;
+    if (brief_info && r->severity <= DP_SEVERITY_INFO)
+    {
+      dp_buf_addf(&also, "%s%s (%s)",
+                  also.len == 0 ? "Also (info, -v for details): " : "; ",
+                  r->headline != NULL ? r->headline : "",
+                  dp_cause_tostr(r->cause));
+      continue;
+    }
     severity_label(label, sizeof(label), r->severity);
     snprintf(num, sizeof(num), "%zu.", i + 1);
     fprintf(fp, "%*s%s %s%s%s ", (int)INDENT, "", num,
@@ -361,9 +374,21 @@ static dp_status_t write_diagnosis(FILE *fp, const struct dp_target_result *t,
       st = dp_report_wrap_at(fp, r->fix, fcol, fcol, width);
     }
     if (st != DP_OK)
+    {
+      dp_buf_free(&also);
       return st;
+    }
   }
-  return DP_OK;
+  dp_status_t st = DP_OK;
+  if (dp_buf_failed(&also))
+    st = DP_ENOMEM;
+  else if (also.len > 0)
+  {
+    fprintf(fp, "%*s", (int)INDENT, "");
+    st = dp_report_wrap_at(fp, also.s, INDENT, BODY_INDENT + 1, width);
+  }
+  dp_buf_free(&also);
+  return st;
 }
 
 /* Findings: every probe that is not ok, critical first, in probe order. */

@@ -108,11 +108,13 @@ class Instance:
     both are started together. default_upstream: the upstream when the
     caller gives none (else DEAD_UPSTREAM). prepare: a function called
     with the Server once its templates are in its dir, before the server
-    starts (it may make keys, sign zones, fetch trust anchors there)."""
+    starts (it may make keys, sign zones, fetch trust anchors there).
+    ready_from: the loopback address the readiness poll comes from, for a
+    server that drops the usual client (127.0.0.1) on purpose."""
 
     def __init__(self, server, conf, upstream=False, probe_zone="example.test",
                  upstream_from="upstream", default_upstream=None,
-                 prepare=None):
+                 prepare=None, ready_from=None):
         self.server = server
         self.conf = conf
         self.upstream = upstream
@@ -120,6 +122,7 @@ class Instance:
         self.upstream_from = upstream_from
         self.default_upstream = default_upstream
         self.prepare = prepare
+        self.ready_from = ready_from
 
 
 # The follow-up lab (servers built to show each cause dnsprobe's
@@ -196,6 +199,14 @@ def _fetch_trust_anchor(srv):
         f.writelines(lines)
 
 
+def _age_zone_file(srv):
+    """Make bind-expired's copy of example.test 30 days old, beyond the
+    SOA's expire (7 days): BIND then loads it as expired."""
+    path = os.path.join(srv.dir, "example.test.zone")
+    old = time.time() - 30 * 86400
+    os.utime(path, (old, old))
+
+
 INSTANCES = {
     "bind-strict": Instance("bind", "named.conf"),
     "bind-rrl": Instance("bind", "named.conf"),
@@ -218,6 +229,19 @@ INSTANCES = {
                                 upstream_from=None,
                                 default_upstream=DEAD_FORWARD),
     "nsd-lame": Instance("nsd", "nsd.conf"),
+    # The diagnosis lab: servers that drop, refuse or fail the client in
+    # the ways whose root causes dnsprobe must name.
+    "unbound-deny": Instance("unbound", "unbound.conf", upstream=True,
+                             ready_from="127.0.0.2"),
+    "pdns-recursor-deny": Instance("pdns-recursor", "recursor.conf",
+                                   upstream=True, ready_from="127.0.0.2"),
+    "bind-blackhole": Instance("bind", "named.conf", ready_from="127.0.0.2"),
+    "bind-noquery": Instance("bind", "named.conf"),
+    "bind-expired": Instance("bind", "named.conf", upstream=True,
+                             upstream_from=None, prepare=_age_zone_file),
+    "unbound-blackhole": Instance("unbound", "unbound.conf", upstream=True,
+                                  upstream_from=None),
+    "nsd-big": Instance("nsd", "nsd.conf", probe_zone="big.test"),
     "lame-peer": Instance("nsd", "nsd.conf", probe_zone="lame.test"),
 }
 
@@ -479,13 +503,17 @@ def require_loopback(addr):
         raise ValueError("the lab only talks to loopback, not " + addr)
 
 
-def udp_exchange(addr, port, wire, timeout=1.0):
-    """Send one message over UDP; return the first reply with the same ID
-    (raw bytes) or None on timeout. Raises OSError (e.g. ECONNREFUSED)."""
+def udp_exchange(addr, port, wire, timeout=1.0, source=None):
+    """Send one message over UDP (from the loopback address source when
+    given); return the first reply with the same ID (raw bytes) or None on
+    timeout. Raises OSError (e.g. ECONNREFUSED)."""
     require_loopback(addr)
     qid = wire[:2]
     deadline = time.monotonic() + timeout
     with socket.socket(_family(addr), socket.SOCK_DGRAM) as s:
+        if source is not None:
+            require_loopback(source)
+            s.bind((source, 0))
         s.connect((addr, port))
         s.send(wire)
         for _ in range(64):  # bounded: ignore at most 64 stray datagrams
@@ -512,12 +540,17 @@ def _recv_exact(s, n):
     return buf
 
 
-def tcp_exchange(addr, port, wire, timeout=2.0, max_messages=1):
-    """Send one message over TCP (RFC 7766 §8 framing); return the list of
-    reply messages read (up to max_messages, fewer on EOF or timeout)."""
+def tcp_exchange(addr, port, wire, timeout=2.0, max_messages=1, source=None):
+    """Send one message over TCP (RFC 7766 §8 framing), from the loopback
+    address source when given; return the list of reply messages read (up
+    to max_messages, fewer on EOF or timeout)."""
     require_loopback(addr)
     out = []
-    with socket.create_connection((addr, port), timeout=timeout) as s:
+    if source is not None:
+        require_loopback(source)
+    with socket.create_connection(
+            (addr, port), timeout=timeout,
+            source_address=(source, 0) if source is not None else None) as s:
         s.sendall(struct.pack("!H", len(wire)) + wire)
         while len(out) < max_messages:
             try:
@@ -734,12 +767,13 @@ class Server:
                 break
             try:
                 _, wire = build_message(zone, TYPE["SOA"], edns=1232)
+                src = self.instance.ready_from
                 if not udp_ok:
                     udp_ok = udp_exchange(self.address, self.port, wire,
-                                          timeout=0.2) is not None
+                                          timeout=0.2, source=src) is not None
                 if udp_ok and not tcp_ok:
                     tcp_ok = bool(tcp_exchange(self.address, self.port, wire,
-                                               timeout=0.5))
+                                               timeout=0.5, source=src))
             except OSError:
                 pass
             if udp_ok and tcp_ok:

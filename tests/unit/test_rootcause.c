@@ -259,7 +259,8 @@ static const struct rootcase cases[] = {
      S(CRITICAL),
      H(CRITICAL),
      {0},
-     {C(RECURSION_REFUSED)}},
+     /* the transfers fail with the zone: no "unexpected" of their own */
+     {C(RECURSION_REFUSED), C(UNEXPECTED)}},
     {"no zone given",
      AUTH,
      false,
@@ -659,6 +660,33 @@ START_TEST(test_rootcause)
 }
 END_TEST
 
+/* A loaded zone whose SOA is refused: the evidence names the answer that
+ * proves the zone is loaded. */
+START_TEST(test_query_refused_evidence)
+{
+  struct dp_run run;
+  fx_run_init(&run);
+  struct dp_target_result *t =
+      fx_target(&run, "127.0.0.1:5301", "127.0.0.1", 5301, FX_ZONE);
+  base_answers(t, AUTH);
+  fx_answer(&t->probes[DP_PROBE_UDP], DP_RCODE_REFUSED, 0);
+  fx_answer(&t->probes[DP_PROBE_TCP], DP_RCODE_REFUSED, 0);
+  fx_answer(&t->probes[DP_PROBE_NOTIFY], DP_RCODE_NOERROR, AA);
+  fx_diagnose(t, NULL);
+  ck_assert_msg(t->ndiagnosis > 0 &&
+                    t->diagnosis[0].cause == DP_CAUSE_QUERY_REFUSED,
+                "query-refused: not the first cause");
+  ck_assert_msg(t->diagnosis[0].evidence != NULL &&
+                    strstr(t->diagnosis[0].evidence,
+                           "notify: NOERROR aa, with authority for the zone") !=
+                        NULL,
+                "query-refused: evidence lacks the proof: %s",
+                t->diagnosis[0].evidence ? t->diagnosis[0].evidence : "(null)");
+  CK_ROLE_EQ(t->role, DP_ROLE_AUTHORITATIVE, "query-refused");
+  dp_run_clear(&run);
+}
+END_TEST
+
 /* An expected verdict never warns: refused recursion on a server that
  * refuses the zone is info, and with --expect authoritative ok. */
 START_TEST(test_expected_never_warns)
@@ -750,6 +778,7 @@ static Suite *rootcause_suite(void)
   TCase *tc = tcase_create("rules");
   tcase_add_loop_test(tc, test_rootcause, 0, NELEM(cases));
   tcase_add_test(tc, test_expected_never_warns);
+  tcase_add_test(tc, test_query_refused_evidence);
   tcase_add_test(tc, test_expectations_and_causes);
   tcase_add_test(tc, test_fix_policy);
   suite_add_tcase(s, tc);

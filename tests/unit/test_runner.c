@@ -394,6 +394,106 @@ START_TEST(test_window)
 }
 END_TEST
 
+/* ---- the identity asked once per server ---------------------------------- */
+
+/* Two batteries on one server (a fleet listing it twice, two zones): the
+ * CHAOS names are asked once, so that the three CHAOS answers a second BIND
+ * gives a client are never exceeded, and the second battery reuses them. */
+START_TEST(test_identity_once_per_server)
+{
+  struct dp_probe_target t[3] = {
+      target_at("a", "127.0.0.1", 5301, "a.test."),
+      target_at("b", "127.0.0.1", 5301, "b.test."),
+      target_at("c", "127.0.0.2", 5301, "c.test."),
+  };
+  struct dp_run run;
+  run_targets(t, 3, 0, 0, &run);
+  size_t chaos[2] = {0, 0};
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    const struct sockaddr_in *sin =
+        (const struct sockaddr_in *)&fake_log.sent[i].addr;
+    if (si.qclass == DP_CLASS_CH)
+      chaos[(ntohl(sin->sin_addr.s_addr) & 0xff) == 1 ? 0 : 1]++;
+  }
+  ck_assert_msg(chaos[0] == 3, "127.0.0.1: %zu CHAOS queries, want 3",
+                chaos[0]);
+  ck_assert_msg(chaos[1] == 3, "127.0.0.2: %zu CHAOS queries, want 3",
+                chaos[1]);
+  for (size_t k = 0; k < 3; k++)
+  {
+    const struct dp_probe_result *v =
+        dp_target_probe(&run.targets[k], DP_PROBE_VERSION);
+    ck_assert_msg(v != NULL && v->outcome == DP_OUTCOME_ANSWER && v->has_answer,
+                  "target %zu: version has the answer", k);
+  }
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- a slow recursive answer --------------------------------------------- */
+
+/* A resolver whose upstream is dead: the first recursive query is never
+ * answered, a second one gets SERVFAIL at once; everything else answers. */
+static size_t recursive_seen;
+static void slow_upstream(const struct fake_sent *q, struct fake_reply *r)
+{
+  struct dp_wire_msg m;
+  if (dp_wire_msg_parse(q->msg, q->len, &m) == DP_OK && m.rd &&
+      m.qtype == DP_TYPE_A)
+  {
+    if (recursive_seen++ == 0)
+      memset(r, 0, sizeof(*r)); /* no reply: a timeout */
+    else
+      fake_reply_echo(q, r, DP_RCODE_SERVFAIL, DP_FLAG_RA);
+    return;
+  }
+  fake_reply_echo(
+      q, r, m.opcode == DP_OPCODE_QUERY ? DP_RCODE_REFUSED : DP_RCODE_NOTIMP,
+      DP_FLAG_RA);
+}
+
+START_TEST(test_retry_after_timeout)
+{
+  struct dp_run run;
+  recursive_seen = 0;
+  fake_responder = slow_upstream;
+  run_one(0, &run);
+  double first = -1, second = -1;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    if (si.qtype != DP_TYPE_A)
+      continue;
+    if (first < 0)
+      first = fake_log.sent[i].at;
+    else
+      second = fake_log.sent[i].at;
+  }
+  ck_assert_msg(first >= 0 && second >= 0, "the recursive query was not asked "
+                                           "again");
+  ck_assert_msg(second >= first + TIMEOUT,
+                "asked again at %.1f ms, before the first timed out (%.1f)",
+                second, first + TIMEOUT);
+  const struct dp_probe_result *rec =
+      dp_target_probe(&run.targets[0], DP_PROBE_RECURSION);
+  ck_assert_msg(rec->nfollowups == 1 &&
+                    rec->followups[0].id == DP_FOLLOWUP_RETRY &&
+                    rec->followups[0].has_answer &&
+                    rec->followups[0].answer.rcode == DP_RCODE_SERVFAIL,
+                "recursion records the retry and its SERVFAIL");
+  ck_assert_msg(rec->cause == DP_CAUSE_UPSTREAM, "recursion cause %s",
+                dp_cause_tostr(rec->cause));
+  ck_assert_msg(run.targets[0].ndiagnosis > 0 &&
+                    run.targets[0].diagnosis[0].cause == DP_CAUSE_UPSTREAM,
+                "the first root cause is the upstream");
+  dp_run_clear(&run);
+}
+END_TEST
+
 static Suite *runner_suite(void)
 {
   Suite *s = suite_create("runner");
@@ -407,6 +507,8 @@ static Suite *runner_suite(void)
   tcase_add_test(tc, test_followups);
   tcase_add_test(tc, test_one_server_one_battery);
   tcase_add_test(tc, test_window);
+  tcase_add_test(tc, test_identity_once_per_server);
+  tcase_add_test(tc, test_retry_after_timeout);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -18,6 +18,8 @@
 /* At most this many NS names and addresses are kept (bounds every loop). */
 #define DP_DISCOVER_NS_MAX 16
 #define DP_DISCOVER_ADDR_MAX 32
+/* Tries of one query that gets no reply (dig's default, +tries=3). */
+#define DP_DISCOVER_TRIES 3
 
 /* One address of one name server of the zone. */
 struct dp_discovered
@@ -27,13 +29,25 @@ struct dp_discovered
   socklen_t addrlen;
 };
 
+/* A name server of the zone with no address: its name and why (the RCODE
+ * or outcome of the last lookup, "no address records", ...). */
+struct dp_discover_miss
+{
+  char ns[DP_WIRE_NAME_STRLEN];
+  char why[48];
+};
+
 /**
  * Discover the servers of zone: ask resolver for zone's NS RRset, then each
  * NS name's A (unless family is AF_INET6) and AAAA (unless AF_INET), RD=1,
- * EDNS0, over UDP and again over TCP when the reply is truncated. CNAME
+ * EDNS0, over UDP and again over TCP when the reply is truncated; a query
+ * that gets no reply is sent again, up to DP_DISCOVER_TRIES times in all,
+ * as dig does (a resolver with a cold cache may need longer than one
+ * timeout for its first answer, and has it cached for the second). CNAME
  * chains in an answer are followed (at most 8 links). NS names are sorted;
  * each name's addresses keep the resolver's order; duplicates are dropped.
- * An NS name with no address is skipped and named in err (not an error).
+ * An NS name with no address is skipped, named in err (not an error) and
+ * listed in missed.
  * @param zone      presentation form, canonicalised here.
  * @param resolver  address and port of the resolver. NULL is DP_EINVAL:
  *                  the caller finds the system's resolver itself
@@ -43,6 +57,9 @@ struct dp_discovered
  * @param timeout_ms  per query.
  * @param out       out: array of *n servers, freed with free() by the caller
  *                  (NULL when *n is 0).
+ * @param missed    out, may be NULL: the NS names without an address, room
+ *                  for DP_DISCOVER_NS_MAX; *nmissed says how many (also
+ *                  when the status is DP_ENOTFOUND because none had one).
  * @param err       a sentence on what failed or was skipped, or "".
  * Returns DP_OK (at least one address), DP_EINVAL, a name status, DP_ENOMEM,
  * DP_ENOTFOUND (no NS set, or no address for any NS name: err says which
@@ -51,7 +68,8 @@ struct dp_discovered
 dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
                               socklen_t rlen, int family, uint16_t port,
                               unsigned timeout_ms, struct dp_discovered **out,
-                              size_t *n, char *err, size_t errcap);
+                              size_t *n, struct dp_discover_miss *missed,
+                              size_t *nmissed, char *err, size_t errcap);
 
 /**
  * Read the NS names of zone (wire form) from the answer section of a parsed

@@ -27,9 +27,11 @@ struct dp_zone_server
   uint32_t serial;
   bool authoritative; /* NOERROR, AA, SOA of the zone */
   bool lame;          /* answered, but not authoritatively */
+  bool unresolved;    /* an NS name without an address: not probed */
   const char *reason; /* static key: "ok", "refused", "notauth",
                          "servfail", "rcode", "not-aa", "no-soa",
-                         "no-answer", "not-probed" */
+                         "no-answer", "not-probed", "unresolved" */
+  char why[48];       /* unresolved: the lookup's RCODE or outcome */
 };
 
 struct dp_zone_summary
@@ -43,8 +45,9 @@ struct dp_zone_summary
   uint32_t serial;    /* the highest serial seen (RFC 1982) */
   size_t nlame;
   size_t nunanswered;
-  dp_severity_t severity; /* lame or silent: critical; serials
-                             disagree: warning */
+  size_t nunresolved;     /* NS names without an address */
+  dp_severity_t severity; /* lame, silent or unresolved: critical;
+                             serials disagree: warning */
   dp_health_t status;
 };
 
@@ -60,5 +63,15 @@ struct dp_zone_summary
  */
 dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
                              const char *resolver, struct dp_zone_summary *z);
+
+/**
+ * Add to z, after dp_diagnose_zone, an NS name of the zone that has no
+ * address (discovery could not resolve it), with why: a row of reason
+ * "unresolved", and the zone critical (a server no resolver can reach is
+ * as useless as a silent one). Returns DP_OK, DP_EINVAL or DP_ERANGE (z
+ * is full).
+ */
+dp_status_t dp_diagnose_zone_unresolved(struct dp_zone_summary *z,
+                                        const char *ns, const char *why);
 
 #endif

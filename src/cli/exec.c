@@ -111,6 +111,7 @@ static int read_target_file(struct dp_cli_config *cfg)
  * and their addresses, found through the resolver, become the targets. */
 static int discover_targets(const struct dp_cli_config *cfg,
                             struct dp_discovered **found,
+                            struct dp_discover_miss *missed, size_t *nmissed,
                             struct dp_probe_target **out, size_t *n)
 {
   char err[1024] = "";
@@ -130,14 +131,22 @@ static int discover_targets(const struct dp_cli_config *cfg,
                   "--resolver ADDR[:PORT]",
                   dp_strerror(rs));
   }
-  dp_status_t st = dp_probe_discover(cfg->zone, (const struct sockaddr *)&res,
-                                     reslen, cfg->family, 0, cfg->timeout_ms,
-                                     found, &nd, err, sizeof(err));
-  if (st != DP_OK)
+  dp_status_t st = dp_probe_discover(
+      cfg->zone, (const struct sockaddr *)&res, reslen, cfg->family, 0,
+      cfg->timeout_ms, found, &nd, missed, nmissed, err, sizeof(err));
+  /* An NS set whose names have no address is still a finding to report
+   * (the zone section names them); only no NS set at all stops here. */
+  if (st != DP_OK && !(st == DP_ENOTFOUND && *nmissed > 0))
     return fail("cannot find the name servers of %s: %s", cfg->zone,
                 err[0] ? err : dp_strerror(st));
   if (err[0])
     fprintf(stderr, "dnsprobe: warning: %s\n", err);
+  if (nd == 0)
+  {
+    *out = NULL;
+    *n = 0;
+    return DP_EXIT_OK;
+  }
   struct dp_probe_target *list = calloc(nd, sizeof(*list));
   if (list == NULL)
     return fail("%s", dp_strerror(DP_ENOMEM));
@@ -315,6 +324,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   struct dp_probe_target *targets = NULL;
   size_t ntargets = 0;
   struct dp_discovered *found = NULL;
+  struct dp_discover_miss missed[DP_DISCOVER_NS_MAX];
+  size_t nmissed = 0;
   struct dp_zone_summary *zone = NULL;
   dp_report_output_t *out = NULL;
   struct dp_run run;
@@ -343,7 +354,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   if ((rc = run_options(cfg, &ro)) != DP_EXIT_OK)
     goto done;
   bool zone_mode = cfg->ntargets == 0 && cfg->file == NULL;
-  rc = zone_mode ? discover_targets(cfg, &found, &targets, &ntargets)
+  rc = zone_mode ? discover_targets(cfg, &found, missed, &nmissed, &targets,
+                                    &ntargets)
                  : build_targets(cfg, &targets, &ntargets);
   if (rc != DP_EXIT_OK)
     goto done;
@@ -413,6 +425,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
                                              : "the system resolver",
                          zone) != DP_EINVAL)
     {
+      for (size_t i = 0; i < nmissed; i++)
+        (void)dp_diagnose_zone_unresolved(zone, missed[i].ns, missed[i].why);
       if (zone->status > run.status)
         run.status = zone->status;
     }

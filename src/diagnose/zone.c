@@ -134,3 +134,22 @@ dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
   z->status = dp_health_from_severity(z->severity);
   return st;
 }
+
+dp_status_t dp_diagnose_zone_unresolved(struct dp_zone_summary *z,
+                                        const char *ns, const char *why)
+{
+  if (z == NULL || ns == NULL)
+    return DP_EINVAL;
+  if (z->nservers >= DP_ZONE_SERVERS_MAX)
+    return DP_ERANGE;
+  struct dp_zone_server *s = &z->servers[z->nservers++];
+  memset(s, 0, sizeof(*s));
+  snprintf(s->ns, sizeof(s->ns), "%s", ns);
+  snprintf(s->why, sizeof(s->why), "%s", why != NULL ? why : "");
+  s->unresolved = true;
+  s->reason = "unresolved";
+  z->nunresolved++;
+  z->severity = DP_SEVERITY_CRITICAL;
+  z->status = dp_health_from_severity(z->severity);
+  return DP_OK;
+}

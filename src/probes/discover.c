@@ -5,8 +5,9 @@
  * Every query goes through the engine to the resolver the caller names and
  * nowhere else: the NS RRset of the zone, then A and AAAA of each NS name,
  * RD=1 (RFC 1034 4.3.1), EDNS0 (RFC 6891), again over TCP when truncated
- * (RFC 7766 5). Invariants: at most 1 + 2 * DP_DISCOVER_NS_MAX exchanges
- * (each retried once over TCP at most), each bounded by the timeout; RDATA is
+ * (RFC 7766 5). Invariants: at most 1 + 2 * DP_DISCOVER_NS_MAX queries, each
+ * sent at most DP_DISCOVER_TRIES times over UDP when no reply comes and once
+ * more over TCP when truncated, each exchange bounded by the timeout; RDATA is
  * read only after its length has been checked against the message; a reply
  * counts only when its ID, question name and type match the query.
  */
@@ -22,6 +23,7 @@
 #include "dnsprobe/discover.h"
 #include "dnsprobe/dns.h"
 #include "dnsprobe/engine.h"
+#include "dnsprobe/knowledge.h"
 
 #define CNAME_LINKS_MAX 8
 #define DNS_PORT 53
@@ -110,7 +112,10 @@ static dp_status_t ask(dp_engine_t *eng, const struct sockaddr *resolver,
   if (st != DP_OK)
     return st;
 
-  for (int attempt = 0; attempt < 2; attempt++)
+  /* UDP up to DP_DISCOVER_TRIES times while nothing comes back, then TCP
+   * once when the reply was truncated. */
+  bool tcp = false;
+  for (int attempt = 0; attempt < DP_DISCOVER_TRIES + 1; attempt++)
   {
     struct reply r = {DP_OUTCOME_LOCAL_ERROR, NULL, 0};
     struct dp_engine_request req;
@@ -118,7 +123,7 @@ static dp_status_t ask(dp_engine_t *eng, const struct sockaddr *resolver,
     memset(&req, 0, sizeof(req));
     memcpy(&req.addr, resolver, rlen);
     req.addrlen = rlen;
-    req.transport = attempt == 0 ? DP_TRANSPORT_UDP : DP_TRANSPORT_TCP;
+    req.transport = tcp ? DP_TRANSPORT_TCP : DP_TRANSPORT_UDP;
     req.msg = query;
     req.len = qlen;
     req.timeout_ms = timeout_ms != 0 ? timeout_ms : 1;
@@ -134,16 +139,28 @@ static dp_status_t ask(dp_engine_t *eng, const struct sockaddr *resolver,
     }
     *outcome = r.outcome;
     if (r.buf == NULL)
+    {
+      /* Silence is worth another try (with a new ID); an error that says
+       * why (port unreachable, refused, reset) is not. */
+      if (!tcp && r.outcome == DP_OUTCOME_TIMEOUT &&
+          attempt + 1 < DP_DISCOVER_TRIES)
+      {
+        q.id = random_id();
+        if (dp_wire_query_write(&q, query, sizeof(query), &qlen) == DP_OK)
+          continue;
+      }
       return DP_OK;
+    }
     if (dp_wire_msg_parse(r.buf, r.len, msg) != DP_OK)
     {
       free(r.buf);
       *outcome = DP_OUTCOME_MALFORMED;
       return DP_OK;
     }
-    if (msg->tc && attempt == 0)
+    if (msg->tc && !tcp)
     {
       free(r.buf);
+      tcp = true;
       continue;
     }
     *owned = r.buf;
@@ -341,14 +358,15 @@ static const char *why_none(const struct dp_wire_msg *msg, bool parsed,
 {
   if (!parsed)
     return dp_outcome_tostr(outcome);
-  snprintf(buf, cap, "RCODE %u", (unsigned)msg->rcode);
+  snprintf(buf, cap, "%s", dp_knowledge_rcode_name(msg->rcode));
   return buf;
 }
 
 dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
                               socklen_t rlen, int family, uint16_t port,
                               unsigned timeout_ms, struct dp_discovered **out,
-                              size_t *n, char *err, size_t errcap)
+                              size_t *n, struct dp_discover_miss *missed,
+                              size_t *nmissed, char *err, size_t errcap)
 {
   char canon[DP_WIRE_NAME_STRLEN];
   char(*names)[DP_WIRE_NAME_STRLEN] = NULL;
@@ -366,6 +384,8 @@ dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
     return DP_EINVAL;
   *out = NULL;
   *n = 0;
+  if (nmissed != NULL)
+    *nmissed = 0;
   if (zone == NULL || resolver == NULL || rlen == 0 ||
       rlen > sizeof(struct sockaddr_storage) ||
       (family != AF_UNSPEC && family != AF_INET && family != AF_INET6))
@@ -452,6 +472,13 @@ dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
     if (nfound == before && err != NULL && errcap > 0)
       dp_buf_addf(sentence(&notes), "%s has no address (%s).", names[i],
                   last_why);
+    if (nfound == before && missed != NULL && nmissed != NULL &&
+        *nmissed < DP_DISCOVER_NS_MAX)
+    {
+      struct dp_discover_miss *m = &missed[(*nmissed)++];
+      snprintf(m->ns, sizeof(m->ns), "%s", names[i]);
+      snprintf(m->why, sizeof(m->why), "%s", last_why);
+    }
   }
   if (nfound == 0)
   {

@@ -6,8 +6,10 @@
  * JSON: a top-level "zone" object (members are an interface: never rename,
  * only add). Text: a short table of the servers, a verdict line on the
  * serials ("serials agree: S on N of M servers" or "serials disagree: ...")
- * and one line per lame or silent server. Invariants: it reads the summary
- * only, clamps counts to the arrays, writes control characters as '?'.
+ * and one line per lame, silent or unresolved server (an NS name with no
+ * address, which was not probed: its address and port are null in JSON).
+ * Invariants: it reads the summary only, clamps counts to the arrays, writes
+ * control characters as '?'.
  */
 #include <string.h>
 
@@ -25,6 +27,13 @@ static void member_fixed(dp_json_t *w, const char *key, const char *buf,
   char tmp[DP_WIRE_NAME_STRLEN];
   dp_report_fixed(tmp, sizeof(tmp), buf, cap);
   dp_json_key(w, key);
+  dp_json_string(w, tmp);
+}
+
+static void member_fixed_value(dp_json_t *w, const char *buf, size_t cap)
+{
+  char tmp[DP_WIRE_NAME_STRLEN];
+  dp_report_fixed(tmp, sizeof(tmp), buf, cap);
   dp_json_string(w, tmp);
 }
 
@@ -52,9 +61,19 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
     const struct dp_zone_server *s = &z->servers[i];
     dp_json_object_begin(w);
     member_fixed(w, "ns", s->ns, sizeof(s->ns));
-    member_fixed(w, "address", s->address, sizeof(s->address));
-    dp_json_key(w, "port");
-    dp_json_uint(w, s->port);
+    if (s->unresolved)
+    {
+      dp_json_key(w, "address");
+      dp_json_null(w);
+      dp_json_key(w, "port");
+      dp_json_null(w);
+    }
+    else
+    {
+      member_fixed(w, "address", s->address, sizeof(s->address));
+      dp_json_key(w, "port");
+      dp_json_uint(w, s->port);
+    }
     member_bool(w, "answered", s->answered);
     dp_json_key(w, "serial");
     if (s->has_serial)
@@ -65,6 +84,11 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
     member_bool(w, "lame", s->lame);
     dp_json_key(w, "reason");
     dp_json_string(w, s->reason != NULL ? s->reason : "not-probed");
+    dp_json_key(w, "why");
+    if (s->unresolved)
+      member_fixed_value(w, s->why, sizeof(s->why));
+    else
+      dp_json_null(w);
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
@@ -91,6 +115,8 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
   dp_json_array_end(w);
   dp_json_key(w, "unanswered");
   dp_json_uint(w, z->nunanswered);
+  dp_json_key(w, "unresolved");
+  dp_json_uint(w, z->nunresolved);
   dp_json_object_end(w);
 }
 
@@ -209,8 +235,16 @@ dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
     fputs("  ", fp);
     put_clean(fp, s->ns, sizeof(s->ns));
     pad(fp, clean_width(s->ns, sizeof(s->ns)), w_ns);
-    put_clean(fp, s->address, sizeof(s->address));
-    pad(fp, clean_width(s->address, sizeof(s->address)), w_addr);
+    if (s->unresolved)
+    {
+      fputc('-', fp);
+      pad(fp, 1, w_addr);
+    }
+    else
+    {
+      put_clean(fp, s->address, sizeof(s->address));
+      pad(fp, clean_width(s->address, sizeof(s->address)), w_addr);
+    }
     fprintf(fp, "%-12s%-5s%s\n", serial, s->authoritative ? "yes" : "no",
             s->reason != NULL ? s->reason : "not-probed");
   }
@@ -223,9 +257,19 @@ dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
       continue;
     fprintf(fp, "%s%s%s: ",
             dp_report_color_severity(DP_SEVERITY_CRITICAL, opt->color),
-            s->lame ? "lame" : "no answer", dp_report_color_reset(opt->color));
+            s->unresolved ? "unresolved"
+            : s->lame     ? "lame"
+                          : "no answer",
+            dp_report_color_reset(opt->color));
     put_clean(fp, s->ns, sizeof(s->ns));
     fputs(" (", fp);
+    if (s->unresolved)
+    {
+      fputs("no address: ", fp);
+      put_clean(fp, s->why, sizeof(s->why));
+      fputs(")\n", fp);
+      continue;
+    }
     put_clean(fp, s->address, sizeof(s->address));
     fprintf(fp, ", %s)\n", s->reason != NULL ? s->reason : "not-probed");
   }

@@ -118,6 +118,7 @@ class ZoneTest(unittest.TestCase):
             raise
         cls.example = run_zone("example.test")
         cls.lame = run_zone("lame.test")
+        cls.partial = run_zone("partial.test")
 
     @classmethod
     def tearDownClass(cls):
@@ -222,6 +223,23 @@ class ZoneTest(unittest.TestCase):
                                      "%s: %s reason" % (name, a))
                 self.assertTrue(all(s["answered"] for s in servers.values()),
                                 "%s: every server answered" % name)
+
+    def test_unresolved_name_server(self):
+        """An NS name without an address: the servers found are probed and
+        the one that could not be resolved is named, with why; the zone is
+        critical."""
+        zone = self.partial["zone"]
+        rows = {s["ns"]: s for s in zone["servers"]}
+        self.assertEqual(set(rows), {"ns1.partial.test.",
+                                     "ns2.partial.test."})
+        self.assertEqual(rows["ns1.partial.test."]["address"], "127.0.0.62")
+        miss = rows["ns2.partial.test."]
+        self.assertEqual((miss["reason"], miss["address"], miss["port"],
+                          miss["why"]), ("unresolved", None, None, "NXDOMAIN"))
+        self.assertEqual(zone["unresolved"], 1)
+        self.assertEqual(zone["status"], "critical")
+        self.assertEqual([t["address"] for t in self.partial["targets"]],
+                         ["127.0.0.62"])
 
 
 if __name__ == "__main__":

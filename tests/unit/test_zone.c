@@ -388,7 +388,38 @@ static const struct canned resolver_data[] = {
     {"ns.noaddr.test.", DP_TYPE_A, 0, 0, {{0}}},
     {"ns.noaddr.test.", DP_TYPE_AAAA, 0, 0, {{0}}},
     {"nothing.test.", DP_TYPE_NS, DP_RCODE_NXDOMAIN, 0, {{0}}},
+    /* a resolver slow on its first answer: the first query of each name
+     * gets no reply (see fake_resolver), the second is answered */
+    {"slow.test.",
+     DP_TYPE_NS,
+     0,
+     1,
+     {{"slow.test.", DP_TYPE_NS, "ns.slow.test.", 0, {0}}}},
+    {"ns.slow.test.",
+     DP_TYPE_A,
+     0,
+     1,
+     {{"ns.slow.test.", DP_TYPE_A, "127.0.0.64", 0, {0}}}},
+    {"ns.slow.test.", DP_TYPE_AAAA, 0, 0, {{0}}},
 };
+
+/* Whether the fake resolver has seen a query for name and type before
+ * (the first of each name under slow.test. gets no reply). */
+static bool seen_before(const char *canon, uint16_t qtype)
+{
+  static char seen[16][DP_WIRE_NAME_STRLEN];
+  static uint16_t types[16];
+  static size_t n;
+  for (size_t i = 0; i < n; i++)
+    if (types[i] == qtype && strcmp(seen[i], canon) == 0)
+      return true;
+  if (n < 16)
+  {
+    snprintf(seen[n], sizeof(seen[n]), "%s", canon);
+    types[n++] = qtype;
+  }
+  return false;
+}
 
 /* The fake resolver: answers from resolver_data, REFUSED to anything else.
  * Bounded: 200 queries or 5 s, whichever comes first. */
@@ -419,6 +450,10 @@ static void fake_resolver(int fd)
         dp_wire_name_canon(name, canon, sizeof(canon)) != DP_OK)
       continue;
     served++;
+    size_t cl = strlen(canon);
+    if (cl >= 10 && strcmp(canon + cl - 10, "slow.test.") == 0 &&
+        !seen_before(canon, msg.qtype))
+      continue;
     struct canned refused = {canon, msg.qtype, DP_RCODE_REFUSED, 0, {{0}}};
     const struct canned *c = &refused;
     for (size_t i = 0; i < NELEM(resolver_data); i++)
@@ -438,6 +473,7 @@ struct discover_case
   dp_status_t status;
   size_t n;
   const char *want[4]; /* "NS ADDR PORT" */
+  const char *missed;  /* "NS (why)" of the names without address, or "" */
 };
 
 static const struct discover_case discover_cases[] = {
@@ -447,22 +483,38 @@ static const struct discover_case discover_cases[] = {
      DP_OK,
      3,
      {"ns1.example.test. 127.0.0.61 53", "ns1.example.test. ::1 53",
-      "ns2.example.test. 127.0.0.62 53"}},
+      "ns2.example.test. 127.0.0.62 53"},
+     "ns3.example.test. (NXDOMAIN)"},
     {"IPv4 only",
      "Example.Test.",
      AF_INET,
      DP_OK,
      2,
-     {"ns1.example.test. 127.0.0.61 53", "ns2.example.test. 127.0.0.62 53"}},
+     {"ns1.example.test. 127.0.0.61 53", "ns2.example.test. 127.0.0.62 53"},
+     "ns3.example.test. (NXDOMAIN)"},
     {"IPv6 only",
      "example.test",
      AF_INET6,
      DP_OK,
      1,
-     {"ns1.example.test. ::1 53"}},
-    {"NS without address", "noaddr.test", AF_UNSPEC, DP_ENOTFOUND, 0, {NULL}},
-    {"no NS set", "nothing.test", AF_UNSPEC, DP_ENOTFOUND, 0, {NULL}},
-    {"refused", "unknown.test", AF_UNSPEC, DP_ENOTFOUND, 0, {NULL}},
+     {"ns1.example.test. ::1 53"},
+     "ns2.example.test. (no address records) ns3.example.test. (NXDOMAIN)"},
+    {"NS without address",
+     "noaddr.test",
+     AF_UNSPEC,
+     DP_ENOTFOUND,
+     0,
+     {NULL},
+     "ns.noaddr.test. (no address records)"},
+    {"no NS set", "nothing.test", AF_UNSPEC, DP_ENOTFOUND, 0, {NULL}, ""},
+    {"refused", "unknown.test", AF_UNSPEC, DP_ENOTFOUND, 0, {NULL}, ""},
+    {"slow resolver: asked again",
+     "slow.test",
+     AF_INET,
+     DP_OK,
+     1,
+     {"ns.slow.test. 127.0.0.64 53"},
+     ""},
 };
 
 START_TEST(test_discover)
@@ -489,11 +541,12 @@ START_TEST(test_discover)
   close(fd);
 
   struct dp_discovered *out = NULL;
-  size_t n = 0;
+  struct dp_discover_miss missed[DP_DISCOVER_NS_MAX];
+  size_t n = 0, nmissed = 0;
   char err[512];
-  dp_status_t st =
-      dp_probe_discover(c->zone, (struct sockaddr *)&sin, sizeof(sin),
-                        c->family, 0, 1000, &out, &n, err, sizeof(err));
+  dp_status_t st = dp_probe_discover(c->zone, (struct sockaddr *)&sin,
+                                     sizeof(sin), c->family, 0, 300, &out, &n,
+                                     missed, &nmissed, err, sizeof(err));
   kill(pid,
        SIGKILL); /* SIGKILL: Check's SIGTERM handler would kill the group */
   waitpid(pid, NULL, 0);
@@ -513,6 +566,16 @@ START_TEST(test_discover)
   if (c->status != DP_OK)
     ck_assert_msg(out == NULL && err[0] != '\0',
                   "%s: failure without a reason or with servers", c->name);
+  char got_missed[512] = "";
+  for (size_t i = 0; i < nmissed && i < 4; i++)
+  {
+    char one[DP_WIRE_NAME_STRLEN + 64];
+    snprintf(one, sizeof(one), "%s%.*s (%s)", i > 0 ? " " : "", 80,
+             missed[i].ns, missed[i].why);
+    strncat(got_missed, one, sizeof(got_missed) - strlen(got_missed) - 1);
+  }
+  ck_assert_msg(strcmp(got_missed, c->missed) == 0,
+                "%s: missed '%s', want '%s'", c->name, got_missed, c->missed);
   free(out);
 }
 END_TEST
@@ -524,7 +587,7 @@ START_TEST(test_discover_no_resolver)
   char err[128];
 
   dp_status_t st = dp_probe_discover("example.test", NULL, 0, AF_UNSPEC, 0, 100,
-                                     &out, &n, err, sizeof(err));
+                                     &out, &n, NULL, NULL, err, sizeof(err));
   ck_assert_msg(st == DP_EINVAL && out == NULL && n == 0 && err[0] != '\0',
                 "no resolver: status %s, n %zu", dp_strerror(st), n);
 }
@@ -762,6 +825,54 @@ START_TEST(test_zone_summary)
 }
 END_TEST
 
+/* An NS name without an address (discovery could not resolve it) is a row
+ * of its own, names why, and makes the zone critical; with no server
+ * probed at all the report still names what was found. */
+START_TEST(test_zone_unresolved)
+{
+  struct dp_run run;
+  struct dp_zone_summary *z = calloc(1, sizeof(*z));
+  fx_run_init(&run);
+  ck_assert_int_eq(dp_diagnose_zone(&run, "example.test", "127.0.0.60:53", z),
+                   DP_OK);
+  ck_assert_int_eq(
+      dp_diagnose_zone_unresolved(z, "ns2.example.test.", "NXDOMAIN"), DP_OK);
+  ck_assert_msg(z->nservers == 1 && z->nunresolved == 1 &&
+                    z->servers[0].unresolved &&
+                    strcmp(z->servers[0].reason, "unresolved") == 0,
+                "unresolved: the row");
+  ck_assert_msg(z->severity == DP_SEVERITY_CRITICAL &&
+                    z->status == DP_HEALTH_CRITICAL,
+                "unresolved: critical");
+
+  char *text = NULL, *json = NULL;
+  size_t tlen = 0, jlen = 0;
+  struct dp_report_options opt = {false, 80, "test", false, false};
+  FILE *fp = open_memstream(&text, &tlen);
+  ck_assert(dp_report_write(fp, DP_FORMAT_TEXT, &run, z, &opt) == DP_OK);
+  fclose(fp);
+  ck_assert_msg(strstr(text, "unresolved: ns2.example.test. (no address: "
+                             "NXDOMAIN)") != NULL,
+                "unresolved: text lacks the line:\n%s", text);
+  fp = open_memstream(&json, &jlen);
+  ck_assert(dp_report_write(fp, DP_FORMAT_JSON, &run, z, &opt) == DP_OK);
+  fclose(fp);
+  ck_assert_msg(strstr(json, "\"address\": null") != NULL &&
+                    strstr(json, "\"why\": \"NXDOMAIN\"") != NULL &&
+                    strstr(json, "\"unresolved\": 1") != NULL,
+                "unresolved: json lacks the row: %s", json);
+  free(text);
+  free(json);
+  for (size_t i = 0; i < DP_ZONE_SERVERS_MAX - 1; i++)
+    ck_assert_int_eq(dp_diagnose_zone_unresolved(z, "ns.example.test.", "x"),
+                     DP_OK);
+  ck_assert_int_eq(dp_diagnose_zone_unresolved(z, "ns.example.test.", "x"),
+                   DP_ERANGE);
+  free(z);
+  dp_run_clear(&run);
+}
+END_TEST
+
 /* The json and text reports carry the zone only when handed one. */
 START_TEST(test_report_hook)
 {
@@ -813,6 +924,7 @@ static Suite *zone_suite(void)
   tcase_add_loop_test(tc, test_addr_parse, 0, NELEM(addr_cases));
   tcase_add_loop_test(tc, test_discover, 0, NELEM(discover_cases));
   tcase_add_test(tc, test_discover_no_resolver);
+  tcase_add_test(tc, test_zone_unresolved);
   suite_add_tcase(s, tc);
   tc = tcase_create("summary");
   tcase_add_loop_test(tc, test_zone_summary, 0, NELEM(zone_cases));
@@ -847,7 +959,7 @@ static int drive(const char *zone, const char *addr, const char *port_text)
   snprintf(resolver, sizeof(resolver), "%s:%s", addr, port_text);
   dp_status_t st =
       dp_probe_discover(canon, (struct sockaddr *)&sin, sizeof(sin), AF_INET, 0,
-                        2000, &d, &n, err, sizeof(err));
+                        2000, &d, &n, NULL, NULL, err, sizeof(err));
   if (err[0] != '\0')
     fprintf(stderr, "drive: %s\n", err);
   if (st != DP_OK)

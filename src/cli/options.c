@@ -1103,7 +1103,7 @@ void dp_cli_usage(FILE *fp)
   size_t k;
 
   fputs("Usage: dnsprobe [options] TARGET...\n"
-        "       dnsprobe explain CODE...\n"
+        "       dnsprobe explain CODE|CAUSE...\n"
         "\n"
         "Send real DNS queries to each TARGET at once and explain every "
         "answer:\n"
@@ -1151,14 +1151,16 @@ void dp_cli_usage(FILE *fp)
     wrap(fp, exit_codes[k].meaning, 5, 5);
   }
   fputs("\n"
-        "dnsprobe explain tells what RCODEs, Extended DNS Errors and opcodes "
-        "mean,\n"
-        "offline, without sending anything:\n"
+        "dnsprobe explain tells what RCODEs, Extended DNS Errors, opcodes "
+        "and\n"
+        "root causes mean, offline, without sending anything:\n"
         "  dnsprobe explain REFUSED       one code, by name or number\n"
         "  dnsprobe explain 4 5           several codes side by side\n"
         "  dnsprobe explain --ede 18      an Extended DNS Error (RFC 8914)\n"
         "  dnsprobe explain --opcode 5    an opcode\n"
-        "  dnsprobe explain --list        every code, one line each\n",
+        "  dnsprobe explain lame          a root cause of the diagnosis\n"
+        "  dnsprobe explain --list        every code and cause, one line "
+        "each\n",
         fp);
 }
 

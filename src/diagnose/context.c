@@ -366,14 +366,15 @@ same_question_answered(const struct dp_probe_result *p,
 
 /* The EDE of a failed recursion names its cause, when it has one (RFC 8914
  * 4): Prohibited is a policy against this client, No Reachable Authority
- * and Network Error the upstream, 1 to 12 DNSSEC. */
+ * and Network Error the upstream, 1, 2 and 5 to 12 DNSSEC (3 and 4, Stale
+ * and Forged Answer, are not). */
 dp_cause_t dp_diagnose_ede_cause(const struct dp_answer_info *a)
 {
   if (dp_diagnose_has_ede(a, 18, 18))
     return DP_CAUSE_RECURSION_REFUSED;
   if (dp_diagnose_has_ede(a, 22, 23))
     return DP_CAUSE_UPSTREAM;
-  if (dp_diagnose_has_ede(a, 1, 12))
+  if (dp_diagnose_has_ede(a, 1, 2) || dp_diagnose_has_ede(a, 5, 12))
     return DP_CAUSE_DNSSEC;
   return DP_CAUSE_NONE;
 }

@@ -406,13 +406,16 @@ static void list_probes(struct dp_buf *b, dp_probe_set_t set, size_t shown)
   }
 }
 
-/* What one probe got, briefly: the answer or the transport outcome. */
+/* What one probe got, briefly: the answer or the transport outcome, and
+ * what exactly was wrong with it when a compliance test failed. */
 static void got(struct dp_buf *b, const struct dp_probe_result *p)
 {
   if (p->has_answer)
     dp_diagnose_describe_answer(b, &p->answer);
   else
     dp_buf_adds(b, dp_diagnose_outcome_words(p->outcome));
+  if (p->verdict == DP_VERDICT_NON_COMPLIANT && p->detail[0] != '\0')
+    dp_buf_addf(b, ", %s", p->detail);
 }
 
 /* The evidence: the members grouped by what they got ("udp and tcp:

@@ -1134,13 +1134,15 @@ static const struct dp_knowledge_fix fix_opcode[] = {
      "upgrade it, then look for a firewall or load balancer that drops or "
      "rewrites the query; there is no setting for this."},
     {DP_SOFTWARE_PDNS_AUTH, NULL,
-     "Current PowerDNS Authoritative Server answers NOTIMP to unknown "
-     "opcodes. If it did not here, upgrade it and check dnsdist or any proxy "
-     "in front of it; there is no setting for this."},
+     "PowerDNS Authoritative Server (4.7, as Debian 12 ships it) drops "
+     "queries with an unknown opcode without any reply, and no setting "
+     "changes that. Where that is accepted, say so with --allow "
+     "opcode=no-answer; check dnsdist or a proxy in front of it too."},
     {DP_SOFTWARE_PDNS_RECURSOR, NULL,
-     "Current PowerDNS Recursor answers NOTIMP to unknown opcodes. If it did "
-     "not here, upgrade it and check dnsdist or any proxy in front of it; "
-     "there is no setting for this."},
+     "PowerDNS Recursor (4.8, as Debian 12 ships it) drops queries with an "
+     "unknown opcode without any reply, and no setting changes that. Where "
+     "that is accepted, say so with --allow opcode=no-answer; check dnsdist "
+     "or a proxy in front of it too."},
     {DP_SOFTWARE_KNOT_RESOLVER, NULL,
      "Knot Resolver has no setting for this. Upgrade it, and look for a "
      "firewall or load balancer that drops or rewrites unknown opcodes."},

@@ -204,33 +204,22 @@ static bool is_blank(char c)
  * columns, of which pending are spaces not yet written (written only before
  * a word, so an empty text leaves no trailing spaces).
  */
-static dp_status_t wrap(FILE *fp, const char *text, unsigned col,
-                        unsigned pending, unsigned indent, unsigned width)
+/* Words of [p, end) from column col, wrapped at width onto lines that start
+ * at indent; pending spaces are owed before the first word. Returns the
+ * column after the last word. */
+static unsigned wrap_words(FILE *fp, const char *p, const char *end,
+                           unsigned col, unsigned pending, unsigned indent,
+                           unsigned width)
 {
-  if (fp == NULL)
-    return DP_EINVAL;
-  if (text == NULL)
-    text = "";
-  if (width == 0)
-    width = DEFAULT_WIDTH;
-
-  size_t len = strlen(text);
-  while (len > 0 && text[len - 1] == '\n')
-    len--;
-  const char *end = text + len;
-  const char *nl = memchr(text, '\n', len);
-  const char *prose_end = nl != NULL ? nl : end;
-
   bool words = false; /* a word is on the current output line */
-  const char *p = text;
-  while (p < prose_end)
+  while (p < end)
   {
-    while (p < prose_end && is_blank(*p))
+    while (p < end && is_blank(*p))
       p++;
-    if (p == prose_end)
+    if (p == end)
       break;
     const char *q = p;
-    while (q < prose_end && !is_blank(*q))
+    while (q < end && !is_blank(*q))
       q++;
     unsigned wcols = columns(p, (size_t)(q - p));
     if (words && col + 1 + wcols > width)
@@ -252,9 +241,39 @@ static dp_status_t wrap(FILE *fp, const char *text, unsigned col,
     words = true;
     p = q;
   }
+  return col;
+}
 
-  /* Snippet lines: verbatim, each after the continuation indent. */
-  p = nl;
+/* A snippet line that is a sentence, not configuration: it starts with a
+ * capital letter and ends with a full stop ("dnsmasq has no setting for
+ * this. Upgrade it."), so it may be wrapped like prose. */
+static bool is_sentence(const char *line, const char *end)
+{
+  return end > line && *line >= 'A' && *line <= 'Z' && end[-1] == '.';
+}
+
+static dp_status_t wrap(FILE *fp, const char *text, unsigned col,
+                        unsigned pending, unsigned indent, unsigned width)
+{
+  if (fp == NULL)
+    return DP_EINVAL;
+  if (text == NULL)
+    text = "";
+  if (width == 0)
+    width = DEFAULT_WIDTH;
+
+  size_t len = strlen(text);
+  while (len > 0 && text[len - 1] == '\n')
+    len--;
+  const char *end = text + len;
+  const char *nl = memchr(text, '\n', len);
+  const char *prose_end = nl != NULL ? nl : end;
+
+  (void)wrap_words(fp, text, prose_end, col, pending, indent, width);
+
+  /* Snippet lines: verbatim, each after the continuation indent, but for
+   * sentences too long for the line, which are wrapped. */
+  const char *p = nl;
   while (p != NULL && p < end)
   {
     const char *line = p + 1;
@@ -263,8 +282,14 @@ static dp_status_t wrap(FILE *fp, const char *text, unsigned col,
     fputc('\n', fp);
     if (line_end > line)
     {
-      put_spaces(fp, indent);
-      put_clean(fp, line, (size_t)(line_end - line), true);
+      if (is_sentence(line, line_end) &&
+          indent + columns(line, (size_t)(line_end - line)) > width)
+        (void)wrap_words(fp, line, line_end, indent, indent, indent, width);
+      else
+      {
+        put_spaces(fp, indent);
+        put_clean(fp, line, (size_t)(line_end - line), true);
+      }
     }
     p = next;
   }

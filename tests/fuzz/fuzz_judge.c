@@ -1,5 +1,7 @@
 /*
- * fuzz_judge.c: any bytes as the reply to every probe of the battery, then
+ * fuzz_judge.c: any bytes as the reply to the probes of the battery (the
+ * input's bytes 3.. pick which probes got a reply and what transport
+ * outcome the others had), then
  * the one diagnosis call production runs (verdicts, role, severities,
  * causes, explanations, fixes and expectations) and both reports. Whatever
  * a server sends, nothing may crash, overrun or leak, and the JSON writer
@@ -59,9 +61,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r->sent = d->sent;
     r->transport = d->transport;
     dp_diagnose_query_info(&r->query, &q);
-    r->outcome = DP_OUTCOME_ANSWER;
-    r->rtt_ms = 0.5;
-    (void)dp_diagnose_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
+    /* Bytes 3.. pick each probe's transport outcome (the root causes read
+     * silence, resets and refusals across the battery); a probe that got
+     * an answer takes the input as its reply. */
+    static const dp_outcome_t outcomes[] = {
+        DP_OUTCOME_ANSWER,           DP_OUTCOME_ANSWER,
+        DP_OUTCOME_TIMEOUT,          DP_OUTCOME_PORT_UNREACHABLE,
+        DP_OUTCOME_CONN_REFUSED,     DP_OUTCOME_CONN_RESET,
+        DP_OUTCOME_CLOSED,           DP_OUTCOME_MALFORMED,
+        DP_OUTCOME_HOST_UNREACHABLE, DP_OUTCOME_SKIPPED};
+    uint8_t pick = size > 3 + i ? data[3 + i] : 0;
+    r->outcome = outcomes[pick % (sizeof(outcomes) / sizeof(outcomes[0]))];
+    r->connected = (pick & 0x80) != 0;
+    r->rtt_ms = r->outcome == DP_OUTCOME_ANSWER ? 0.5 : -1.0;
+    if (r->outcome == DP_OUTCOME_ANSWER)
+      (void)dp_diagnose_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
   }
   /* The second byte, when there is one, picks an expectation profile, so
    * the last phase is fuzzed too. */

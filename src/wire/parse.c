@@ -6,8 +6,9 @@
  *
  * This file is the security boundary: every reply comes from a possibly
  * hostile server. Invariants:
- * - Packet bytes are read only through struct reader, whose functions check
- *   the bound and return a status; nothing else indexes a packet buffer.
+ * - Packet bytes are read only through struct reader (reader.h), whose
+ *   functions check the bound and return a status; nothing else indexes a
+ *   packet buffer.
  * - A compression pointer must point strictly before the start of the name
  *   segment it is in (the name's start, or the previous pointer's target), so
  *   the targets strictly decrease and no loop is possible; the number of
@@ -18,91 +19,10 @@
 #include <string.h>
 
 #include "dnsprobe/wire.h"
+#include "reader.h"
 
 /* More jumps than any real name needs (one per label would be 127). */
 #define MAX_POINTERS 128
-
-/* ---- the bounded reader ------------------------------------------------ */
-
-struct reader
-{
-  const uint8_t *buf;
-  size_t len; /* reads stop here: the message or a record's RDATA end */
-  size_t pos;
-};
-
-static size_t rd_left(const struct reader *r)
-{
-  return r->len - r->pos;
-}
-
-static dp_status_t rd_seek(struct reader *r, size_t off)
-{
-  if (off > r->len)
-    return DP_EMALFORMED;
-  r->pos = off;
-  return DP_OK;
-}
-
-static dp_status_t rd_skip(struct reader *r, size_t n)
-{
-  if (n > rd_left(r))
-    return DP_EMALFORMED;
-  r->pos += n;
-  return DP_OK;
-}
-
-static dp_status_t rd_u8(struct reader *r, uint8_t *v)
-{
-  if (rd_left(r) < 1)
-    return DP_EMALFORMED;
-  *v = r->buf[r->pos++];
-  return DP_OK;
-}
-
-static dp_status_t rd_u16(struct reader *r, uint16_t *v)
-{
-  if (rd_left(r) < 2)
-    return DP_EMALFORMED;
-  *v = (uint16_t)(r->buf[r->pos] << 8 | r->buf[r->pos + 1]);
-  r->pos += 2;
-  return DP_OK;
-}
-
-static dp_status_t rd_u32(struct reader *r, uint32_t *v)
-{
-  if (rd_left(r) < 4)
-    return DP_EMALFORMED;
-  *v = (uint32_t)r->buf[r->pos] << 24 | (uint32_t)r->buf[r->pos + 1] << 16 |
-       (uint32_t)r->buf[r->pos + 2] << 8 | (uint32_t)r->buf[r->pos + 3];
-  r->pos += 4;
-  return DP_OK;
-}
-
-static dp_status_t rd_copy(struct reader *r, uint8_t *out, size_t n)
-{
-  if (n > rd_left(r))
-    return DP_EMALFORMED;
-  if (n > 0)
-    memcpy(out, r->buf + r->pos, n);
-  r->pos += n;
-  return DP_OK;
-}
-
-/*
- * A reader over the next n bytes of r, keeping absolute offsets: positions
- * read through it are offsets into the same buffer. r is not advanced.
- */
-static dp_status_t rd_window(const struct reader *r, size_t n,
-                             struct reader *sub)
-{
-  if (n > rd_left(r))
-    return DP_EMALFORMED;
-  sub->buf = r->buf;
-  sub->len = r->pos + n;
-  sub->pos = r->pos;
-  return DP_OK;
-}
 
 /* ---- names --------------------------------------------------------------- */
 

@@ -153,24 +153,6 @@ const char *dp_dnssec_ds_outcome_tostr(dp_dnssec_ds_outcome_t o)
 
 /* ---- names and text ----------------------------------------------------- */
 
-static bool name_equal(const uint8_t *a, size_t alen, const uint8_t *b,
-                       size_t blen)
-{
-  if (alen != blen)
-    return false;
-  for (size_t i = 0; i < alen; i++)
-  {
-    uint8_t x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z')
-      x = (uint8_t)(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z')
-      y = (uint8_t)(y - 'A' + 'a');
-    if (x != y)
-      return false;
-  }
-  return true;
-}
-
 /* "3 days 4 hours", "5 hours", "40 seconds": the two largest units. */
 static void duration_tostr(int64_t secs, char *out, size_t cap)
 {
@@ -347,7 +329,7 @@ static void read_answer(struct check *c, struct answer *a, const uint8_t *buf,
   if (!m->has_question || m->qtype != a->qtype ||
       dp_wire_name_read(m->buf, m->len, m->qname_off, qname, sizeof qname,
                         &qname_len, NULL) != DP_OK ||
-      !name_equal(qname, qname_len, c->zone, c->zone_len) || !m->qr)
+      !dp_wire_name_equal(qname, qname_len, c->zone, c->zone_len) || !m->qr)
     a->unusable = "it is not a reply to that question";
   else if (m->rcode != DP_RCODE_NOERROR)
   {
@@ -625,8 +607,8 @@ static void check_rrset(struct check *c, struct answer *a)
         .original_ttl = sig.original_ttl,
         .key_tag = sig.key_tag,
         .signer_len = (uint8_t)sig.signer_len,
-        .signer_is_zone =
-            name_equal(sig.signer, sig.signer_len, c->zone, c->zone_len),
+        .signer_is_zone = dp_wire_name_equal(sig.signer, sig.signer_len,
+                                             c->zone, c->zone_len),
         .inception = sig.inception,
         .expiration = sig.expiration,
         .inception_time = dp_wire_sigtime_abs(sig.inception, c->in->now),

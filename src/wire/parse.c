@@ -603,19 +603,7 @@ bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
   if (msg == NULL || msg->buf == NULL || rr == NULL || name == NULL)
     return false;
   const struct reader r = {msg->buf, msg->len, 0};
-  if (name_get(&r, rr->owner_off, owner, &owner_len, &next, &np) != DP_OK ||
-      owner_len != name_len)
+  if (name_get(&r, rr->owner_off, owner, &owner_len, &next, &np) != DP_OK)
     return false;
-  /* RFC 4343 3: ASCII case folding; length bytes (< 64) never fold. */
-  for (size_t i = 0; i < owner_len; i++)
-  {
-    uint8_t a = owner[i], b = name[i];
-    if (a >= 'A' && a <= 'Z')
-      a = (uint8_t)(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z')
-      b = (uint8_t)(b - 'A' + 'a');
-    if (a != b)
-      return false;
-  }
-  return true;
+  return dp_wire_name_equal(owner, owner_len, name, name_len);
 }

@@ -642,137 +642,66 @@ struct sig_vector
   "oL9krJun7xfBOIWcGHi7mag5/hdZrKWw15jPGrHpjQeRAvTdszaPD+QLs3fx8A4M3e23mRZ9"   \
   "VrbpMngwcrqNAg=="
 
-#define RFC5702_SIG(alg, tag)                                                  \
-  {                                                                            \
-    DP_TYPE_A, alg, 3, 3600, 1893456000, 946684800, tag, "example.net"         \
-  }
+/* clang-format off */
+#define RFC5702_SIG(alg, tag) \
+  {DP_TYPE_A, alg, 3, 3600, 1893456000, 946684800, tag, "example.net"}
+#define RFC6605_P256_SIG \
+  {DP_TYPE_A, 13, 3, 3600, 1284026679, 1281607479, 55648, "example.net"}
+#define RFC8080_SIG(alg, signer) \
+  {DP_TYPE_MX, alg, 2, 3600, 1440021600, 1438207200, 3613, signer}
+/* clang-format on */
 
+/* clang-format off */
 static const struct sig_vector sig_vectors[] = {
     /* RFC 5702 6.1 and 6.2: RSA/SHA-256 and RSA/SHA-512. */
-    {"rfc5702-rsasha256", "example.net", 256, 8, RSA256_KEY, "www.example.net",
-     DP_TYPE_A, A_192_0_2_91, RFC5702_SIG(8, 9033), RSA256_SIG,
-     DP_DNSSEC_VERIFY_VALID},
-    {"rfc5702-rsasha512", "example.net", 256, 10, RSA512_KEY, "www.example.net",
-     DP_TYPE_A, A_192_0_2_91, RFC5702_SIG(10, 3740), RSA512_SIG,
-     DP_DNSSEC_VERIFY_VALID},
+    {"rfc5702-rsasha256", "example.net", 256, 8, RSA256_KEY,
+     "www.example.net", DP_TYPE_A, A_192_0_2_91, RFC5702_SIG(8, 9033),
+     RSA256_SIG, DP_DNSSEC_VERIFY_VALID},
+    {"rfc5702-rsasha512", "example.net", 256, 10, RSA512_KEY,
+     "www.example.net", DP_TYPE_A, A_192_0_2_91, RFC5702_SIG(10, 3740),
+     RSA512_SIG, DP_DNSSEC_VERIFY_VALID},
     /* RFC 6605 6.1 and 6.2: ECDSA P-256 and P-384. */
-    {"rfc6605-p256",
-     "example.net",
-     257,
-     13,
-     P256_KEY,
-     "www.example.net",
-     DP_TYPE_A,
-     A_192_0_2_1,
-     {DP_TYPE_A, 13, 3, 3600, 1284026679, 1281607479, 55648, "example.net"},
-     P256_SIG,
-     DP_DNSSEC_VERIFY_VALID},
-    {"rfc6605-p384",
-     "example.net",
-     257,
-     14,
-     P384_KEY,
-     "www.example.net",
-     DP_TYPE_A,
-     A_192_0_2_1,
+    {"rfc6605-p256", "example.net", 257, 13, P256_KEY,
+     "www.example.net", DP_TYPE_A, A_192_0_2_1, RFC6605_P256_SIG,
+     P256_SIG, DP_DNSSEC_VERIFY_VALID},
+    {"rfc6605-p384", "example.net", 257, 14, P384_KEY,
+     "www.example.net", DP_TYPE_A, A_192_0_2_1,
      {DP_TYPE_A, 14, 3, 3600, 1284027625, 1281608425, 10771, "example.net"},
-     P384_SIG,
-     DP_DNSSEC_VERIFY_VALID},
+     P384_SIG, DP_DNSSEC_VERIFY_VALID},
     /* RFC 8080 6.1: Ed25519 over an MX, whose target is a name. */
-    {"rfc8080-ed25519",
-     "example.com",
-     257,
-     15,
-     ED25519_KEY,
-     "example.com",
-     DP_TYPE_MX,
-     MX_10(MAIL_EXAMPLE_COM),
-     {DP_TYPE_MX, 15, 2, 3600, 1440021600, 1438207200, 3613, "example.com"},
-     ED25519_SIG,
-     DP_DNSSEC_VERIFY_VALID},
+    {"rfc8080-ed25519", "example.com", 257, 15, ED25519_KEY,
+     "example.com", DP_TYPE_MX, MX_10(MAIL_EXAMPLE_COM),
+     RFC8080_SIG(15, "example.com"), ED25519_SIG, DP_DNSSEC_VERIFY_VALID},
     /* RFC 4034 6.2: names are compared in lower case, in the owner, in
      * the RDATA of MX and in the signer's name. */
-    {"rfc8080-ed25519-upper-case",
-     "example.com",
-     257,
-     15,
-     ED25519_KEY,
-     "EXAMPLE.com",
-     DP_TYPE_MX,
-     MX_10(MAIL_EXAMPLE_COM_UPPER),
-     {DP_TYPE_MX, 15, 2, 3600, 1440021600, 1438207200, 3613, "Example.COM"},
-     ED25519_SIG,
-     DP_DNSSEC_VERIFY_VALID},
-    {"rfc6605-p256-upper-owner",
-     "example.net",
-     257,
-     13,
-     P256_KEY,
-     "WWW.Example.NET",
-     DP_TYPE_A,
-     A_192_0_2_1,
-     {DP_TYPE_A, 13, 3, 3600, 1284026679, 1281607479, 55648, "example.net"},
-     P256_SIG,
-     DP_DNSSEC_VERIFY_VALID},
+    {"rfc8080-ed25519-upper-case", "example.com", 257, 15, ED25519_KEY,
+     "EXAMPLE.com", DP_TYPE_MX, MX_10(MAIL_EXAMPLE_COM_UPPER),
+     RFC8080_SIG(15, "Example.COM"), ED25519_SIG, DP_DNSSEC_VERIFY_VALID},
+    {"rfc6605-p256-upper-owner", "example.net", 257, 13, P256_KEY,
+     "WWW.Example.NET", DP_TYPE_A, A_192_0_2_1, RFC6605_P256_SIG,
+     P256_SIG, DP_DNSSEC_VERIFY_VALID},
     /* One byte of the data changed: no longer the signed data. */
-    {"rfc6605-p256-other-address",
-     "example.net",
-     257,
-     13,
-     P256_KEY,
-     "www.example.net",
-     DP_TYPE_A,
-     BYTES(192, 0, 2, 2),
-     {DP_TYPE_A, 13, 3, 3600, 1284026679, 1281607479, 55648, "example.net"},
-     P256_SIG,
-     DP_DNSSEC_VERIFY_BOGUS},
-    {"rfc5702-rsasha256-other-ttl",
-     "example.net",
-     256,
-     8,
-     RSA256_KEY,
-     "www.example.net",
-     DP_TYPE_A,
-     A_192_0_2_91,
+    {"rfc6605-p256-other-address", "example.net", 257, 13, P256_KEY,
+     "www.example.net", DP_TYPE_A, BYTES(192, 0, 2, 2), RFC6605_P256_SIG,
+     P256_SIG, DP_DNSSEC_VERIFY_BOGUS},
+    {"rfc5702-rsasha256-other-ttl", "example.net", 256, 8, RSA256_KEY,
+     "www.example.net", DP_TYPE_A, A_192_0_2_91,
      {DP_TYPE_A, 8, 3, 3601, 1893456000, 946684800, 9033, "example.net"},
-     RSA256_SIG,
-     DP_DNSSEC_VERIFY_BOGUS},
-    {"rfc8080-ed25519-other-target",
-     "example.com",
-     257,
-     15,
-     ED25519_KEY,
-     "example.com",
-     DP_TYPE_MX,
-     MX_10(4, 'm', 'a', 'i', 'k', 0),
-     {DP_TYPE_MX, 15, 2, 3600, 1440021600, 1438207200, 3613, "example.com"},
-     ED25519_SIG,
-     DP_DNSSEC_VERIFY_BOGUS},
-    /* The key of another algorithm (RFC 8080's key as P-256): wrong size. */
-    {"p256-with-ed25519-key",
-     "example.com",
-     257,
-     13,
-     ED25519_KEY,
-     "example.com",
-     DP_TYPE_MX,
-     MX_10(MAIL_EXAMPLE_COM),
-     {DP_TYPE_MX, 13, 2, 3600, 1440021600, 1438207200, 3613, "example.com"},
-     ED25519_SIG,
-     DP_DNSSEC_VERIFY_BAD_KEY},
+     RSA256_SIG, DP_DNSSEC_VERIFY_BOGUS},
+    {"rfc8080-ed25519-other-target", "example.com", 257, 15, ED25519_KEY,
+     "example.com", DP_TYPE_MX, MX_10(4, 'm', 'a', 'i', 'k', 0),
+     RFC8080_SIG(15, "example.com"), ED25519_SIG, DP_DNSSEC_VERIFY_BOGUS},
+    /* The key of another algorithm (RFC 8080's as P-256): wrong size. */
+    {"p256-with-ed25519-key", "example.com", 257, 13, ED25519_KEY,
+     "example.com", DP_TYPE_MX, MX_10(MAIL_EXAMPLE_COM),
+     RFC8080_SIG(13, "example.com"), ED25519_SIG, DP_DNSSEC_VERIFY_BAD_KEY},
     /* An algorithm libcrypto is not asked to do: ECC-GOST. */
-    {"gost",
-     "example.com",
-     257,
-     12,
-     ED25519_KEY,
-     "example.com",
-     DP_TYPE_MX,
-     MX_10(MAIL_EXAMPLE_COM),
-     {DP_TYPE_MX, 12, 2, 3600, 1440021600, 1438207200, 3613, "example.com"},
-     ED25519_SIG,
+    {"gost", "example.com", 257, 12, ED25519_KEY,
+     "example.com", DP_TYPE_MX, MX_10(MAIL_EXAMPLE_COM),
+     RFC8080_SIG(12, "example.com"), ED25519_SIG,
      DP_DNSSEC_VERIFY_UNSUPPORTED},
 };
+/* clang-format on */
 
 /* Build the vector's message (DNSKEY, RRset, RRSIG in the answer). */
 static void sig_vector_msg(const struct sig_vector *v, struct tmsg *m,
@@ -920,25 +849,12 @@ static void build_wildcard(struct tmsg *m)
             "example.net");
 }
 
-static const uint8_t want_wildcard[] = {RRSIG_HEAD(1, 13, 2, 3600),
-                                        EXNET,
-                                        1,
-                                        '*',
-                                        EXNET,
-                                        0,
-                                        1,
-                                        0,
-                                        1,
-                                        0,
-                                        0,
-                                        0x0e,
-                                        0x10,
-                                        0,
-                                        4,
-                                        192,
-                                        0,
-                                        2,
-                                        1};
+/* clang-format off */
+static const uint8_t want_wildcard[] = {
+    RRSIG_HEAD(1, 13, 2, 3600), EXNET,
+    1, '*', EXNET, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, 1,
+};
+/* clang-format on */
 
 /* An SOA whose owner and RDATA names are compressed, in mixed case. */
 static void build_soa(struct tmsg *m)
@@ -961,48 +877,15 @@ static void build_soa(struct tmsg *m)
   rrsig_for(m, DP_SECTION_ANSWER, "example.net", DP_TYPE_SOA, 2, "example.net");
 }
 
-static const uint8_t want_soa[] = {RRSIG_HEAD(6, 13, 2, 3600),
-                                   EXNET,
-                                   EXNET,
-                                   0,
-                                   6,
-                                   0,
-                                   1,
-                                   0,
-                                   0,
-                                   0x0e,
-                                   0x10,
-                                   0,
-                                   53,
-                                   3,
-                                   'n',
-                                   's',
-                                   '1',
-                                   EXNET,
-                                   2,
-                                   'h',
-                                   'm',
-                                   EXNET,
-                                   0,
-                                   0,
-                                   0,
-                                   7,
-                                   0,
-                                   0,
-                                   0,
-                                   1,
-                                   0,
-                                   0,
-                                   0,
-                                   2,
-                                   0,
-                                   0,
-                                   0,
-                                   3,
-                                   0,
-                                   0,
-                                   0,
-                                   4};
+/* clang-format off */
+static const uint8_t want_soa[] = {
+    RRSIG_HEAD(6, 13, 2, 3600), EXNET,
+    EXNET, 0, 6, 0, 1, 0, 0, 0x0e, 0x10, 0, 53,
+    3, 'n', 's', '1', EXNET,
+    2, 'h', 'm', EXNET,
+    0, 0, 0, 7,  0, 0, 0, 1,  0, 0, 0, 2,  0, 0, 0, 3,  0, 0, 0, 4,
+};
+/* clang-format on */
 
 /* RFC 4034 6.3: by RDATA octets, MX 10 before MX 256; 'Z' and 'z' make
  * one record once lower-cased. */
@@ -1143,278 +1026,63 @@ struct zone_case
  * hour before the clock, expiration 30 days after it, unless the zone's
  * name says otherwise; NSEC3PARAM is signed like the rest in NSEC3 zones.
  */
+#define Z(l, z, off) .label = l, .zone = z, .offset = off
+#define OUT(sev, left) .severity = DP_DNSSEC_SEV_##sev, .earliest = left
+#define EXPIRING(sev) W("expiring", sev, DNSKEY, 0), W("expiring", sev, SOA, 0)
+#define EXPIRED                                                                \
+  W("expired", CRITICAL, DNSKEY, 0), W("expired", CRITICAL, SOA, 0)
+#define NOT_YET                                                                \
+  W("inception-future", CRITICAL, DNSKEY, 0),                                  \
+      W("inception-future", CRITICAL, SOA, 0)
+#define NSEC3_10_C0FFEE .nsec3 = true, .iterations = 10, .salt_len = 3
+
+/* clang-format off */
 static const struct zone_case zone_cases[] = {
-    {"secure",
-     "secure.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
-    {"secure-6-days-left",
-     "secure.test",
-     24 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_WARNING,
-     6 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("expiring", WARNING, DNSKEY, 0), W("expiring", WARNING, SOA, 0)}},
-    {"secure-1-day-left",
-     "secure.test",
-     29 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("expiring", CRITICAL, DNSKEY, 0), W("expiring", CRITICAL, SOA, 0)}},
-    {"secure-1-day-left-own-thresholds",
-     "secure.test",
-     29 * DAY,
-     36 * HOUR,
-     12 * HOUR,
-     DP_DNSSEC_SEV_WARNING,
-     DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("expiring", WARNING, DNSKEY, 0), W("expiring", WARNING, SOA, 0)}},
-    {"secure-8-days-left",
-     "secure.test",
-     22 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     8 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
-    {"secure-a-day-after",
-     "secure.test",
-     31 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     -DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("expired", CRITICAL, DNSKEY, 0), W("expired", CRITICAL, SOA, 0)}},
-    {"secure-2-hours-before",
-     "secure.test",
-     -2 * HOUR,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     30 * DAY + 2 * HOUR,
-     false,
-     false,
-     0,
-     0,
-     {W("inception-future", CRITICAL, DNSKEY, 0),
-      W("inception-future", CRITICAL, SOA, 0)}},
-    {"expiring",
-     "expiring.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     12 * HOUR,
-     false,
-     false,
-     0,
-     0,
-     {W("expiring", CRITICAL, DNSKEY, 0), W("expiring", CRITICAL, SOA, 0)}},
-    {"expiring-3-days-before",
-     "expiring.test",
-     -3 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     3 * DAY + 12 * HOUR,
-     false,
-     false,
-     0,
-     0,
-     {W("expiring", WARNING, DNSKEY, 0), W("expiring", WARNING, SOA, 0),
-      W("inception-future", CRITICAL, DNSKEY, 0),
-      W("inception-future", CRITICAL, SOA, 0)}},
-    {"expired",
-     "expired.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     -DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("expired", CRITICAL, DNSKEY, 0), W("expired", CRITICAL, SOA, 0)}},
-    {"future",
-     "future.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     32 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("inception-future", CRITICAL, DNSKEY, 0),
-      W("inception-future", CRITICAL, SOA, 0)}},
-    {"future-3-days-on",
-     "future.test",
-     3 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     29 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
-    {"bogus",
-     "bogus.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     30 * DAY,
-     true,
-     false,
-     0,
-     0,
-     {W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"rsasha1",
-     "rsasha1.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_WARNING,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("algorithm-deprecated", WARNING, 0, 5)}},
-    {"nsec3",
-     "nsec3.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_WARNING,
-     30 * DAY,
-     false,
-     true,
-     10,
-     3,
-     {W("nsec3-iterations", WARNING, N3P, 0), W("nsec3-salt", INFO, N3P, 0)}},
-    {"nsec3-1-day-left",
-     "nsec3.test",
-     29 * DAY,
-     0,
-     0,
-     DP_DNSSEC_SEV_CRITICAL,
-     DAY,
-     false,
-     true,
-     10,
-     3,
-     {W("nsec3-iterations", WARNING, N3P, 0), W("nsec3-salt", INFO, N3P, 0),
-      W("expiring", CRITICAL, DNSKEY, 0), W("expiring", CRITICAL, SOA, 0),
-      W("expiring", CRITICAL, N3P, 0)}},
-    {"nsec3rsasha1",
-     "nsec3rsasha1.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_WARNING,
-     30 * DAY,
-     false,
-     true,
-     0,
-     0,
-     {W("algorithm-deprecated", WARNING, 0, 7)}},
-    {"rsasha256",
-     "rsasha256.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
-    {"rsasha512",
-     "rsasha512.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_INFO,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {W("algorithm-deprecated", INFO, 0, 10)}},
-    {"ecdsa384",
-     "ecdsa384.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
-    {"ed25519",
-     "ed25519.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
-    {"ed448",
-     "ed448.test",
-     0,
-     0,
-     0,
-     DP_DNSSEC_SEV_OK,
-     30 * DAY,
-     false,
-     false,
-     0,
-     0,
-     {{NULL}}},
+    {Z("secure", "secure.test", 0), OUT(OK, 30 * DAY)},
+    {Z("secure-6-days-left", "secure.test", 24 * DAY), OUT(WARNING, 6 * DAY),
+     .want = {EXPIRING(WARNING)}},
+    {Z("secure-8-days-left", "secure.test", 22 * DAY), OUT(OK, 8 * DAY)},
+    {Z("secure-1-day-left", "secure.test", 29 * DAY), OUT(CRITICAL, DAY),
+     .want = {EXPIRING(CRITICAL)}},
+    {Z("secure-1-day-left-own-thresholds", "secure.test", 29 * DAY),
+     .warn = 36 * HOUR, .crit = 12 * HOUR, OUT(WARNING, DAY),
+     .want = {EXPIRING(WARNING)}},
+    {Z("secure-a-day-after", "secure.test", 31 * DAY), OUT(CRITICAL, -DAY),
+     .want = {EXPIRED}},
+    {Z("secure-2-hours-before", "secure.test", -2 * HOUR),
+     OUT(CRITICAL, 30 * DAY + 2 * HOUR), .want = {NOT_YET}},
+    {Z("expiring", "expiring.test", 0), OUT(CRITICAL, 12 * HOUR),
+     .want = {EXPIRING(CRITICAL)}},
+    {Z("expiring-3-days-before", "expiring.test", -3 * DAY),
+     OUT(CRITICAL, 3 * DAY + 12 * HOUR),
+     .want = {EXPIRING(WARNING), NOT_YET}},
+    {Z("expired", "expired.test", 0), OUT(CRITICAL, -DAY),
+     .want = {EXPIRED}},
+    {Z("future", "future.test", 0), OUT(CRITICAL, 32 * DAY),
+     .want = {NOT_YET}},
+    {Z("future-3-days-on", "future.test", 3 * DAY), OUT(OK, 29 * DAY)},
+    {Z("bogus", "bogus.test", 0), OUT(CRITICAL, 30 * DAY), .soa_bogus = true,
+     .want = {W("bogus-signature", CRITICAL, SOA, 0)}},
+    {Z("rsasha1", "rsasha1.test", 0), OUT(WARNING, 30 * DAY),
+     .want = {W("algorithm-deprecated", WARNING, 0, 5)}},
+    {Z("nsec3", "nsec3.test", 0), OUT(WARNING, 30 * DAY), NSEC3_10_C0FFEE,
+     .want = {W("nsec3-iterations", WARNING, N3P, 0),
+              W("nsec3-salt", INFO, N3P, 0)}},
+    {Z("nsec3-1-day-left", "nsec3.test", 29 * DAY), OUT(CRITICAL, DAY),
+     NSEC3_10_C0FFEE,
+     .want = {W("nsec3-iterations", WARNING, N3P, 0),
+              W("nsec3-salt", INFO, N3P, 0), EXPIRING(CRITICAL),
+              W("expiring", CRITICAL, N3P, 0)}},
+    {Z("nsec3rsasha1", "nsec3rsasha1.test", 0), OUT(WARNING, 30 * DAY),
+     .nsec3 = true, .want = {W("algorithm-deprecated", WARNING, 0, 7)}},
+    {Z("rsasha256", "rsasha256.test", 0), OUT(OK, 30 * DAY)},
+    {Z("rsasha512", "rsasha512.test", 0), OUT(INFO, 30 * DAY),
+     .want = {W("algorithm-deprecated", INFO, 0, 10)}},
+    {Z("ecdsa384", "ecdsa384.test", 0), OUT(OK, 30 * DAY)},
+    {Z("ed25519", "ed25519.test", 0), OUT(OK, 30 * DAY)},
+    {Z("ed448", "ed448.test", 0), OUT(OK, 30 * DAY)},
 };
+/* clang-format on */
 
 /* Assert that out has exactly the findings of want (NULL-ended). */
 static void assert_findings(const struct dp_dnssec_result *out,
@@ -1565,8 +1233,8 @@ END_TEST
  * bits. */
 typedef bool (*rr_edit)(uint16_t type, struct tbuf *rd);
 
-static void rebuild_ordered(const uint8_t *buf, size_t len, struct tmsg *m,
-                            uint16_t flags_xor, rr_edit edit, bool reverse)
+static void rebuild(const uint8_t *buf, size_t len, struct tmsg *m,
+                    uint16_t flags_xor, rr_edit edit, bool reverse)
 {
   struct dp_wire_msg msg;
   uint8_t name[DP_DNS_NAME_MAX];
@@ -1614,12 +1282,6 @@ static void rebuild_ordered(const uint8_t *buf, size_t len, struct tmsg *m,
   }
 }
 
-static void rebuild(const uint8_t *buf, size_t len, struct tmsg *m,
-                    uint16_t flags_xor, rr_edit edit)
-{
-  rebuild_ordered(buf, len, m, flags_xor, edit, false);
-}
-
 static bool drop_rrsig(uint16_t type, struct tbuf *rd)
 {
   (void)rd;
@@ -1639,8 +1301,7 @@ static bool rrsig_tag_plus_one(uint16_t type, struct tbuf *rd)
   return true;
 }
 
-/* The signer's name becomes other.test (same length as most lab zones'
- * would not matter: the RDATA is rebuilt). */
+/* The signer's name becomes other.test; the RDATA is rebuilt around it. */
 static bool rrsig_other_signer(uint16_t type, struct tbuf *rd)
 {
   static struct tbuf out;
@@ -1665,177 +1326,172 @@ struct answers
   int64_t now;
 };
 
+/* The lab's answers for z as they are, at FX_CLOCK. (make_case starts
+ * every case of a lab zone with them.) */
 static void copy_fixture(const struct fx_zone *z, struct answers *a)
 {
-  rebuild(z->dnskey, z->dnskey_len, &a->dnskey, 0, NULL);
-  rebuild(z->soa, z->soa_len, &a->soa, 0, NULL);
-  rebuild(z->nsec3param, z->nsec3param_len, &a->nsec3param, 0, NULL);
+  rebuild(z->dnskey, z->dnskey_len, &a->dnskey, 0, NULL, false);
+  rebuild(z->soa, z->soa_len, &a->soa, 0, NULL, false);
+  rebuild(z->nsec3param, z->nsec3param_len, &a->nsec3param, 0, NULL, false);
   a->has_nsec3param = true;
   a->now = FX_CLOCK;
 }
 
 #define SECURE fx_find("secure.test")
 
-/* RFC 4034 6.3: the order a server sends the DNSKEYs in does not matter,
- * nor does a key sent twice. */
-static void make_dnskey_reversed(struct answers *a)
+/* Append to msg (being built) the first record of type in the real answer
+ * buf, times copies. */
+static void append_copies(struct tmsg *msg, const char *owner,
+                          const uint8_t *buf, size_t len, uint16_t type,
+                          int copies)
 {
-  copy_fixture(SECURE, a);
-  rebuild_ordered(SECURE->dnskey, SECURE->dnskey_len, &a->dnskey, 0, NULL,
-                  true);
+  struct dp_wire_msg parsed;
+  ck_assert(dp_wire_msg_parse(buf, len, &parsed) == DP_OK);
+  const struct dp_wire_rr *rr = first_rr(&parsed, type, owner);
+  for (int i = 0; i < copies; i++)
+    tmsg_rr(msg, DP_SECTION_ANSWER, owner, type, rr->ttl, buf + rr->rdata_off,
+            rr->rdlength);
 }
 
+/* RFC 4034 6.3: a key sent twice is one record of the RRset. */
 static void make_dnskey_twice(struct answers *a)
 {
-  struct dp_wire_msg msg;
-  copy_fixture(SECURE, a);
-  ck_assert(dp_wire_msg_parse(SECURE->dnskey, SECURE->dnskey_len, &msg) ==
-            DP_OK);
-  const struct dp_wire_rr *rr = first_rr(&msg, DP_TYPE_DNSKEY, "twice");
-  tmsg_rr(&a->dnskey, DP_SECTION_ANSWER, "secure.test", DP_TYPE_DNSKEY, rr->ttl,
-          SECURE->dnskey + rr->rdata_off, rr->rdlength);
-}
-
-static void make_no_soa_rrsig(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &a->soa, 0, drop_rrsig);
-}
-
-static void make_no_dnskey_rrsig(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->dnskey, SECURE->dnskey_len, &a->dnskey, 0, drop_rrsig);
-}
-
-static void make_soa_orphan(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &a->soa, 0, rrsig_tag_plus_one);
+  append_copies(&a->dnskey, "secure.test", SECURE->dnskey, SECURE->dnskey_len,
+                DP_TYPE_DNSKEY, 1);
 }
 
 /* The valid RRSIG over SOA, and beside it one by a key not published. */
 static void make_soa_orphan_beside_valid(struct answers *a)
 {
   static struct tmsg orphan;
-  struct dp_wire_msg msg;
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &orphan, 0, rrsig_tag_plus_one);
-  ck_assert(dp_wire_msg_parse(orphan.t.b, orphan.t.n, &msg) == DP_OK);
-  const struct dp_wire_rr *rr = first_rr(&msg, DP_TYPE_RRSIG, "orphan");
-  tmsg_rr(&a->soa, DP_SECTION_ANSWER, "secure.test", DP_TYPE_RRSIG, rr->ttl,
-          orphan.t.b + rr->rdata_off, rr->rdlength);
-}
-
-static void make_other_signer(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &a->soa, 0, rrsig_other_signer);
-}
-
-static void make_no_dnskey(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->dnskey, SECURE->dnskey_len, &a->dnskey, 0, drop_dnskey);
-}
-
-static void make_soa_refused(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &a->soa, DP_RCODE_REFUSED, NULL);
-}
-
-static void make_soa_truncated(struct answers *a)
-{
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &a->soa, DP_FLAG_TC, NULL);
+  rebuild(SECURE->soa, SECURE->soa_len, &orphan, 0, rrsig_tag_plus_one, false);
+  append_copies(&a->soa, "secure.test", orphan.t.b, orphan.t.n, DP_TYPE_RRSIG,
+                1);
 }
 
 /* The SOA answer where the DNSKEY answer should be. */
 static void make_dnskey_wrong_question(struct answers *a)
 {
-  copy_fixture(SECURE, a);
-  rebuild(SECURE->soa, SECURE->soa_len, &a->dnskey, 0, NULL);
+  rebuild(SECURE->soa, SECURE->soa_len, &a->dnskey, 0, NULL, false);
 }
 
 /* 40 copies of the RRSIG over SOA: more checks than the budget allows. */
 static void make_many_rrsigs(struct answers *a)
 {
-  struct dp_wire_msg msg;
-  copy_fixture(SECURE, a);
-  ck_assert(dp_wire_msg_parse(SECURE->soa, SECURE->soa_len, &msg) == DP_OK);
-  const struct dp_wire_rr *rr = first_rr(&msg, DP_TYPE_RRSIG, "many");
-  for (int i = 0; i < 39; i++)
-    tmsg_rr(&a->soa, DP_SECTION_ANSWER, "secure.test", DP_TYPE_RRSIG, rr->ttl,
-            SECURE->soa + rr->rdata_off, rr->rdlength);
+  append_copies(&a->soa, "secure.test", SECURE->soa, SECURE->soa_len,
+                DP_TYPE_RRSIG, 39);
 }
 
+/* clang-format off */
 static const uint8_t soa_rdata[] = {
-    3,   'n', 's', '1', 4,   'h', 'a', 'n', 'd', 4,   't', 'e', 's',
-    't', 0,   2,   'h', 'm', 4,   'h', 'a', 'n', 'd', 4,   't', 'e',
-    's', 't', 0,   0,   0,   0,   1,   0,   0,   0,   1,   0,   0,
-    0,   1,   0,   0,   0,   1,   0,   0,   0,   1};
+    3, 'n', 's', '1', 4, 'h', 'a', 'n', 'd', 4, 't', 'e', 's', 't', 0,
+    2, 'h', 'm', 4, 'h', 'a', 'n', 'd', 4, 't', 'e', 's', 't', 0,
+    0, 0, 0, 1,  0, 0, 0, 1,  0, 0, 0, 1,  0, 0, 0, 1,  0, 0, 0, 1,
+};
+/* clang-format on */
+
+/* How hand_zone makes the one key of hand.test. */
+struct hand_spec
+{
+  uint16_t flags;
+  uint8_t alg;
+  size_t (*key)(uint8_t *out); /* writes the key field, returns its size */
+  size_t sig_len;              /* of pseudo-random signature bytes */
+  uint8_t labels;              /* of the RRSIGs (2 is right) */
+};
+
+static const uint8_t some_bytes[128] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+static uint8_t key_buf[65000];
 
 /*
- * A zone hand.test built from nothing: a DNSKEY RRset of one key with
- * key bytes key, signed (RRSIG over DNSKEY and over SOA) with signature
- * bytes sig, all with algorithm alg and the key's tag, valid around
- * FX_CLOCK. sig_over gives the RRSIGs' Labels (2 is right).
+ * A zone hand.test built from nothing: a DNSKEY RRset of one key, and
+ * RRSIGs over it and over the SOA, with the key's algorithm and tag and
+ * valid around FX_CLOCK, whose signature bytes are no signature.
  */
-static void hand_zone(struct answers *a, uint16_t flags, uint8_t alg,
-                      const uint8_t *key, size_t klen, const uint8_t *sig,
-                      size_t siglen, uint8_t labels)
+static void hand_zone(struct answers *a, const struct hand_spec *h)
 {
   static struct tbuf rd;
-  dnskey_rdata(&rd, flags, alg, key, klen);
-  uint16_t tag = dp_wire_key_tag(rd.b, rd.n);
-  tmsg_init(&a->dnskey, QR_AA, "hand.test", DP_TYPE_DNSKEY);
-  tmsg_rr(&a->dnskey, DP_SECTION_ANSWER, "hand.test", DP_TYPE_DNSKEY, 3600,
-          rd.b, rd.n);
+  size_t klen = h->key != NULL ? h->key(key_buf) : 0;
+  dnskey_rdata(&rd, h->flags, h->alg, key_buf, klen);
   struct sigspec s = {DP_TYPE_DNSKEY,
-                      alg,
-                      labels,
+                      h->alg,
+                      h->labels,
                       3600,
                       (uint32_t)(FX_CLOCK + 30 * DAY),
                       (uint32_t)(FX_CLOCK - HOUR),
-                      tag,
+                      dp_wire_key_tag(rd.b, rd.n),
                       "hand.test"};
-  rrsig_rdata(&rd, &s, sig, siglen);
+  tmsg_init(&a->dnskey, QR_AA, "hand.test", DP_TYPE_DNSKEY);
+  tmsg_rr(&a->dnskey, DP_SECTION_ANSWER, "hand.test", DP_TYPE_DNSKEY, 3600,
+          rd.b, rd.n);
+  rrsig_rdata(&rd, &s, some_bytes, h->sig_len);
   tmsg_rr(&a->dnskey, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600, rd.b,
           rd.n);
   tmsg_init(&a->soa, QR_AA, "hand.test", DP_TYPE_SOA);
   tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_SOA, 3600, soa_rdata,
           sizeof soa_rdata);
   s.covered = DP_TYPE_SOA;
-  rrsig_rdata(&rd, &s, sig, siglen);
+  rrsig_rdata(&rd, &s, some_bytes, h->sig_len);
   tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600, rd.b,
           rd.n);
   a->has_nsec3param = false;
   a->now = FX_CLOCK;
 }
 
-static const uint8_t some_bytes[64] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-
-static void make_gost(struct answers *a)
+static size_t key_64_bytes(uint8_t *out)
 {
-  hand_zone(a, 257, 12, some_bytes, 64, some_bytes, 64, 2);
+  memcpy(out, some_bytes, 64);
+  return 64;
 }
 
-static void make_private_alg(struct answers *a)
+static size_t key_31_bytes(uint8_t *out)
 {
-  hand_zone(a, 257, 253, some_bytes, 64, some_bytes, 64, 2);
+  memcpy(out, some_bytes, 31);
+  return 31;
 }
 
-static void make_empty_key(struct answers *a)
+/* RFC 6605 6.1's P-256 key: a real point, so only the signature is bad. */
+static size_t key_p256(uint8_t *out)
 {
-  hand_zone(a, 257, 13, NULL, 0, some_bytes, 64, 2);
+  return b64(P256_KEY, out, 64);
 }
 
-/* The same, with the Zone Key flag clear: not a key that signs zones. */
-static void make_not_zone_key(struct answers *a)
+/* RFC 3110 2: exponent 65537 and a modulus of n bytes of 0xff. */
+static size_t key_rsa(uint8_t *out, size_t n)
 {
-  uint8_t key[64];
-  hand_zone(a, 1, 13, key, b64(P256_KEY, key, sizeof key), some_bytes, 64, 2);
+  memcpy(out, (const uint8_t[]){3, 1, 0, 1}, 4);
+  memset(out + 4, 0xff, n);
+  return 4 + n;
+}
+
+static size_t key_rsa_8192(uint8_t *out)
+{
+  return key_rsa(out, 1024);
+}
+
+static size_t key_rsa_60000(uint8_t *out)
+{
+  return key_rsa(out, 60000);
+}
+
+static size_t key_rsa_511(uint8_t *out)
+{
+  size_t n = key_rsa(out, 64);
+  out[4] = 0x7f;
+  return n;
+}
+
+/* The exponent length (0, then 2 bytes) runs past the key. */
+static size_t key_rsa_exponent_past_end(uint8_t *out)
+{
+  memcpy(out, (const uint8_t[]){0, 0xff, 0xff, 1, 2, 3}, 6);
+  return 6;
+}
+
+static size_t key_rsa_no_modulus(uint8_t *out)
+{
+  memcpy(out, (const uint8_t[]){3, 1, 0, 1}, 4);
+  return 4;
 }
 
 static void make_unsigned(struct answers *a)
@@ -1859,130 +1515,176 @@ static void make_all_refused(struct answers *a)
   a->now = FX_CLOCK;
 }
 
+/* An RRSIG whose signer is a compression pointer (RFC 4034 3.1.7 forbids
+ * it): its RDATA cannot be read. */
+static void add_signer_pointer(struct answers *a)
+{
+  static struct tbuf rd;
+  const struct sigspec s = {DP_TYPE_SOA, 13, 2, 3600, 0, 0, 1, "."};
+  rrsig_rdata(&rd, &s, NULL, 0);
+  rd.n--; /* the root label goes; a pointer to the question takes its place */
+  put16(&rd, 0xc00c);
+  tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600, rd.b,
+          rd.n);
+}
+
+static void add_rrsig_5_bytes(struct answers *a)
+{
+  tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600,
+          BYTES(0, 6, 13, 2, 0));
+}
+
+/* The DNSKEY answer holds one DNSKEY of 3 bytes, no key at all. */
+static void add_dnskey_3_bytes(struct answers *a)
+{
+  tmsg_init(&a->dnskey, QR_AA, "hand.test", DP_TYPE_DNSKEY);
+  tmsg_rr(&a->dnskey, DP_SECTION_ANSWER, "hand.test", DP_TYPE_DNSKEY, 3600,
+          BYTES(1, 1, 3));
+}
+
+/* Copies of the RRSIG over SOA, n in all. */
+static void add_rrsigs(struct answers *a, int n)
+{
+  struct tmsg *soa = &a->soa;
+  static struct tmsg copy;
+  copy = *soa;
+  append_copies(soa, "hand.test", copy.t.b, copy.t.n, DP_TYPE_RRSIG, n - 1);
+}
+
+/* 64 records, as many as a parsed message keeps: the SOA, 63 RRSIGs. */
+static void add_63_rrsigs(struct answers *a)
+{
+  add_rrsigs(a, 63);
+}
+
+/* 70 records: more than a message keeps, so the answer is not usable. */
+static void add_69_rrsigs(struct answers *a)
+{
+  add_rrsigs(a, 69);
+}
+
+/*
+ * A case: the answers of zone, the lab's (fixture) or hand.test's
+ * (hand_zone with hand, when set); then one answer (slot: 0 DNSKEY, 1 SOA)
+ * rebuilt with flags_xor, edit and reverse when any is set; then make, for
+ * what a table cannot say.
+ */
 struct trigger_case
 {
   const char *label;
   const char *zone;
+  const struct hand_spec *hand;
+  int slot;
+  uint16_t flags_xor;
+  rr_edit edit;
+  bool reverse;
   void (*make)(struct answers *a);
   dp_dnssec_state_t state;
   dp_dnssec_severity_t severity;
   struct want_finding want[4];
 };
 
+static void make_case(const struct trigger_case *c, struct answers *a)
+{
+  if (c->hand != NULL)
+    hand_zone(a, c->hand);
+  else if (strcmp(c->zone, "hand.test") != 0)
+    copy_fixture(fx_find(c->zone), a);
+  if (c->flags_xor != 0 || c->edit != NULL || c->reverse)
+  {
+    const struct fx_zone *z = fx_find(c->zone);
+    rebuild(c->slot == 0 ? z->dnskey : z->soa,
+            c->slot == 0 ? z->dnskey_len : z->soa_len,
+            c->slot == 0 ? &a->dnskey : &a->soa, c->flags_xor, c->edit,
+            c->reverse);
+  }
+  if (c->make != NULL)
+    c->make(a);
+}
+
+#define SIGNED DP_DNSSEC_STATE_SIGNED
+#define SEV(s) DP_DNSSEC_SEV_##s
+#define HAND(name, ...) static const struct hand_spec name = {__VA_ARGS__}
+
+HAND(hand_gost, 257, 12, key_64_bytes, 64, 2);
+HAND(hand_private, 257, 253, key_64_bytes, 64, 2);
+HAND(hand_empty_key, 257, 13, NULL, 64, 2);
+HAND(hand_not_zone_key, 1, 13, key_p256, 64, 2);
+
+/* clang-format off */
 static const struct trigger_case trigger_cases[] = {
-    {"dnskey-reversed",
-     "secure.test",
-     make_dnskey_reversed,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_OK,
-     {{NULL}}},
-    {"dnskey-twice",
-     "secure.test",
-     make_dnskey_twice,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_OK,
-     {{NULL}}},
-    {"missing-signature-soa",
-     "secure.test",
-     make_no_soa_rrsig,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("missing-signature", CRITICAL, SOA, 0)}},
-    {"missing-signature-dnskey",
-     "secure.test",
-     make_no_dnskey_rrsig,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("missing-signature", CRITICAL, DNSKEY, 0)}},
-    {"no-matching-key",
-     "secure.test",
-     make_soa_orphan,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("no-matching-key", CRITICAL, SOA, 0)}},
-    {"no-matching-key-beside-valid",
-     "secure.test",
-     make_soa_orphan_beside_valid,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_WARNING,
-     {W("no-matching-key", WARNING, SOA, 0)}},
-    {"signer-mismatch",
-     "secure.test",
-     make_other_signer,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("signer-mismatch", CRITICAL, SOA, 0)}},
-    {"no-dnskey",
-     "secure.test",
-     make_no_dnskey,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("no-dnskey", CRITICAL, DNSKEY, 0)}},
-    {"answer-refused",
-     "secure.test",
-     make_soa_refused,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_WARNING,
-     {W("answer-unusable", WARNING, SOA, 0)}},
-    {"answer-truncated",
-     "secure.test",
-     make_soa_truncated,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_WARNING,
-     {W("answer-unusable", WARNING, SOA, 0)}},
-    {"answer-wrong-question",
-     "secure.test",
-     make_dnskey_wrong_question,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_WARNING,
-     {W("answer-unusable", WARNING, DNSKEY, 0)}},
-    {"verify-limit",
-     "secure.test",
-     make_many_rrsigs,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_INFO,
-     {W("verify-limit", INFO, 0, 0)}},
-    {"gost",
-     "hand.test",
-     make_gost,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("algorithm-unsupported", INFO, 0, 12),
-      W("algorithm-deprecated", CRITICAL, 0, 12)}},
-    {"private-algorithm",
-     "hand.test",
-     make_private_alg,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_INFO,
-     {W("algorithm-unsupported", INFO, 0, 253)}},
-    {"empty-key",
-     "hand.test",
-     make_empty_key,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"not-a-zone-key",
-     "hand.test",
-     make_not_zone_key,
-     DP_DNSSEC_STATE_SIGNED,
-     DP_DNSSEC_SEV_CRITICAL,
-     {W("no-matching-key", CRITICAL, DNSKEY, 0),
-      W("no-matching-key", CRITICAL, SOA, 0)}},
-    {"unsigned",
-     "hand.test",
-     make_unsigned,
-     DP_DNSSEC_STATE_UNSIGNED,
-     DP_DNSSEC_SEV_OK,
-     {{NULL}}},
-    {"all-refused",
-     "hand.test",
-     make_all_refused,
-     DP_DNSSEC_STATE_UNKNOWN,
-     DP_DNSSEC_SEV_WARNING,
-     {W("answer-unusable", WARNING, DNSKEY, 0),
-      W("answer-unusable", WARNING, SOA, 0)}},
+    /* RFC 4034 6.3: the order and repetition of DNSKEYs do not matter. */
+    {.label = "dnskey-reversed", .zone = "secure.test", .slot = 0,
+     .reverse = true, .state = SIGNED, .severity = SEV(OK)},
+    {.label = "dnskey-twice", .zone = "secure.test",
+     .make = make_dnskey_twice, .state = SIGNED, .severity = SEV(OK)},
+    {.label = "missing-signature-soa", .zone = "secure.test", .slot = 1,
+     .edit = drop_rrsig, .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("missing-signature", CRITICAL, SOA, 0)}},
+    {.label = "missing-signature-dnskey", .zone = "secure.test", .slot = 0,
+     .edit = drop_rrsig, .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("missing-signature", CRITICAL, DNSKEY, 0)}},
+    {.label = "no-matching-key", .zone = "secure.test", .slot = 1,
+     .edit = rrsig_tag_plus_one, .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("no-matching-key", CRITICAL, SOA, 0)}},
+    {.label = "no-matching-key-beside-valid", .zone = "secure.test",
+     .make = make_soa_orphan_beside_valid, .state = SIGNED,
+     .severity = SEV(WARNING),
+     .want = {W("no-matching-key", WARNING, SOA, 0)}},
+    {.label = "signer-mismatch", .zone = "secure.test", .slot = 1,
+     .edit = rrsig_other_signer, .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("signer-mismatch", CRITICAL, SOA, 0)}},
+    {.label = "no-dnskey", .zone = "secure.test", .slot = 0,
+     .edit = drop_dnskey, .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("no-dnskey", CRITICAL, DNSKEY, 0)}},
+    {.label = "answer-refused", .zone = "secure.test", .slot = 1,
+     .flags_xor = DP_RCODE_REFUSED, .state = SIGNED, .severity = SEV(WARNING),
+     .want = {W("answer-unusable", WARNING, SOA, 0)}},
+    {.label = "answer-truncated", .zone = "secure.test", .slot = 1,
+     .flags_xor = DP_FLAG_TC, .state = SIGNED, .severity = SEV(WARNING),
+     .want = {W("answer-unusable", WARNING, SOA, 0)}},
+    {.label = "answer-wrong-question", .zone = "secure.test",
+     .make = make_dnskey_wrong_question, .state = SIGNED,
+     .severity = SEV(WARNING),
+     .want = {W("answer-unusable", WARNING, DNSKEY, 0)}},
+    {.label = "verify-limit", .zone = "secure.test",
+     .make = make_many_rrsigs, .state = SIGNED, .severity = SEV(INFO),
+     .want = {W("verify-limit", INFO, 0, 0)}},
+    {.label = "gost", .zone = "hand.test", .hand = &hand_gost,
+     .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("algorithm-unsupported", INFO, 0, 12),
+              W("algorithm-deprecated", CRITICAL, 0, 12)}},
+    {.label = "private-algorithm", .zone = "hand.test",
+     .hand = &hand_private, .state = SIGNED, .severity = SEV(INFO),
+     .want = {W("algorithm-unsupported", INFO, 0, 253)}},
+    {.label = "empty-key", .zone = "hand.test", .hand = &hand_empty_key,
+     .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("bogus-signature", CRITICAL, DNSKEY, 0),
+              W("bogus-signature", CRITICAL, SOA, 0)}},
+    /* Zone Key flag clear: not a key that signs zones (RFC 4034 2.1.1). */
+    {.label = "not-a-zone-key", .zone = "hand.test",
+     .hand = &hand_not_zone_key, .state = SIGNED, .severity = SEV(CRITICAL),
+     .want = {W("no-matching-key", CRITICAL, DNSKEY, 0),
+              W("no-matching-key", CRITICAL, SOA, 0)}},
+    {.label = "unsigned", .zone = "hand.test", .make = make_unsigned,
+     .state = DP_DNSSEC_STATE_UNSIGNED, .severity = SEV(OK)},
+    {.label = "all-refused", .zone = "hand.test", .make = make_all_refused,
+     .state = DP_DNSSEC_STATE_UNKNOWN, .severity = SEV(WARNING),
+     .want = {W("answer-unusable", WARNING, DNSKEY, 0),
+              W("answer-unusable", WARNING, SOA, 0)}},
 };
+/* clang-format on */
+
+static const struct trigger_case *trigger_find(const char *label)
+{
+  for (size_t i = 0; i < NELEM(trigger_cases); i++)
+  {
+    if (strcmp(trigger_cases[i].label, label) == 0)
+      return &trigger_cases[i];
+  }
+  ck_abort_msg("no trigger case %s", label);
+  return NULL;
+}
 
 static dp_status_t check_answers(const char *zone, const struct answers *a,
                                  struct dp_dnssec_result *out)
@@ -2000,17 +1702,26 @@ static dp_status_t check_answers(const char *zone, const struct answers *a,
   return dp_dnssec_check(&in, out);
 }
 
+/* Build case c and check it into out. */
+static void run_case(const struct trigger_case *c, struct dp_dnssec_result *out)
+{
+  static struct answers a;
+  make_case(c, &a);
+  dp_status_t st = check_answers(c->zone, &a, out);
+  ck_assert_msg(st == DP_OK, "%s: status %d", c->label, st);
+  ck_assert_msg(out->state == c->state, "%s: state %d, want %d", c->label,
+                out->state, c->state);
+  ck_assert_msg(out->nsigs <= DP_DNSSEC_SIGS_MAX &&
+                    out->nfindings <= DP_DNSSEC_FINDINGS_MAX,
+                "%s: bounds", c->label);
+}
+
 START_TEST(test_trigger)
 {
   const struct trigger_case *c = &trigger_cases[_i];
-  static struct answers a;
   static struct dp_dnssec_result out;
 
-  c->make(&a);
-  dp_status_t st = check_answers(c->zone, &a, &out);
-  ck_assert_msg(st == DP_OK, "%s: status %d", c->label, st);
-  ck_assert_msg(out.state == c->state, "%s: state %d, want %d", c->label,
-                out.state, c->state);
+  run_case(c, &out);
   assert_findings(&out, c->want, NELEM(c->want), c->label);
   ck_assert_msg(out.severity == c->severity, "%s: severity %s, want %s",
                 c->label, dp_dnssec_severity_tostr(out.severity),
@@ -2018,60 +1729,62 @@ START_TEST(test_trigger)
 }
 END_TEST
 
+/* How many RRSIGs of out were not checked for reason (NULL: checked). */
+static size_t count_reason(const struct dp_dnssec_result *out, uint16_t covered,
+                           const char *reason)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < out->nsigs; i++)
+  {
+    const char *r = out->sigs[i].not_checked;
+    if (out->sigs[i].covered == covered &&
+        (r == NULL ? reason == NULL : reason != NULL && strcmp(r, reason) == 0))
+      n++;
+  }
+  return n;
+}
+
 /* The details behind a few triggers: what was (not) verified, and why. */
 START_TEST(test_trigger_details)
 {
-  static struct answers a;
   static struct dp_dnssec_result out;
 
-  make_many_rrsigs(&a);
-  ck_assert(check_answers("secure.test", &a, &out) == DP_OK);
+  run_case(trigger_find("verify-limit"), &out);
   ck_assert_msg(out.sigs_seen == 42 && out.nsigs == DP_DNSSEC_SIGS_MAX,
                 "verify-limit: %zu seen, %zu kept", out.sigs_seen, out.nsigs);
-  size_t valid = 0, limited = 0;
+  size_t valid = 0;
   for (size_t i = 0; i < out.nsigs; i++)
-  {
     valid += out.sigs[i].verify == DP_DNSSEC_VERIFY_VALID;
-    limited += out.sigs[i].not_checked != NULL &&
-               strcmp(out.sigs[i].not_checked, "limit") == 0;
-  }
-  ck_assert_msg(valid == DP_DNSSEC_VERIFY_BUDGET && limited == 0,
+  ck_assert_msg(valid == DP_DNSSEC_VERIFY_BUDGET,
                 "verify-limit: %zu valid of the first 32", valid);
   ck_assert_msg(strstr(out.findings[0].detail, "10 RRSIGs") != NULL,
                 "verify-limit: sentence '%s'", out.findings[0].detail);
 
-  make_soa_refused(&a);
-  ck_assert(check_answers("secure.test", &a, &out) == DP_OK);
-  for (size_t i = 0; i < out.nsigs; i++)
-  {
-    if (out.sigs[i].covered != DP_TYPE_SOA)
-      continue;
-    ck_assert_msg(out.sigs[i].verify == DP_DNSSEC_VERIFY_NOT_CHECKED &&
-                      strcmp(out.sigs[i].not_checked, "answer-unusable") == 0,
-                  "answer-refused: the SOA RRSIG was checked");
-  }
+  run_case(trigger_find("answer-refused"), &out);
+  ck_assert_msg(count_reason(&out, DP_TYPE_SOA, "answer-unusable") == 1 &&
+                    count_reason(&out, DP_TYPE_DNSKEY, NULL) == 2,
+                "answer-refused: what was checked");
   ck_assert_msg(out.soa.given && !out.soa.usable &&
                     out.soa.rcode == DP_RCODE_REFUSED,
                 "answer-refused: answer info");
   ck_assert_msg(strstr(out.findings[0].detail, "REFUSED") != NULL,
                 "answer-refused: sentence '%s'", out.findings[0].detail);
 
-  make_other_signer(&a);
-  ck_assert(check_answers("secure.test", &a, &out) == DP_OK);
-  ck_assert_msg(strstr(out.findings[0].detail, "other.test.") != NULL,
+  run_case(trigger_find("signer-mismatch"), &out);
+  ck_assert_msg(strstr(out.findings[0].detail, "other.test.") != NULL &&
+                    count_reason(&out, DP_TYPE_SOA, "signer") == 1,
                 "signer-mismatch: sentence '%s'", out.findings[0].detail);
 
-  make_soa_orphan_beside_valid(&a);
-  ck_assert(check_answers("secure.test", &a, &out) == DP_OK);
-  size_t nokey = 0;
-  for (size_t i = 0; i < out.nsigs; i++)
-    nokey += out.sigs[i].not_checked != NULL &&
-             strcmp(out.sigs[i].not_checked, "no-key") == 0 &&
-             !out.sigs[i].key_found;
-  ck_assert_msg(nokey == 1, "no-matching-key-beside-valid: %zu orphans", nokey);
+  run_case(trigger_find("no-matching-key-beside-valid"), &out);
+  ck_assert_msg(count_reason(&out, DP_TYPE_SOA, "no-key") == 1 &&
+                    count_reason(&out, DP_TYPE_SOA, NULL) == 1,
+                "no-matching-key-beside-valid: orphans");
 
-  make_unsigned(&a);
-  ck_assert(check_answers("hand.test", &a, &out) == DP_OK);
+  run_case(trigger_find("answer-wrong-question"), &out);
+  ck_assert_msg(count_reason(&out, DP_TYPE_SOA, "no-dnskey-answer") == 1,
+                "answer-wrong-question: the SOA RRSIG's reason");
+
+  run_case(trigger_find("unsigned"), &out);
   ck_assert_msg(out.nkeys == 0 && out.nsigs == 0 && !out.has_expiry &&
                     out.soa.records == 1,
                 "unsigned: keys, signatures or records");
@@ -2161,219 +1874,59 @@ END_TEST
 
 /* ---- hostile records ----------------------------------------------------- */
 
-/* An RSA key of n modulus bytes of 0xff with exponent 65537 (RFC 3110). */
-static size_t rsa_key(uint8_t *out, size_t n)
-{
-  out[0] = 3;
-  out[1] = 1;
-  out[2] = 0;
-  out[3] = 1;
-  memset(out + 4, 0xff, n);
-  return 4 + n;
-}
-
-static uint8_t big[65000];
-
-static void make_rsa_8192(struct answers *a)
-{
-  hand_zone(a, 257, 8, big, rsa_key(big, 1024), some_bytes, 64, 2);
-}
-
-static void make_rsa_huge(struct answers *a)
-{
-  hand_zone(a, 257, 8, big, rsa_key(big, 60000), some_bytes, 64, 2);
-}
-
-static void make_rsa_511(struct answers *a)
-{
-  size_t n = rsa_key(big, 64);
-  big[4] = 0x7f;
-  hand_zone(a, 257, 8, big, n, some_bytes, 64, 2);
-}
-
-static void make_rsa_exponent_past_end(struct answers *a)
-{
-  hand_zone(a, 257, 8, BYTES(0, 0xff, 0xff, 1, 2, 3), some_bytes, 64, 2);
-}
-
-static void make_rsa_no_modulus(struct answers *a)
-{
-  hand_zone(a, 257, 8, BYTES(3, 1, 0, 1), some_bytes, 64, 2);
-}
-
-static void make_ed25519_short_key(struct answers *a)
-{
-  hand_zone(a, 257, 15, some_bytes, 31, some_bytes, 64, 2);
-}
-
-static void make_ecdsa_short_sig(struct answers *a)
-{
-  uint8_t key[64];
-  hand_zone(a, 257, 13, key, b64(P256_KEY, key, sizeof key), some_bytes, 63, 2);
-}
-
-static void make_labels_200(struct answers *a)
-{
-  uint8_t key[64];
-  hand_zone(a, 257, 13, key, b64(P256_KEY, key, sizeof key), some_bytes, 64,
-            200);
-}
-
-/* An RRSIG whose signer is a compression pointer (RFC 4034 3.1.7 forbids
- * it): the RDATA cannot be read. */
-static void make_signer_pointer(struct answers *a)
-{
-  uint8_t key[64];
-  static struct tbuf rd;
-  hand_zone(a, 257, 13, key, b64(P256_KEY, key, sizeof key), some_bytes, 64, 2);
-  const struct sigspec s = {DP_TYPE_SOA, 13, 2, 3600, 0, 0, 1, "."};
-  rrsig_rdata(&rd, &s, NULL, 0);
-  rd.n--; /* the root label goes; a pointer to the question takes its place */
-  put16(&rd, 0xc00c);
-  tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600, rd.b,
-          rd.n);
-}
-
-static void make_rrsig_5_bytes(struct answers *a)
-{
-  uint8_t key[64];
-  hand_zone(a, 257, 13, key, b64(P256_KEY, key, sizeof key), some_bytes, 64, 2);
-  tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600,
-          BYTES(0, 6, 13, 2, 0));
-}
-
-static void make_dnskey_3_bytes(struct answers *a)
-{
-  hand_zone(a, 257, 13, some_bytes, 64, some_bytes, 64, 2);
-  tmsg_init(&a->dnskey, QR_AA, "hand.test", DP_TYPE_DNSKEY);
-  tmsg_rr(&a->dnskey, DP_SECTION_ANSWER, "hand.test", DP_TYPE_DNSKEY, 3600,
-          BYTES(1, 1, 3));
-}
-
-/* extra RRSIGs over SOA by the key, each with a wrong signature. */
-static void add_bad_rrsigs(struct answers *a, int extra)
-{
-  uint8_t key[64];
-  static struct tbuf rd;
-  size_t klen = b64(P256_KEY, key, sizeof key);
-  hand_zone(a, 257, 13, key, klen, some_bytes, 64, 2);
-  dnskey_rdata(&rd, 257, 13, key, klen);
-  const struct sigspec s = {DP_TYPE_SOA,
-                            13,
-                            2,
-                            3600,
-                            (uint32_t)(FX_CLOCK + DAY * 30),
-                            (uint32_t)(FX_CLOCK - HOUR),
-                            dp_wire_key_tag(rd.b, rd.n),
-                            "hand.test"};
-  rrsig_rdata(&rd, &s, some_bytes, 64);
-  for (int i = 0; i < extra; i++)
-    tmsg_rr(&a->soa, DP_SECTION_ANSWER, "hand.test", DP_TYPE_RRSIG, 3600, rd.b,
-            rd.n);
-}
-
-/* 64 records: the SOA and 63 RRSIGs, as many as a message keeps. */
-static void make_64_records(struct answers *a)
-{
-  add_bad_rrsigs(a, 62);
-}
-
-/* 70 records: more than a message keeps, so the answer is not usable. */
-static void make_70_records(struct answers *a)
-{
-  add_bad_rrsigs(a, 68);
-}
-
 struct hostile_case
 {
   const char *label;
-  void (*make)(struct answers *a);
-  dp_dnssec_verify_t soa_verify; /* of the first RRSIG over SOA */
-  const char *not_checked;       /* its reason, when not checked */
+  struct hand_spec hand;
+  void (*add)(struct answers *a); /* after hand_zone, or NULL */
+  dp_dnssec_verify_t soa_verify;  /* of the first RRSIG over SOA */
+  const char *not_checked;        /* its reason, when not checked */
   struct want_finding want[4];
 };
 
+/* clang-format off */
+#define BOGUS_BOTH \
+  {W("bogus-signature", CRITICAL, DNSKEY, 0), \
+   W("bogus-signature", CRITICAL, SOA, 0)}
+
 static const struct hostile_case hostile_cases[] = {
-    {"rsa-8192-bit-key",
-     make_rsa_8192,
-     DP_DNSSEC_VERIFY_BAD_KEY,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"rsa-60000-byte-key",
-     make_rsa_huge,
-     DP_DNSSEC_VERIFY_BAD_KEY,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"rsa-511-bit-key",
-     make_rsa_511,
-     DP_DNSSEC_VERIFY_BAD_KEY,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"rsa-exponent-past-end",
-     make_rsa_exponent_past_end,
-     DP_DNSSEC_VERIFY_BAD_KEY,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"rsa-no-modulus",
-     make_rsa_no_modulus,
-     DP_DNSSEC_VERIFY_BAD_KEY,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"ed25519-31-byte-key",
-     make_ed25519_short_key,
-     DP_DNSSEC_VERIFY_BAD_KEY,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"ecdsa-63-byte-signature",
-     make_ecdsa_short_sig,
-     DP_DNSSEC_VERIFY_BOGUS,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"labels-200",
-     make_labels_200,
-     DP_DNSSEC_VERIFY_BOGUS,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"signer-pointer",
-     make_signer_pointer,
-     DP_DNSSEC_VERIFY_BOGUS,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
-    {"rrsig-5-bytes",
-     make_rrsig_5_bytes,
-     DP_DNSSEC_VERIFY_BOGUS,
-     NULL,
-     {W("bogus-signature", CRITICAL, DNSKEY, 0),
-      W("bogus-signature", CRITICAL, SOA, 0)}},
+    {"rsa-8192-bit-key", {257, 8, key_rsa_8192, 64, 2}, NULL,
+     DP_DNSSEC_VERIFY_BAD_KEY, NULL, BOGUS_BOTH},
+    {"rsa-60000-byte-key", {257, 8, key_rsa_60000, 64, 2}, NULL,
+     DP_DNSSEC_VERIFY_BAD_KEY, NULL, BOGUS_BOTH},
+    {"rsa-511-bit-key", {257, 8, key_rsa_511, 64, 2}, NULL,
+     DP_DNSSEC_VERIFY_BAD_KEY, NULL, BOGUS_BOTH},
+    {"rsa-exponent-past-end", {257, 8, key_rsa_exponent_past_end, 64, 2},
+     NULL, DP_DNSSEC_VERIFY_BAD_KEY, NULL, BOGUS_BOTH},
+    {"rsa-no-modulus", {257, 8, key_rsa_no_modulus, 64, 2}, NULL,
+     DP_DNSSEC_VERIFY_BAD_KEY, NULL, BOGUS_BOTH},
+    {"ed25519-31-byte-key", {257, 15, key_31_bytes, 64, 2}, NULL,
+     DP_DNSSEC_VERIFY_BAD_KEY, NULL, BOGUS_BOTH},
+    {"ecdsa-63-byte-signature", {257, 13, key_p256, 63, 2}, NULL,
+     DP_DNSSEC_VERIFY_BOGUS, NULL, BOGUS_BOTH},
+    {"ecdsa-128-byte-signature", {257, 13, key_p256, 128, 2}, NULL,
+     DP_DNSSEC_VERIFY_BOGUS, NULL, BOGUS_BOTH},
+    {"labels-200", {257, 13, key_p256, 64, 200}, NULL,
+     DP_DNSSEC_VERIFY_BOGUS, NULL, BOGUS_BOTH},
+    {"signer-pointer", {257, 13, key_p256, 64, 2}, add_signer_pointer,
+     DP_DNSSEC_VERIFY_BOGUS, NULL, BOGUS_BOTH},
+    {"rrsig-5-bytes", {257, 13, key_p256, 64, 2}, add_rrsig_5_bytes,
+     DP_DNSSEC_VERIFY_BOGUS, NULL, BOGUS_BOTH},
     /* The unreadable DNSKEY is no key, and its RRset has no RRSIG. */
-    {"dnskey-3-bytes",
-     make_dnskey_3_bytes,
-     DP_DNSSEC_VERIFY_NOT_CHECKED,
-     "no-key",
+    {"dnskey-3-bytes", {257, 13, key_p256, 64, 2}, add_dnskey_3_bytes,
+     DP_DNSSEC_VERIFY_NOT_CHECKED, "no-key",
      {W("no-dnskey", CRITICAL, DNSKEY, 0),
       W("missing-signature", CRITICAL, DNSKEY, 0)}},
-    {"64-records",
-     make_64_records,
-     DP_DNSSEC_VERIFY_BOGUS,
-     NULL,
+    {"64-records", {257, 13, key_p256, 64, 2}, add_63_rrsigs,
+     DP_DNSSEC_VERIFY_BOGUS, NULL,
      {W("bogus-signature", CRITICAL, DNSKEY, 0),
       W("bogus-signature", CRITICAL, SOA, 0), W("verify-limit", INFO, 0, 0)}},
-    {"70-records",
-     make_70_records,
-     DP_DNSSEC_VERIFY_NOT_CHECKED,
-     "answer-unusable",
+    {"70-records", {257, 13, key_p256, 64, 2}, add_69_rrsigs,
+     DP_DNSSEC_VERIFY_NOT_CHECKED, "answer-unusable",
      {W("bogus-signature", CRITICAL, DNSKEY, 0),
       W("answer-unusable", WARNING, SOA, 0)}},
 };
+/* clang-format on */
 
 START_TEST(test_hostile)
 {
@@ -2381,7 +1934,9 @@ START_TEST(test_hostile)
   static struct answers a;
   static struct dp_dnssec_result out;
 
-  c->make(&a);
+  hand_zone(&a, &c->hand);
+  if (c->add != NULL)
+    c->add(&a);
   dp_status_t st = check_answers("hand.test", &a, &out);
   ck_assert_msg(st == DP_OK, "%s: status %d", c->label, st);
   ck_assert_msg(out.state == DP_DNSSEC_STATE_SIGNED, "%s: state %d", c->label,

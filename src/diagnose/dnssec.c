@@ -652,8 +652,9 @@ static void check_rrset(struct check *c, struct answer *a)
       char subject[96];
       sig_subject(&e, false, subject, sizeof subject);
       snprintf(first_nokey, sizeof first_nokey,
-               "No DNSKEY of the zone matches %s: its key was removed "
-               "while the signature stayed.",
+               "No zone key has the tag and algorithm of %s: a key "
+               "withdrawn too early, or a signature left from another key "
+               "set.",
                subject);
     }
     if (out->nsigs < DP_DNSSEC_SIGS_MAX)

@@ -88,6 +88,13 @@ dp_status_t dp_wire_name_tostr(const uint8_t *wire, size_t len, char *out,
 dp_status_t dp_wire_name_canon(const char *text, char *out, size_t cap);
 
 /**
+ * Whether two uncompressed wire-form names (alen and blen bytes) are the
+ * same name: equal once ASCII letters are folded (RFC 4343 3).
+ */
+bool dp_wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b,
+                        size_t blen);
+
+/**
  * Read a possibly compressed name at offset off of a message into wire form.
  * @param next  out (may be NULL): offset just past the name at off.
  * Never follows more pointers than the message could hold, never reads past

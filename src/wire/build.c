@@ -4,43 +4,14 @@
  * EDNS (RFC 6891 6.1.2-6.1.4) with any version, flags and options, and the
  * IXFR authority SOA of RFC 1995 3.
  *
- * Invariants: every byte goes through the bounded writer below, which fails
- * with DP_ESPACE instead of writing past cap; names are never compressed in
- * queries; on failure *len is 0 and the buffer content is unspecified.
+ * Invariants: every byte goes through the bounded writer (writer.h), which
+ * fails with DP_ESPACE instead of writing past cap; names are never compressed
+ * in queries; on failure *len is 0 and the buffer content is unspecified.
  */
 #include <string.h>
 
 #include "dnsprobe/wire.h"
-
-struct writer
-{
-  uint8_t *buf;
-  size_t cap;
-  size_t pos;
-};
-
-static dp_status_t put_bytes(struct writer *w, const void *data, size_t n)
-{
-  if (n > w->cap - w->pos)
-    return DP_ESPACE;
-  if (n > 0)
-    memcpy(w->buf + w->pos, data, n);
-  w->pos += n;
-  return DP_OK;
-}
-
-static dp_status_t put_u16(struct writer *w, uint16_t v)
-{
-  const uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-  return put_bytes(w, b, sizeof b);
-}
-
-static dp_status_t put_u32(struct writer *w, uint32_t v)
-{
-  const uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16),
-                        (uint8_t)(v >> 8), (uint8_t)v};
-  return put_bytes(w, b, sizeof b);
-}
+#include "writer.h"
 
 /* RFC 1035 4.1.1: the second header word. QR is always 0 in a query. */
 static uint16_t header_flags(const struct dp_wire_query *q)

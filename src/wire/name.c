@@ -1,6 +1,6 @@
 /*
- * name.c: presentation-form domain names (RFC 1035 5.1) to wire form, and
- * their canonical text form.
+ * name.c: presentation-form domain names (RFC 1035 5.1) to wire form, their
+ * canonical text form, and the comparison of wire names (RFC 4343 3).
  *
  * Invariants: a name is first built in a local DP_DNS_NAME_MAX buffer, so the
  * status depends only on the text (label, length, empty-label and escape
@@ -135,4 +135,23 @@ dp_status_t dp_wire_name_canon(const char *text, char *out, size_t cap)
     i = end;
   }
   return dp_wire_name_tostr(wire, len, out, cap);
+}
+
+bool dp_wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b,
+                        size_t blen)
+{
+  if (a == NULL || b == NULL || alen != blen)
+    return false;
+  /* RFC 4343 3: ASCII case folding; length bytes (< 64) never fold. */
+  for (size_t i = 0; i < alen; i++)
+  {
+    uint8_t x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z')
+      x = (uint8_t)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = (uint8_t)(y - 'A' + 'a');
+    if (x != y)
+      return false;
+  }
+  return true;
 }

@@ -6,8 +6,9 @@
  *
  * This file is the security boundary: every reply comes from a possibly
  * hostile server. Invariants:
- * - Packet bytes are read only through struct reader, whose functions check
- *   the bound and return a status; nothing else indexes a packet buffer.
+ * - Packet bytes are read only through struct reader (reader.h), whose
+ *   functions check the bound and return a status; nothing else indexes a
+ *   packet buffer.
  * - A compression pointer must point strictly before the start of the name
  *   segment it is in (the name's start, or the previous pointer's target), so
  *   the targets strictly decrease and no loop is possible; the number of
@@ -18,91 +19,10 @@
 #include <string.h>
 
 #include "dnsprobe/wire.h"
+#include "reader.h"
 
 /* More jumps than any real name needs (one per label would be 127). */
 #define MAX_POINTERS 128
-
-/* ---- the bounded reader ------------------------------------------------ */
-
-struct reader
-{
-  const uint8_t *buf;
-  size_t len; /* reads stop here: the message or a record's RDATA end */
-  size_t pos;
-};
-
-static size_t rd_left(const struct reader *r)
-{
-  return r->len - r->pos;
-}
-
-static dp_status_t rd_seek(struct reader *r, size_t off)
-{
-  if (off > r->len)
-    return DP_EMALFORMED;
-  r->pos = off;
-  return DP_OK;
-}
-
-static dp_status_t rd_skip(struct reader *r, size_t n)
-{
-  if (n > rd_left(r))
-    return DP_EMALFORMED;
-  r->pos += n;
-  return DP_OK;
-}
-
-static dp_status_t rd_u8(struct reader *r, uint8_t *v)
-{
-  if (rd_left(r) < 1)
-    return DP_EMALFORMED;
-  *v = r->buf[r->pos++];
-  return DP_OK;
-}
-
-static dp_status_t rd_u16(struct reader *r, uint16_t *v)
-{
-  if (rd_left(r) < 2)
-    return DP_EMALFORMED;
-  *v = (uint16_t)(r->buf[r->pos] << 8 | r->buf[r->pos + 1]);
-  r->pos += 2;
-  return DP_OK;
-}
-
-static dp_status_t rd_u32(struct reader *r, uint32_t *v)
-{
-  if (rd_left(r) < 4)
-    return DP_EMALFORMED;
-  *v = (uint32_t)r->buf[r->pos] << 24 | (uint32_t)r->buf[r->pos + 1] << 16 |
-       (uint32_t)r->buf[r->pos + 2] << 8 | (uint32_t)r->buf[r->pos + 3];
-  r->pos += 4;
-  return DP_OK;
-}
-
-static dp_status_t rd_copy(struct reader *r, uint8_t *out, size_t n)
-{
-  if (n > rd_left(r))
-    return DP_EMALFORMED;
-  if (n > 0)
-    memcpy(out, r->buf + r->pos, n);
-  r->pos += n;
-  return DP_OK;
-}
-
-/*
- * A reader over the next n bytes of r, keeping absolute offsets: positions
- * read through it are offsets into the same buffer. r is not advanced.
- */
-static dp_status_t rd_window(const struct reader *r, size_t n,
-                             struct reader *sub)
-{
-  if (n > rd_left(r))
-    return DP_EMALFORMED;
-  sub->buf = r->buf;
-  sub->len = r->pos + n;
-  sub->pos = r->pos;
-  return DP_OK;
-}
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -672,26 +592,6 @@ dp_status_t dp_wire_txt_tostr(const struct dp_wire_msg *msg,
   return DP_OK;
 }
 
-/* Two wire-form names, equal under RFC 4343 3 ASCII case folding (length
- * bytes, below 64, never fold). */
-static bool names_equal(const uint8_t *a, size_t alen, const uint8_t *b,
-                        size_t blen)
-{
-  if (alen != blen)
-    return false;
-  for (size_t i = 0; i < alen; i++)
-  {
-    uint8_t x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z')
-      x = (uint8_t)(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z')
-      y = (uint8_t)(y - 'A' + 'a');
-    if (x != y)
-      return false;
-  }
-  return true;
-}
-
 bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
                          const struct dp_wire_rr *rr, const uint8_t *name,
                          size_t name_len)
@@ -705,7 +605,7 @@ bool dp_wire_rr_owner_is(const struct dp_wire_msg *msg,
   const struct reader r = {msg->buf, msg->len, 0};
   if (name_get(&r, rr->owner_off, owner, &owner_len, &next, &np) != DP_OK)
     return false;
-  return names_equal(owner, owner_len, name, name_len);
+  return dp_wire_name_equal(owner, owner_len, name, name_len);
 }
 
 /* The bytes at off..off+len of the message as printable text: 0x20-0x7e
@@ -774,5 +674,5 @@ bool dp_wire_question_is(const struct dp_wire_msg *msg, const uint8_t *name,
   if (dp_wire_name_read(msg->buf, msg->len, msg->qname_off, got, sizeof(got),
                         &got_len, NULL) != DP_OK)
     return false;
-  return names_equal(got, got_len, name, name_len);
+  return dp_wire_name_equal(got, got_len, name, name_len);
 }

@@ -1,7 +1,9 @@
 /*
  * types.c: RR type and class mnemonics (IANA "Resource Record (RR) TYPEs"
  * and "DNS CLASSes"), with the generic TYPEnnn / CLASSnnn forms of
- * RFC 3597 5 for everything else.
+ * RFC 3597 5 for everything else; DNSSEC algorithm and DS digest type
+ * mnemonics (IANA "DNS Security Algorithm Numbers", RFC 4034 A.1, and the
+ * DS digest type registry), with ALGnnn / DIGESTnnn for the others.
  *
  * Invariants: the tables are the only place a mnemonic is spelled; every
  * tostr always NUL-terminates (when cap > 0) and cuts rather than overflows.
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dnsprobe/dnssec_wire.h"
 #include "dnsprobe/wire.h"
 
 struct mnemonic
@@ -33,6 +36,32 @@ static const struct mnemonic types[] = {
 
 static const struct mnemonic classes[] = {
     {1, "IN"}, {3, "CH"}, {4, "HS"}, {254, "NONE"}, {255, "ANY"},
+};
+
+static const struct mnemonic dnssec_algs[] = {
+    {1, "RSAMD5"},
+    {2, "DH"},
+    {3, "DSA"},
+    {5, "RSASHA1"},
+    {6, "DSA-NSEC3-SHA1"},
+    {7, "RSASHA1-NSEC3-SHA1"},
+    {8, "RSASHA256"},
+    {10, "RSASHA512"},
+    {12, "ECC-GOST"},
+    {13, "ECDSAP256SHA256"},
+    {14, "ECDSAP384SHA384"},
+    {15, "ED25519"},
+    {16, "ED448"},
+    {252, "INDIRECT"},
+    {253, "PRIVATEDNS"},
+    {254, "PRIVATEOID"},
+};
+
+static const struct mnemonic ds_digests[] = {
+    {1, "SHA-1"},
+    {2, "SHA-256"},
+    {3, "GOST R 34.11-94"},
+    {4, "SHA-384"},
 };
 
 static const char *lookup(const struct mnemonic *table, size_t n,
@@ -68,6 +97,18 @@ void dp_wire_class_tostr(uint16_t rclass, char *out, size_t cap)
 {
   mnemonic_tostr(classes, sizeof classes / sizeof classes[0], "CLASS", rclass,
                  out, cap);
+}
+
+void dp_wire_dnssec_alg_tostr(uint8_t alg, char *out, size_t cap)
+{
+  mnemonic_tostr(dnssec_algs, sizeof dnssec_algs / sizeof dnssec_algs[0],
+                 "ALG", alg, out, cap);
+}
+
+void dp_wire_ds_digest_tostr(uint8_t type, char *out, size_t cap)
+{
+  mnemonic_tostr(ds_digests, sizeof ds_digests / sizeof ds_digests[0],
+                 "DIGEST", type, out, cap);
 }
 
 /* Decimal 0-65535 with at least one digit and nothing after it. */

@@ -7,9 +7,10 @@ An *instance* is a template directory under tests/lab/<name>/ (configs with
 plus an entry in INSTANCES naming the server software. start() copies the
 templates and tests/lab/zones/ into a fresh per-run temp directory,
 substitutes the placeholders, runs the instance's prepare step if it has
-one (signed-auth makes keys and signs its zone there; unbound-dnssec reads
-its trust anchor from its upstream), starts the server in the foreground
-with its log captured in <dir>/server.log, and returns once the server
+one (signed-auth makes keys and signs its zone there, dnssec-auth its
+dozen zones; unbound-dnssec reads its trust anchor from its upstream),
+starts the server in the foreground with its log captured in
+<dir>/server.log, and returns once the server
 answers a small SOA query over UDP and TCP (bounded: about 30 s).
 
 Invariants:
@@ -40,6 +41,7 @@ line for the demo and for checking servers by hand:
 import argparse
 import atexit
 import base64
+import collections
 import ipaddress
 import json
 import os
@@ -162,12 +164,117 @@ def _sign_expired(srv):
          os.path.join(srv.dir, zone + ".zone")],
     )
     for argv in steps:
-        proc = subprocess.run(argv, cwd=srv.dir, stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=SIGN_TIMEOUT)
-        if proc.returncode != 0:
-            raise ServerError("%s: %s failed (%d): %s" % (
-                srv.name, argv[0], proc.returncode,
-                proc.stderr.decode("utf-8", "replace").strip()))
+        _run_tool(srv, argv)
+
+
+def _run_tool(srv, argv):
+    """Run one of BIND's DNSSEC tools in srv.dir (bounded by SIGN_TIMEOUT);
+    a failure is the server's start failing. Returns its stdout."""
+    proc = subprocess.run(argv, cwd=srv.dir, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=SIGN_TIMEOUT)
+    if proc.returncode != 0:
+        raise ServerError("%s: %s failed (%d): %s" % (
+            srv.name, argv[0], proc.returncode,
+            proc.stderr.decode("utf-8", "replace").strip()))
+    return proc.stdout.decode("ascii", "replace")
+
+
+# The DNSSEC lab (tests/lab/dnssec-auth): one NSD serving zones that
+# dnssec-signzone signs at start, each to show one state to dnsprobe's
+# DNSSEC checks (see tests/lab/dnssec-auth/nsd.conf). Keys are made then;
+# RRSIG inception and expiration are explicit -s/-e times, offsets from the
+# signing clock: DNSSEC_CLOCK (seconds since 1970) when set, for fixtures
+# that must not depend on the day they were made, else the real time.
+DNSSEC_CLOCK = None
+DNSSEC_NSEC3 = ("c0ffee", 10)  # the salt and iterations nsec3.test shows
+DNSSEC_TAMPERED_SERIAL = 2024010199  # bogus.test's serial after signing
+_DAY = 86400
+DnssecZone = collections.namedtuple(
+    "DnssecZone", "zone algorithm inception expiration nsec3 tamper")
+DNSSEC_ZONES = (
+    # Valid for 30 days: the control, nothing to report.
+    DnssecZone("secure.test", "ECDSAP256SHA256", -3600, 30 * _DAY, None,
+               False),
+    # Every RRSIG expires 12 hours after signing: re-signing stopped.
+    DnssecZone("expiring.test", "ECDSAP256SHA256", -3600, 12 * 3600, None,
+               False),
+    # Every RRSIG expired a day before signing.
+    DnssecZone("expired.test", "ECDSAP256SHA256", -31 * _DAY, -_DAY, None,
+               False),
+    # Every RRSIG becomes valid two days after signing (a clock ahead).
+    DnssecZone("future.test", "ECDSAP256SHA256", 2 * _DAY, 32 * _DAY, None,
+               False),
+    # The SOA serial changed after signing: its RRSIG does not verify.
+    DnssecZone("bogus.test", "ECDSAP256SHA256", -3600, 30 * _DAY, None,
+               True),
+    # RSASHA1 (algorithm 5), NOT RECOMMENDED for signing (RFC 8624).
+    DnssecZone("rsasha1.test", "RSASHA1", -3600, 30 * _DAY, None, False),
+    # NSEC3 with iterations and a salt (RFC 9276 advises 0 and none).
+    DnssecZone("nsec3.test", "ECDSAP256SHA256", -3600, 30 * _DAY,
+               DNSSEC_NSEC3, False),
+    # One valid zone per other algorithm dnsprobe verifies.
+    DnssecZone("nsec3rsasha1.test", "NSEC3RSASHA1", -3600, 30 * _DAY,
+               ("-", 0), False),
+    DnssecZone("rsasha256.test", "RSASHA256", -3600, 30 * _DAY, None, False),
+    DnssecZone("rsasha512.test", "RSASHA512", -3600, 30 * _DAY, None, False),
+    DnssecZone("ecdsa384.test", "ECDSAP384SHA384", -3600, 30 * _DAY, None,
+               False),
+    DnssecZone("ed25519.test", "ED25519", -3600, 30 * _DAY, None, False),
+    DnssecZone("ed448.test", "ED448", -3600, 30 * _DAY, None, False),
+)
+
+
+def _sigtime(t):
+    """RRSIG time for dnssec-signzone -s/-e (RFC 4034 §3.2), UTC."""
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime(t))
+
+
+def _sign_dnssec_lab(srv):
+    """Sign every zone of DNSSEC_ZONES into <dir>/<zone>.zone.signed from
+    the template dnssec.zone, with a KSK and a ZSK made now in
+    <dir>/keys-<zone> (RSA keys of 2048 bits), and add the zones to
+    nsd.conf. -P skips dnssec-signzone's own verification, which refuses
+    the expired, future and (for the fixtures) past signatures; NSD serves
+    what it is given as it is. bogus.test's SOA serial is changed after
+    signing."""
+    clock = DNSSEC_CLOCK if DNSSEC_CLOCK is not None else int(time.time())
+    with open(os.path.join(srv.dir, "dnssec.zone"), encoding="ascii") as f:
+        template = f.read()
+    conf = []
+    for z in DNSSEC_ZONES:
+        src = os.path.join(srv.dir, z.zone + ".zone")
+        signed = src + ".signed"
+        keys = os.path.join(srv.dir, "keys-" + z.zone)
+        os.mkdir(keys)
+        with open(src, "w", encoding="ascii") as f:
+            f.write("$ORIGIN %s.\n%s" % (z.zone, template))
+        bits = ["-b", "2048"] if "RSA" in z.algorithm else []
+        for role in (["-f", "KSK"], []):
+            _run_tool(srv, ["dnssec-keygen", "-q", "-K", keys, "-a",
+                            z.algorithm] + bits + role + [z.zone])
+        nsec3 = []
+        if z.nsec3 is not None:
+            nsec3 = ["-3", z.nsec3[0], "-H", str(z.nsec3[1])]
+        _run_tool(srv, ["dnssec-signzone", "-P", "-S", "-K", keys,
+                        "-d", keys, "-o", z.zone,
+                        "-s", _sigtime(clock + z.inception),
+                        "-e", _sigtime(clock + z.expiration)] + nsec3 +
+                  ["-f", signed, src])
+        if z.tamper:
+            with open(signed, encoding="ascii") as f:
+                text = f.read()
+            tampered = re.sub(r"\b\d+( ; serial)",
+                              r"%d\1" % DNSSEC_TAMPERED_SERIAL, text,
+                              count=1)
+            if tampered == text:
+                raise ServerError("%s: no SOA serial to change in %s"
+                                  % (srv.name, signed))
+            with open(signed, "w", encoding="ascii") as f:
+                f.write(tampered)
+        conf.append('zone:\n\tname: "%s"\n\tzonefile: "%s"\n'
+                    % (z.zone, signed))
+    with open(os.path.join(srv.dir, "nsd.conf"), "a", encoding="ascii") as f:
+        f.write("\n" + "\n".join(conf))
 
 
 def _fetch_trust_anchor(srv):
@@ -243,6 +350,9 @@ INSTANCES = {
                                   upstream_from=None),
     "nsd-big": Instance("nsd", "nsd.conf", probe_zone="big.test"),
     "lame-peer": Instance("nsd", "nsd.conf", probe_zone="lame.test"),
+    # The DNSSEC lab (see DNSSEC_ZONES).
+    "dnssec-auth": Instance("nsd", "nsd.conf", probe_zone="secure.test",
+                            prepare=_sign_dnssec_lab),
 }
 
 
@@ -269,6 +379,7 @@ def server_command(server, conf, rundir):
 
 # Integration lab layout (tests/integration): BIND on 127.0.0.1 ports
 # 23100-23199, the others on 127.0.0.11-39; see the suite for its choices.
+# The DNSSEC lab (test_dnssec_lab) uses 127.0.0.81 port 25381.
 # The demo uses 127.0.0.1 port 24101 and 127.0.0.51-59 port 54100.
 #
 # Every client socket on loopback (dnsprobe's, dig's, a test's) has the
@@ -322,9 +433,10 @@ def soa_record(zone, serial):
 
 
 def build_message(qname, qtype, *, qid=None, opcode=0, rd=False, aa=False,
-                  edns=None, authority=()):
+                  edns=None, dnssec_ok=False, authority=()):
     """One question, optional authority records (already encoded), optional
-    OPT with the given UDP size (RFC 6891 §6.1.2). Returns (id, bytes)."""
+    OPT with the given UDP size (RFC 6891 §6.1.2) and, with dnssec_ok, the
+    DO bit (RFC 3225 §3). Returns (id, bytes)."""
     if qid is None:
         qid = random.randrange(0, 0x10000)
     flags = (opcode & 0xF) << 11
@@ -337,7 +449,8 @@ def build_message(qname, qtype, *, qid=None, opcode=0, rd=False, aa=False,
     body = encode_name(qname) + struct.pack("!HH", qtype, CLASS_IN)
     body += b"".join(authority)
     if edns:
-        body += b"\x00" + struct.pack("!HHIH", TYPE["OPT"], edns, 0, 0)
+        ttl = 0x8000 if dnssec_ok else 0  # RFC 6891 §6.1.4: DO is bit 16
+        body += b"\x00" + struct.pack("!HHIH", TYPE["OPT"], edns, ttl, 0)
     return qid, header + body
 
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "dnsprobe/buf.h"
 #include "dnsprobe/ids.h"
 
 static const char *const transport_names[DP_TRANSPORT_COUNT] = {
@@ -99,4 +100,27 @@ dp_status_t dp_probe_id_fromstr(const char *text, size_t n, dp_probe_id_t *id)
 const char *dp_followup_id_tostr(dp_followup_id_t id)
 {
   return NAME_AT(followup_names, id);
+}
+
+void dp_probe_set_describe(struct dp_buf *b, dp_probe_set_t set, size_t shown)
+{
+  size_t n = 0, total = 0;
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+    total += (set & DP_PROBE_BIT(i)) != 0;
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+  {
+    if (!(set & DP_PROBE_BIT(i)))
+      continue;
+    if (n == shown && total > shown + 1)
+    {
+      dp_buf_addf(b, " and %zu more", total - n);
+      return;
+    }
+    dp_buf_addf(b, "%s%s",
+                n == 0           ? ""
+                : n + 1 == total ? " and "
+                                 : ", ",
+                dp_probe_id_tostr((dp_probe_id_t)i));
+    n++;
+  }
 }

@@ -77,6 +77,14 @@ typedef uint64_t dp_probe_set_t;
 _Static_assert(DP_PROBE_COUNT <= 64, "dp_probe_set_t holds every probe");
 
 #define DP_PROBE_BIT(id) ((dp_probe_set_t)1 << (unsigned)(id))
+
+struct dp_buf;
+/**
+ * Append the probes of set to b in probe order as people read a list:
+ * "udp", "axfr and ixfr", "udp, tcp and recursion", and past `shown` of
+ * them "udp, tcp, recursion and 18 more".
+ */
+void dp_probe_set_describe(struct dp_buf *b, dp_probe_set_t set, size_t shown);
 #define DP_PROBE_ALL (DP_PROBE_BIT(DP_PROBE_COUNT) - 1u)
 
 /* The second questions dnsprobe asks (or reads off another probe) when an

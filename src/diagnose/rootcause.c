@@ -382,30 +382,6 @@ dp_status_t dp_diagnose_root_causes(struct dp_target_result *t)
 /* ---- finishing: severities, order, texts -----------------------------------
  */
 
-/* "udp, tcp and 3 more" */
-static void list_probes(struct dp_buf *b, dp_probe_set_t set, size_t shown)
-{
-  size_t n = 0, total = 0;
-  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
-    total += (set & DP_PROBE_BIT(i)) != 0;
-  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
-  {
-    if (!(set & DP_PROBE_BIT(i)))
-      continue;
-    if (n == shown && total > shown + 1)
-    {
-      dp_buf_addf(b, " and %zu more", total - n);
-      return;
-    }
-    dp_buf_addf(b, "%s%s",
-                n == 0           ? ""
-                : n + 1 == total ? " and "
-                                 : ", ",
-                dp_probe_id_tostr((dp_probe_id_t)i));
-    n++;
-  }
-}
-
 /* What one probe got, briefly: the answer or the transport outcome, and
  * what exactly was wrong with it when a compliance test failed. */
 static void got(struct dp_buf *b, const struct dp_probe_result *p)
@@ -449,7 +425,7 @@ static void evidence(struct dp_buf *b, const struct dp_target_result *t,
         same |= DP_PROBE_BIT(p->probe);
     }
     dp_buf_adds(b, groups == 0 ? "" : "; ");
-    list_probes(b, same, 3);
+    dp_probe_set_describe(b, same, 3);
     dp_buf_addf(b, ": %s", a.s != NULL ? a.s : "");
     dp_buf_free(&a);
     dp_buf_free(&c);
@@ -459,7 +435,7 @@ static void evidence(struct dp_buf *b, const struct dp_target_result *t,
   if (left != 0)
   {
     dp_buf_adds(b, "; ");
-    list_probes(b, left, 3);
+    dp_probe_set_describe(b, left, 3);
     dp_buf_adds(b, ": other answers");
   }
   dp_buf_adds(b, ".");

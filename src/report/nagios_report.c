@@ -27,6 +27,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dnsprobe/buf.h"
 #include "format.h"
 #include "util.h"
 
@@ -155,38 +156,21 @@ static void put_cause(FILE *fp, const struct dp_target_result *t,
   put_text(fp, r->headline != NULL ? r->headline : "");
 }
 
-/* " (udp, tcp and 3 more)": the probes a root cause accounts for. */
+/* " (udp, tcp, recursion and 19 more)": the probes a root cause accounts
+ * for. */
 static void put_cause_probes(FILE *fp, const struct dp_root_cause *r)
 {
-  enum
-  {
-    SHOWN = 4
-  };
-  size_t total = 0, n = 0;
-  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
-    if (r->probes & DP_PROBE_BIT(i))
-      total++;
-  if (total == 0)
+  struct dp_buf b = {0};
+  if (r->probes == 0)
     return;
-  fputs(" (", fp);
-  for (unsigned i = 0; i < DP_PROBE_COUNT && n < SHOWN; i++)
+  dp_probe_set_describe(&b, r->probes, 3);
+  if (!dp_buf_failed(&b) && b.s != NULL)
   {
-    if (!(r->probes & DP_PROBE_BIT(i)))
-      continue;
-    if (n == SHOWN - 1 && total > SHOWN)
-    {
-      fprintf(fp, " and %zu more", total - n);
-      n = SHOWN;
-      break;
-    }
-    fprintf(fp, "%s%s",
-            n == 0           ? ""
-            : n + 1 == total ? " and "
-                             : ", ",
-            dp_probe_id_tostr((dp_probe_id_t)i));
-    n++;
+    fputs(" (", fp);
+    put_text(fp, b.s);
+    fputc(')', fp);
   }
-  fputc(')', fp);
+  dp_buf_free(&b);
 }
 
 static void put_severity_counts(FILE *fp, const struct tally *t)

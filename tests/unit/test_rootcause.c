@@ -573,6 +573,16 @@ static void base_answers(struct dp_target_result *t, enum base base)
   }
 }
 
+/* A run of one target answering as a strict authoritative server. */
+static struct dp_target_result *authoritative(struct dp_run *run)
+{
+  fx_run_init(run);
+  struct dp_target_result *t =
+      fx_target(run, "127.0.0.1:5301", "127.0.0.1", 5301, FX_ZONE);
+  base_answers(t, AUTH);
+  return t;
+}
+
 static void apply(struct dp_target_result *t, const struct change *c)
 {
   struct dp_probe_result *p = &t->probes[c->probe];
@@ -675,10 +685,7 @@ END_TEST
 START_TEST(test_query_refused_evidence)
 {
   struct dp_run run;
-  fx_run_init(&run);
-  struct dp_target_result *t =
-      fx_target(&run, "127.0.0.1:5301", "127.0.0.1", 5301, FX_ZONE);
-  base_answers(t, AUTH);
+  struct dp_target_result *t = authoritative(&run);
   fx_answer(&t->probes[DP_PROBE_UDP], DP_RCODE_REFUSED, 0);
   fx_answer(&t->probes[DP_PROBE_TCP], DP_RCODE_REFUSED, 0);
   fx_answer(&t->probes[DP_PROBE_NOTIFY], DP_RCODE_NOERROR, AA);
@@ -702,10 +709,7 @@ END_TEST
 START_TEST(test_expected_never_warns)
 {
   struct dp_run run;
-  fx_run_init(&run);
-  struct dp_target_result *t =
-      fx_target(&run, "127.0.0.1:5301", "127.0.0.1", 5301, FX_ZONE);
-  base_answers(t, AUTH);
+  struct dp_target_result *t = authoritative(&run);
   fx_answer(&t->probes[DP_PROBE_UDP], DP_RCODE_SERVFAIL, 0);
   fx_answer(&t->probes[DP_PROBE_TCP], DP_RCODE_SERVFAIL, 0);
   fx_answer(&t->probes[DP_PROBE_RECURSION], DP_RCODE_REFUSED, 0);
@@ -762,10 +766,7 @@ END_TEST
 START_TEST(test_fix_policy)
 {
   struct dp_run run;
-  fx_run_init(&run);
-  struct dp_target_result *t =
-      fx_target(&run, "127.0.0.1:5301", "127.0.0.1", 5301, FX_ZONE);
-  base_answers(t, AUTH);
+  struct dp_target_result *t = authoritative(&run);
   fx_answer(&t->probes[DP_PROBE_AXFR], DP_RCODE_NOERROR, AA);
   fx_soa(&t->probes[DP_PROBE_AXFR], FX_SERIAL);
   fx_diagnose(t, NULL);

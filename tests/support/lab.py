@@ -399,6 +399,9 @@ DEMO = [
      "open recursion on an authoritative server"),
     ("unbound-refuse", "127.0.0.52", 54100,
      "a resolver that refuses this client (Unbound access-control refuse)"),
+    ("unbound-deny", "127.0.0.55", 54100,
+     "a resolver that silently drops this client (Unbound access-control "
+     "deny): the classic 'my resolver does not answer' case"),
     ("unbound-serve", "127.0.0.53", 54100,
      "a resolver that serves this client (Unbound, recursion to a loopback "
      "authoritative)"),

@@ -1274,7 +1274,9 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
     }
   }
   refill(&rl);
-  st = dp_engine_run(rl.eng);
+  /* a source that failed before the loop: nothing of the list is sent */
+  if (rl.error == DP_OK)
+    st = dp_engine_run(rl.eng);
   run->duration_ms = dp_engine_now_ms(rl.eng) - started;
   if (rl.error != DP_OK)
     st = rl.error;

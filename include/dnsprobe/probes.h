@@ -124,14 +124,15 @@ struct dp_probe_run_options
 /**
  * Send the selected battery to the targets (opt->parallel at a time, each
  * target's probes at once) and diagnose each: the n targets of the array,
- * or, when targets is NULL and n is 0, those opt->source gives until it
- * says DP_EOF. Fills run: started_at, duration_ms, status (the worst of the
- * finished targets) and, unless opt->release_done, targets in the order
- * given or pulled (t->finished says which ended; an interrupted run keeps
- * those it had started or pulled). Returns DP_OK, DP_EINTERRUPTED (SIGINT or
- * SIGTERM with stop_on_sigint: the finished targets are complete),
- * DP_EINVAL, DP_ENOMEM, DP_EVERSION, DP_ECARES, DP_ESYS or the status the
- * source failed with; the run is cleared by dp_run_clear either way.
+ * or, when n is 0 and opt->source is set, those the source gives until it
+ * says DP_EOF (n 0 without a source: an empty run). Fills run: started_at,
+ * duration_ms, status (the worst of the finished targets) and, unless
+ * opt->release_done, targets in the order given or pulled (t->finished says
+ * which ended; an interrupted run keeps those it had started or pulled).
+ * Returns DP_OK, DP_EINTERRUPTED (SIGINT or SIGTERM with stop_on_sigint: the
+ * finished targets are complete), DP_EINVAL, DP_ENOMEM, DP_EVERSION, DP_ECARES,
+ * DP_ESYS or the status the source failed with; the run is cleared by
+ * dp_run_clear either way.
  */
 dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
                          const struct dp_probe_run_options *opt,
@@ -164,7 +165,11 @@ typedef void (*dp_runner_done_fn)(void *arg, struct dp_target_result *t);
  * Create a runner on eng (borrowed: it must outlive the runner). It reads
  * opt's probes, timeout_ms, expect, parallel, spacing_ms and fix_for (a
  * copy is kept; opt->expect must outlive the runner); the other members are
- * dp_probe_run's. Returns DP_OK, DP_EINVAL or DP_ENOMEM. *out is freed with
+ * dp_probe_run's. A runner asks a server its CHAOS identity names
+ * (version.bind, hostname.bind, id.server) once and gives the answers to
+ * that server's later batteries, for the last 256 servers asked, as long
+ * as it lives: a long-lived runner that must ask again is made anew.
+ * Returns DP_OK, DP_EINVAL or DP_ENOMEM. *out is freed with
  * dp_runner_destroy.
  */
 dp_status_t dp_runner_create(dp_engine_t *eng,

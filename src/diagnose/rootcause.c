@@ -519,7 +519,8 @@ dp_status_t dp_diagnose_root_finish(struct dp_target_result *t,
     t->diagnosis[k++] = *r;
   }
   t->ndiagnosis = k;
-  qsort(t->diagnosis, t->ndiagnosis, sizeof(*t->diagnosis), by_severity);
+  if (k > 1) /* no causes: t->diagnosis may be NULL, which qsort may not get */
+    qsort(t->diagnosis, t->ndiagnosis, sizeof(*t->diagnosis), by_severity);
   for (size_t i = 0; i < t->ndiagnosis; i++)
   {
     struct dp_root_cause *r = &t->diagnosis[i];

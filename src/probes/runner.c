@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1096,8 +1097,16 @@ void dp_runner_destroy(dp_runner_t *rs)
 
 /* ---- dp_probe_run: a loop over the runner --------------------------------
  * Targets are pulled (from the array, or the source) while the runner has
- * room, before the loop starts and after each target is done; each result
- * is its own allocation, kept in the order pulled unless release_done. */
+ * room, before the loop starts and after each target is done. Each result
+ * is its own allocation, on a list while its target is pending (so an
+ * interrupted run frees it), and kept in the order pulled unless
+ * release_done. */
+
+struct held
+{
+  struct held *prev, *next; /* pending, or (kept) NULL */
+  struct dp_target_result t;
+};
 
 struct run_loop
 {
@@ -1107,16 +1116,33 @@ struct run_loop
   struct dp_run *run;
   const struct dp_probe_target *targets; /* the array, or NULL */
   size_t n, next;
-  bool eof;                       /* nothing more to pull */
-  dp_status_t error;              /* the source's failure, or the runner's */
-  bool watching;                  /* signals stop the loop */
-  struct dp_target_result **kept; /* in the order pulled */
+  bool eof;             /* nothing more to pull */
+  dp_status_t error;    /* the source's failure, or the runner's */
+  bool watching;        /* signals stop the loop */
+  struct held *pending; /* results whose target is not done */
+  struct held **kept;   /* in the order pulled (not release_done) */
   size_t nkept, capkept;
 };
 
+static struct held *held_of(struct dp_target_result *t)
+{
+  return (struct held *)(void *)((char *)t - offsetof(struct held, t));
+}
+
+static void held_unlink(struct run_loop *rl, struct held *h)
+{
+  if (h->prev != NULL)
+    h->prev->next = h->next;
+  else if (rl->pending == h)
+    rl->pending = h->next;
+  if (h->next != NULL)
+    h->next->prev = h->prev;
+  h->prev = h->next = NULL;
+}
+
 static dp_status_t pull(struct run_loop *rl, struct dp_probe_target *t)
 {
-  if (rl->targets == NULL)
+  if (rl->targets == NULL && rl->opt->source != NULL)
     return rl->opt->source(rl->opt->source_arg, t);
   if (rl->next == rl->n)
     return DP_EOF;
@@ -1124,18 +1150,18 @@ static dp_status_t pull(struct run_loop *rl, struct dp_probe_target *t)
   return DP_OK;
 }
 
-static bool keep(struct run_loop *rl, struct dp_target_result *t)
+static bool keep(struct run_loop *rl, struct held *h)
 {
   if (rl->nkept == rl->capkept)
   {
     size_t cap = rl->capkept ? rl->capkept * 2 : 64;
-    struct dp_target_result **grown = realloc(rl->kept, cap * sizeof(*grown));
+    struct held **grown = realloc(rl->kept, cap * sizeof(*grown));
     if (grown == NULL)
       return false;
     rl->kept = grown;
     rl->capkept = cap;
   }
-  rl->kept[rl->nkept++] = t;
+  rl->kept[rl->nkept++] = h;
   return true;
 }
 
@@ -1179,22 +1205,26 @@ static void refill(struct run_loop *rl)
       fail(rl, st);
       break;
     }
-    struct dp_target_result *res = malloc(sizeof(*res));
-    if (res == NULL || (!rl->opt->release_done && !keep(rl, res)))
+    struct held *h = calloc(1, sizeof(*h));
+    if (h == NULL || (!rl->opt->release_done && !keep(rl, h)))
     {
-      free(res);
+      free(h);
       fail(rl, DP_ENOMEM);
       break;
     }
-    st = dp_runner_submit(rl->runner, &t, res, on_target, rl);
+    st = dp_runner_submit(rl->runner, &t, &h->t, on_target, rl);
     if (st != DP_OK)
     {
       if (!rl->opt->release_done)
         rl->nkept--; /* never submitted: not kept */
-      free(res);
+      free(h);
       fail(rl, st);
       break;
     }
+    h->next = rl->pending;
+    if (rl->pending != NULL)
+      rl->pending->prev = h;
+    rl->pending = h;
   }
   maybe_end(rl);
 }
@@ -1202,6 +1232,8 @@ static void refill(struct run_loop *rl)
 static void on_target(void *arg, struct dp_target_result *t)
 {
   struct run_loop *rl = arg;
+  struct held *h = held_of(t);
+  held_unlink(rl, h);
   if (t->finished)
   {
     if (t->status > rl->run->status)
@@ -1212,7 +1244,7 @@ static void on_target(void *arg, struct dp_target_result *t)
   if (rl->opt->release_done)
   {
     dp_target_clear(t);
-    free(t);
+    free(h);
   }
   if (dp_runner_status(rl->runner) != DP_OK)
     fail(rl, dp_runner_status(rl->runner));
@@ -1228,7 +1260,8 @@ static dp_status_t gather(struct run_loop *rl)
     return DP_ENOMEM;
   for (size_t i = 0; i < rl->nkept; i++)
   {
-    run->targets[i] = *rl->kept[i];
+    held_unlink(rl, rl->kept[i]);
+    run->targets[i] = rl->kept[i]->t;
     free(rl->kept[i]);
   }
   run->ntargets = rl->nkept;
@@ -1244,14 +1277,13 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
   double started = 0;
   dp_status_t st;
 
-  if (run == NULL || opt == NULL || (n > 0 && targets == NULL) ||
-      (n == 0 && opt->source == NULL))
+  if (run == NULL || opt == NULL || (n > 0 && targets == NULL))
     return DP_EINVAL;
   memset(run, 0, sizeof(*run));
   memset(&rl, 0, sizeof(rl));
   rl.opt = opt;
   rl.run = run;
-  rl.targets = n > 0 ? targets : NULL;
+  rl.targets = targets;
   rl.n = n;
   rfc3339_now(run->started_at, sizeof(run->started_at));
   run->status = DP_HEALTH_OK;
@@ -1286,10 +1318,20 @@ done:
   dp_engine_destroy(rl.eng);
   if (!opt->release_done && gather(&rl) != DP_OK && st == DP_OK)
     st = DP_ENOMEM;
+  /* results of targets dropped in flight (release_done), or not gathered */
+  for (size_t i = 0; i < rl.nkept; i++)
+    held_unlink(&rl, rl.kept[i]);
   for (size_t i = 0; i < rl.nkept; i++)
   {
-    dp_target_clear(rl.kept[i]);
+    dp_target_clear(&rl.kept[i]->t);
     free(rl.kept[i]);
+  }
+  while (rl.pending != NULL)
+  {
+    struct held *h = rl.pending;
+    held_unlink(&rl, h);
+    dp_target_clear(&h->t);
+    free(h);
   }
   free(rl.kept);
   return st;

@@ -405,7 +405,7 @@ END_TEST
 
 /* ---- a source: targets pulled as the window frees up ------------------- */
 
-#define SRC_MAX 3000
+#define SRC_MAX 1100
 
 /* Targets t0.test. ... on servers 127.0.<i/250>.<i%250+1>, or all on one
  * server; the source fails at fail_at when it is set. */
@@ -501,7 +501,7 @@ START_TEST(test_source_window)
 }
 END_TEST
 
-/* 3,000 targets streamed: each done exactly once, none kept, and never
+/* 1,100 targets streamed: each done exactly once, none kept, and never
  * more pulled ahead than the window and the look-ahead. Case 1: all on one
  * server, so each waits for the one before it. */
 START_TEST(test_source_each_once_bounded)
@@ -546,8 +546,8 @@ START_TEST(test_source_fails)
 {
   static struct src s;
   memset(&s, 0, sizeof(s));
-  s.n = 2000;
-  s.fail_at = _i == 0 ? 5 : 1500; /* before the loop runs, or during it */
+  s.n = SRC_MAX;
+  s.fail_at = _i == 0 ? 5 : 1090; /* before the loop runs, or during it */
   struct dp_run run;
   ck_assert_int_eq(run_source(&s, 4, _i == 1, &run), DP_EINVAL);
   for (size_t i = 0; i < s.n; i++)
@@ -696,7 +696,7 @@ static Suite *runner_suite(void)
   suite_add_tcase(s, tc);
   TCase *feed = tcase_create("feed");
   tcase_add_checked_fixture(feed, NULL, teardown);
-  tcase_set_timeout(feed, 30);
+  tcase_set_timeout(feed, 60);
   tcase_add_test(feed, test_source_window);
   tcase_add_loop_test(feed, test_source_each_once_bounded, 0, 2);
   tcase_add_loop_test(feed, test_source_fails, 0, 2);

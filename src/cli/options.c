@@ -1196,7 +1196,7 @@ void dp_cli_usage(FILE *fp)
 
   fputs("Usage: dnsprobe [options] TARGET...\n"
         "       dnsprobe explain CODE...\n"
-        "       dnsprobe summarize [--format text|json] FILE...\n"
+        "       dnsprobe summarize [--format text|json] [--top N] FILE...\n"
         "\n"
         "Send real DNS queries to each TARGET at once and explain every "
         "answer:\n"

@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "options.h"
+#include "resume.h"
 
 #define MAXARGS 16
 #define ERRCAP 512
@@ -1624,6 +1626,63 @@ START_TEST(test_reader)
 }
 END_TEST
 
+/* --resume: the records of a file read back as a multiset of targets, a
+ * torn last line cut off, new records appended after the whole ones. */
+START_TEST(test_resume_file)
+{
+  char path[] = "/tmp/dnsprobe-test-resume-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_msg(fd >= 0, "mkstemp failed");
+  static const char rec[] =
+      "{\"schema\":\"dnsprobe-brief/1\",\"target\":\"t\",\"address\":"
+      "\"127.0.0.1\",\"port\":53,\"zone\":\"a.test.\",\"status\":"
+      "\"warning\"}\n";
+  static const char torn[] = "{\"schema\":\"dnsprobe/1\",\"targ";
+  FILE *f = fdopen(fd, "w");
+  ck_assert_msg(f != NULL, "fdopen failed");
+  fputs(rec, f);
+  fputs(rec, f);
+  fputs(torn, f);
+  fclose(f);
+
+  dp_cli_resume_t *r = NULL;
+  char err[ERRCAP] = "";
+  ck_assert_msg(dp_cli_resume_open(path, &r, err, sizeof(err)) == DP_OK,
+                "resume open: %s", err);
+  ck_assert_int_eq(dp_cli_resume_records(r), 2);
+  ck_assert_int_eq(dp_cli_resume_worst(r), DP_HEALTH_WARNING);
+  ck_assert_msg(!dp_cli_resume_take(r, "t", "127.0.0.1", 53, "b.test."),
+                "another zone is another target");
+  ck_assert_msg(dp_cli_resume_take(r, "t", "127.0.0.1", 53, "a.test.") &&
+                    dp_cli_resume_take(r, "t", "127.0.0.1", 53, "a.test.") &&
+                    !dp_cli_resume_take(r, "t", "127.0.0.1", 53, "a.test."),
+                "a target recorded twice is skipped twice, then probed");
+  ck_assert_int_eq(dp_cli_resume_append(r, rec, strlen(rec)), DP_OK);
+  ck_assert_int_eq(dp_cli_resume_close(r), DP_OK);
+
+  char back[1024] = "";
+  f = fopen(path, "r");
+  ck_assert_msg(f != NULL, "reopen failed");
+  size_t n = fread(back, 1, sizeof(back) - 1, f);
+  fclose(f);
+  back[n] = '\0';
+  ck_assert_msg(n == 3 * strlen(rec) && strncmp(back, rec, strlen(rec)) == 0 &&
+                    strstr(back, torn) == NULL,
+                "the torn line is cut and the new record follows: '%s'", back);
+
+  /* a line that is not a record before the last: refused, file kept */
+  f = fopen(path, "w");
+  fputs("[1,2]\n", f);
+  fputs(rec, f);
+  fclose(f);
+  r = NULL;
+  ck_assert_int_eq(dp_cli_resume_open(path, &r, err, sizeof(err)), DP_EINVAL);
+  ck_assert_msg(r == NULL && strstr(err, ":1: not a dnsprobe record") != NULL,
+                "error '%s'", err);
+  unlink(path);
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
   Suite *s = suite_create("options");
@@ -1640,6 +1699,7 @@ static Suite *options_suite(void)
                       (int)(sizeof(fleet_cases) / sizeof(fleet_cases[0])));
   tcase_add_test(tc, test_shard_hash);
   tcase_add_test(tc, test_reader);
+  tcase_add_test(tc, test_resume_file);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("target");

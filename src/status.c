@@ -26,6 +26,7 @@ static const char *const messages[DP_STATUS_MAX] = {
   [DP_ENOTFOUND] = "host name has no address",
   [DP_EIO] = "input/output error",
   [DP_EINTERRUPTED] = "interrupted",
+  [DP_EOF] = "no more input",
 };
 
 const char *dp_strerror(dp_status_t status)

@@ -148,10 +148,13 @@ void dp_engine_stop(dp_engine_t *eng);
 
 /**
  * Stop the loop (as dp_engine_stop) when signo arrives, through libevent's
- * signal handling; dp_engine_run then returns DP_EINTERRUPTED. A negative
- * signo stops watching: while a signal is watched the loop does not end by
- * itself when the last exchange does. Returns DP_OK or DP_ENOMEM.
+ * signal handling; dp_engine_run then returns DP_EINTERRUPTED. Each call
+ * adds one signal to those watched (at most DP_ENGINE_SIGNALS_MAX; watching
+ * one twice is a no-op). A negative signo stops watching them all: while a
+ * signal is watched the loop does not end by itself when the last exchange
+ * does. Returns DP_OK, DP_ERANGE (too many signals) or DP_ENOMEM.
  */
+#define DP_ENGINE_SIGNALS_MAX 4
 dp_status_t dp_engine_stop_on_signal(dp_engine_t *eng, int signo);
 
 typedef struct dp_engine_timer dp_engine_timer_t;

@@ -31,6 +31,7 @@ struct dp_report_options
   const char *version; /* dnsprobe's version string */
   bool show_commands;  /* text: list each probe's reproduce command */
   bool verbose;        /* text: each probe's finding after the diagnosis */
+  bool brief;          /* jsonl: compact records (schema dnsprobe-brief/1) */
 };
 
 /**

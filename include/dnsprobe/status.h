@@ -29,6 +29,7 @@ typedef enum
   DP_ENOTFOUND,     /* a host name has no address */
   DP_EIO,           /* reading or writing a file failed */
   DP_EINTERRUPTED,  /* interrupted by a signal */
+  DP_EOF,           /* no more input (a target source is done) */
   DP_STATUS_MAX
 } dp_status_t;
 

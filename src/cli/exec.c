@@ -1,12 +1,17 @@
 /*
- * exec.c: from a parsed command line to a report. Reads a target file,
- * resolves host-name targets (or, in zone mode, finds the zone's servers
- * through a resolver), runs the battery, compares the zone's servers in
- * zone mode, and writes the report in the chosen format, to standard output
- * or atomically to --output. Findings about servers are data; only a
- * failure to do the job is an error (one line on stderr, exit 3).
+ * exec.c: from a parsed command line to a report. Streams the targets to
+ * the runner (the command line's, then -f FILE's lines as the window frees
+ * up, less other shards and what --resume FILE already records) or, in zone
+ * mode, finds the zone's servers through a resolver; runs the battery;
+ * compares the zone's servers in zone mode; and writes the report in the
+ * chosen format, to standard output, atomically to --output, or appended to
+ * --resume FILE. Findings about servers are data; only a failure to do the
+ * job is an error (one line on stderr, exit 3).
  *
- * Invariant: one exit path (done:) frees everything this file allocated.
+ * Invariants: one exit path (done:) frees everything this file allocated.
+ * A streamed record (jsonl) is rendered whole in memory and written with
+ * one write(2), so a run killed at any moment leaves whole lines, and at
+ * worst one torn last line, never two records mixed.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -24,6 +29,8 @@
 #include "dnsprobe/zone.h"
 #include "dp_config.h"
 #include "exec.h"
+#include "resume.h"
+#include "source.h"
 
 /* One line on stderr, and the exit code for "could not do its job". */
 #define fail(...) dp_cli_error(stderr, NULL, __VA_ARGS__)
@@ -89,24 +96,6 @@ static bool use_color(dp_color_t c)
   return isatty(STDOUT_FILENO) && !(nc && nc[0]);
 }
 
-/* Read -f FILE ("-": standard input) into cfg's targets. */
-static int read_target_file(struct dp_cli_config *cfg)
-{
-  char err[512];
-  bool is_stdin = strcmp(cfg->file, "-") == 0;
-  FILE *in = is_stdin ? stdin : fopen(cfg->file, "r");
-  bool ok = dp_cli_read_targets(is_stdin ? "standard input" : cfg->file, in,
-                                cfg, err, sizeof(err));
-  if (in != NULL && !is_stdin)
-    fclose(in);
-  if (!ok)
-  {
-    fprintf(stderr, "dnsprobe: %s\n", err);
-    return DP_EXIT_UNKNOWN;
-  }
-  return DP_EXIT_OK;
-}
-
 /* Zone mode (--zone Z --resolver ADDR, no TARGET): the zone's name servers
  * and their addresses, found through the resolver, become the targets. */
 static int discover_targets(const struct dp_cli_config *cfg,
@@ -164,71 +153,6 @@ static int discover_targets(const struct dp_cli_config *cfg,
   return DP_EXIT_OK;
 }
 
-/* Expand the command line's targets into addresses to probe. */
-static int build_targets(const struct dp_cli_config *cfg,
-                         struct dp_probe_target **out, size_t *n)
-{
-  struct dp_probe_target *list = NULL;
-  size_t count = 0;
-  *out = NULL;
-  *n = 0;
-  for (size_t i = 0; i < cfg->ntargets; i++)
-  {
-    const struct dp_cli_target *ct = &cfg->targets[i];
-    struct dp_engine_addr *addrs = NULL, one;
-    size_t na = 0;
-    if (ct->is_name)
-    {
-      dp_status_t st = dp_engine_resolve(ct->host, ct->port, cfg->family,
-                                         cfg->timeout_ms, &addrs, &na);
-      if (st != DP_OK)
-      {
-        free(list);
-        return fail("target '%s': %s", ct->given, dp_strerror(st));
-      }
-    }
-    else
-    {
-      int fam = ((const struct sockaddr *)&ct->addr)->sa_family;
-      if (cfg->family != AF_UNSPEC && fam != cfg->family)
-      {
-        free(list);
-        return fail("target '%s': not an %s address", ct->given,
-                    cfg->family == AF_INET ? "IPv4 (-4)" : "IPv6 (-6)");
-      }
-      one.addr = ct->addr;
-      one.addrlen = ct->addrlen;
-      addrs = &one;
-      na = 1;
-    }
-    struct dp_probe_target *grown = realloc(list, (count + na) * sizeof(*list));
-    if (grown == NULL)
-    {
-      if (addrs != &one)
-        free(addrs);
-      free(list);
-      return fail("%s", dp_strerror(DP_ENOMEM));
-    }
-    list = grown;
-    for (size_t k = 0; k < na; k++)
-    {
-      struct dp_probe_target *t = &list[count++];
-      memset(t, 0, sizeof(*t));
-      t->given = ct->given;
-      t->addr = addrs[k].addr;
-      t->addrlen = addrs[k].addrlen;
-      t->zone = ct->zone ? ct->zone : cfg->zone;
-      t->zone_given = ct->zone != NULL || cfg->zone_given;
-      t->recursion_name = cfg->recursion_name;
-    }
-    if (addrs != &one)
-      free(addrs);
-  }
-  *out = list;
-  *n = count;
-  return DP_EXIT_OK;
-}
-
 /* Keep only the finished targets of an interrupted run (in order); free
  * the rest. Returns how many are kept. */
 static size_t keep_finished(struct dp_run *run)
@@ -257,24 +181,75 @@ static size_t keep_finished(struct dp_run *run)
 /* Streaming a report (jsonl) as each target completes. */
 struct stream
 {
-  FILE *fp;
+  FILE *fp; /* --output's temporary file, or NULL */
+  int fd;   /* standard output, when fp is NULL and there is no resume */
+  dp_cli_resume_t *resume; /* --resume FILE, or NULL */
   dp_format_t format;
   const struct dp_run *run;
   const struct dp_report_options *rep;
   dp_status_t st;
+  int err;       /* errno of the write that failed */
   bool streams;  /* jsonl: write each target as it completes */
   bool progress; /* stderr is a terminal: show targets done */
-  size_t done, total;
+  size_t done;
+  const struct dp_cli_source *src;
   struct timespec started;
 };
 
+/* Write all of buf to fd: one write(2) unless the kernel takes part of it
+ * (a pipe's reader is slow, a signal came). */
+static dp_status_t write_all(int fd, const char *buf, size_t len)
+{
+  size_t done = 0;
+  /* each turn writes at least one byte or fails */
+  while (done < len)
+  {
+    ssize_t w = write(fd, buf + done, len - done);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return DP_EIO;
+    done += (size_t)w;
+  }
+  return DP_OK;
+}
+
+/* One record: rendered whole, then written at once where it goes. */
+static dp_status_t write_record(struct stream *s,
+                                const struct dp_target_result *t)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  if (m == NULL)
+    return DP_ENOMEM;
+  dp_status_t st = dp_report_write_target(m, s->format, s->run, t, s->rep);
+  if (fclose(m) != 0 && st == DP_OK)
+    st = DP_ENOMEM;
+  if (st == DP_OK)
+  {
+    if (s->resume != NULL)
+      st = dp_cli_resume_append(s->resume, buf, len);
+    else if (s->fp != NULL)
+      st = fwrite(buf, 1, len, s->fp) == len && fflush(s->fp) == 0 ? DP_OK
+                                                                   : DP_EIO;
+    else
+      st = write_all(s->fd, buf, len);
+  }
+  if (st == DP_EIO)
+    s->err = errno;
+  free(buf);
+  return st;
+}
+
 /* As each target completes: stream it (jsonl) and, on a terminal, show
- * progress on stderr (targets done of all, rate, time left). */
+ * progress on stderr (targets done, the rate, and when the list is known
+ * to its end, the time left). */
 static void stream_target(void *arg, const struct dp_target_result *t)
 {
   struct stream *s = arg;
   if (s->streams && s->st == DP_OK)
-    s->st = dp_report_write_target(s->fp, s->format, s->run, t, s->rep);
+    s->st = write_record(s, t);
   s->done++;
   if (s->progress)
   {
@@ -283,12 +258,39 @@ static void stream_target(void *arg, const struct dp_target_result *t)
     double secs = (double)(now.tv_sec - s->started.tv_sec) +
                   (double)(now.tv_nsec - s->started.tv_nsec) / 1e9;
     double rate = secs > 0 ? (double)s->done / secs : 0.0;
-    double left = rate > 0 ? (double)(s->total - s->done) / rate : 0.0;
-    fprintf(stderr, "\r%zu/%zu targets, %.0f/s, %.0f s left\033[K", s->done,
-            s->total, rate, left);
-    if (s->done == s->total)
-      fputs("\r\033[K", stderr);
+    size_t total = s->src != NULL ? s->src->handed : 0;
+    if (s->src != NULL && s->src->eof)
+    {
+      double left = rate > 0 ? (double)(total - s->done) / rate : 0.0;
+      fprintf(stderr, "\r%zu/%zu targets, %.0f/s, %.0f s left\033[K", s->done,
+              total, rate, left);
+    }
+    else
+      fprintf(stderr, "\r%zu targets, %.0f/s\033[K", s->done, rate);
   }
+}
+
+/* The runner's source: the CLI's, until writing the records fails (then
+ * nothing more is started). */
+struct feed
+{
+  struct dp_cli_source *src;
+  const struct stream *out;
+};
+
+static dp_status_t feed_next(void *arg, struct dp_probe_target *t)
+{
+  struct feed *f = arg;
+  if (f->out->st != DP_OK)
+    return DP_EOF; /* the write error is reported at the end */
+  return dp_cli_source_next(f->src, t);
+}
+
+/* Whether the targets are known to their end (so "N of M" can be said). */
+static bool source_done(const struct dp_cli_source *src)
+{
+  return src->eof && src->next_arg == src->cfg->ntargets &&
+         src->nextaddr >= src->naddrs;
 }
 
 /* The run options the configuration asks for; 0 or a usage error. */
@@ -328,8 +330,12 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   size_t nmissed = 0;
   struct dp_zone_summary *zone = NULL;
   dp_report_output_t *out = NULL;
+  dp_cli_resume_t *resume = NULL;
+  struct dp_cli_source src;
+  bool src_open = false;
   struct dp_run run;
   bool ran = false;
+  char err[1024];
   int rc;
 
   if (cfg->help)
@@ -349,16 +355,36 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   }
 
   raise_nofile();
-  if (cfg->file != NULL && (rc = read_target_file(cfg)) != DP_EXIT_OK)
-    goto done;
   if ((rc = run_options(cfg, &ro)) != DP_EXIT_OK)
     goto done;
   bool zone_mode = cfg->ntargets == 0 && cfg->file == NULL;
-  rc = zone_mode ? discover_targets(cfg, &found, missed, &nmissed, &targets,
-                                    &ntargets)
-                 : build_targets(cfg, &targets, &ntargets);
-  if (rc != DP_EXIT_OK)
+  if (zone_mode && (cfg->shard_given || cfg->resume != NULL))
+  {
+    rc = fail("--shard and --resume work on a list of targets (TARGET... or "
+              "-f FILE), not on zone mode");
     goto done;
+  }
+  if (zone_mode)
+  {
+    if ((rc = discover_targets(cfg, &found, missed, &nmissed, &targets,
+                               &ntargets)) != DP_EXIT_OK)
+      goto done;
+  }
+  else
+  {
+    if (cfg->resume != NULL &&
+        dp_cli_resume_open(cfg->resume, &resume, err, sizeof(err)) != DP_OK)
+    {
+      rc = fail("--resume: %s", err);
+      goto done;
+    }
+    if (dp_cli_source_open(&src, cfg, resume, err, sizeof(err)) != DP_OK)
+    {
+      rc = fail("%s", err);
+      goto done;
+    }
+    src_open = true;
+  }
 
   struct dp_report_options rep = {.color = cfg->output != NULL
                                                ? cfg->color == DP_COLOR_ALWAYS
@@ -366,7 +392,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
                                   .width = 80,
                                   .version = DP_VERSION,
                                   .show_commands = cfg->show_commands,
-                                  .verbose = cfg->verbose};
+                                  .verbose = cfg->verbose,
+                                  .brief = cfg->brief};
   FILE *fp = stdout;
   dp_status_t st;
   if (cfg->output != NULL)
@@ -380,34 +407,58 @@ int dp_cli_exec(struct dp_cli_config *cfg)
     }
     fp = dp_report_output_fp(out);
   }
-  struct stream sm = {
-      .fp = fp, .format = cfg->format, .run = &run, .rep = &rep, .st = DP_OK};
+  struct stream sm = {.fp = out != NULL ? fp : NULL,
+                      .fd = STDOUT_FILENO,
+                      .resume = resume,
+                      .format = cfg->format,
+                      .run = &run,
+                      .rep = &rep,
+                      .st = DP_OK,
+                      .src = src_open ? &src : NULL};
   sm.streams = dp_report_format_streams(cfg->format);
   /* progress only for a person watching a fleet, never into a pipe */
-  sm.progress = ntargets > 1 && isatty(STDERR_FILENO);
-  sm.total = ntargets;
+  sm.progress = (ntargets > 1 || cfg->ntargets > 1 || cfg->file != NULL) &&
+                isatty(STDERR_FILENO);
   clock_gettime(CLOCK_MONOTONIC, &sm.started);
   if (sm.streams || sm.progress)
   {
     ro.target_done = stream_target;
     ro.arg = &sm;
   }
-  /* A streamed target is written out as it completes; only zone mode's
-   * comparison needs its probes afterwards. A fleet of any size then holds
-   * the results of the targets in flight, not of all of them. */
+  /* A streamed target is written out as it completes and then freed; only
+   * zone mode's comparison needs its probes afterwards. A fleet of any size
+   * then holds the targets in flight and a bounded look-ahead. */
   ro.release_done = sm.streams && !zone_mode;
-  st = dp_probe_run(targets, ntargets, &ro, &run);
+  struct feed feed = {&src, &sm};
+  if (zone_mode)
+    st = dp_probe_run(targets, ntargets, &ro, &run);
+  else
+  {
+    ro.source = feed_next;
+    ro.source_arg = &feed;
+    st = dp_probe_run(NULL, 0, &ro, &run);
+  }
   ran = true;
+  if (sm.progress)
+    fputs("\r\033[K", stderr);
   bool interrupted = st == DP_EINTERRUPTED;
   if (interrupted)
   {
-    /* Ctrl-C: report the targets that finished, then exit 3. */
-    if (sm.progress)
-      fputs("\r\033[K", stderr);
-    size_t done = keep_finished(&run);
-    fprintf(stderr, "dnsprobe: interrupted: %zu of %zu targets finished\n",
-            done, ntargets);
+    /* SIGINT or SIGTERM: report the targets that finished, then exit 3. */
+    size_t finished = ro.release_done ? sm.done : keep_finished(&run);
+    run.status = DP_HEALTH_UNKNOWN;
+    if (zone_mode || source_done(&src))
+      fprintf(stderr, "dnsprobe: interrupted: %zu of %zu targets finished\n",
+              finished, zone_mode ? ntargets : src.handed);
+    else
+      fprintf(stderr, "dnsprobe: interrupted: %zu targets finished\n",
+              finished);
     st = DP_OK;
+  }
+  if (st != DP_OK && src_open && src.err[0] != '\0')
+  {
+    rc = fail("%s", src.err);
+    goto done;
   }
   if (st != DP_OK)
   {
@@ -436,8 +487,12 @@ int dp_cli_exec(struct dp_cli_config *cfg)
       zone = NULL;
     }
   }
+  int werr = 0;
   if (sm.streams)
+  {
     st = sm.st;
+    werr = sm.err;
+  }
   else
     st = dp_report_write(fp, cfg->format, &run, zone, &rep);
   if (out != NULL)
@@ -449,13 +504,27 @@ int dp_cli_exec(struct dp_cli_config *cfg)
     else
       dp_report_output_destroy(o);
   }
-  else if (st == DP_OK && fflush(stdout) != 0)
+  else if (st == DP_OK && !sm.streams && fflush(stdout) != 0)
     st = DP_EIO;
+  if (resume != NULL)
+  {
+    dp_cli_resume_t *r = resume;
+    resume = NULL;
+    /* what the file held before counts as if this run had probed it */
+    if (!interrupted && dp_cli_resume_worst(r) > run.status)
+      run.status = dp_cli_resume_worst(r);
+    if (dp_cli_resume_close(r) != DP_OK && st == DP_OK)
+      st = DP_EIO;
+  }
   rc = st == DP_OK && !interrupted ? (int)run.status : DP_EXIT_UNKNOWN;
   if (st != DP_OK)
-    fail("cannot write the report: %s", strerror(errno));
+    fail("cannot write the report: %s",
+         werr != 0 ? strerror(werr) : strerror(errno));
 
 done:
+  (void)dp_cli_resume_close(resume);
+  if (src_open)
+    dp_cli_source_close(&src);
   dp_report_output_destroy(out);
   free(zone);
   if (ran)

@@ -78,6 +78,10 @@ static bool opt_fix_for(struct parser *p, const char *val);
 static bool opt_expect(struct parser *p, const char *val);
 static bool opt_require(struct parser *p, const char *val);
 static bool opt_allow(struct parser *p, const char *val);
+static bool opt_strict(struct parser *p, const char *val);
+static bool opt_shard(struct parser *p, const char *val);
+static bool opt_resume(struct parser *p, const char *val);
+static bool opt_brief(struct parser *p, const char *val);
 static bool opt_help(struct parser *p, const char *val);
 static bool opt_version(struct parser *p, const char *val);
 
@@ -125,6 +129,24 @@ static const struct option_row options[] = {
      "read targets from FILE (- for standard input): one per line, "
      "optionally followed by its zone; # starts a comment",
      opt_file},
+    {"strict", 0, NULL,
+     "a bad line in -f FILE ends the run (exit 3) instead of being reported "
+     "on stderr and skipped",
+     opt_strict},
+    {"shard", 0, "K/N",
+     "probe only shard K of N (0-based: K from 0 to N-1, e.g. "
+     "$JOB_COMPLETION_INDEX): the targets whose line's FNV-1a 64 hash modulo "
+     "N is K, so N processes given the same list probe it once",
+     opt_shard},
+    {"resume", 0, "FILE",
+     "append JSON lines to FILE record by record, skipping the targets "
+     "already recorded there (an interrupted run's output); FILE is created "
+     "when missing, a torn last line dropped; needs --format jsonl",
+     opt_resume},
+    {"brief", 0, NULL,
+     "with --format jsonl: compact records (status, role, software, root "
+     "causes, and each probe's verdict, rcode, rtt and severity)",
+     opt_brief},
     {"output", 'o', "FILE",
      "write the report to FILE instead of standard output, atomically: to a "
      "temporary file in FILE's directory, renamed over FILE once complete",
@@ -708,6 +730,65 @@ static bool opt_file(struct parser *p, const char *val)
   return p->cfg->file != NULL || FAIL(p, "out of memory");
 }
 
+static bool opt_strict(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->strict = true;
+  return true;
+}
+
+static bool opt_brief(struct parser *p, const char *val)
+{
+  (void)val;
+  p->cfg->brief = true;
+  return true;
+}
+
+/* K/N: two decimal numbers, N from 1 to DP_CLI_SHARDS_MAX, K below N. */
+static bool opt_shard(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  char kbuf[16];
+  unsigned long k = 0, n = 0;
+  const char *slash = strchr(val, '/');
+  size_t kl = slash != NULL ? (size_t)(slash - val) : 0;
+
+  if (slash == NULL || kl == 0 || kl >= sizeof(kbuf))
+    return FAIL(p,
+                "--shard '%s': must be K/N, shard K of N (0-based: K from 0 "
+                "to N-1)",
+                quote(val, &q));
+  memcpy(kbuf, val, kl);
+  kbuf[kl] = '\0';
+  if (parse_decimal(slash + 1, DP_CLI_SHARDS_MAX, &n) != 0)
+    return FAIL(p, "--shard '%s': N must be a whole number from 1 to %u",
+                quote(val, &q), DP_CLI_SHARDS_MAX);
+  /* K may be 0, which parse_decimal refuses: "0" is checked first */
+  if (strcmp(kbuf, "0") != 0 &&
+      (parse_decimal(kbuf, DP_CLI_SHARDS_MAX, &k) != 0 || k >= n))
+    return FAIL(p,
+                "--shard '%s': K must be a whole number from 0 to N-1 "
+                "(0-based, as JOB_COMPLETION_INDEX)",
+                quote(val, &q));
+  p->cfg->shard_given = true;
+  p->cfg->shard_k = (uint32_t)k;
+  p->cfg->shard_n = (uint32_t)n;
+  return true;
+}
+
+static bool opt_resume(struct parser *p, const char *val)
+{
+  struct qbuf q;
+  size_t n = strlen(val);
+  if (n == 0)
+    return FAIL(p, "--resume '': empty file name");
+  if (val[n - 1] == '/')
+    return FAIL(p, "--resume '%s': names a directory, not a file",
+                quote(val, &q));
+  p->cfg->resume = strdup(val);
+  return p->cfg->resume != NULL || FAIL(p, "out of memory");
+}
+
 static bool opt_output(struct parser *p, const char *val)
 {
   struct qbuf q;
@@ -803,6 +884,7 @@ static void config_init(struct dp_cli_config *cfg)
   memset(cfg, 0, sizeof *cfg);
   strcpy(cfg->zone, ".");
   cfg->timeout_ms = DP_CLI_TIMEOUT_DEFAULT;
+  cfg->shard_n = 1;
   cfg->family = AF_UNSPEC;
   cfg->format = DP_FORMAT_TEXT;
   cfg->color = DP_COLOR_AUTO;
@@ -986,6 +1068,14 @@ static bool check_whole(struct parser *p)
                   quote(t->given, &q), cfg->family == AF_INET ? '6' : '4',
                   cfg->family == AF_INET ? "-4" : "-6");
   }
+  /* records written one at a time, to append to and read back */
+  if (cfg->brief && cfg->format != DP_FORMAT_JSONL)
+    return FAIL(p, "--brief needs --format jsonl");
+  if (cfg->resume != NULL && cfg->format != DP_FORMAT_JSONL)
+    return FAIL(p, "--resume FILE writes JSON lines: it needs --format jsonl");
+  if (cfg->resume != NULL && cfg->output != NULL)
+    return FAIL(p, "--resume FILE and --output FILE both name where the "
+                   "report goes: give one of them");
   /* no TARGET: a target file, or zone mode (--zone, with --resolver or
    * the system's resolver) */
   if (cfg->ntargets == 0 && cfg->file == NULL && !cfg->resolver_given &&
@@ -1059,6 +1149,8 @@ void dp_cli_config_free(struct dp_cli_config *cfg)
   free(cfg->skip);
   free(cfg->output);
   free(cfg->file);
+  free(cfg->resume);
+  cfg->resume = NULL;
   cfg->file = NULL;
   free(cfg->resolver.given);
   free(cfg->resolver.host);
@@ -1104,6 +1196,7 @@ void dp_cli_usage(FILE *fp)
 
   fputs("Usage: dnsprobe [options] TARGET...\n"
         "       dnsprobe explain CODE|CAUSE...\n"
+        "       dnsprobe summarize [--format text|json] [--top N] FILE...\n"
         "\n"
         "Send real DNS queries to each TARGET at once and explain every "
         "answer:\n"
@@ -1160,7 +1253,12 @@ void dp_cli_usage(FILE *fp)
         "  dnsprobe explain --opcode 5    an opcode\n"
         "  dnsprobe explain lame          a root cause of the diagnosis\n"
         "  dnsprobe explain --list        every code and cause, one line "
-        "each\n",
+        "each\n"
+        "\n"
+        "dnsprobe summarize reads JSON-lines reports (full or --brief, one per\n"
+        "shard, say) and prints the fleet: targets by status, the most common\n"
+        "root causes, software, the slowest targets; --format json for\n"
+        "machines; its exit status is the worst target's, 3 on bad input.\n",
         fp);
 }
 

@@ -28,6 +28,7 @@ enum
 
 #define DP_CLI_TIMEOUT_DEFAULT 2000u
 #define DP_CLI_TIMEOUT_MAX 60000u
+#define DP_CLI_SHARDS_MAX 1000000u /* --shard K/N: N at most */
 
 typedef enum
 {
@@ -77,6 +78,12 @@ struct dp_cli_config
                               in rules are checked by main) */
   size_t ntargets;
   struct dp_cli_target *targets; /* owned */
+  bool strict;                   /* --strict: a bad line of -f ends the run */
+  bool shard_given;              /* --shard K/N */
+  uint32_t shard_k;              /* 0-based: 0 .. shard_n - 1 */
+  uint32_t shard_n;              /* 1 when not sharded */
+  char *resume;                  /* --resume FILE as given, owned, or NULL */
+  bool brief;                    /* --brief: compact JSON lines */
 };
 
 /**
@@ -98,14 +105,43 @@ void dp_cli_config_free(struct dp_cli_config *cfg);
 bool dp_cli_target_parse(const char *text, struct dp_cli_target *t, char *err,
                          size_t errcap);
 
+#define DP_CLI_LINE_MAX 4096 /* bytes of a target file's line */
+
+/* A target file being read, one line at a time (targets.c). */
+struct dp_cli_reader
+{
+  FILE *in;
+  const char *path; /* as messages name it */
+  size_t line;      /* lines read so far: the number of the last one */
+  size_t targets;   /* good target lines so far */
+  char norm[DP_CLI_LINE_MAX + 2]; /* the last target line, normalised: its
+                                     fields joined by one space */
+};
+
+/** Start reading in (path names it in messages). */
+void dp_cli_reader_init(struct dp_cli_reader *rd, FILE *in, const char *path);
+
 /**
- * Read a target file: one TARGET per line, optionally followed by its zone,
- * '#' starting a comment; "-" is standard input. Appends the targets to cfg.
- * On error sets err to one line naming the file and line number and
- * returns false (targets read so far stay in cfg, freed with it).
+ * The next target of a target file: one TARGET per line, optionally followed
+ * by its zone, '#' starting a comment, blank lines skipped. *t owns its
+ * strings (free with dp_cli_target_free); rd->norm holds the line's
+ * normalised text and rd->line its number.
+ * Returns DP_OK, DP_EOF, DP_EINVAL (a bad line: err is one line
+ * "PATH:LINE: why"; the next call reads on after it) or DP_EIO (err says
+ * why).
  */
-bool dp_cli_read_targets(const char *path, FILE *in, struct dp_cli_config *cfg,
-                         char *err, size_t errcap);
+dp_status_t dp_cli_reader_next(struct dp_cli_reader *rd,
+                               struct dp_cli_target *t, char *err,
+                               size_t errcap);
+
+/** Free what a target owns and zero it. NULL is a no-op. */
+void dp_cli_target_free(struct dp_cli_target *t);
+
+/**
+ * FNV-1a 64 of a NUL-terminated text: a target line's shard is this hash of
+ * its normalised text modulo the number of shards.
+ */
+uint64_t dp_cli_shard_hash(const char *text);
 
 /**
  * One error line on fp: "dnsprobe: " (and "SCOPE: " when scope is not

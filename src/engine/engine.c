@@ -187,7 +187,9 @@ struct dp_engine
   struct chan *pool[2]; /* idle channels: [0] UDP, [1] TCP */
   unsigned pooled;
   struct dp_engine_timer *timers;
-  struct event *sigev;
+  struct event *sigev[DP_ENGINE_SIGNALS_MAX]; /* signals that stop the loop */
+  int signo[DP_ENGINE_SIGNALS_MAX];
+  unsigned nsig;
   unsigned inflight;
   unsigned window;
   unsigned rate;
@@ -1396,8 +1398,7 @@ void dp_engine_destroy(dp_engine_t *eng)
     return;
   while (eng->timers)
     timer_free(eng->timers);
-  if (eng->sigev)
-    event_free(eng->sigev);
+  (void)dp_engine_stop_on_signal(eng, -1);
   while (eng->queue_head)
   {
     struct exchange *ex = eng->queue_head;
@@ -1511,14 +1512,28 @@ dp_status_t dp_engine_stop_on_signal(dp_engine_t *eng, int signo)
 {
   if (eng == NULL)
     return DP_EINVAL;
-  if (eng->sigev)
-    event_free(eng->sigev);
-  eng->sigev = NULL;
   if (signo < 0)
-    return DP_OK; /* stop watching: the loop may end when the work does */
-  eng->sigev = evsignal_new(eng->base, signo, on_signal, eng);
-  if (eng->sigev == NULL || event_add(eng->sigev, NULL) != 0)
+  {
+    /* stop watching: the loop may end when the work does */
+    for (unsigned i = 0; i < eng->nsig; i++)
+      event_free(eng->sigev[i]);
+    eng->nsig = 0;
+    return DP_OK;
+  }
+  for (unsigned i = 0; i < eng->nsig; i++)
+    if (eng->signo[i] == signo)
+      return DP_OK;
+  if (eng->nsig == DP_ENGINE_SIGNALS_MAX)
+    return DP_ERANGE;
+  struct event *ev = evsignal_new(eng->base, signo, on_signal, eng);
+  if (ev == NULL || event_add(ev, NULL) != 0)
+  {
+    if (ev != NULL)
+      event_free(ev);
     return DP_ENOMEM;
+  }
+  eng->sigev[eng->nsig] = ev;
+  eng->signo[eng->nsig++] = signo;
   return DP_OK;
 }
 

@@ -9,10 +9,24 @@
  * costs about one round trip plus a TCP handshake, and one timeout however many
  * probes go unanswered. Query IDs come from the kernel's random source and
  * never repeat within a target's battery.
+ *
+ * The runner (dp_runner_*) holds the window: targets submitted wait in a
+ * queue, copied, until a place is free and their server has no battery in
+ * flight; a target's state is made when its battery starts and freed, from
+ * the loop, after its done callback. dp_probe_run is a loop over it that
+ * pulls targets from an array or a source as the window frees up.
+ *
+ * Invariants: done is called exactly once per submitted target, from the
+ * loop (a zero-delay "kick" timer starts batteries and frees finished
+ * targets, so no callback runs inside dp_runner_submit and no target is
+ * freed while a callback of its own is still on the stack); the waiting
+ * queue and the window together hold at most parallel + LOOKAHEAD targets
+ * when the caller respects dp_runner_room.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,19 +71,36 @@ struct probe_state
   uint32_t ixfr_serial;
 };
 
+/* A target submitted and not started yet: its copy of the target (strings
+ * in the same block), where its result goes, and whom to tell. */
+struct entry
+{
+  struct entry *next;
+  struct dp_probe_target in;
+  struct dp_target_result *out;
+  dp_runner_done_fn done;
+  void *done_arg;
+  char strings[]; /* given, zone, recursion_name */
+};
+
+struct followup_state;
+
 struct target_state
 {
-  struct run_state *rs;
+  struct dp_runner *rs;
+  struct entry *entry; /* owned */
   const struct dp_probe_target *in;
   struct dp_target_result *out;
+  struct target_state *next_dead;   /* on the runner's list to free */
+  struct followup_state *followups; /* in flight, freed with the target */
   struct probe_state probes[DP_PROBE_COUNT]; /* indexed by probe id */
   size_t pending;
+  bool finished; /* done was called: waits to be freed */
   struct dp_probe_ctx ctx;
   double started;               /* engine clock, ms */
   uint16_t ids[IDS_PER_TARGET]; /* query IDs this target has used */
   unsigned nids;
-  bool in_window; /* taken into the window */
-  size_t slot;    /* its place in run_state.flight */
+  size_t slot; /* its place in the runner's flight */
   /* --spacing: sends waiting their turn (a ring), when the last one went */
   struct spaced_send spaced[SPACED_MAX];
   size_t spaced_head, spaced_n;
@@ -98,17 +129,18 @@ struct identity_entry
   struct dp_probe_result probes[NCHAOS];
 };
 
-struct run_state
+struct dp_runner
 {
   dp_engine_t *eng;
-  size_t ntargets;
-  size_t next;                  /* no target before this one is still waiting */
-  unsigned parallel;            /* targets in flight at most */
-  struct target_state **flight; /* the targets in flight (parallel slots) */
+  struct dp_probe_run_options opt; /* a copy */
+  unsigned parallel;               /* targets in flight at most */
+  struct target_state **flight;    /* the targets in flight (parallel slots) */
   size_t nflight;
-  size_t finished; /* targets diagnosed */
-  const struct dp_probe_run_options *opt;
-  struct target_state *targets;
+  struct entry *wait_head, *wait_tail; /* submitted, not started */
+  size_t nwaiting;
+  struct target_state *dead; /* done called, to be freed by the kick */
+  dp_engine_timer_t *kick;   /* starts batteries and frees the dead */
+  size_t pending;            /* submitted, done not called yet */
   dp_status_t error;
   uint16_t id_pool[ID_POOL]; /* random IDs not handed out yet */
   unsigned id_left;
@@ -117,14 +149,14 @@ struct run_state
 };
 
 /* Milliseconds on the engine's clock since `since`. */
-static double ms_since(const struct run_state *rs, double since)
+static double ms_since(const struct dp_runner *rs, double since)
 {
   return dp_engine_now_ms(rs->eng) - since;
 }
 
 /* Refill the pool of IDs from the kernel's random source, 256 at a time
  * rather than one system call per query. */
-static void id_pool_refill(struct run_state *rs)
+static void id_pool_refill(struct dp_runner *rs)
 {
   ssize_t got = getrandom(rs->id_pool, sizeof(rs->id_pool), 0);
   size_t have = got > 0 ? (size_t)got / sizeof(rs->id_pool[0]) : 0;
@@ -152,7 +184,7 @@ static void id_pool_refill(struct run_state *rs)
  * never pass for another's answer. */
 static uint16_t next_id(struct target_state *ts)
 {
-  struct run_state *rs = ts->rs;
+  struct dp_runner *rs = ts->rs;
   uint16_t id = 0;
   for (int tries = 0; tries < 64; tries++) /* 64 draws: one is free */
   {
@@ -217,9 +249,9 @@ static dp_engine_more_t on_stream(void *arg, const uint8_t *buf, size_t len,
 
 static void on_done(void *arg, const struct dp_engine_result *er);
 static void target_finish(struct target_state *ts);
-static void start_next(struct run_state *rs);
+static void start_next(struct dp_runner *rs);
 static void send_probe(struct probe_state *ps);
-static void flight_remove(struct run_state *rs, struct target_state *ts);
+static void flight_remove(struct dp_runner *rs, struct target_state *ts);
 static void maybe_followup(struct probe_state *ps);
 static bool deps_pending(const struct target_state *ts,
                          const struct dp_probe_def *def);
@@ -239,12 +271,12 @@ static void on_probe_sent(void *arg);
 static bool probe_send(struct probe_state *ps)
 {
   struct target_state *ts = ps->ts;
-  unsigned timeout = ts->rs->opt->timeout_ms;
+  unsigned timeout = ts->rs->opt.timeout_ms;
   /* A probe released late gets what is left of the battery's time, so a
    * silent server costs one timeout, not two; with --spacing the battery
    * is meant to last longer, and every probe gets the whole timeout. */
   double spent = ms_since(ts->rs, ts->started);
-  if (ts->rs->opt->spacing_ms == 0 && spent > 0 && spent < timeout)
+  if (ts->rs->opt.spacing_ms == 0 && spent > 0 && spent < timeout)
     timeout -= (unsigned)spent;
   const struct dp_probe_def *def = dp_probe_def(ps->probe);
   struct dp_wire_query q;
@@ -274,7 +306,7 @@ static bool probe_send(struct probe_state *ps)
   req.stream = def->stream ? on_stream : NULL;
   req.done = on_done;
   req.arg = ps;
-  req.sent = ts->rs->opt->spacing_ms ? on_probe_sent : NULL;
+  req.sent = ts->rs->opt.spacing_ms ? on_probe_sent : NULL;
   dp_status_t st = dp_engine_submit(ts->rs->eng, &req);
   if (st != DP_OK)
   {
@@ -286,7 +318,7 @@ static bool probe_send(struct probe_state *ps)
 }
 
 /* The identity entry of ts's server, or NULL. */
-static struct identity_entry *identity_find(struct run_state *rs,
+static struct identity_entry *identity_find(struct dp_runner *rs,
                                             const struct target_state *ts)
 {
   for (unsigned i = 0; rs->identity != NULL && i < IDENTITY_SERVERS; i++)
@@ -299,7 +331,7 @@ static struct identity_entry *identity_find(struct run_state *rs,
 /* Keep the CHAOS answers ts got for its server's next batteries. */
 static void identity_keep(struct target_state *ts)
 {
-  struct run_state *rs = ts->rs;
+  struct dp_runner *rs = ts->rs;
   struct dp_target_result *t = ts->out;
   struct identity_entry *e = identity_find(rs, ts);
   if (e == NULL)
@@ -347,22 +379,20 @@ static void identity_reuse(struct target_state *ts)
   }
 }
 
+static void kick_arm(struct dp_runner *rs);
+static void target_retire(struct target_state *ts);
+
+/* The battery has ended: diagnose, and hand the result to the caller. */
 static void target_finish(struct target_state *ts)
 {
+  struct dp_runner *rs = ts->rs;
   struct dp_target_result *t = ts->out;
   identity_keep(ts);
-  if (dp_diagnose_target(t, ts->rs->opt->expect, ts->rs->opt->fix_for) != DP_OK)
-    ts->rs->error = DP_ENOMEM;
-  t->duration_ms = ms_since(ts->rs, ts->started);
+  if (dp_diagnose_target(t, rs->opt.expect, rs->opt.fix_for) != DP_OK)
+    rs->error = DP_ENOMEM;
+  t->duration_ms = ms_since(rs, ts->started);
   t->finished = true;
-  if (ts->rs->opt->target_done)
-    ts->rs->opt->target_done(ts->rs->opt->arg, t);
-  if (ts->rs->opt->release_done)
-    dp_target_probes_destroy(t); /* streamed out: keep only the summary */
-  if (++ts->rs->finished == ts->rs->ntargets)
-    (void)dp_engine_stop_on_signal(ts->rs->eng, -1); /* let the loop end */
-  flight_remove(ts->rs, ts);
-  start_next(ts->rs);
+  target_retire(ts);
 }
 
 static void on_done(void *arg, const struct dp_engine_result *er)
@@ -413,11 +443,22 @@ static void on_done(void *arg, const struct dp_engine_result *er)
 /* A follow-up query in flight: which probe it belongs to. */
 struct followup_state
 {
+  struct followup_state *next, *prev; /* the target's in flight */
   struct target_state *ts;
   struct dp_probe_result *res;
   dp_followup_id_t id;
   struct dp_query_info query;
 };
+
+static void followup_unlink(struct followup_state *fs)
+{
+  if (fs->prev != NULL)
+    fs->prev->next = fs->next;
+  else
+    fs->ts->followups = fs->next;
+  if (fs->next != NULL)
+    fs->next->prev = fs->prev;
+}
 
 static void on_followup_done(void *arg, const struct dp_engine_result *er)
 {
@@ -446,6 +487,7 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
   else
     ts->rs->error = DP_ENOMEM;
   free(scratch);
+  followup_unlink(fs);
   free(fs);
   if (--ts->pending == 0)
     target_finish(ts);
@@ -486,9 +528,9 @@ static bool followup_submit(struct probe_state *ps,
   req.addrlen = ts->in->addrlen;
   req.transport = def->transport;
   req.msg = buf;
-  req.timeout_ms = ts->rs->opt->timeout_ms;
+  req.timeout_ms = ts->rs->opt.timeout_ms;
   req.done = on_followup_done;
-  req.sent = ts->rs->opt->spacing_ms ? on_followup_sent : NULL;
+  req.sent = ts->rs->opt.spacing_ms ? on_followup_sent : NULL;
   req.arg = fs;
   if (dp_wire_query_write(&q, buf, sizeof(buf), &len) != DP_OK ||
       (req.len = len, dp_engine_submit(ts->rs->eng, &req)) != DP_OK)
@@ -496,6 +538,10 @@ static bool followup_submit(struct probe_state *ps,
     free(fs);
     return false;
   }
+  fs->next = ts->followups;
+  if (ts->followups != NULL)
+    ts->followups->prev = fs;
+  ts->followups = fs;
   return true;
 }
 
@@ -526,8 +572,8 @@ static void spaced_sent(struct target_state *ts)
   ts->last_send = dp_engine_now_ms(ts->rs->eng);
   ts->sent_any = true;
   if (ts->spaced_n > 0 && ts->spacing_timer == NULL &&
-      dp_engine_timer_start(ts->rs->eng, ts->rs->opt->spacing_ms, on_spacing,
-                            ts, &ts->spacing_timer) != DP_OK)
+      dp_engine_timer_start(ts->rs->eng, ts->rs->opt.spacing_ms, on_spacing, ts,
+                            &ts->spacing_timer) != DP_OK)
   {
     ts->rs->error = DP_ENOMEM;
     ts->spacing_timer = NULL;
@@ -565,7 +611,7 @@ static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
  * fails at once may end a probe, which may queue the next one. */
 static void spaced_pump(struct target_state *ts)
 {
-  unsigned gap = ts->rs->opt->spacing_ms;
+  unsigned gap = ts->rs->opt.spacing_ms;
   while (ts->spaced_n > 0 && !ts->awaiting_sent)
   {
     double since = ts->sent_any ? ms_since(ts->rs, ts->last_send) : (double)gap;
@@ -610,7 +656,7 @@ static void spaced_push(struct target_state *ts, struct spaced_send sp)
 static void send_probe(struct probe_state *ps)
 {
   struct target_state *ts = ps->ts;
-  if (ts->rs->opt->spacing_ms == 0)
+  if (ts->rs->opt.spacing_ms == 0)
   {
     probe_send(ps);
     return;
@@ -624,7 +670,7 @@ static void followup_send(struct probe_state *ps,
                           const struct dp_probe_followup *rule)
 {
   struct target_state *ts = ps->ts;
-  if (ts->rs->opt->spacing_ms == 0)
+  if (ts->rs->opt.spacing_ms == 0)
   {
     if (followup_submit(ps, rule))
       ts->pending++;
@@ -687,13 +733,11 @@ static void rfc3339_now(char *out, size_t cap)
   snprintf(out + n, cap - n, ".%03ldZ", ts.tv_nsec / 1000000L);
 }
 
-static void target_init(struct target_state *ts, struct run_state *rs,
-                        const struct dp_probe_target *in,
-                        struct dp_target_result *out)
+/* The result's description of the target, known before it starts. */
+static dp_status_t result_init(struct dp_target_result *out,
+                               const struct dp_probe_target *in)
 {
-  ts->rs = rs;
-  ts->in = in;
-  ts->out = out;
+  memset(out, 0, sizeof(*out));
   const struct sockaddr *sa = (const struct sockaddr *)&in->addr;
   out->family = sa->sa_family;
   if (sa->sa_family == AF_INET6)
@@ -712,8 +756,8 @@ static void target_init(struct target_state *ts, struct run_state *rs,
   out->zone_given = in->zone_given;
   snprintf(out->recursion_name, sizeof(out->recursion_name), "%s",
            in->recursion_name);
-  ts->ctx.zone = out->zone;
-  ts->ctx.recursion_name = out->recursion_name;
+  out->given = strdup(in->given);
+  return out->given != NULL ? DP_OK : DP_ENOMEM;
 }
 
 /* A target's probe results, made when it starts (a fleet's later targets
@@ -735,7 +779,7 @@ static dp_status_t target_setup(struct target_state *ts)
     ps->ts = ts;
     ps->probe = (dp_probe_id_t)k;
     ps->res = r;
-    if (ts->rs->opt->probes & DP_PROBE_BIT(k))
+    if (ts->rs->opt.probes & DP_PROBE_BIT(k))
     {
       r->outcome = DP_OUTCOME_ANSWER; /* until its exchange says otherwise */
       ts->pending++;
@@ -745,21 +789,41 @@ static dp_status_t target_setup(struct target_state *ts)
   return DP_OK;
 }
 
+/* A target leaves the window without being diagnosed, or after: its state
+ * waits for the kick to be freed, and the caller takes its result. */
+static void target_retire(struct target_state *ts)
+{
+  struct dp_runner *rs = ts->rs;
+  struct dp_target_result *t = ts->out;
+  ts->finished = true;
+  flight_remove(rs, ts);
+  ts->next_dead = rs->dead;
+  rs->dead = ts;
+  kick_arm(rs);
+  rs->pending--;
+  ts->out = NULL; /* the caller's from now on */
+  ts->entry->done(ts->entry->done_arg, t);
+}
+
 /* Start one target's battery: every probe at once, those with `after`
  * held back (at most a quarter of the timeout). The whole target is set up
  * before its first probe goes, so a synchronous local error cannot finish
  * it before its other probes were counted. */
 static void target_start(struct target_state *ts)
 {
-  struct run_state *rs = ts->rs;
-  const struct dp_probe_run_options *opt = rs->opt;
+  struct dp_runner *rs = ts->rs;
+  const struct dp_probe_run_options *opt = &rs->opt;
   struct dp_target_result *t = ts->out;
 
   ts->started = dp_engine_now_ms(rs->eng);
+  ts->ctx.zone = t->zone;
+  ts->ctx.recursion_name = t->recursion_name;
   if (target_setup(ts) != DP_OK)
   {
+    /* It cannot run: it ends unfinished, and the caller learns why from
+     * dp_runner_status. */
     rs->error = DP_ENOMEM;
-    dp_engine_stop(rs->eng);
+    target_retire(ts);
     return;
   }
   if (ts->pending == 0)
@@ -786,69 +850,123 @@ static void target_start(struct target_state *ts)
         ps->waiting = true;
     }
   }
-  for (size_t k = 0; k < t->nprobes; k++)
+  /* A probe that ends at once (a local error) may finish the target: stop
+   * sending for it then. */
+  for (size_t k = 0; k < t->nprobes && !ts->finished; k++)
     if (t->probes[k].outcome != DP_OUTCOME_SKIPPED && !ts->probes[k].waiting &&
         !ts->probes[k].reused)
       send_probe(&ts->probes[k]);
 }
 
-static bool server_busy(const struct run_state *rs,
-                        const struct target_state *ts)
+static bool server_busy(const struct dp_runner *rs,
+                        const struct sockaddr_storage *addr)
 {
   for (size_t i = 0; i < rs->nflight; i++)
     /* two zones on one server are two targets, one server */
-    if (dp_engine_same_server(&rs->flight[i]->in->addr, &ts->in->addr))
+    if (dp_engine_same_server(&rs->flight[i]->in->addr, addr))
       return true;
   return false;
 }
 
-/* Waiting targets looked at for one free place: bounded, so a long list of
- * targets on one busy server costs little; those further on wait their
- * turn. */
-#define START_SCAN 1024
-
-/* Fill the window: the first waiting targets (in the order given) whose
- * server has no battery in flight. One server sees one battery at a time,
- * so a fleet that lists it with many zones does not flood it, and its
- * SOA-question queries and TCP connections never overlap across targets
- * either. */
-static void start_next(struct run_state *rs)
+/* Fill the window: the first waiting targets (in the order submitted) whose
+ * server has no battery in flight, looking at most DP_RUNNER_LOOKAHEAD
+ * ahead. One server sees one battery at a time, so a fleet that lists it
+ * with many zones does not flood it, and its SOA-question queries and TCP
+ * connections never overlap across targets either. */
+static void start_next(struct dp_runner *rs)
 {
-  while (rs->nflight < rs->parallel)
+  while (rs->nflight < rs->parallel && rs->wait_head != NULL)
   {
-    while (rs->next < rs->ntargets && rs->targets[rs->next].in_window)
-      rs->next++;
-    struct target_state *pick = NULL;
+    struct entry *prev = NULL, *pick = rs->wait_head;
     size_t scanned = 0;
-    for (size_t i = rs->next; i < rs->ntargets && scanned < START_SCAN; i++)
+    while (pick != NULL && scanned < DP_RUNNER_LOOKAHEAD &&
+           server_busy(rs, &pick->in.addr))
     {
-      struct target_state *ts = &rs->targets[i];
-      if (ts->in_window)
-        continue;
+      prev = pick;
+      pick = pick->next;
       scanned++;
-      if (!server_busy(rs, ts))
-      {
-        pick = ts;
-        break;
-      }
     }
-    if (pick == NULL)
-      return; /* each target that finishes frees its server and calls again */
-    pick->in_window = true;
-    pick->slot = rs->nflight;
-    rs->flight[rs->nflight++] = pick;
-    target_start(pick);
+    if (pick == NULL || scanned == DP_RUNNER_LOOKAHEAD)
+      return; /* each target that finishes frees its server and kicks */
+    struct target_state *ts = calloc(1, sizeof(*ts));
+    if (ts == NULL)
+    {
+      rs->error = DP_ENOMEM;
+      return; /* the entry waits: a later kick tries again */
+    }
+    if (prev != NULL)
+      prev->next = pick->next;
+    else
+      rs->wait_head = pick->next;
+    if (rs->wait_tail == pick)
+      rs->wait_tail = prev;
+    rs->nwaiting--;
+    pick->next = NULL;
+    ts->rs = rs;
+    ts->entry = pick;
+    ts->in = &pick->in;
+    ts->out = pick->out;
+    ts->slot = rs->nflight;
+    rs->flight[rs->nflight++] = ts;
+    target_start(ts);
   }
 }
 
 /* The target leaves the window. */
-static void flight_remove(struct run_state *rs, struct target_state *ts)
+static void flight_remove(struct dp_runner *rs, struct target_state *ts)
 {
   size_t k = ts->slot;
   if (k >= rs->nflight || rs->flight[k] != ts)
     return;
   rs->flight[k] = rs->flight[--rs->nflight];
   rs->flight[k]->slot = k;
+}
+
+/* Free a target's state: its timers, the follow-ups still in flight (only
+ * when dropped), its entry. Its result is the caller's. */
+static void target_free(struct target_state *ts)
+{
+  for (size_t k = 0; k < DP_PROBE_COUNT; k++)
+    dp_engine_timer_cancel(ts->probes[k].grace);
+  dp_engine_timer_cancel(ts->spacing_timer);
+  while (ts->followups != NULL)
+  {
+    struct followup_state *fs = ts->followups;
+    ts->followups = fs->next;
+    free(fs);
+  }
+  free(ts->entry);
+  free(ts);
+}
+
+static void free_dead(struct dp_runner *rs)
+{
+  while (rs->dead != NULL)
+  {
+    struct target_state *ts = rs->dead;
+    rs->dead = ts->next_dead;
+    target_free(ts);
+  }
+}
+
+static void on_kick(void *arg)
+{
+  struct dp_runner *rs = arg;
+  rs->kick = NULL;
+  free_dead(rs);
+  start_next(rs);
+}
+
+/* Run on_kick from the loop, soon (a zero-delay timer). */
+static void kick_arm(struct dp_runner *rs)
+{
+  if (rs->kick != NULL)
+    return;
+  if (dp_engine_timer_start(rs->eng, 0, on_kick, rs, &rs->kick) != DP_OK)
+  {
+    rs->kick = NULL;
+    rs->error = DP_ENOMEM;
+  }
 }
 
 /* Targets in flight by default: each holds a few sockets at once (its
@@ -869,60 +987,352 @@ static unsigned default_parallel(void)
   return n ? n : 1;
 }
 
+/* ---- the runner's API ---------------------------------------------------- */
+
+dp_status_t dp_runner_create(dp_engine_t *eng,
+                             const struct dp_probe_run_options *opt,
+                             dp_runner_t **out)
+{
+  if (out != NULL)
+    *out = NULL;
+  if (eng == NULL || opt == NULL || out == NULL)
+    return DP_EINVAL;
+  struct dp_runner *rs = calloc(1, sizeof(*rs));
+  if (rs == NULL)
+    return DP_ENOMEM;
+  rs->eng = eng;
+  rs->opt = *opt;
+  rs->parallel = opt->parallel ? opt->parallel : default_parallel();
+  rs->flight = calloc(rs->parallel, sizeof(*rs->flight));
+  if (rs->flight == NULL)
+  {
+    free(rs);
+    return DP_ENOMEM;
+  }
+  *out = rs;
+  return DP_OK;
+}
+
+dp_status_t dp_runner_submit(dp_runner_t *rs,
+                             const struct dp_probe_target *target,
+                             struct dp_target_result *out,
+                             dp_runner_done_fn done, void *arg)
+{
+  if (rs == NULL || target == NULL || out == NULL || done == NULL ||
+      target->zone == NULL || target->recursion_name == NULL)
+    return DP_EINVAL;
+  sa_family_t fam = target->addr.ss_family;
+  if (fam != AF_INET && fam != AF_INET6)
+    return DP_EINVAL;
+  const char *given = target->given != NULL ? target->given : "";
+  size_t lg = strlen(given) + 1, lz = strlen(target->zone) + 1,
+         lr = strlen(target->recursion_name) + 1;
+  struct entry *e = malloc(sizeof(*e) + lg + lz + lr);
+  if (e == NULL)
+    return DP_ENOMEM;
+  memset(e, 0, sizeof(*e));
+  memcpy(e->strings, given, lg);
+  memcpy(e->strings + lg, target->zone, lz);
+  memcpy(e->strings + lg + lz, target->recursion_name, lr);
+  e->in = *target;
+  e->in.given = e->strings;
+  e->in.zone = e->strings + lg;
+  e->in.recursion_name = e->strings + lg + lz;
+  e->out = out;
+  e->done = done;
+  e->done_arg = arg;
+  if (result_init(out, &e->in) != DP_OK)
+  {
+    free(e);
+    return DP_ENOMEM;
+  }
+  if (rs->wait_tail != NULL)
+    rs->wait_tail->next = e;
+  else
+    rs->wait_head = e;
+  rs->wait_tail = e;
+  rs->nwaiting++;
+  rs->pending++;
+  kick_arm(rs);
+  return DP_OK;
+}
+
+size_t dp_runner_room(const dp_runner_t *rs)
+{
+  if (rs == NULL)
+    return 0;
+  size_t cap = (size_t)rs->parallel + DP_RUNNER_LOOKAHEAD;
+  size_t held = rs->nwaiting + rs->nflight;
+  return held < cap ? cap - held : 0;
+}
+
+size_t dp_runner_pending(const dp_runner_t *rs)
+{
+  return rs != NULL ? rs->pending : 0;
+}
+
+dp_status_t dp_runner_status(const dp_runner_t *rs)
+{
+  return rs != NULL ? rs->error : DP_EINVAL;
+}
+
+void dp_runner_destroy(dp_runner_t *rs)
+{
+  if (rs == NULL)
+    return;
+  dp_engine_timer_cancel(rs->kick);
+  free_dead(rs);
+  for (size_t i = 0; i < rs->nflight; i++)
+    target_free(rs->flight[i]);
+  while (rs->wait_head != NULL)
+  {
+    struct entry *e = rs->wait_head;
+    rs->wait_head = e->next;
+    free(e);
+  }
+  free(rs->identity);
+  free(rs->flight);
+  free(rs);
+}
+
+/* ---- dp_probe_run: a loop over the runner --------------------------------
+ * Targets are pulled (from the array, or the source) while the runner has
+ * room, before the loop starts and after each target is done. Each result
+ * is its own allocation, on a list while its target is pending (so an
+ * interrupted run frees it), and kept in the order pulled unless
+ * release_done. */
+
+struct held
+{
+  struct held *prev, *next; /* pending, or (kept) NULL */
+  struct dp_target_result t;
+};
+
+struct run_loop
+{
+  dp_engine_t *eng;
+  dp_runner_t *runner;
+  const struct dp_probe_run_options *opt;
+  struct dp_run *run;
+  const struct dp_probe_target *targets; /* the array, or NULL */
+  size_t n, next;
+  bool eof;             /* nothing more to pull */
+  dp_status_t error;    /* the source's failure, or the runner's */
+  bool watching;        /* signals stop the loop */
+  struct held *pending; /* results whose target is not done */
+  struct held **kept;   /* in the order pulled (not release_done) */
+  size_t nkept, capkept;
+};
+
+static struct held *held_of(struct dp_target_result *t)
+{
+  return (struct held *)(void *)((char *)t - offsetof(struct held, t));
+}
+
+static void held_unlink(struct run_loop *rl, struct held *h)
+{
+  if (h->prev != NULL)
+    h->prev->next = h->next;
+  else if (rl->pending == h)
+    rl->pending = h->next;
+  if (h->next != NULL)
+    h->next->prev = h->prev;
+  h->prev = h->next = NULL;
+}
+
+static dp_status_t pull(struct run_loop *rl, struct dp_probe_target *t)
+{
+  if (rl->targets == NULL && rl->opt->source != NULL)
+    return rl->opt->source(rl->opt->source_arg, t);
+  if (rl->next == rl->n)
+    return DP_EOF;
+  *t = rl->targets[rl->next++];
+  return DP_OK;
+}
+
+static bool keep(struct run_loop *rl, struct held *h)
+{
+  if (rl->nkept == rl->capkept)
+  {
+    size_t cap = rl->capkept ? rl->capkept * 2 : 64;
+    struct held **grown = realloc(rl->kept, cap * sizeof(*grown));
+    if (grown == NULL)
+      return false;
+    rl->kept = grown;
+    rl->capkept = cap;
+  }
+  rl->kept[rl->nkept++] = h;
+  return true;
+}
+
+static void on_target(void *arg, struct dp_target_result *t);
+
+/* While signals are watched the loop does not end by itself: stop watching
+ * them once nothing more will come and nothing is pending. */
+static void maybe_end(struct run_loop *rl)
+{
+  if (rl->watching && (rl->eof || rl->error != DP_OK) &&
+      dp_runner_pending(rl->runner) == 0)
+  {
+    (void)dp_engine_stop_on_signal(rl->eng, -1);
+    rl->watching = false;
+  }
+}
+
+static void fail(struct run_loop *rl, dp_status_t st)
+{
+  if (rl->error == DP_OK)
+    rl->error = st;
+  dp_engine_stop(rl->eng);
+}
+
+/* Pull and submit while the runner has room (each submit takes one place,
+ * so this is bounded by the room). */
+static void refill(struct run_loop *rl)
+{
+  while (!rl->eof && rl->error == DP_OK && dp_runner_room(rl->runner) > 0)
+  {
+    struct dp_probe_target t;
+    memset(&t, 0, sizeof(t));
+    dp_status_t st = pull(rl, &t);
+    if (st == DP_EOF)
+    {
+      rl->eof = true;
+      break;
+    }
+    if (st != DP_OK)
+    {
+      fail(rl, st);
+      break;
+    }
+    struct held *h = calloc(1, sizeof(*h));
+    if (h == NULL || (!rl->opt->release_done && !keep(rl, h)))
+    {
+      free(h);
+      fail(rl, DP_ENOMEM);
+      break;
+    }
+    st = dp_runner_submit(rl->runner, &t, &h->t, on_target, rl);
+    if (st != DP_OK)
+    {
+      if (!rl->opt->release_done)
+        rl->nkept--; /* never submitted: not kept */
+      free(h);
+      fail(rl, st);
+      break;
+    }
+    h->next = rl->pending;
+    if (rl->pending != NULL)
+      rl->pending->prev = h;
+    rl->pending = h;
+  }
+  maybe_end(rl);
+}
+
+static void on_target(void *arg, struct dp_target_result *t)
+{
+  struct run_loop *rl = arg;
+  struct held *h = held_of(t);
+  held_unlink(rl, h);
+  if (t->finished)
+  {
+    if (t->status > rl->run->status)
+      rl->run->status = t->status;
+    if (rl->opt->target_done != NULL)
+      rl->opt->target_done(rl->opt->arg, t);
+  }
+  if (rl->opt->release_done)
+  {
+    dp_target_clear(t);
+    free(h);
+  }
+  if (dp_runner_status(rl->runner) != DP_OK)
+    fail(rl, dp_runner_status(rl->runner));
+  refill(rl);
+}
+
+/* Move the kept results into run->targets, in the order pulled. */
+static dp_status_t gather(struct run_loop *rl)
+{
+  struct dp_run *run = rl->run;
+  run->targets = calloc(rl->nkept ? rl->nkept : 1, sizeof(*run->targets));
+  if (run->targets == NULL)
+    return DP_ENOMEM;
+  for (size_t i = 0; i < rl->nkept; i++)
+  {
+    held_unlink(rl, rl->kept[i]);
+    run->targets[i] = rl->kept[i]->t;
+    free(rl->kept[i]);
+  }
+  run->ntargets = rl->nkept;
+  rl->nkept = 0;
+  return DP_OK;
+}
+
 dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
                          const struct dp_probe_run_options *opt,
                          struct dp_run *run)
 {
-  struct run_state rs;
+  struct run_loop rl;
   double started = 0;
   dp_status_t st;
 
   if (run == NULL || opt == NULL || (n > 0 && targets == NULL))
     return DP_EINVAL;
   memset(run, 0, sizeof(*run));
-  memset(&rs, 0, sizeof(rs));
-  rs.opt = opt;
-  rs.ntargets = n;
+  memset(&rl, 0, sizeof(rl));
+  rl.opt = opt;
+  rl.run = run;
+  rl.targets = targets;
+  rl.n = n;
   rfc3339_now(run->started_at, sizeof(run->started_at));
+  run->status = DP_HEALTH_OK;
 
-  st = DP_ENOMEM;
-  run->targets = calloc(n ? n : 1, sizeof(*run->targets));
-  rs.targets = calloc(n ? n : 1, sizeof(*rs.targets));
-  if (run->targets == NULL || rs.targets == NULL)
-    goto done;
-  run->ntargets = n;
-  for (size_t i = 0; i < n; i++)
-    if ((run->targets[i].given =
-             strdup(targets[i].given ? targets[i].given : "")) == NULL)
-      goto done;
-  /* Keep opt->parallel targets in flight. */
-  rs.parallel = opt->parallel ? opt->parallel : default_parallel();
-  rs.flight = calloc(rs.parallel, sizeof(*rs.flight));
-  if (rs.flight == NULL)
-    goto done;
-  st = dp_engine_create(&opt->engine, &rs.eng);
+  st = dp_engine_create(&opt->engine, &rl.eng);
   if (st != DP_OK)
     goto done;
-  started = dp_engine_now_ms(rs.eng);
-
-  for (size_t i = 0; i < n; i++)
-    target_init(&rs.targets[i], &rs, &targets[i], &run->targets[i]);
-  if (opt->stop_on_sigint && n > 0)
-    (void)dp_engine_stop_on_signal(rs.eng, SIGINT);
-  start_next(&rs);
-  st = dp_engine_run(rs.eng);
-  run->duration_ms = ms_since(&rs, started);
-  run->status = DP_HEALTH_OK;
-  for (size_t i = 0; i < n; i++)
-    if (run->targets[i].status > run->status)
-      run->status = run->targets[i].status;
-  if (rs.error != DP_OK)
-    st = rs.error;
+  st = dp_runner_create(rl.eng, opt, &rl.runner);
+  if (st != DP_OK)
+    goto done;
+  started = dp_engine_now_ms(rl.eng);
+  if (opt->stop_on_sigint)
+  {
+    rl.watching = true;
+    if (dp_engine_stop_on_signal(rl.eng, SIGINT) != DP_OK ||
+        dp_engine_stop_on_signal(rl.eng, SIGTERM) != DP_OK)
+    {
+      st = DP_ENOMEM;
+      goto done;
+    }
+  }
+  refill(&rl);
+  /* a source that failed before the loop: nothing of the list is sent */
+  if (rl.error == DP_OK)
+    st = dp_engine_run(rl.eng);
+  run->duration_ms = dp_engine_now_ms(rl.eng) - started;
+  if (rl.error != DP_OK)
+    st = rl.error;
 
 done:
-  dp_engine_destroy(rs.eng);
-  free(rs.identity);
-  free(rs.flight);
-  free(rs.targets);
+  dp_runner_destroy(rl.runner);
+  dp_engine_destroy(rl.eng);
+  if (!opt->release_done && gather(&rl) != DP_OK && st == DP_OK)
+    st = DP_ENOMEM;
+  /* results of targets dropped in flight (release_done), or not gathered */
+  for (size_t i = 0; i < rl.nkept; i++)
+    held_unlink(&rl, rl.kept[i]);
+  for (size_t i = 0; i < rl.nkept; i++)
+  {
+    dp_target_clear(&rl.kept[i]->t);
+    free(rl.kept[i]);
+  }
+  while (rl.pending != NULL)
+  {
+    struct held *h = rl.pending;
+    held_unlink(&rl, h);
+    dp_target_clear(&h->t);
+    free(h);
+  }
+  free(rl.kept);
   return st;
 }

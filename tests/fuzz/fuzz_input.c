@@ -1,12 +1,14 @@
 /*
  * fuzz_input.c: any bytes as command-line input: a TARGET, a zone name and
- * a probe list. Each parser must accept or refuse with a message, never
- * crash or overrun.
+ * a probe list, and as a line of a JSON-lines report (--resume, summarize)
+ * for the JSON reader. Each parser must accept or refuse with a message,
+ * never crash or overrun.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsprobe/jsonread.h"
 #include "dnsprobe/probes.h"
 #include "dnsprobe/wire.h"
 #include "options.h"
@@ -34,6 +36,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const char *bad;
   (void)dp_probe_select(s, NULL, &set, &bad);
   (void)dp_probe_select(NULL, s, &set, &bad);
+
+  /* the raw bytes, not the NUL-cut copy: the reader takes a length */
+  struct dp_jsonr doc;
+  if (dp_jsonr_parse(&doc, (const char *)data, size, 4096) == DP_OK)
+  {
+    char buf[64];
+    double v;
+    for (size_t i = 0; i < doc.ntoks; i++)
+    {
+      (void)dp_jsonr_string(&doc, i, buf, sizeof(buf));
+      (void)dp_jsonr_number(&doc, i, &v);
+      (void)dp_jsonr_element(&doc, i, 1);
+    }
+    (void)dp_jsonr_member(&doc, 0, "target");
+  }
+  dp_jsonr_free(&doc);
 
   char *argv[] = {(char *)"dnsprobe", (char *)"--zone", s, (char *)"127.0.0.1",
                   NULL};

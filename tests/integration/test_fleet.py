@@ -160,6 +160,8 @@ class Fleet(unittest.TestCase):
         self.assertIn("Expected version to be refused", r.stdout)
 
     def test_bad_lines_name_their_line(self):
+        """With --strict a bad line ends the run: when it comes before any
+        battery could start, nothing is sent and nothing reported."""
         cases = [
             ("%s:%d\n127.0.0.300\n" % NSD, ":2: target '127.0.0.300'"),
             ("%s:%d a..b\n" % NSD, ":1: zone 'a..b'"),
@@ -168,7 +170,8 @@ class Fleet(unittest.TestCase):
         ]
         for text, fragment in cases:
             with self.subTest(text=text):
-                r = subprocess.run([DNSPROBE, "-f", "-"], input=text,
+                r = subprocess.run([DNSPROBE, "-f", "-", "--strict"],
+                                   input=text,
                                    capture_output=True, text=True, timeout=30)
                 self.assertEqual(r.returncode, 3, r.stderr)
                 self.assertIn(fragment, r.stderr)

@@ -10,10 +10,13 @@
 #include <check.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "options.h"
+#include "resume.h"
 
 #define MAXARGS 16
 #define ERRCAP 512
@@ -481,6 +484,40 @@ static const struct bad_case bad_cases[] = {
     {"a control character is escaped",
      {"dnsprobe", "bad\nname"},
      "target 'bad\\x0aname'"},
+    {"shard without a slash",
+     {"dnsprobe", "--shard", "3", "127.0.0.1"},
+     "--shard '3': must be K/N"},
+    {"shard K not below N",
+     {"dnsprobe", "--shard", "4/4", "127.0.0.1"},
+     "K must be a whole number from 0 to N-1"},
+    {"shard 1-based K past the end",
+     {"dnsprobe", "--shard=5/4", "127.0.0.1"},
+     "K must be"},
+    {"shard N of 0", {"dnsprobe", "--shard", "0/0", "127.0.0.1"}, "N must be"},
+    {"shard N too large",
+     {"dnsprobe", "--shard", "0/1000001", "127.0.0.1"},
+     "N must be"},
+    {"shard negative K",
+     {"dnsprobe", "--shard=-1/4", "127.0.0.1"},
+     "K must be"},
+    {"shard junk N", {"dnsprobe", "--shard", "1/x", "127.0.0.1"}, "N must be"},
+    {"brief without jsonl",
+     {"dnsprobe", "--brief", "127.0.0.1"},
+     "--brief needs --format jsonl"},
+    {"brief with json",
+     {"dnsprobe", "--brief", "--format", "json", "127.0.0.1"},
+     "--brief needs --format jsonl"},
+    {"resume without jsonl",
+     {"dnsprobe", "--resume", "out.jsonl", "127.0.0.1"},
+     "--resume FILE writes JSON lines"},
+    {"resume with output",
+     {"dnsprobe", "--resume", "a.jsonl", "--format", "jsonl", "-o", "b",
+      "127.0.0.1"},
+     "give one of them"},
+    {"resume empty", {"dnsprobe", "--resume=", "127.0.0.1"}, "empty file"},
+    {"resume a directory",
+     {"dnsprobe", "--resume", "dir/", "127.0.0.1"},
+     "names a directory"},
     {"a terminal escape is escaped",
      {"dnsprobe", "--zone", "a\033[2J..b", "::1"},
      "zone 'a\\x1b[2J..b': name has an empty label"},
@@ -1464,6 +1501,188 @@ START_TEST(test_reentrant)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* Fleets: --shard, the streaming target reader                           */
+
+static const struct
+{
+  const char *argv[MAXARGS];
+  uint32_t k, n;
+  bool strict, brief;
+} fleet_cases[] = {
+    {{"dnsprobe", "--shard", "0/1", "127.0.0.1"}, 0, 1, false, false},
+    {{"dnsprobe", "--shard=3/4", "127.0.0.1"}, 3, 4, false, false},
+    {{"dnsprobe", "--shard", "999999/1000000", "--strict", "-f", "-"},
+     999999,
+     1000000,
+     true,
+     false},
+    {{"dnsprobe", "--brief", "--format", "jsonl", "127.0.0.1"},
+     0,
+     1,
+     false,
+     true},
+};
+
+START_TEST(test_fleet_options)
+{
+  char *argv[MAXARGS + 1];
+  char err[ERRCAP] = "";
+  struct dp_cli_config cfg;
+  int argc = make_argv(fleet_cases[_i].argv, argv);
+  ck_assert_msg(dp_cli_parse(argc, argv, &cfg, err, sizeof err),
+                "fleet case %d: %s", _i, err);
+  ck_assert_msg(cfg.shard_k == fleet_cases[_i].k &&
+                    cfg.shard_n == fleet_cases[_i].n,
+                "fleet case %d: shard %u/%u", _i, cfg.shard_k, cfg.shard_n);
+  ck_assert_msg(cfg.strict == fleet_cases[_i].strict &&
+                    cfg.brief == fleet_cases[_i].brief,
+                "fleet case %d: strict %d brief %d", _i, cfg.strict, cfg.brief);
+  dp_cli_config_free(&cfg);
+  free_argv(argv);
+}
+END_TEST
+
+/* FNV-1a 64 (the published test vectors): the hash a line's shard is. */
+START_TEST(test_shard_hash)
+{
+  static const struct
+  {
+    const char *text;
+    uint64_t hash;
+  } vectors[] = {
+      {"", 0xcbf29ce484222325ULL},
+      {"a", 0xaf63dc4c8601ec8cULL},
+      {"foobar", 0x85944171f73967e8ULL},
+  };
+  for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+    ck_assert_msg(dp_cli_shard_hash(vectors[i].text) == vectors[i].hash,
+                  "FNV-1a 64 of '%s': %016llx", vectors[i].text,
+                  (unsigned long long)dp_cli_shard_hash(vectors[i].text));
+}
+END_TEST
+
+/* The reader goes on after a bad line, says which line, normalises each
+ * good one, and skips the rest of an over-long line. */
+START_TEST(test_reader)
+{
+  char longline[DP_CLI_LINE_MAX + 100];
+  memset(longline, 'a', sizeof(longline) - 1);
+  longline[sizeof(longline) - 1] = '\0';
+  char text[2 * DP_CLI_LINE_MAX];
+  snprintf(text, sizeof(text),
+           "# a comment\n"
+           "  127.0.0.1:5301 \t Example.TEST.  # first\n"
+           "127.0.0.300\n"
+           "%s\n"
+           "\n"
+           "[::1]:53\n"
+           "127.0.0.2 a b\n"
+           "127.0.0.3 a..b\n"
+           "127.0.0.4",
+           longline);
+  FILE *in = fmemopen(text, strlen(text), "r");
+  ck_assert_msg(in != NULL, "fmemopen failed");
+  struct dp_cli_reader rd;
+  struct dp_cli_target t;
+  char err[ERRCAP];
+  static const struct
+  {
+    dp_status_t st;
+    size_t line;
+    const char *norm_or_error;
+  } want[] = {
+      {DP_OK, 2, "127.0.0.1:5301 Example.TEST."},
+      {DP_EINVAL, 3, "<input>:3: target '127.0.0.300'"},
+      {DP_EINVAL, 4, "<input>:4: line longer than 4096 bytes"},
+      {DP_OK, 6, "[::1]:53"},
+      {DP_EINVAL, 7, "<input>:7: more than a target and a zone"},
+      {DP_EINVAL, 8, "<input>:8: zone 'a..b'"},
+      {DP_OK, 9, "127.0.0.4"},
+      {DP_EOF, 9, NULL},
+  };
+  dp_cli_reader_init(&rd, in, "<input>");
+  for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+  {
+    err[0] = '\0';
+    dp_status_t st = dp_cli_reader_next(&rd, &t, err, sizeof(err));
+    ck_assert_msg(st == want[i].st, "read %zu: status %d, want %d (%s)", i, st,
+                  want[i].st, err);
+    ck_assert_msg(rd.line == want[i].line, "read %zu: line %zu, want %zu", i,
+                  rd.line, want[i].line);
+    if (st == DP_OK)
+      ck_assert_msg(strcmp(rd.norm, want[i].norm_or_error) == 0,
+                    "read %zu: normalised '%s'", i, rd.norm);
+    else if (want[i].norm_or_error != NULL)
+      ck_assert_msg(strstr(err, want[i].norm_or_error) == err,
+                    "read %zu: error '%s'", i, err);
+    if (st == DP_OK && i == 0)
+      ck_assert_msg(t.zone != NULL && strcmp(t.zone, "example.test.") == 0,
+                    "read 0: zone %s", t.zone ? t.zone : "(none)");
+    dp_cli_target_free(&t);
+  }
+  ck_assert_msg(rd.targets == 3, "%zu good target lines", rd.targets);
+  fclose(in);
+}
+END_TEST
+
+/* --resume: the records of a file read back as a multiset of targets, a
+ * torn last line cut off, new records appended after the whole ones. */
+START_TEST(test_resume_file)
+{
+  char path[] = "/tmp/dnsprobe-test-resume-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_msg(fd >= 0, "mkstemp failed");
+  static const char rec[] =
+      "{\"schema\":\"dnsprobe-brief/1\",\"target\":\"t\",\"address\":"
+      "\"127.0.0.1\",\"port\":53,\"zone\":\"a.test.\",\"status\":"
+      "\"warning\"}\n";
+  static const char torn[] = "{\"schema\":\"dnsprobe/1\",\"targ";
+  FILE *f = fdopen(fd, "w");
+  ck_assert_msg(f != NULL, "fdopen failed");
+  fputs(rec, f);
+  fputs(rec, f);
+  fputs(torn, f);
+  fclose(f);
+
+  dp_cli_resume_t *r = NULL;
+  char err[ERRCAP] = "";
+  ck_assert_msg(dp_cli_resume_open(path, &r, err, sizeof(err)) == DP_OK,
+                "resume open: %s", err);
+  ck_assert_int_eq(dp_cli_resume_records(r), 2);
+  ck_assert_int_eq(dp_cli_resume_worst(r), DP_HEALTH_WARNING);
+  ck_assert_msg(!dp_cli_resume_take(r, "t", "127.0.0.1", 53, "b.test."),
+                "another zone is another target");
+  ck_assert_msg(dp_cli_resume_take(r, "t", "127.0.0.1", 53, "a.test.") &&
+                    dp_cli_resume_take(r, "t", "127.0.0.1", 53, "a.test.") &&
+                    !dp_cli_resume_take(r, "t", "127.0.0.1", 53, "a.test."),
+                "a target recorded twice is skipped twice, then probed");
+  ck_assert_int_eq(dp_cli_resume_append(r, rec, strlen(rec)), DP_OK);
+  ck_assert_int_eq(dp_cli_resume_close(r), DP_OK);
+
+  char back[1024] = "";
+  f = fopen(path, "r");
+  ck_assert_msg(f != NULL, "reopen failed");
+  size_t n = fread(back, 1, sizeof(back) - 1, f);
+  fclose(f);
+  back[n] = '\0';
+  ck_assert_msg(n == 3 * strlen(rec) && strncmp(back, rec, strlen(rec)) == 0 &&
+                    strstr(back, torn) == NULL,
+                "the torn line is cut and the new record follows: '%s'", back);
+
+  /* a line that is not a record before the last: refused, file kept */
+  f = fopen(path, "w");
+  fputs("[1,2]\n", f);
+  fputs(rec, f);
+  fclose(f);
+  r = NULL;
+  ck_assert_int_eq(dp_cli_resume_open(path, &r, err, sizeof(err)), DP_EINVAL);
+  ck_assert_msg(r == NULL && strstr(err, ":1: not a dnsprobe record") != NULL,
+                "error '%s'", err);
+  unlink(path);
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
   Suite *s = suite_create("options");
@@ -1476,6 +1695,11 @@ static Suite *options_suite(void)
   tcase_add_loop_test(tc, test_parse_bad_small_err, 0,
                       sizeof bad_cases / sizeof bad_cases[0]);
   tcase_add_test(tc, test_reentrant);
+  tcase_add_loop_test(tc, test_fleet_options, 0,
+                      (int)(sizeof(fleet_cases) / sizeof(fleet_cases[0])));
+  tcase_add_test(tc, test_shard_hash);
+  tcase_add_test(tc, test_reader);
+  tcase_add_test(tc, test_resume_file);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("target");

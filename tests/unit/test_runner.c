@@ -13,10 +13,17 @@
  *   truncated at 512 bytes again with a 4096-byte buffer;
  * - targets on one server go one after another; the window holds at most
  *   --parallel targets;
- * - no query ID repeats within a target.
+ * - no query ID repeats within a target;
+ * - targets pulled from a source: the window holds at most --parallel, the
+ *   look-ahead is bounded, every target is done exactly once, and a
+ *   streamed run keeps none of them; a failing source ends the run;
+ * - the runner's push API: targets submitted (also from a done callback)
+ *   are each done exactly once, from the loop, never inside submit; a
+ *   runner destroyed with targets still queued calls none of their dones.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,8 +346,10 @@ static void span_of(const char *zone_suffix, double *first, double *last)
   {
     struct sent_info si;
     sent_info(i, &si);
+    /* the name itself or one below it: t1.test. is not below t11.test. */
     size_t n = strlen(si.qname), m = strlen(zone_suffix);
-    if (n < m || strcmp(si.qname + n - m, zone_suffix) != 0)
+    if (n < m || strcmp(si.qname + n - m, zone_suffix) != 0 ||
+        (n > m && si.qname[n - m - 1] != '.'))
       continue;
     const struct fake_sent *s = &fake_log.sent[i];
     double end = s->replied_at >= 0 ? s->replied_at : s->at + TIMEOUT;
@@ -391,6 +400,283 @@ START_TEST(test_window)
   for (size_t i = 0; i < 3; i++)
     ck_assert_msg(run.targets[i].finished, "target %zu finished", i);
   dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- a source: targets pulled as the window frees up ------------------- */
+
+#define SRC_MAX 1100
+
+/* Targets t0.test. ... on servers 127.0.<i/250>.<i%250+1>, or all on one
+ * server; the source fails at fail_at when it is set. */
+struct src
+{
+  size_t n, next, fail_at;
+  bool one_server;
+  char given[SRC_MAX][16];
+  char zone[SRC_MAX][24];
+  size_t done_count[SRC_MAX];
+  size_t done, max_held; /* targets pulled and not done, at most */
+  dp_health_t worst;
+};
+
+static dp_status_t src_next(void *arg, struct dp_probe_target *t)
+{
+  struct src *s = arg;
+  if (s->fail_at > 0 && s->next == s->fail_at)
+    return DP_EINVAL;
+  if (s->next == s->n)
+    return DP_EOF;
+  size_t i = s->next++;
+  char addr[32];
+  snprintf(addr, sizeof(addr), "127.0.%zu.%zu", s->one_server ? 9 : i / 250,
+           s->one_server ? 9 : i % 250 + 1);
+  snprintf(s->given[i], sizeof(s->given[i]), "%zu", i);
+  snprintf(s->zone[i], sizeof(s->zone[i]), "t%zu.test.", i);
+  *t = target_at(s->given[i], addr, 5301, s->zone[i]);
+  if (s->next - s->done > s->max_held)
+    s->max_held = s->next - s->done;
+  return DP_OK;
+}
+
+static void src_done(void *arg, const struct dp_target_result *t)
+{
+  struct src *s = arg;
+  size_t i = (size_t)strtoul(t->given, NULL, 10);
+  ck_assert_msg(i < s->n, "done for an unknown target '%s'", t->given);
+  ck_assert_msg(t->finished && t->nprobes == DP_PROBE_COUNT,
+                "target %zu is done but not finished", i);
+  s->done_count[i]++;
+  s->done++;
+  if (t->status > s->worst)
+    s->worst = t->status;
+}
+
+static dp_status_t run_source(struct src *s, unsigned parallel, bool release,
+                              struct dp_run *run)
+{
+  struct dp_probe_run_options opt;
+  memset(&opt, 0, sizeof(opt));
+  opt.probes = DP_PROBE_BIT(DP_PROBE_UDP) | DP_PROBE_BIT(DP_PROBE_TCP);
+  opt.timeout_ms = TIMEOUT;
+  opt.parallel = parallel;
+  opt.source = src_next;
+  opt.source_arg = s;
+  opt.target_done = src_done;
+  opt.arg = s;
+  opt.release_done = release;
+  fake_log_reset();
+  return dp_probe_run(NULL, 0, &opt, run);
+}
+
+/* The window: at most `parallel` batteries overlap at any moment. */
+START_TEST(test_source_window)
+{
+  static struct src s;
+  memset(&s, 0, sizeof(s));
+  s.n = 40;
+  struct dp_run run;
+  ck_assert_int_eq(run_source(&s, 4, false, &run), DP_OK);
+  double first[40], last[40];
+  for (size_t i = 0; i < s.n; i++)
+  {
+    span_of(s.zone[i], &first[i], &last[i]);
+  }
+  for (size_t i = 0; i < s.n; i++)
+  {
+    size_t overlapping = 0;
+    for (size_t j = 0; j < s.n; j++)
+      overlapping += first[j] <= first[i] && last[j] > first[i];
+    ck_assert_msg(overlapping <= 4,
+                  "window 4: %zu batteries in flight when t%zu started",
+                  overlapping, i);
+  }
+  /* kept in the order pulled */
+  ck_assert_msg(run.ntargets == s.n, "%zu targets kept", run.ntargets);
+  for (size_t i = 0; i < s.n; i++)
+    ck_assert_msg(strcmp(run.targets[i].zone, s.zone[i]) == 0 &&
+                      run.targets[i].finished,
+                  "run.targets[%zu] is %s", i, run.targets[i].zone);
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* 1,100 targets streamed: each done exactly once, none kept, and never
+ * more pulled ahead than the window and the look-ahead. Case 1: all on one
+ * server, so each waits for the one before it. */
+START_TEST(test_source_each_once_bounded)
+{
+  static struct src s;
+  memset(&s, 0, sizeof(s));
+  s.n = _i == 0 ? SRC_MAX : 300;
+  s.one_server = _i == 1;
+  struct dp_run run;
+  ck_assert_int_eq(run_source(&s, 8, true, &run), DP_OK);
+  for (size_t i = 0; i < s.n; i++)
+    ck_assert_msg(s.done_count[i] == 1, "case %d: target %zu done %zu times",
+                  _i, i, s.done_count[i]);
+  ck_assert_msg(s.max_held <= 8 + DP_RUNNER_LOOKAHEAD,
+                "case %d: %zu targets held at once", _i, s.max_held);
+  ck_assert_msg(s.max_held > 8, "case %d: no look-ahead (%zu held)", _i,
+                s.max_held);
+  ck_assert_msg(run.ntargets == 0 && run.targets == NULL,
+                "case %d: a streamed run keeps %zu targets", _i, run.ntargets);
+  ck_assert_msg(run.status == s.worst, "case %d: run status %d, worst %d", _i,
+                run.status, s.worst);
+  if (s.one_server)
+  {
+    /* one battery at a time on the one server */
+    double prev_end = -1;
+    for (size_t i = 0; i < 5; i++)
+    {
+      double a, b;
+      span_of(s.zone[i], &a, &b);
+      ck_assert_msg(a >= prev_end, "t%zu started at %.1f before %.1f", i, a,
+                    prev_end);
+      prev_end = b;
+    }
+  }
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* A source that fails ends the run with its status; what was done stays
+ * done once. */
+START_TEST(test_source_fails)
+{
+  static struct src s;
+  memset(&s, 0, sizeof(s));
+  s.n = SRC_MAX;
+  s.fail_at = _i == 0 ? 5 : 1090; /* before the loop runs, or during it */
+  struct dp_run run;
+  ck_assert_int_eq(run_source(&s, 4, _i == 1, &run), DP_EINVAL);
+  for (size_t i = 0; i < s.n; i++)
+    ck_assert_msg(s.done_count[i] <= 1, "target %zu done %zu times", i,
+                  s.done_count[i]);
+  ck_assert_msg(s.next == s.fail_at, "pulled %zu, failed at %zu", s.next,
+                s.fail_at);
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- the push API -------------------------------------------------------- */
+
+struct pushed
+{
+  dp_runner_t *r;
+  struct dp_target_result out[8];
+  struct dp_probe_target in[8];
+  size_t done[8];
+  size_t chained; /* submitted from a done callback */
+  bool in_submit;
+};
+
+static void push_done(void *arg, struct dp_target_result *t)
+{
+  struct pushed *p = arg;
+  size_t i = (size_t)(t - p->out);
+  ck_assert_msg(i < 8, "done with a result that is not ours");
+  ck_assert_msg(!p->in_submit, "done %zu called inside submit", i);
+  p->done[i]++;
+  /* the first done submits the last target, from inside the callback */
+  if (p->chained == 0)
+  {
+    p->chained = 1;
+    ck_assert_int_eq(
+        dp_runner_submit(p->r, &p->in[7], &p->out[7], push_done, p), DP_OK);
+  }
+}
+
+START_TEST(test_submit)
+{
+  static struct pushed p;
+  memset(&p, 0, sizeof(p));
+  dp_engine_t *eng = NULL;
+  struct dp_probe_run_options opt;
+  memset(&opt, 0, sizeof(opt));
+  opt.probes = DP_PROBE_BIT(DP_PROBE_UDP);
+  opt.timeout_ms = TIMEOUT;
+  opt.parallel = 2;
+  fake_log_reset();
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  ck_assert_int_eq(dp_runner_create(eng, &opt, &p.r), DP_OK);
+  static const char *const zones[8] = {"a.test.", "b.test.", "c.test.",
+                                       "d.test.", "e.test.", "f.test.",
+                                       "g.test.", "h.test."};
+  for (size_t i = 0; i < 8; i++)
+  {
+    char addr[16];
+    snprintf(addr, sizeof(addr), "127.0.0.%zu", i + 1);
+    p.in[i] = target_at(zones[i], addr, 5301, zones[i]);
+  }
+  ck_assert_int_eq(dp_runner_room(p.r), 2 + DP_RUNNER_LOOKAHEAD);
+  for (size_t i = 0; i < 7; i++)
+  {
+    p.in_submit = true;
+    ck_assert_int_eq(dp_runner_submit(p.r, &p.in[i], &p.out[i], push_done, &p),
+                     DP_OK);
+    p.in_submit = false;
+    /* described at once, before its battery runs */
+    ck_assert_msg(strcmp(p.out[i].zone, zones[i]) == 0 && !p.out[i].finished,
+                  "out %zu after submit", i);
+  }
+  ck_assert_int_eq(dp_runner_pending(p.r), 7);
+  ck_assert_int_eq(dp_runner_room(p.r), 2 + DP_RUNNER_LOOKAHEAD - 7);
+  ck_assert_int_eq(dp_runner_submit(p.r, NULL, &p.out[0], push_done, &p),
+                   DP_EINVAL);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  for (size_t i = 0; i < 8; i++)
+  {
+    ck_assert_msg(p.done[i] == 1, "target %zu done %zu times", i, p.done[i]);
+    ck_assert_msg(p.out[i].finished, "target %zu not finished", i);
+    dp_target_clear(&p.out[i]);
+  }
+  ck_assert_int_eq(dp_runner_pending(p.r), 0);
+  ck_assert_int_eq(dp_runner_status(p.r), DP_OK);
+  dp_runner_destroy(p.r);
+  dp_engine_destroy(eng);
+}
+END_TEST
+
+/* Destroyed with targets queued and in flight: no done is called, and
+ * nothing leaks (the sanitizer build and valgrind check). */
+static size_t drop_done_calls;
+static void drop_done(void *arg, struct dp_target_result *t)
+{
+  (void)t;
+  drop_done_calls++;
+  dp_engine_stop(arg);
+}
+
+START_TEST(test_destroy_drops)
+{
+  dp_engine_t *eng = NULL;
+  dp_runner_t *r = NULL;
+  struct dp_probe_run_options opt;
+  static struct dp_target_result out[6];
+  memset(&opt, 0, sizeof(opt));
+  opt.probes = DP_PROBE_ALL;
+  opt.timeout_ms = TIMEOUT;
+  opt.parallel = 2;
+  drop_done_calls = 0;
+  fake_responder = failing_resolver; /* follow-ups in flight too */
+  fake_log_reset();
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  ck_assert_int_eq(dp_runner_create(eng, &opt, &r), DP_OK);
+  for (size_t i = 0; i < 6; i++)
+  {
+    struct dp_probe_target t =
+        target_at("x", i == 0 ? "127.0.0.1" : "127.0.0.2", 5301, "x.test.");
+    ck_assert_int_eq(dp_runner_submit(r, &t, &out[i], drop_done, eng), DP_OK);
+  }
+  ck_assert_int_eq(dp_engine_run(eng), DP_EINTERRUPTED);
+  ck_assert_int_eq(drop_done_calls, 1);
+  ck_assert_int_eq(dp_runner_pending(r), 5);
+  dp_runner_destroy(r);
+  dp_engine_destroy(eng);
+  ck_assert_int_eq(drop_done_calls, 1);
+  for (size_t i = 0; i < 6; i++)
+    dp_target_clear(&out[i]);
 }
 END_TEST
 
@@ -510,6 +796,15 @@ static Suite *runner_suite(void)
   tcase_add_test(tc, test_identity_once_per_server);
   tcase_add_test(tc, test_retry_after_timeout);
   suite_add_tcase(s, tc);
+  TCase *feed = tcase_create("feed");
+  tcase_add_checked_fixture(feed, NULL, teardown);
+  tcase_set_timeout(feed, 60);
+  tcase_add_test(feed, test_source_window);
+  tcase_add_loop_test(feed, test_source_each_once_bounded, 0, 2);
+  tcase_add_loop_test(feed, test_source_fails, 0, 2);
+  tcase_add_test(feed, test_submit);
+  tcase_add_test(feed, test_destroy_drops);
+  suite_add_tcase(s, feed);
   return s;
 }
 

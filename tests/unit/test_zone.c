@@ -795,7 +795,7 @@ START_TEST(test_zone_summary)
   char *text = NULL;
   size_t tlen = 0;
   FILE *fp = open_memstream(&text, &tlen);
-  struct dp_report_options opt = {false, 80, "test", false, false};
+  struct dp_report_options opt = {.width = 80, .version = "test"};
   ck_assert_msg(dp_report_write(fp, DP_FORMAT_TEXT, &empty, z, &opt) == DP_OK,
                 "%s: text", c->name);
   fclose(fp);
@@ -847,7 +847,7 @@ START_TEST(test_zone_unresolved)
 
   char *text = NULL, *json = NULL;
   size_t tlen = 0, jlen = 0;
-  struct dp_report_options opt = {false, 80, "test", false, false};
+  struct dp_report_options opt = {.width = 80, .version = "test"};
   FILE *fp = open_memstream(&text, &tlen);
   ck_assert(dp_report_write(fp, DP_FORMAT_TEXT, &run, z, &opt) == DP_OK);
   fclose(fp);
@@ -900,7 +900,7 @@ START_TEST(test_report_hook)
     char *out = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&out, &len);
-    struct dp_report_options opt = {false, 80, "test", false, false};
+    struct dp_report_options opt = {.width = 80, .version = "test"};
     ck_assert_msg(dp_report_write(fp, cases[k].format, &run,
                                   cases[k].attach ? z : NULL, &opt) == DP_OK,
                   "%s: write", cases[k].name);
@@ -999,7 +999,7 @@ static int drive(const char *zone, const char *addr, const char *port_text)
   /* The zone's verdict counts in the run's status (and the exit code). */
   if (z->status > run.status)
     run.status = z->status;
-  struct dp_report_options ropt = {false, 80, "test", false, false};
+  struct dp_report_options ropt = {.width = 80, .version = "test"};
   if (dp_report_write(stdout, DP_FORMAT_JSON, &run, z, &ropt) == DP_OK)
     rc = 0;
 

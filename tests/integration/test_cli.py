@@ -187,7 +187,12 @@ class HostNameTargets(unittest.TestCase):
                  "--format", "json"])
         self.assertEqual(r.returncode, 2, r.stderr)
         targets = json.loads(r.stdout)["targets"]
-        self.assertEqual({t["address"] for t in targets}, want)
+        got = {t["address"] for t in targets}
+        # c-ares 1.34 adds the loopback address of a family /etc/hosts does
+        # not name for localhost (RFC 6761 6.3), as dnsprobe itself does
+        # when /etc/hosts names none; 1.18 gives /etc/hosts' alone.
+        self.assertTrue(want <= got <= want | {"127.0.0.1", "::1"},
+                        "%s from /etc/hosts %s" % (sorted(got), sorted(want)))
         for t in targets:
             self.assertEqual(t["target"], "localhost:53162")
             self.assertEqual(t["port"], 53162)

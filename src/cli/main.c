@@ -303,7 +303,9 @@ int main(int argc, char **argv)
   }
   if (cfg.version)
   {
-    printf("dnsprobe %s\n", DP_VERSION);
+    char libs[256];
+    dp_engine_versions(libs, sizeof(libs));
+    printf("dnsprobe %s\n%s", DP_VERSION, libs);
     dp_cli_config_free(&cfg);
     return fflush(stdout) == 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
   }
@@ -312,6 +314,11 @@ int main(int argc, char **argv)
     list_probes();
     dp_cli_config_free(&cfg);
     return fflush(stdout) == 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+  }
+  if (dp_engine_library_check(err, sizeof(err)) != DP_OK)
+  {
+    dp_cli_config_free(&cfg);
+    return fail("%s", err);
   }
 
   if (cfg.file != NULL)

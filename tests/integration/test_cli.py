@@ -247,7 +247,15 @@ class HelpAndDocs(unittest.TestCase):
         self.assertIn("explain", r.stdout)
         r = run(["--version"])
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^dnsprobe \d+\.\d+\.\d+\n$")
+        self.assertRegex(r.stdout, r"^dnsprobe \d+\.\d+\.\d+\n"
+                         r"c-ares \d+\.\d+\.\d+ \(built against "
+                         r"\d+\.\d+\.\d+\)\n"
+                         r"libevent \S+ \(built against \S+\)\n$")
+        # the c-ares this build was configured with, loaded and built against
+        built = os.environ.get("DNSPROBE_CARES_VERSION")
+        if built:
+            self.assertIn("\nc-ares %s (built against %s)\n" % (built, built),
+                          r.stdout)
 
     def test_list_probes_is_the_table(self):
         r = run(["--list-probes"])

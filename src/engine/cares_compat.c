@@ -86,30 +86,22 @@ void dp_cares_compat_options(struct ares_options *o, int *mask)
 
 /* ---- socket functions -------------------------------------------------- */
 
-#if ARES_VERSION < V_SOCKEX
-
-static ares_socket_t legacy_socket(int af, int type, int protocol, void *arg)
+/* socket, close and recvfrom have one form in both c-ares tables. */
+static ares_socket_t adapt_socket(int af, int type, int protocol, void *arg)
 {
   const struct dp_cares_tap_ctx *t = arg;
   return t->fns->socket(af, type, protocol, t->arg);
 }
 
-static int legacy_close(ares_socket_t fd, void *arg)
+static int adapt_close(ares_socket_t fd, void *arg)
 {
   const struct dp_cares_tap_ctx *t = arg;
   return t->fns->close(fd, t->arg);
 }
 
-static int legacy_connect(ares_socket_t fd, const struct sockaddr *sa,
-                          ares_socklen_t len, void *arg)
-{
-  const struct dp_cares_tap_ctx *t = arg;
-  return t->fns->connect(fd, sa, (socklen_t)len, t->arg);
-}
-
-static ares_ssize_t legacy_recvfrom(ares_socket_t fd, void *buf, size_t len,
-                                    int flags, struct sockaddr *from,
-                                    ares_socklen_t *fromlen, void *arg)
+static ares_ssize_t adapt_recvfrom(ares_socket_t fd, void *buf, size_t len,
+                                   int flags, struct sockaddr *from,
+                                   ares_socklen_t *fromlen, void *arg)
 {
   const struct dp_cares_tap_ctx *t = arg;
   socklen_t fl = fromlen ? (socklen_t)*fromlen : 0;
@@ -120,6 +112,15 @@ static ares_ssize_t legacy_recvfrom(ares_socket_t fd, void *buf, size_t len,
   return (ares_ssize_t)n;
 }
 
+#if ARES_VERSION < V_SOCKEX
+
+static int legacy_connect(ares_socket_t fd, const struct sockaddr *sa,
+                          ares_socklen_t len, void *arg)
+{
+  const struct dp_cares_tap_ctx *t = arg;
+  return t->fns->connect(fd, sa, (socklen_t)len, t->arg);
+}
+
 static ares_ssize_t legacy_sendv(ares_socket_t fd, const struct iovec *iov,
                                  int iovcnt, void *arg)
 {
@@ -128,10 +129,10 @@ static ares_ssize_t legacy_sendv(ares_socket_t fd, const struct iovec *iov,
 }
 
 static const struct ares_socket_functions legacy_functions = {
-    .asocket = legacy_socket,
-    .aclose = legacy_close,
+    .asocket = adapt_socket,
+    .aclose = adapt_close,
     .aconnect = legacy_connect,
-    .arecvfrom = legacy_recvfrom,
+    .arecvfrom = adapt_recvfrom,
     .asendv = legacy_sendv,
 };
 
@@ -143,18 +144,6 @@ int dp_cares_compat_set_tap(ares_channel ch, const struct dp_cares_tap_ctx *ctx)
 }
 
 #else /* 1.34 */
-
-static ares_socket_t ex_socket(int af, int type, int protocol, void *arg)
-{
-  const struct dp_cares_tap_ctx *t = arg;
-  return t->fns->socket(af, type, protocol, t->arg);
-}
-
-static int ex_close(ares_socket_t fd, void *arg)
-{
-  const struct dp_cares_tap_ctx *t = arg;
-  return t->fns->close(fd, t->arg);
-}
 
 /* The tap makes its sockets as it wants them: no buffer sizes, no device
  * binding, and no TCP Fast Open, which would carry c-ares' first write in
@@ -180,19 +169,6 @@ static int ex_connect(ares_socket_t fd, const struct sockaddr *sa,
   return t->fns->connect(fd, sa, (socklen_t)len, t->arg);
 }
 
-static ares_ssize_t ex_recvfrom(ares_socket_t fd, void *buf, size_t len,
-                                int flags, struct sockaddr *from,
-                                ares_socklen_t *fromlen, void *arg)
-{
-  const struct dp_cares_tap_ctx *t = arg;
-  socklen_t fl = fromlen ? (socklen_t)*fromlen : 0;
-  ssize_t n =
-      t->fns->recvfrom(fd, buf, len, flags, from, fromlen ? &fl : NULL, t->arg);
-  if (fromlen)
-    *fromlen = (ares_socklen_t)fl;
-  return (ares_ssize_t)n;
-}
-
 static ares_ssize_t ex_sendto(ares_socket_t fd, const void *buf, size_t len,
                               int flags, const struct sockaddr *to,
                               ares_socklen_t tolen, void *arg)
@@ -209,11 +185,11 @@ static ares_ssize_t ex_sendto(ares_socket_t fd, const void *buf, size_t len,
 static const struct ares_socket_functions_ex ex_functions = {
     .version = 1,
     .flags = ARES_SOCKFUNC_FLAG_NONBLOCKING,
-    .asocket = ex_socket,
-    .aclose = ex_close,
+    .asocket = adapt_socket,
+    .aclose = adapt_close,
     .asetsockopt = ex_setsockopt,
     .aconnect = ex_connect,
-    .arecvfrom = ex_recvfrom,
+    .arecvfrom = adapt_recvfrom,
     .asendto = ex_sendto,
 };
 

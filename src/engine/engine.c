@@ -772,6 +772,16 @@ static void link_error(struct link *l, int err, bool tcp)
     tap_error(m, err, tcp);
 }
 
+/* A failed socket call seen by the tap: tell the link, and return -1 with
+ * errno as the call left it, for c-ares. */
+static int link_fail(struct link *l, bool tcp)
+{
+  int err = errno;
+  link_error(l, err, tcp);
+  errno = err;
+  return -1;
+}
+
 static struct sockrec *sock_find(struct chan *c, ares_socket_t fd)
 {
   for (int i = 0; i < MAX_SOCKS; i++)
@@ -852,12 +862,7 @@ static ssize_t tap_recv_withheld(struct chan *c, struct link *l,
   {
     ssize_t n = recv(fd, rx, RX_BUF_SIZE, 0);
     if (n < 0)
-    {
-      int err = errno;
-      link_error(l, err, tcp);
-      errno = err;
-      return -1;
-    }
+      return link_fail(l, tcp);
     if (!tcp)
     {
       tap_datagram(l, rx, (size_t)n);
@@ -909,12 +914,7 @@ static ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
     socklen_t fl = fromlen ? *fromlen : 0;
     ssize_t n = recvfrom(fd, rx, RX_BUF_SIZE, flags, from, from ? &fl : NULL);
     if (n < 0)
-    {
-      int err = errno;
-      link_error(l, err, false);
-      errno = err;
-      return -1;
-    }
+      return link_fail(l, false);
     if (fromlen)
       *fromlen = fl;
     tap_datagram(l, rx, (size_t)n);
@@ -940,12 +940,7 @@ static ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
   }
   ssize_t n = recv(fd, buf, len, flags);
   if (n < 0)
-  {
-    int err = errno;
-    link_error(l, err, true);
-    errno = err;
-    return -1;
-  }
+    return link_fail(l, true);
   if (ex == NULL)
     return n;
   if (n == 0)
@@ -1029,12 +1024,7 @@ static ssize_t tap_send_own(struct chan *c, struct link *l, ares_socket_t fd,
   ex->sent = true;
   ssize_t w = send(fd, out, n, MSG_NOSIGNAL);
   if (w < 0)
-  {
-    int err = errno;
-    link_error(l, err, tcp);
-    errno = err;
-    return -1;
-  }
+    return link_fail(l, tcp);
   if ((size_t)w < n)
   {
     /* c-ares would never write the rest: it thinks its own, shorter,
@@ -1079,11 +1069,7 @@ static ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov, int iovcnt,
   }
   ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
   if (n < 0 && l)
-  {
-    int err = errno;
-    link_error(l, err, tcp);
-    errno = err;
-  }
+    link_fail(l, tcp);
   return n;
 }
 

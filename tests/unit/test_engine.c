@@ -310,9 +310,10 @@ static void b_plus_one(int u, int t)
   }
 }
 
-/* UDP: NOTIMP with QDCOUNT=0 to everything; TCP: one frame per connection,
- * then close, for as many connections as come. */
-static void b_both(int u, int t)
+/* Serves both sockets until the child ends: on_udp when the UDP socket is
+ * readable, on_tcp when a connection waits on the listening one. */
+static void serve_both(int u, int t, void (*on_udp)(int u),
+                       void (*on_tcp)(int t))
 {
   for (;;)
   {
@@ -323,25 +324,38 @@ static void b_both(int u, int t)
     if (select((u > t ? u : t) + 1, &r, NULL, NULL, NULL) <= 0)
       continue;
     if (FD_ISSET(u, &r))
-    {
-      uint8_t q[512];
-      if (read_udp_from(u, q, sizeof(q)) >= 12)
-      {
-        uint8_t a[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
-        send_udp(u, a, sizeof(a));
-      }
-    }
+      on_udp(u);
     if (FD_ISSET(t, &r))
-    {
-      uint8_t id[2];
-      int c = accept_and_read(t, id);
-      if (c >= 0)
-      {
-        send_frame(c, id);
-        close(c);
-      }
-    }
+      on_tcp(t);
   }
+}
+
+static void notimp_qdcount0(int u)
+{
+  uint8_t q[512];
+  if (read_udp_from(u, q, sizeof(q)) >= 12)
+  {
+    uint8_t a[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
+    send_udp(u, a, sizeof(a));
+  }
+}
+
+static void one_frame_then_close(int t)
+{
+  uint8_t id[2];
+  int c = accept_and_read(t, id);
+  if (c >= 0)
+  {
+    send_frame(c, id);
+    close(c);
+  }
+}
+
+/* UDP: NOTIMP with QDCOUNT=0 to everything; TCP: one frame per connection,
+ * then close, for as many connections as come. */
+static void b_both(int u, int t)
+{
+  serve_both(u, t, notimp_qdcount0, one_frame_then_close);
 }
 
 /* A late reply: the first query with ID 1 is answered SERVFAIL only after
@@ -989,45 +1003,39 @@ static size_t read_frame(int c, uint8_t *q, size_t cap)
   return want;
 }
 
+static void echo_datagram(int u)
+{
+  uint8_t q[1024];
+  size_t n = read_udp_from(u, q, sizeof(q));
+  if (n >= 3)
+  {
+    q[2] |= 0x80;
+    send_udp(u, q, n);
+  }
+}
+
+static void echo_frame(int t)
+{
+  int c = accept(t, NULL, NULL);
+  uint8_t f[2 + 1024];
+  size_t n = c >= 0 ? read_frame(c, f + 2, sizeof(f) - 2) : 0;
+  if (n >= 3)
+  {
+    f[0] = (uint8_t)(n >> 8);
+    f[1] = (uint8_t)n;
+    f[4] |= 0x80;
+    (void)send(c, f, n + 2, MSG_NOSIGNAL);
+  }
+  if (c >= 0)
+    close(c);
+}
+
 /* Answers every query with the query itself, QR set: the reply shows the
  * bytes as they arrived. UDP: each datagram; TCP: the first frame of each
  * connection. */
 static void b_echo(int u, int t)
 {
-  for (;;)
-  {
-    fd_set r;
-    FD_ZERO(&r);
-    FD_SET(u, &r);
-    FD_SET(t, &r);
-    if (select((u > t ? u : t) + 1, &r, NULL, NULL, NULL) <= 0)
-      continue;
-    if (FD_ISSET(u, &r))
-    {
-      uint8_t q[1024];
-      size_t n = read_udp_from(u, q, sizeof(q));
-      if (n >= 3)
-      {
-        q[2] |= 0x80;
-        send_udp(u, q, n);
-      }
-    }
-    if (FD_ISSET(t, &r))
-    {
-      int c = accept(t, NULL, NULL);
-      uint8_t f[2 + 1024];
-      size_t n = c >= 0 ? read_frame(c, f + 2, sizeof(f) - 2) : 0;
-      if (n >= 3)
-      {
-        f[0] = (uint8_t)(n >> 8);
-        f[1] = (uint8_t)n;
-        f[4] |= 0x80;
-        (void)send(c, f, n + 2, MSG_NOSIGNAL);
-      }
-      if (c >= 0)
-        close(c);
-    }
-  }
+  serve_both(u, t, echo_datagram, echo_frame);
 }
 
 static const uint8_t wire_cookie[8] = {1, 2, 3, 4, 5, 6, 7, 8};

@@ -1,6 +1,12 @@
 /*
  * engine.h: sends hand-built DNS messages and reads back exactly what came
- * back, on c-ares 1.18 driven by libevent (see docs/design/engine.md). The only layer that includes ares.h or event2/.
+ * back, on c-ares (1.18 to 1.34) driven by libevent (see docs/design/engine.md). The
+ * only layer that includes ares.h or event2/.
+ *
+ * A query goes on the wire byte for byte as the caller built it, except
+ * that c-ares 1.22 and later choose its ID: the engine then writes the
+ * caller's message under c-ares' ID and writes the caller's ID back into
+ * every reply it delivers, so that callers see the same on every version.
  *
  * One exchange is one message to one server over UDP or TCP. UDP exchanges
  * to one server share one c-ares channel and socket while any of them is
@@ -103,7 +109,10 @@ struct dp_engine_options
 #define DP_ENGINE_STREAM_BYTES_DEFAULT (16u * 1024u * 1024u)
 
 /**
- * Create an engine. Checks the c-ares version at run time.
+ * Create an engine. Checks the c-ares version at run time (as
+ * dp_engine_library_check). With the environment variable
+ * DNSPROBE_WIRE_LOG naming a file, every query is appended to it as it is
+ * handed to c-ares, one line each: "udp " or "tcp " and the message in hex.
  * Returns DP_OK, DP_ENOMEM, DP_EVERSION (c-ares semantics unsupported) or
  * DP_ECARES. *out is freed with dp_engine_destroy.
  */
@@ -125,6 +134,29 @@ bool dp_engine_same_server(const struct sockaddr_storage *a,
  */
 double dp_engine_now_ms(const dp_engine_t *eng);
 
+/**
+ * Whether the c-ares loaded at run time is one this build supports: of the
+ * family its headers were (1.18 to 1.21, 1.22 to 1.33, or 1.34), and no
+ * older than them. On DP_EVERSION, err (when not NULL) gets one line that
+ * names both versions. Returns DP_OK or DP_EVERSION.
+ */
+dp_status_t dp_engine_library_check(char *err, size_t cap);
+
+/**
+ * Whether c-ares version (0xMMmmpp, as ares_version() gives it) is one this
+ * build supports: the rule dp_engine_library_check applies to the loaded
+ * library.
+ */
+bool dp_engine_cares_supported(int version);
+
+/**
+ * Write the versions of the libraries the engine runs on into buf, as
+ * snprintf does: "c-ares X (built against Y)\n" and
+ * "libevent X (built against Y)\n", loaded first. Returns the length the
+ * whole text has (which may exceed cap - 1).
+ */
+size_t dp_engine_versions(char *buf, size_t cap);
+
 /** Free an engine; exchanges not yet ended are dropped. NULL is a no-op. */
 void dp_engine_destroy(dp_engine_t *eng);
 
@@ -132,7 +164,8 @@ void dp_engine_destroy(dp_engine_t *eng);
  * Queue an exchange. May be called from a done callback. The exchange starts
  * when the window and pacing allow; done is always called exactly once, from
  * dp_engine_run. A UDP query is at most 512 bytes (c-ares 1.18 would send a
- * longer one over TCP). Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ * longer one over TCP). The query's ID need not be unique: the engine keeps
+ * exchanges with the same ID apart. Returns DP_OK, DP_EINVAL or DP_ENOMEM.
  */
 dp_status_t dp_engine_submit(dp_engine_t *eng,
                              const struct dp_engine_request *req);

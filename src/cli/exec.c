@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "dnsprobe/discover.h"
+#include "dnsprobe/engine.h"
 #include "dnsprobe/probes.h"
 #include "dnsprobe/report.h"
 #include "dnsprobe/zone.h"
@@ -345,7 +346,9 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   }
   if (cfg->version)
   {
-    printf("dnsprobe %s\n", DP_VERSION);
+    char libs[256];
+    dp_engine_versions(libs, sizeof(libs));
+    printf("dnsprobe %s\n%s", DP_VERSION, libs);
     return flushed();
   }
   if (cfg->list_probes)
@@ -353,6 +356,9 @@ int dp_cli_exec(struct dp_cli_config *cfg)
     list_probes();
     return flushed();
   }
+  char liberr[256];
+  if (dp_engine_library_check(liberr, sizeof(liberr)) != DP_OK)
+    return fail("%s", liberr);
 
   raise_nofile();
   if ((rc = run_options(cfg, &ro)) != DP_EXIT_OK)

@@ -1,28 +1,42 @@
 /*
- * engine.c: exchanges of raw DNS messages on c-ares 1.18 and libevent.
+ * engine.c: exchanges of raw DNS messages on c-ares and libevent.
  *
  * Exchanges run on links. A link is one c-ares channel to one server,
  * configured as docs/design/engine.md requires:
  * NOCHECKRESP | IGNTC | STAYOPEN (| USEVC for TCP), tries 1, explicit
- * timeout, NOROTATE, and our socket functions. Those functions are the
- * receive tap: they do the real recvfrom/recv, record every reply with a
- * timestamp and hand c-ares a copy. An exchange ends when the tap holds its
- * answer (or a stream's end), when its deadline passes, or on a transport
- * error; never because c-ares says so.
+ * timeout, NOROTATE, no answer cache, no server but the link's (none read
+ * from resolv.conf), and our socket functions. Those functions are the tap:
+ * they do the real recvfrom/recv and record every reply with a timestamp.
+ * An exchange ends when the tap holds its answer (or a stream's end), when
+ * its deadline passes, or on a transport error; never because c-ares says
+ * so.
+ *
+ * What goes on the wire is the caller's message, byte for byte, whatever
+ * the c-ares: cares_compat.c says which kind this build has. c-ares 1.18 to
+ * 1.21 send the caller's buffer verbatim and get a copy of each reply the
+ * tap read. Later versions choose the query ID and re-encode what they are
+ * given, so they get a stand-in query and never a reply; the send tap
+ * writes the caller's message in place of the stand-in's bytes, under the
+ * ID c-ares chose (the exchange's wire ID), and the tap writes the caller's
+ * ID back into each reply it delivers. Either way c-ares opens, connects
+ * and closes the sockets and times the queries.
  *
  * UDP exchanges to one server share that server's link while any of them is
- * queued or running: one channel (about 73 KiB in c-ares 1.18) and one
- * socket for a whole battery, not one per query. The tap routes each
- * datagram to the exchange with its ID. Sharing is safe for UDP because a
- * UDP-only channel never falls back to TCP (IGNTC; queries are at most 512
- * bytes), and a socket error concerns every query sent on that socket: the
- * same port is closed for all of them. Two exchanges with the same ID never
- * share a link, nor does one whose ID a recently ended exchange on the link
- * used (its late reply would be taken for an answer): such an exchange gets
- * a private link. TCP exchanges always get a private link, so that one
- * connection's failure, which makes c-ares close and resend everything on
- * that server, cannot disturb another exchange. A link's channel comes from
- * a pool and goes back to it emptied when the link goes (see struct chan).
+ * queued or running: one channel and one socket for a whole battery, not
+ * one per query. The tap routes each datagram to the exchange with its wire
+ * ID. Sharing is safe for UDP because a UDP-only channel never falls back
+ * to TCP (IGNTC; queries are at most 512 bytes), and a socket error
+ * concerns every query sent on that socket: the same port is closed for all
+ * of them. Two exchanges with the same wire ID never share a link, nor does
+ * one whose wire ID a recently ended exchange on the link used (its late
+ * reply would be taken for an answer): where the caller's ID goes on the
+ * wire such an exchange gets a private link; where c-ares chooses, c-ares
+ * never reuses the ID of a query it still holds, and a link's queries stay
+ * with c-ares until the link goes. TCP exchanges always get a private link,
+ * so that one connection's failure, which makes c-ares close and resend
+ * everything on that server, cannot disturb another exchange. A link's
+ * channel comes from a pool and goes back to it emptied when the link goes
+ * (see struct chan).
  *
  * Invariants: c-ares is never destroyed from inside one of its callbacks or
  * socket functions; an exchange is finalised from a zero-delay libevent
@@ -30,7 +44,8 @@
  * c-ares callback never points at an exchange: it gets a token that the
  * exchange lets go of when it ends, because on a shared link c-ares may
  * still hold a query whose exchange has ended (a reply c-ares would not
- * match, such as QDCOUNT=0, leaves it waiting for its own timeout).
+ * match, such as QDCOUNT=0, leaves it waiting for its own timeout). No byte
+ * c-ares composed itself ever leaves a socket where c-ares rewrites.
  */
 #include <ares.h>
 #include <errno.h>
@@ -38,6 +53,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -45,14 +61,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cares_compat.h"
 #include "dnsprobe/dns.h"
 #include "dnsprobe/engine.h"
-
-/* The engine relies on 1.18-1.21 semantics: c-ares keeps the caller's ID
- * (1.22 replaces it) and sends the buffer verbatim (1.28 re-encodes it). */
-#if ARES_VERSION < 0x011200 || ARES_VERSION >= 0x011600
-#error "dnsprobe needs c-ares 1.18.x to 1.21.x (see docs/design/engine.md)"
-#endif
 
 #define RX_BUF_SIZE 65536
 #define MAX_SOCKS 2
@@ -63,6 +74,7 @@
  * serve any exchange: only a backstop, after the exchange's deadline. */
 #define CARES_SLACK_MS 500
 #define UDP_QUERY_MAX 512  /* c-ares 1.18 sends longer queries over TCP */
+#define RX_BURST 64        /* datagrams read per readable event, at most */
 #define RECENT_IDS 32      /* IDs of ended exchanges a link remembers */
 #define LINK_BUCKETS 1024u /* shared links by server address */
 #define POOL_MAX 1024u     /* idle channels kept for reuse */
@@ -98,6 +110,7 @@ struct chan
   bool tcp;
   struct sockrec socks[MAX_SOCKS];
   struct event *cares_timer;
+  struct dp_cares_tap_ctx tap; /* c-ares' user data for the tap */
 };
 
 /* What c-ares' callback gets instead of the exchange (see the top). */
@@ -133,10 +146,13 @@ struct exchange
   struct exchange *mem_prev, *mem_next; /* the link's members */
   struct dp_engine_request req;
   uint8_t *msg;
-  uint16_t id;
-  bool announced; /* the sent callback has run */
-  size_t qlen;    /* bytes of the query's question section (after 12) */
-  uint32_t qhash; /* of that question, letters folded */
+  uint16_t id;      /* the caller's, in msg */
+  uint16_t wire_id; /* the one on the wire (c-ares' where it chooses) */
+  bool wire_known;  /* wire_id is set: the query went, or is about to */
+  uint64_t seq;     /* start order, to match c-ares' writes to exchanges */
+  bool announced;   /* the sent callback has run */
+  size_t qlen;      /* bytes of the query's question section (after 12) */
+  uint32_t qhash;   /* of that question, letters folded */
   ex_state_t state;
   struct link *link;
   struct send_token *token;
@@ -198,7 +214,10 @@ struct dp_engine
   struct event *pump;
   bool pump_armed;
   bool stopping;
+  uint64_t started; /* exchanges started, for their seq */
+  FILE *wire_log;   /* DNSPROBE_WIRE_LOG: every query as handed to c-ares */
   uint8_t rxbuf[RX_BUF_SIZE];
+  uint8_t txbuf[2 + DP_DNS_MAX_UDP]; /* a query as the send tap writes it */
 };
 
 static double ms_between(const struct timespec *a, const struct timespec *b)
@@ -318,10 +337,11 @@ static bool link_recent(const struct link *l, uint16_t id)
   return false;
 }
 
+/* The exchange on the link whose query went out under this wire ID. */
 static struct exchange *link_member(const struct link *l, uint16_t id)
 {
   for (struct exchange *m = l->members; m; m = m->mem_next)
-    if (m->id == id)
+    if (m->wire_known && m->wire_id == id)
       return m;
   return NULL;
 }
@@ -349,11 +369,14 @@ static void link_detach(struct exchange *ex)
   if (ex->mem_next)
     ex->mem_next->mem_prev = ex->mem_prev;
   ex->mem_prev = ex->mem_next = NULL;
-  l->recent[l->recent_pos] = ex->id;
-  l->recent_q[l->recent_pos] = ex->qhash;
-  l->recent_pos = (l->recent_pos + 1) % RECENT_IDS;
-  if (l->nrecent < RECENT_IDS)
-    l->nrecent++;
+  if (ex->wire_known)
+  {
+    l->recent[l->recent_pos] = ex->wire_id;
+    l->recent_q[l->recent_pos] = ex->qhash;
+    l->recent_pos = (l->recent_pos + 1) % RECENT_IDS;
+    if (l->nrecent < RECENT_IDS)
+      l->nrecent++;
+  }
   ex->link = NULL;
 }
 
@@ -470,8 +493,11 @@ static double since_send_ms(struct exchange *ex)
   return ms_between(ex->sent ? &ex->sent_at : &ex->started, &t);
 }
 
-/* One complete message for this exchange (UDP datagram or TCP frame). */
-static void tap_message(struct exchange *ex, const uint8_t *buf, size_t len)
+static void tap_accept(struct exchange *ex, const uint8_t *buf, size_t len);
+
+/* One complete message for this exchange (UDP datagram or TCP frame), in a
+ * buffer of the tap's own. */
+static void tap_message(struct exchange *ex, uint8_t *buf, size_t len)
 {
   if (ex->state != EX_RUNNING)
     return;
@@ -485,7 +511,7 @@ static void tap_message(struct exchange *ex, const uint8_t *buf, size_t len)
     return;
   }
   uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
-  if (id != ex->id)
+  if (!ex->wire_known || id != ex->wire_id)
   {
     ex->stray++;
     return;
@@ -495,6 +521,19 @@ static void tap_message(struct exchange *ex, const uint8_t *buf, size_t len)
     conclude(ex, DP_OUTCOME_MALFORMED, 0);
     return;
   }
+  /* The caller sees its own ID in the reply, as it would had c-ares not
+   * chosen another; the buffer is the tap's, restored before returning, so
+   * that another exchange looking at the same datagram sees it unchanged. */
+  buf[0] = (uint8_t)(ex->id >> 8);
+  buf[1] = (uint8_t)ex->id;
+  tap_accept(ex, buf, len);
+  buf[0] = (uint8_t)(id >> 8);
+  buf[1] = (uint8_t)id;
+}
+
+/* A reply with the exchange's ID, as the caller is to see it. */
+static void tap_accept(struct exchange *ex, const uint8_t *buf, size_t len)
+{
   ex->nmsgs++;
   ex->bytes += len;
   if (ex->first == NULL)
@@ -602,7 +641,7 @@ static bool reply_is_anothers(const struct link *l, const struct exchange *ex,
  * answer: the server answered it with the wrong question). One that
  * carries no ID, or an ID nobody on the link used, was seen by every
  * exchange waiting there; a late reply to an ended exchange is dropped. */
-static void tap_datagram(struct link *l, const uint8_t *buf, size_t len)
+static void tap_datagram(struct link *l, uint8_t *buf, size_t len)
 {
   if (len >= 2)
   {
@@ -718,6 +757,16 @@ static void link_error(struct link *l, int err, bool tcp)
     tap_error(m, err, tcp);
 }
 
+/* A failed socket call seen by the tap: tell the link, and return -1 with
+ * errno as the call left it, for c-ares. */
+static int link_fail(struct link *l, bool tcp)
+{
+  int err = errno;
+  link_error(l, err, tcp);
+  errno = err;
+  return -1;
+}
+
 static struct sockrec *sock_find(struct chan *c, ares_socket_t fd)
 {
   for (int i = 0; i < MAX_SOCKS; i++)
@@ -772,7 +821,7 @@ static int tap_close(ares_socket_t fd, void *arg)
 }
 
 static int tap_connect(ares_socket_t fd, const struct sockaddr *sa,
-                       ares_socklen_t len, void *arg)
+                       socklen_t len, void *arg)
 {
   struct chan *c = arg;
   int rc = connect(fd, sa, len);
@@ -786,9 +835,51 @@ static int tap_connect(ares_socket_t fd, const struct sockaddr *sa,
   return rc;
 }
 
-static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
-                                 int flags, struct sockaddr *from,
-                                 ares_socklen_t *fromlen, void *arg)
+/* Where c-ares rewrites, it never sees a reply (see the top): the tap reads
+ * every datagram waiting, or what the stream holds, itself and tells c-ares
+ * there is nothing; errors and the end of a stream still reach c-ares, so
+ * that it closes the socket as it would. */
+static ssize_t tap_recv_withheld(struct chan *c, struct link *l,
+                                 ares_socket_t fd, bool tcp)
+{
+  uint8_t *rx = c->eng->rxbuf;
+  for (int i = 0; i < RX_BURST; i++)
+  {
+    ssize_t n = recv(fd, rx, RX_BUF_SIZE, 0);
+    if (n < 0)
+      return link_fail(l, tcp);
+    if (!tcp)
+    {
+      tap_datagram(l, rx, (size_t)n);
+      continue;
+    }
+    struct exchange *ex = l->members;
+    if (n == 0)
+    {
+      if (ex && ex->state == EX_RUNNING)
+      {
+        if (ex->nmsgs > 0)
+        {
+          ex->closed_after = true;
+          conclude(ex, DP_OUTCOME_ANSWER, 0);
+        }
+        else
+          conclude(ex, DP_OUTCOME_CLOSED, 0);
+      }
+      return 0;
+    }
+    if (ex)
+      tap_tcp_bytes(ex, rx, (size_t)n);
+    if ((size_t)n < RX_BUF_SIZE)
+      break; /* the stream is drained for now */
+  }
+  errno = EAGAIN;
+  return -1;
+}
+
+static ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
+                            struct sockaddr *from, socklen_t *fromlen,
+                            void *arg)
 {
   struct chan *c = arg;
   struct link *l = c->link;
@@ -800,18 +891,15 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
     errno = EAGAIN;
     return -1;
   }
+  if (dp_cares_compat_rewrites)
+    return tap_recv_withheld(c, l, fd, tcp);
 
   if (!tcp)
   {
     socklen_t fl = fromlen ? *fromlen : 0;
     ssize_t n = recvfrom(fd, rx, RX_BUF_SIZE, flags, from, from ? &fl : NULL);
     if (n < 0)
-    {
-      int err = errno;
-      link_error(l, err, false);
-      errno = err;
-      return -1;
-    }
+      return link_fail(l, false);
     if (fromlen)
       *fromlen = fl;
     tap_datagram(l, rx, (size_t)n);
@@ -824,7 +912,7 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
     }
     size_t give = (size_t)n < len ? (size_t)n : len;
     memcpy(buf, rx, give);
-    return (ares_ssize_t)give;
+    return (ssize_t)give;
   }
 
   /* TCP: read only what c-ares asks for, so its framing and ours agree. A
@@ -837,12 +925,7 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
   }
   ssize_t n = recv(fd, buf, len, flags);
   if (n < 0)
-  {
-    int err = errno;
-    link_error(l, err, true);
-    errno = err;
-    return -1;
-  }
+    return link_fail(l, true);
   if (ex == NULL)
     return n;
   if (n == 0)
@@ -863,13 +946,90 @@ static ares_ssize_t tap_recvfrom(ares_socket_t fd, void *buf, size_t len,
   return n;
 }
 
-static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
-                              int iovcnt, void *arg)
+/* The exchange whose query c-ares is writing under wire ID id: the one
+ * already bound to it, else the earliest started running one on the link
+ * that has none yet (c-ares writes a link's queries in the order it was
+ * given them). NULL when there is none: then the bytes are nobody's. */
+static struct exchange *bind_write(struct link *l, uint16_t id)
+{
+  struct exchange *ex = link_member(l, id);
+  if (ex)
+    return ex;
+  for (struct exchange *m = l->members; m; m = m->mem_next)
+    if (!m->wire_known && m->state == EX_RUNNING &&
+        (ex == NULL || m->seq < ex->seq))
+      ex = m;
+  if (ex)
+  {
+    ex->wire_id = id;
+    ex->wire_known = true;
+  }
+  return ex;
+}
+
+/* Where c-ares rewrites: put the exchange's own message on the wire in
+ * place of c-ares' stand-in, under c-ares' ID, and tell c-ares its bytes
+ * went. c-ares writes a UDP query as one datagram and a TCP query, length
+ * first, in one call (a link's TCP connection carries one query). Bytes
+ * that belong to no exchange, or a second write of one already sent, are
+ * dropped: nothing c-ares composed itself is sent. */
+static ssize_t tap_send_own(struct chan *c, struct link *l, ares_socket_t fd,
+                            bool tcp, const struct iovec *iov, int iovcnt)
+{
+  uint8_t head[4];
+  size_t total = 0, got = 0;
+  for (int i = 0; i < iovcnt; i++)
+  {
+    const uint8_t *p = iov[i].iov_base;
+    for (size_t k = 0; k < iov[i].iov_len && got < sizeof(head); k++)
+      head[got++] = p[k];
+    total += iov[i].iov_len;
+  }
+  size_t idoff = tcp ? 2 : 0;
+  if (l == NULL || got < idoff + 2)
+    return (ssize_t)total;
+  struct exchange *ex =
+      bind_write(l, (uint16_t)(head[idoff] << 8 | head[idoff + 1]));
+  if (ex == NULL || ex->sent)
+    return (ssize_t)total;
+
+  uint8_t *out = c->eng->txbuf;
+  size_t n = ex->req.len;
+  if (tcp)
+  {
+    out[0] = (uint8_t)(n >> 8);
+    out[1] = (uint8_t)n;
+  }
+  memcpy(out + idoff, ex->msg, n);
+  out[idoff] = (uint8_t)(ex->wire_id >> 8);
+  out[idoff + 1] = (uint8_t)ex->wire_id;
+  n += idoff;
+
+  now(&ex->sent_at);
+  ex->sent = true;
+  ssize_t w = send(fd, out, n, MSG_NOSIGNAL);
+  if (w < 0)
+    return link_fail(l, tcp);
+  if ((size_t)w < n)
+  {
+    /* c-ares would never write the rest: it thinks its own, shorter,
+     * query went. A query of at most 64 KiB on a fresh connection does not
+     * come to this. */
+    conclude(ex, DP_OUTCOME_LOCAL_ERROR, EMSGSIZE);
+  }
+  return (ssize_t)total;
+}
+
+static ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov, int iovcnt,
+                         void *arg)
 {
   struct chan *c = arg;
   struct link *l = c->link;
   struct sockrec *s = sock_find(c, fd);
   bool tcp = s ? s->tcp : c->tcp;
+  if (dp_cares_compat_rewrites)
+    return tap_send_own(c, l, fd, tcp, iov, iovcnt);
+
   struct msghdr mh;
   memset(&mh, 0, sizeof(mh));
   mh.msg_iov = (struct iovec *)iov;
@@ -898,20 +1058,16 @@ static ares_ssize_t tap_sendv(ares_socket_t fd, const struct iovec *iov,
   if (n > 0 && tcp && ex)
     ex->connected = true;
   if (n < 0 && l)
-  {
-    int err = errno;
-    link_error(l, err, tcp);
-    errno = err;
-  }
+    link_fail(l, tcp);
   return n;
 }
 
-static const struct ares_socket_functions tap_functions = {
-    .asocket = tap_socket,
-    .aclose = tap_close,
-    .aconnect = tap_connect,
-    .arecvfrom = tap_recvfrom,
-    .asendv = tap_sendv,
+static const struct dp_cares_tap tap_functions = {
+    .socket = tap_socket,
+    .close = tap_close,
+    .connect = tap_connect,
+    .recvfrom = tap_recvfrom,
+    .sendv = tap_sendv,
 };
 
 /* ---- libevent glue ----------------------------------------------------- */
@@ -985,14 +1141,10 @@ static void sock_state_cb(void *arg, ares_socket_t fd, int readable,
 }
 
 /* c-ares' own verdict: only used when the tap has nothing better. */
-static void on_cares_done(void *arg, int status, int timeouts,
-                          unsigned char *abuf, int alen)
+static void on_cares_done(void *arg, int status)
 {
   struct send_token *token = arg;
   struct exchange *ex = token->ex;
-  (void)timeouts;
-  (void)abuf;
-  (void)alen;
   free(token);
   if (ex == NULL)
     return; /* its exchange has ended */
@@ -1041,9 +1193,10 @@ static void chan_destroy(struct chan *c)
 
 /* A new channel: every option c-ares would otherwise read from RES_OPTIONS
  * and resolv.conf is given (servers, domains, lookups, sortlist, ndots,
- * timeout, tries), so making one reads no file but the random source. It
- * has no server at all until chan_get sets the link's, so nothing can fall
- * back to the system resolver's servers. */
+ * timeout, tries), and the resolv.conf it reads is empty, so no system
+ * resolver ever becomes one of its servers (c-ares 1.34 takes an empty
+ * server list as "use the system's"; it then falls back to 127.0.0.1:53,
+ * which chan_get replaces before any query). */
 static struct chan *chan_create(struct dp_engine *eng, bool tcp)
 {
   struct chan *c = calloc(1, sizeof(*c));
@@ -1060,7 +1213,7 @@ static struct chan *chan_create(struct dp_engine *eng, bool tcp)
   int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
              ARES_OPT_NOROTATE | ARES_OPT_SOCK_STATE_CB | ARES_OPT_DOMAINS |
              ARES_OPT_LOOKUPS | ARES_OPT_SERVERS | ARES_OPT_SORTLIST |
-             ARES_OPT_NDOTS;
+             ARES_OPT_NDOTS | ARES_OPT_RESOLVCONF;
   o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_IGNTC | ARES_FLAG_STAYOPEN;
   if (tcp)
     o.flags |= ARES_FLAG_USEVC;
@@ -1076,6 +1229,10 @@ static struct chan *chan_create(struct dp_engine *eng, bool tcp)
   o.sortlist = NULL;
   o.nsort = 0;
   o.lookups = (char *)"b";
+  o.resolvconf_path = (char *)"/dev/null";
+  dp_cares_compat_options(&o, &mask);
+  c->tap.fns = &tap_functions;
+  c->tap.arg = c;
   if (c->cares_timer == NULL ||
       ares_init_options(&c->ch, &o, mask) != ARES_SUCCESS)
   {
@@ -1083,7 +1240,11 @@ static struct chan *chan_create(struct dp_engine *eng, bool tcp)
     chan_destroy(c);
     return NULL;
   }
-  ares_set_socket_functions(c->ch, &tap_functions, c);
+  if (dp_cares_compat_set_tap(c->ch, &c->tap) != ARES_SUCCESS)
+  {
+    chan_destroy(c);
+    return NULL;
+  }
   return c;
 }
 
@@ -1102,24 +1263,8 @@ static struct chan *chan_get(struct link *l)
   else if ((c = chan_create(eng, l->tcp)) == NULL)
     return NULL;
 
-  struct ares_addr_port_node srv;
-  memset(&srv, 0, sizeof(srv));
-  const struct sockaddr *sa = (const struct sockaddr *)&l->addr;
-  if (sa->sa_family == AF_INET)
-  {
-    const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-    srv.family = AF_INET;
-    memcpy(&srv.addr.addr4, &in->sin_addr, sizeof(in->sin_addr));
-    srv.udp_port = srv.tcp_port = ntohs(in->sin_port);
-  }
-  else
-  {
-    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-    srv.family = AF_INET6;
-    memcpy(&srv.addr.addr6, &in6->sin6_addr, sizeof(in6->sin6_addr));
-    srv.udp_port = srv.tcp_port = ntohs(in6->sin6_port);
-  }
-  if (ares_set_servers_ports(c->ch, &srv) != ARES_SUCCESS)
+  if (dp_cares_compat_set_server(c->ch, (const struct sockaddr *)&l->addr) !=
+      ARES_SUCCESS)
   {
     chan_destroy(c);
     return NULL;
@@ -1136,7 +1281,7 @@ static void chan_put(struct chan *c)
   c->link = NULL;
   ares_cancel(c->ch);
   if (eng->pooled >= POOL_MAX ||
-      ares_set_servers_ports(c->ch, NULL) != ARES_SUCCESS)
+      dp_cares_compat_set_server(c->ch, NULL) != ARES_SUCCESS)
   {
     chan_destroy(c);
     return;
@@ -1147,8 +1292,9 @@ static void chan_put(struct chan *c)
   eng->pooled++;
 }
 
-/* The link an exchange runs on: its server's shared one, unless that one
- * already carries (or recently carried) the same ID; TCP: its own. */
+/* The link an exchange runs on: its server's shared one, unless the
+ * caller's ID goes on the wire and that link already carries (or recently
+ * carried) it; TCP: its own. */
 static struct link *link_choose(struct exchange *ex)
 {
   struct link *shared = ex->link; /* UDP: counted as queued at submit */
@@ -1156,7 +1302,8 @@ static struct link *link_choose(struct exchange *ex)
   if (shared)
   {
     shared->queued--;
-    if (link_member(shared, ex->id) == NULL && !link_recent(shared, ex->id))
+    if (dp_cares_compat_rewrites ||
+        (link_member(shared, ex->id) == NULL && !link_recent(shared, ex->id)))
       return shared;
     link_release(shared);
   }
@@ -1172,6 +1319,21 @@ static void announce_sent(struct exchange *ex)
   ex->announced = true;
   if (ex->req.sent)
     ex->req.sent(ex->req.arg);
+}
+
+/* With DNSPROBE_WIRE_LOG set, one line per query as it is handed to
+ * c-ares: the transport and the message in hex, the caller's ID included.
+ * It is what dnsprobe means to put on the wire; a test compares it with
+ * what a server received. */
+static void wire_log(struct dp_engine *eng, const struct exchange *ex)
+{
+  if (eng->wire_log == NULL)
+    return;
+  fputs(ex->req.transport == DP_TRANSPORT_TCP ? "tcp " : "udp ", eng->wire_log);
+  for (size_t i = 0; i < ex->req.len; i++)
+    fprintf(eng->wire_log, "%02x", ex->msg[i]);
+  fputc('\n', eng->wire_log);
+  fflush(eng->wire_log);
 }
 
 static void exchange_start(struct exchange *ex)
@@ -1225,9 +1387,31 @@ static void exchange_start(struct exchange *ex)
     return;
   }
   ex->token->ex = ex;
-  /* ares_send may call on_cares_done synchronously (e.g. no socket). It
+  wire_log(eng, ex);
+  ex->seq = ++eng->started;
+  if (!dp_cares_compat_rewrites)
+  {
+    ex->wire_id = ex->id;
+    ex->wire_known = true;
+  }
+  /* c-ares may call on_cares_done synchronously (e.g. no socket). It
    * writes a UDP query, or starts the TCP connection, before it returns. */
-  ares_send(l->chan->ch, ex->msg, (int)ex->req.len, on_cares_done, ex->token);
+  int qid = -1;
+  dp_cares_compat_send(l->chan->ch, ex->msg, ex->req.len, on_cares_done,
+                       ex->token, &qid);
+  if (qid >= 0 && ex->state == EX_RUNNING)
+  {
+    /* c-ares said which ID it chose: the write, now or later, is this
+     * exchange's; one already bound to another ID is a mismatch that
+     * would deliver someone else's replies. */
+    if (!ex->wire_known)
+    {
+      ex->wire_id = (uint16_t)qid;
+      ex->wire_known = true;
+    }
+    else if (ex->wire_id != (uint16_t)qid)
+      conclude(ex, DP_OUTCOME_LOCAL_ERROR, 0);
+  }
   announce_sent(ex);
   rearm_cares_timer(l->chan);
 }
@@ -1296,15 +1480,42 @@ static unsigned window_for_fd_limit(unsigned want)
   return want ? want : 1;
 }
 
+bool dp_engine_cares_supported(int version)
+{
+  return dp_cares_compat_supports(version);
+}
+
+dp_status_t dp_engine_library_check(char *err, size_t cap)
+{
+  int v = 0;
+  const char *loaded = ares_version(&v);
+  if (dp_cares_compat_supports(v))
+    return DP_OK;
+  if (err != NULL && cap > 0)
+    snprintf(err, cap,
+             "c-ares %s is loaded, but this dnsprobe was built for c-ares %s "
+             "(against %s); rebuild dnsprobe with the c-ares installed",
+             loaded, dp_cares_compat_family, ARES_VERSION_STR);
+  return DP_EVERSION;
+}
+
+size_t dp_engine_versions(char *buf, size_t cap)
+{
+  int n = snprintf(buf, cap,
+                   "c-ares %s (built against %s)\n"
+                   "libevent %s (built against %s)\n",
+                   ares_version(NULL), ARES_VERSION_STR, event_get_version(),
+                   LIBEVENT_VERSION);
+  return n < 0 ? 0 : (size_t)n;
+}
+
 dp_status_t dp_engine_create(const struct dp_engine_options *opt,
                              dp_engine_t **out)
 {
-  int v = 0;
   if (out == NULL)
     return DP_EINVAL;
   *out = NULL;
-  ares_version(&v);
-  if (v < 0x011200 || v >= 0x011600)
+  if (dp_engine_library_check(NULL, 0) != DP_OK)
     return DP_EVERSION;
   if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
     return DP_ECARES;
@@ -1330,6 +1541,13 @@ dp_status_t dp_engine_create(const struct dp_engine_options *opt,
   eng->rate = opt && opt->rate_qps ? opt->rate_qps : RATE_DEFAULT;
   eng->tokens = 1.0;
   now(&eng->tokens_at);
+  const char *log = getenv("DNSPROBE_WIRE_LOG");
+  if (log != NULL && log[0] != '\0')
+  {
+    /* A debugging aid that cannot be opened is not worth failing a run:
+     * the test that reads it fails instead. */
+    eng->wire_log = fopen(log, "ae");
+  }
   *out = eng;
   return DP_OK;
 }
@@ -1428,6 +1646,8 @@ void dp_engine_destroy(dp_engine_t *eng)
     }
   event_free(eng->pump);
   event_base_free(eng->base);
+  if (eng->wire_log)
+    fclose(eng->wire_log);
   ares_library_cleanup();
   free(eng);
 }

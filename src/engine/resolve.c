@@ -1,7 +1,9 @@
 /*
  * resolve.c: host-name targets to addresses through c-ares' getaddrinfo,
  * which honours /etc/hosts. Runs its own short poll loop, bounded by a
- * timeout, before any probe is sent.
+ * timeout, before any probe is sent; the sockets to poll come from the
+ * socket-state callback, which every c-ares from 1.18 on has (ares_getsock
+ * is deprecated in 1.34).
  */
 #include <ares.h>
 #include <netinet/in.h>
@@ -11,7 +13,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cares_compat.h"
 #include "dnsprobe/engine.h"
+
+#define MAX_FDS 8 /* sockets a lookup channel has open at once, at most */
 
 struct lookup
 {
@@ -19,7 +24,28 @@ struct lookup
   int status;
   struct dp_engine_addr *addrs;
   size_t count;
+  struct pollfd fds[MAX_FDS]; /* fd -1: a free slot */
 };
+
+/* c-ares says which sockets it wants to read or write, and when it is done
+ * with one. */
+static void on_sock_state(void *arg, ares_socket_t fd, int readable,
+                          int writable)
+{
+  struct lookup *lk = arg;
+  struct pollfd *slot = NULL;
+  for (int i = 0; i < MAX_FDS; i++)
+    if (lk->fds[i].fd == fd)
+      slot = &lk->fds[i];
+  for (int i = 0; i < MAX_FDS && slot == NULL; i++)
+    if (lk->fds[i].fd < 0)
+      slot = &lk->fds[i];
+  if (slot == NULL)
+    return; /* more sockets than a lookup opens: its timeout ends it */
+  slot->fd = (readable || writable) ? fd : -1;
+  slot->events = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
+  slot->revents = 0;
+}
 
 static void on_addrinfo(void *arg, int status, int timeouts,
                         struct ares_addrinfo *res)
@@ -131,20 +157,26 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
   if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
     return DP_ECARES;
 
+  struct lookup lk;
+  memset(&lk, 0, sizeof(lk));
+  for (int i = 0; i < MAX_FDS; i++)
+    lk.fds[i].fd = -1;
+
   ares_channel ch;
   struct ares_options o;
   memset(&o, 0, sizeof(o));
   o.timeout = (int)(timeout_ms ? timeout_ms : 2000);
   o.tries = 2;
-  if (ares_init_options(&ch, &o, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) !=
-      ARES_SUCCESS)
+  o.sock_state_cb = on_sock_state;
+  o.sock_state_cb_data = &lk;
+  if (ares_init_options(&ch, &o,
+                        ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+                            ARES_OPT_SOCK_STATE_CB) != ARES_SUCCESS)
   {
     ares_library_cleanup();
     return DP_ECARES;
   }
 
-  struct lookup lk;
-  memset(&lk, 0, sizeof(lk));
   struct ares_addrinfo_hints hints;
   memset(&hints, 0, sizeof(hints));
   hints.ai_family = AF_UNSPEC;
@@ -155,28 +187,15 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
   clock_gettime(CLOCK_MONOTONIC, &start);
   while (!lk.done)
   {
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-    int bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
+    /* A copy: processing one socket may open or close another. */
+    struct pollfd pfd[MAX_FDS];
     nfds_t n = 0;
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++)
-    {
-      /* ARES_GETSOCK_WRITABLE shifts an int by up to 31: test the bits
-       * unsigned instead. */
-      unsigned ubits = (unsigned)bits;
-      short ev = 0;
-      if ((ubits >> i) & 1u)
-        ev |= POLLIN;
-      if ((ubits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
-        ev |= POLLOUT;
-      if (ev)
+    for (int i = 0; i < MAX_FDS; i++)
+      if (lk.fds[i].fd >= 0)
       {
-        pfd[n].fd = socks[i];
-        pfd[n].events = ev;
-        pfd[n].revents = 0;
-        n++;
+        pfd[n] = lk.fds[i];
+        pfd[n++].revents = 0;
       }
-    }
     struct timeval tv, *tvp = ares_timeout(ch, NULL, &tv);
     int wait = tvp ? (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000) : 100;
     (void)poll(pfd, n, wait > 100 ? 100 : wait);
@@ -230,7 +249,6 @@ dp_status_t dp_engine_system_resolver(const char *resolv_conf,
 {
   struct ares_options o;
   ares_channel ch;
-  struct ares_addr_port_node *servers = NULL;
   int mask = 0;
   dp_status_t st = DP_ENOTFOUND;
 
@@ -249,30 +267,11 @@ dp_status_t dp_engine_system_resolver(const char *resolv_conf,
     ares_library_cleanup();
     return DP_ECARES;
   }
-  if (ares_get_servers_ports(ch, &servers) == ARES_SUCCESS && servers != NULL)
-  {
-    memset(addr, 0, sizeof(*addr));
-    uint16_t port = servers->udp_port ? (uint16_t)servers->udp_port : 53;
-    if (servers->family == AF_INET)
-    {
-      struct sockaddr_in *in = (struct sockaddr_in *)addr;
-      in->sin_family = AF_INET;
-      in->sin_port = htons(port);
-      memcpy(&in->sin_addr, &servers->addr.addr4, sizeof(in->sin_addr));
-      *addrlen = sizeof(*in);
-      st = DP_OK;
-    }
-    else if (servers->family == AF_INET6)
-    {
-      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
-      in6->sin6_family = AF_INET6;
-      in6->sin6_port = htons(port);
-      memcpy(&in6->sin6_addr, &servers->addr.addr6, sizeof(in6->sin6_addr));
-      *addrlen = sizeof(*in6);
-      st = DP_OK;
-    }
-  }
-  ares_free_data(servers);
+  int rc = dp_cares_compat_first_server(ch, addr, addrlen);
+  if (rc == ARES_SUCCESS)
+    st = DP_OK;
+  else if (rc == ARES_ENOMEM)
+    st = DP_ENOMEM;
   ares_destroy(ch);
   ares_library_cleanup();
   return st;

@@ -9,7 +9,9 @@ in its doc string, what a UDP client and a TCP client get.
     python3 hostile.py --addr 127.0.0.201 --port 55053 --scenario ok
 
 prints "ready" on stdout once its sockets are bound and serves until it is
-killed. Imported, it offers SCENARIOS, Query and Responder.
+killed. With --record FILE it appends every query it receives to FILE, one
+line each, "udp " or "tcp " and the message in hex, before answering it.
+Imported, it offers SCENARIOS, Query and Responder.
 
 Invariants:
 - It binds only to loopback (127.0.0.0/8 or ::1), only answers the peer that
@@ -720,7 +722,7 @@ class Responder:
     """Serves one scenario on addr:port over UDP and TCP, in daemon threads."""
 
     def __init__(self, addr, port, scenario, alt_port=None, zone=DEFAULT_ZONE,
-                 seed=0x5EED):
+                 seed=0x5EED, record=None):
         ip = check_loopback(addr)
         if scenario not in SCENARIOS:
             raise ValueError("unknown scenario %r" % scenario)
@@ -739,6 +741,16 @@ class Responder:
         self.slots = threading.BoundedSemaphore(MAX_THREADS)
         self.socks = []
         self.udp = self.alt = self.tcp = None
+        self.record = record  # a file object, or None
+        self.record_lock = threading.Lock()
+
+    def _record(self, transport, data):
+        """Note a query exactly as it arrived (see --record)."""
+        if self.record is None:
+            return
+        with self.record_lock:
+            self.record.write("%s %s\n" % (transport, data.hex()))
+            self.record.flush()
 
     def _bind(self, kind, port):
         s = socket.socket(self.family, kind)
@@ -802,6 +814,7 @@ class Responder:
                     continue
                 if s is self.alt:
                     continue  # the alternate socket only sends
+                self._record("udp", data)
                 q = Query.parse(data)
                 if q is None:
                     continue
@@ -833,6 +846,7 @@ class Responder:
                 data = read_frame(conn)
                 if data is None:
                     break
+                self._record("tcp", data)
                 q = Query.parse(data)
                 if q is None:
                     break
@@ -881,12 +895,15 @@ class Child:
     "ready" (at most ready_s), stopped by its PID in the test's cleanup. A
     start that fails fails the test, with the child's stderr."""
 
-    def __init__(self, test, addr, port, scenario, alt_port=0, ready_s=10.0):
+    def __init__(self, test, addr, port, scenario, alt_port=0, ready_s=10.0,
+                 record=None):
         self.addr, self.port = addr, port
         cmd = [sys.executable, os.path.abspath(__file__), "--addr", addr,
                "--port", str(port), "--alt-port", str(alt_port or port + 1),
                "--scenario", scenario, "--lifetime", str(DEFAULT_LIFETIME),
                "--watch-stdin"]
+        if record:
+            cmd += ["--record", record]
         # stderr goes to a file: a chatty child can never block on a pipe.
         self.err = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
@@ -938,6 +955,8 @@ def main(argv=None):
                     help="hard self-termination after this many seconds")
     ap.add_argument("--watch-stdin", action="store_true",
                     help="exit when stdin reaches EOF")
+    ap.add_argument("--record", metavar="FILE",
+                    help="append every query received to FILE, in hex")
     ap.add_argument("--list", action="store_true", help="list the scenarios")
     args = ap.parse_args(argv)
 
@@ -954,9 +973,11 @@ def main(argv=None):
     signal.alarm(args.lifetime + 2)
 
     try:
+        record = open(args.record, "a", encoding="ascii") \
+            if args.record else None
         responder = Responder(args.addr, args.port, args.scenario,
                               alt_port=args.alt_port, zone=args.zone,
-                              seed=args.seed)
+                              seed=args.seed, record=record)
         responder.start()
     except (ValueError, OSError) as e:
         print("hostile.py: %s" % e, file=sys.stderr)

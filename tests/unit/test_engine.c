@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
@@ -23,6 +24,7 @@
 
 #include "dnsprobe/dns.h"
 #include "dnsprobe/engine.h"
+#include "dnsprobe/wire.h"
 
 #define PORT_BASE 56110
 
@@ -308,9 +310,10 @@ static void b_plus_one(int u, int t)
   }
 }
 
-/* UDP: NOTIMP with QDCOUNT=0 to everything; TCP: one frame per connection,
- * then close, for as many connections as come. */
-static void b_both(int u, int t)
+/* Serves both sockets until the child ends: on_udp when the UDP socket is
+ * readable, on_tcp when a connection waits on the listening one. */
+static void serve_both(int u, int t, void (*on_udp)(int u),
+                       void (*on_tcp)(int t))
 {
   for (;;)
   {
@@ -321,38 +324,53 @@ static void b_both(int u, int t)
     if (select((u > t ? u : t) + 1, &r, NULL, NULL, NULL) <= 0)
       continue;
     if (FD_ISSET(u, &r))
-    {
-      uint8_t q[512];
-      if (read_udp_from(u, q, sizeof(q)) >= 12)
-      {
-        uint8_t a[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
-        send_udp(u, a, sizeof(a));
-      }
-    }
+      on_udp(u);
     if (FD_ISSET(t, &r))
-    {
-      uint8_t id[2];
-      int c = accept_and_read(t, id);
-      if (c >= 0)
-      {
-        send_frame(c, id);
-        close(c);
-      }
-    }
+      on_tcp(t);
   }
+}
+
+static void notimp_qdcount0(int u)
+{
+  uint8_t q[512];
+  if (read_udp_from(u, q, sizeof(q)) >= 12)
+  {
+    uint8_t a[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
+    send_udp(u, a, sizeof(a));
+  }
+}
+
+static void one_frame_then_close(int t)
+{
+  uint8_t id[2];
+  int c = accept_and_read(t, id);
+  if (c >= 0)
+  {
+    send_frame(c, id);
+    close(c);
+  }
+}
+
+/* UDP: NOTIMP with QDCOUNT=0 to everything; TCP: one frame per connection,
+ * then close, for as many connections as come. */
+static void b_both(int u, int t)
+{
+  serve_both(u, t, notimp_qdcount0, one_frame_then_close);
 }
 
 /* A late reply: the first query with ID 1 is answered SERVFAIL only after
  * 200 ms, and the second query with ID 1 (sent once the first has timed
  * out) NOERROR at 250 ms, after that late reply; ID 3 gets NOERROR at
- * 400 ms. */
+ * 400 ms. Queries are told apart by the order they arrive in (ID 3, the
+ * first ID 1, the second ID 1), not by the ID on the wire, which c-ares
+ * 1.22 and later choose. */
 static void b_late(int u, int t)
 {
   (void)t;
   struct sockaddr_storage from[3];
   socklen_t fromlen[3];
   uint8_t ids[3][2];
-  int id1 = 0, got = 0;
+  int got = 0;
   int slot[3] = {-1, -1, -1}; /* first ID 1, second ID 1, ID 3 */
   struct timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
@@ -361,10 +379,8 @@ static void b_late(int u, int t)
     uint8_t q[512];
     if (read_udp_from(u, q, sizeof(q)) < 12)
       continue;
-    int which = q[1] == 3 ? 2 : id1++ == 0 ? 0 : 1;
-    if (which > 2 || slot[which] >= 0)
-      continue;
-    slot[which] = got;
+    static const int order[3] = {2, 0, 1};
+    slot[order[got]] = got;
     from[got] = peer;
     fromlen[got] = peerlen;
     ids[got][0] = q[0];
@@ -958,6 +974,355 @@ START_TEST(test_resolve_hosts_file)
 }
 END_TEST
 
+/* ---- the wire: what the server receives ------------------------------- */
+
+/* Reads one length-prefixed frame from a connection into q (at most cap
+ * bytes); its length, or 0. The child's alarm bounds the waits. */
+static size_t read_frame(int c, uint8_t *q, size_t cap)
+{
+  uint8_t len[2];
+  size_t got = 0;
+  while (got < 2)
+  {
+    ssize_t n = recv(c, len + got, 2 - got, 0);
+    if (n <= 0)
+      return 0;
+    got += (size_t)n;
+  }
+  size_t want = (size_t)len[0] << 8 | len[1];
+  if (want > cap)
+    return 0;
+  got = 0;
+  while (got < want)
+  {
+    ssize_t n = recv(c, q + got, want - got, 0);
+    if (n <= 0)
+      return 0;
+    got += (size_t)n;
+  }
+  return want;
+}
+
+static void echo_datagram(int u)
+{
+  uint8_t q[1024];
+  size_t n = read_udp_from(u, q, sizeof(q));
+  if (n >= 3)
+  {
+    q[2] |= 0x80;
+    send_udp(u, q, n);
+  }
+}
+
+static void echo_frame(int t)
+{
+  int c = accept(t, NULL, NULL);
+  uint8_t f[2 + 1024];
+  size_t n = c >= 0 ? read_frame(c, f + 2, sizeof(f) - 2) : 0;
+  if (n >= 3)
+  {
+    f[0] = (uint8_t)(n >> 8);
+    f[1] = (uint8_t)n;
+    f[4] |= 0x80;
+    (void)send(c, f, n + 2, MSG_NOSIGNAL);
+  }
+  if (c >= 0)
+    close(c);
+}
+
+/* Answers every query with the query itself, QR set: the reply shows the
+ * bytes as they arrived. UDP: each datagram; TCP: the first frame of each
+ * connection. */
+static void b_echo(int u, int t)
+{
+  serve_both(u, t, echo_datagram, echo_frame);
+}
+
+static const uint8_t wire_cookie[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+/* Queries the probes send, and odder ones: c-ares 1.28 and later would
+ * reject some (opcode 15, QDCOUNT 0 or 2), rewrite others (drop Z, compress
+ * the IXFR SOA's owner, add or strip a COOKIE), and from 1.22 replace the
+ * ID. Every one must arrive exactly as built, but for the ID. */
+static const struct
+{
+  const char *name;
+  dp_transport_t transport;
+  uint16_t id;
+  uint8_t opcode;
+  bool aa, tc, rd, ra, z, ad, cd;
+  uint8_t rcode;
+  bool no_question, double_question;
+  uint16_t qtype;
+  bool edns;
+  uint8_t version;
+  uint16_t udp_size;
+  bool do_bit;
+  uint16_t edns_flags;
+  uint8_t ext_rcode;
+  uint16_t opt_code; /* 0: none */
+  bool cookie;
+  bool ixfr;
+} wire_cases[] = {
+    {.name = "opcode 15, no EDNS", .opcode = 15, .id = 0x1001},
+    {.name = "UPDATE",
+     .opcode = 5,
+     .id = 0x1002,
+     .edns = true,
+     .udp_size = 1232},
+    {.name = "NOTIFY with AA", .opcode = 4, .aa = true, .id = 0x1003},
+    {.name = "Z bit", .z = true, .id = 0x1004, .edns = true, .udp_size = 1232},
+    {.name = "CD, AD, RD", .cd = true, .ad = true, .rd = true, .id = 0x1005},
+    {.name = "TC, RA and RCODE 5 in a query",
+     .tc = true,
+     .ra = true,
+     .rcode = 5,
+     .id = 0x1006},
+    {.name = "EDNS 1, unknown flag, option 100",
+     .id = 0x1007,
+     .edns = true,
+     .version = 1,
+     .udp_size = 1232,
+     .edns_flags = 0x0080,
+     .opt_code = 100},
+    {.name = "DO, 512-byte buffer",
+     .id = 0x1008,
+     .edns = true,
+     .udp_size = 512,
+     .do_bit = true,
+     .qtype = DP_TYPE_DNSKEY},
+    {.name = "client COOKIE",
+     .id = 0x1009,
+     .edns = true,
+     .udp_size = 1232,
+     .cookie = true},
+    {.name = "NSID, extended RCODE bits",
+     .id = 0x100a,
+     .edns = true,
+     .udp_size = 4096,
+     .ext_rcode = 1,
+     .opt_code = DP_EDNS_NSID},
+    {.name = "QDCOUNT 0", .no_question = true, .id = 0x100b},
+    {.name = "QDCOUNT 2", .double_question = true, .id = 0x100c},
+    {.name = "TYPE1000, same ID as the next", .qtype = 1000, .id = 0x7777},
+    {.name = "plain, same ID as the one before", .id = 0x7777},
+    {.name = "TCP: IXFR with an authority SOA",
+     .transport = DP_TRANSPORT_TCP,
+     .qtype = DP_TYPE_IXFR,
+     .ixfr = true,
+     .id = 0x2001,
+     .edns = true,
+     .udp_size = 1232},
+    {.name = "TCP: opcode 15 and Z",
+     .transport = DP_TRANSPORT_TCP,
+     .opcode = 15,
+     .z = true,
+     .id = 0x2002},
+    {.name = "TCP: COOKIE (c-ares 1.33 strips it on TCP)",
+     .transport = DP_TRANSPORT_TCP,
+     .id = 0x2003,
+     .edns = true,
+     .udp_size = 1232,
+     .cookie = true},
+};
+
+#define NWIRE (sizeof(wire_cases) / sizeof(wire_cases[0]))
+
+static size_t build_wire_case(size_t i, uint8_t *buf, size_t cap)
+{
+  struct dp_wire_query q;
+  size_t len = 0;
+  memset(&q, 0, sizeof(q));
+  q.id = wire_cases[i].id;
+  q.opcode = wire_cases[i].opcode;
+  q.aa = wire_cases[i].aa;
+  q.tc = wire_cases[i].tc;
+  q.rd = wire_cases[i].rd;
+  q.ra = wire_cases[i].ra;
+  q.z = wire_cases[i].z;
+  q.ad = wire_cases[i].ad;
+  q.cd = wire_cases[i].cd;
+  q.rcode = wire_cases[i].rcode;
+  q.no_question = wire_cases[i].no_question;
+  q.double_question = wire_cases[i].double_question;
+  q.qname = "ExAmPle.TEST."; /* case kept as built */
+  q.qtype = wire_cases[i].qtype ? wire_cases[i].qtype : DP_TYPE_SOA;
+  q.qclass = DP_CLASS_IN;
+  q.edns = wire_cases[i].edns;
+  q.edns_version = wire_cases[i].version;
+  q.udp_size = wire_cases[i].udp_size;
+  q.do_bit = wire_cases[i].do_bit;
+  q.edns_flags = wire_cases[i].edns_flags;
+  q.ext_rcode = wire_cases[i].ext_rcode;
+  if (wire_cases[i].opt_code)
+  {
+    q.opts[q.nopts].code = wire_cases[i].opt_code;
+    q.nopts++;
+  }
+  if (wire_cases[i].cookie)
+  {
+    q.opts[q.nopts].code = DP_EDNS_COOKIE;
+    q.opts[q.nopts].len = sizeof(wire_cookie);
+    q.opts[q.nopts].data = wire_cookie;
+    q.nopts++;
+  }
+  q.ixfr_soa = wire_cases[i].ixfr;
+  q.ixfr_serial = 2024010100u;
+  ck_assert_msg(dp_wire_query_write(&q, buf, cap, &len) == DP_OK,
+                "%s: the query builds", wire_cases[i].name);
+  return len;
+}
+
+/* Every case at once on one engine: the UDP ones share a socket, so the
+ * engine must also tell which of c-ares' writes is which exchange's. */
+START_TEST(test_wire_exact)
+{
+  pid_t pid = responder(149, PORT_BASE + 49, b_echo);
+  dp_engine_t *eng = NULL;
+  static uint8_t msgs[NWIRE][600];
+  size_t lens[NWIRE];
+  struct got g[NWIRE];
+  memset(g, 0, sizeof(g));
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(149, PORT_BASE + 49);
+  for (size_t i = 0; i < NWIRE; i++)
+  {
+    lens[i] = build_wire_case(i, msgs[i], sizeof(msgs[i]));
+    struct dp_engine_request req;
+    memset(&req, 0, sizeof(req));
+    memcpy(&req.addr, &sa, sizeof(sa));
+    req.addrlen = sizeof(sa);
+    req.transport = wire_cases[i].transport;
+    req.msg = msgs[i];
+    req.len = lens[i];
+    req.timeout_ms = 2000;
+    req.done = on_done;
+    req.arg = &g[i];
+    ck_assert_int_eq(dp_engine_submit(eng, &req), DP_OK);
+  }
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  dp_engine_destroy(eng);
+  reap(pid);
+  for (size_t i = 0; i < NWIRE; i++)
+  {
+    const char *name = wire_cases[i].name;
+    ck_assert_msg(g[i].calls == 1 && g[i].outcome == DP_OUTCOME_ANSWER,
+                  "%s: %s", name, dp_outcome_tostr(g[i].outcome));
+    ck_assert_msg(g[i].first_len == lens[i],
+                  "%s: the server got %zu bytes, %zu were built", name,
+                  g[i].first_len, lens[i]);
+    ck_assert_msg(g[i].first[0] == msgs[i][0] && g[i].first[1] == msgs[i][1],
+                  "%s: the reply carries the caller's ID", name);
+    ck_assert_msg(g[i].first[2] == (msgs[i][2] | 0x80), "%s: flags byte 1",
+                  name);
+    size_t k = 3;
+    while (k < lens[i] && g[i].first[k] == msgs[i][k])
+      k++;
+    ck_assert_msg(k == lens[i], "%s: byte %zu differs (got %02x, built %02x)",
+                  name, k, g[i].first[k], msgs[i][k]);
+    ck_assert_msg(g[i].stray == 0, "%s: %u stray replies", name, g[i].stray);
+  }
+}
+END_TEST
+
+/* A reply c-ares 1.34 cannot parse (NOTIMP with QDCOUNT 0) to one query
+ * on a shared socket: the other query there still gets its own reply,
+ * which comes 100 ms later (c-ares, given such a reply, would close the
+ * socket and end every query on it). */
+static void b_bad_then_good(int u, int t)
+{
+  (void)t;
+  uint8_t q[512];
+  size_t n = read_udp_from(u, q, sizeof(q));
+  uint8_t r[12] = {q[0], q[1], (uint8_t)(0x80 | (q[2] & 0x78)), 0x04};
+  if (n >= 12)
+    send_udp(u, r, sizeof(r));
+  n = read_udp_from(u, q, sizeof(q));
+  usleep(100000);
+  if (n >= 12)
+  {
+    q[2] |= 0x80;
+    send_udp(u, q, n);
+  }
+  pause();
+}
+
+START_TEST(test_unparseable_reply_shared)
+{
+  pid_t pid = responder(151, PORT_BASE + 51, b_bad_then_good);
+  dp_engine_t *eng = NULL;
+  struct got g[2];
+  uint8_t a[sizeof(query)], b[sizeof(query)];
+  memset(g, 0, sizeof(g));
+  memcpy(a, query, sizeof(query));
+  memcpy(b, query, sizeof(query));
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  struct sockaddr_in sa = addr_of(151, PORT_BASE + 51);
+  submit_udp(eng, &sa, a, 0x0601, 1000, &g[0]);
+  submit_udp(eng, &sa, b, 0x0602, 1000, &g[1]);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  dp_engine_destroy(eng);
+  reap(pid);
+  ck_assert_msg(g[0].calls == 1 && g[0].outcome == DP_OUTCOME_ANSWER &&
+                    g[0].first_len == 12 && (g[0].first[3] & 0x0f) == 4,
+                "the QDCOUNT 0 NOTIMP: %s", dp_outcome_tostr(g[0].outcome));
+  ck_assert_msg(g[1].calls == 1 && g[1].outcome == DP_OUTCOME_ANSWER &&
+                    g[1].first_len == sizeof(query),
+                "the query after it: %s", dp_outcome_tostr(g[1].outcome));
+}
+END_TEST
+
+/* The c-ares families of engine.h: 1 for 1.18 to 1.21, 2 for 1.22 to 1.33,
+ * 3 for 1.34; 0 for any other version. */
+static int cares_family(int version)
+{
+  if (version >= 0x011200 && version < 0x011600)
+    return 1;
+  if (version >= 0x011600 && version < 0x012200)
+    return 2;
+  if (version >= 0x012200 && version < 0x012300)
+    return 3;
+  return 0;
+}
+
+/* The versions this build accepts at run time: its own family, no older
+ * than the headers it was built with, and nothing else. */
+START_TEST(test_library_versions)
+{
+  char text[256];
+  char err[256] = "";
+  unsigned lmaj, lmin, lpat, bmaj, bmin, bpat;
+  size_t n = dp_engine_versions(text, sizeof(text));
+  ck_assert_msg(n > 0 && n < sizeof(text), "version text fits");
+  ck_assert_msg(sscanf(text, "c-ares %u.%u.%u (built against %u.%u.%u)", &lmaj,
+                       &lmin, &lpat, &bmaj, &bmin, &bpat) == 6,
+                "c-ares line: %s", text);
+  ck_assert_msg(strstr(text, "\nlibevent ") != NULL &&
+                    strstr(strstr(text, "\nlibevent "), "(built against ") !=
+                        NULL,
+                "libevent line: %s", text);
+  ck_assert_msg(dp_engine_library_check(err, sizeof(err)) == DP_OK,
+                "the loaded c-ares is accepted: %s", err);
+  int built = (int)(bmaj << 16 | bmin << 8 | bpat);
+  ck_assert_msg(cares_family(built) != 0, "built against a known family");
+  static const int versions[] = {
+      0x011101, 0x011200, 0x011201, 0x011500, 0x011600, 0x011b00,
+      0x011e00, 0x012100, 0x012200, 0x012209, 0x012300, 0x020000,
+  };
+  ck_assert_msg(dp_engine_cares_supported(built), "the build's own version");
+  for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+  {
+    int v = versions[i];
+    bool want = cares_family(v) == cares_family(built) &&
+                (v & 0xffff00) >= (built & 0xffff00);
+    ck_assert_msg(dp_engine_cares_supported(v) == want,
+                  "c-ares %d.%d.%d with a build against %u.%u.%u: want %s",
+                  v >> 16, (v >> 8) & 0xff, v & 0xff, bmaj, bmin, bpat,
+                  want ? "accepted" : "refused");
+  }
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
   Suite *s = suite_create("engine");
@@ -975,6 +1340,9 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_bad_requests);
   tcase_add_test(tc, test_timers);
   tcase_add_test(tc, test_resolve_hosts_file);
+  tcase_add_test(tc, test_wire_exact);
+  tcase_add_test(tc, test_unparseable_reply_shared);
+  tcase_add_test(tc, test_library_versions);
   suite_add_tcase(s, tc);
   return s;
 }

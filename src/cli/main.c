@@ -26,6 +26,8 @@ int main(int argc, char **argv)
     return dp_cli_explain(argc - 1, argv + 1, stdout, stderr);
   if (argc > 1 && strcmp(argv[1], "summarize") == 0)
     return dp_cli_summarize(argc - 1, argv + 1, stdout, stderr);
+  if (argc > 1 && strcmp(argv[1], "completion") == 0)
+    return dp_cli_completion(argc - 1, argv + 1, stdout, stderr);
 
   memset(&cfg, 0, sizeof(cfg));
   if (!dp_cli_parse(argc, argv, &cfg, err, sizeof(err)))

@@ -188,6 +188,24 @@ static const struct option_row options[] = {
 
 #define NOPTIONS (sizeof options / sizeof options[0])
 
+size_t dp_cli_option_count(void)
+{
+  return NOPTIONS;
+}
+
+struct dp_cli_option_doc dp_cli_option_at(size_t i)
+{
+  struct dp_cli_option_doc d = {NULL, 0, NULL, NULL};
+  if (i < NOPTIONS)
+  {
+    d.long_name = options[i].long_name;
+    d.short_name = options[i].short_name;
+    d.arg = options[i].arg;
+    d.help = options[i].help;
+  }
+  return d;
+}
+
 _Static_assert(NOPTIONS <= sizeof(((struct parser *)0)->given),
                "struct parser.given must have a slot per option row");
 
@@ -1197,6 +1215,7 @@ void dp_cli_usage(FILE *fp)
   fputs("Usage: dnsprobe [options] TARGET...\n"
         "       dnsprobe explain CODE|CAUSE...\n"
         "       dnsprobe summarize [--format text|json] [--top N] FILE...\n"
+        "       dnsprobe completion bash|zsh\n"
         "\n"
         "Send real DNS queries to each TARGET at once and explain every "
         "answer:\n"
@@ -1243,23 +1262,24 @@ void dp_cli_usage(FILE *fp)
     fprintf(fp, "  %d  ", exit_codes[k].code);
     wrap(fp, exit_codes[k].meaning, 5, 5);
   }
-  fputs("\n"
-        "dnsprobe explain tells what RCODEs, Extended DNS Errors, opcodes "
-        "and\n"
-        "root causes mean, offline, without sending anything:\n"
-        "  dnsprobe explain REFUSED       one code, by name or number\n"
-        "  dnsprobe explain 4 5           several codes side by side\n"
-        "  dnsprobe explain --ede 18      an Extended DNS Error (RFC 8914)\n"
-        "  dnsprobe explain --opcode 5    an opcode\n"
-        "  dnsprobe explain lame          a root cause of the diagnosis\n"
-        "  dnsprobe explain --list        every code and cause, one line "
-        "each\n"
-        "\n"
-        "dnsprobe summarize reads JSON-lines reports (full or --brief, one per\n"
-        "shard, say) and prints the fleet: targets by status, the most common\n"
-        "root causes, software, the slowest targets; --format json for\n"
-        "machines; its exit status is the worst target's, 3 on bad input.\n",
-        fp);
+  fputs(
+      "\n"
+      "dnsprobe explain tells what RCODEs, Extended DNS Errors, opcodes "
+      "and\n"
+      "root causes mean, offline, without sending anything:\n"
+      "  dnsprobe explain REFUSED       one code, by name or number\n"
+      "  dnsprobe explain 4 5           several codes side by side\n"
+      "  dnsprobe explain --ede 18      an Extended DNS Error (RFC 8914)\n"
+      "  dnsprobe explain --opcode 5    an opcode\n"
+      "  dnsprobe explain lame          a root cause of the diagnosis\n"
+      "  dnsprobe explain --list        every code and cause, one line "
+      "each\n"
+      "\n"
+      "dnsprobe summarize reads JSON-lines reports (full or --brief, one per\n"
+      "shard, say) and prints the fleet: targets by status, the most common\n"
+      "root causes, software, the slowest targets; --format json for\n"
+      "machines; its exit status is the worst target's, 3 on bad input.\n",
+      fp);
 }
 
 int dp_cli_error(FILE *fp, const char *scope, const char *fmt, ...)

@@ -154,4 +154,27 @@ int dp_cli_error(FILE *fp, const char *scope, const char *fmt, ...)
 /** Write --help, generated from the option table, to fp. */
 void dp_cli_usage(FILE *fp);
 
+/* One row of the option table, as --help, the docs and the shell
+ * completion see it (strings are static). */
+struct dp_cli_option_doc
+{
+  const char *long_name; /* without "--"; NULL when there is none */
+  char short_name;       /* 0 when there is none */
+  const char *arg;       /* the value's name ("FILE", "LIST"); NULL: a flag */
+  const char *help;
+};
+
+/** How many options the table has. */
+size_t dp_cli_option_count(void);
+/** Row i (< dp_cli_option_count()) of the option table. */
+struct dp_cli_option_doc dp_cli_option_at(size_t i);
+
+/**
+ * `dnsprobe completion bash|zsh`: write the shell completion script, made
+ * from the option table and the probe, format, profile, software, RCODE and
+ * cause tables, to out. argv[0] is "completion". Returns the exit code:
+ * DP_EXIT_OK, or DP_EXIT_UNKNOWN with one line on err.
+ */
+int dp_cli_completion(int argc, char **argv, FILE *out, FILE *err);
+
 #endif

@@ -7,6 +7,7 @@ listens (UDP and TCP on 127.0.0.60), and the listener must stay silent.
 """
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -286,6 +287,77 @@ class HelpAndDocs(unittest.TestCase):
             with self.subTest(probe=pid):
                 self.assertIn("`%s`" % pid, readme)
                 self.assertIn(pid, man)
+
+
+class Completion(unittest.TestCase):
+    """`dnsprobe completion bash`, sourced in a real bash: the function is
+    registered, and what it offers comes from the program's own tables."""
+
+    def complete(self, line, script=None):
+        """COMPREPLY for the command line `line` (completing its last word;
+        a trailing space starts a new one), as bash computes it."""
+        words = line.split(" ")
+        prog = ("source <(%s completion bash)\n"
+                "complete -p dnsprobe >/dev/null || exit 9\n"
+                "COMP_WORDS=(%s)\nCOMP_CWORD=%d\n_dnsprobe\n"
+                "printf '%%s\\n' \"${COMPREPLY[@]}\"\n"
+                % (shlex.quote(DNSPROBE),
+                   " ".join(shlex.quote(w) for w in words), len(words) - 1))
+        r = subprocess.run(["bash", "--norc", "-c", prog], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, "%s: %s" % (line, r.stderr))
+        return sorted(w for w in r.stdout.split("\n") if w)
+
+    def test_registered(self):
+        r = subprocess.run(["bash", "--norc", "-c",
+                            "source <(%s completion bash) && complete -p "
+                            "dnsprobe" % shlex.quote(DNSPROBE)],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("-F _dnsprobe dnsprobe", r.stdout)
+
+    def test_offers(self):
+        cases = [
+            ("dnsprobe --for", ["--format"]),
+            ("dnsprobe --format js", ["json", "jsonl"]),
+            ("dnsprobe -p udp,t", ["udp,tcp", "udp,type1000"]),
+            ("dnsprobe --expect a", ["authoritative", "auto"]),
+            ("dnsprobe --fix-for pdns", ["pdns-auth", "pdns-recursor"]),
+            ("dnsprobe --require ax", ["axfr="]),
+            ("dnsprobe ex", ["explain"]),
+            ("dnsprobe explain client-d", ["client-dropped"]),
+            ("dnsprobe explain REF", ["REFUSED"]),
+            ("dnsprobe completion ", ["bash", "zsh"]),
+            ("dnsprobe --timeout ", []),
+        ]
+        for line, want in cases:
+            with self.subTest(line=line):
+                self.assertEqual(self.complete(line), want)
+
+    def test_every_option_and_probe(self):
+        """Nothing in --help or --list-probes is missing from the
+        completion."""
+        helptext = run(["--help"]).stdout
+        opts = set(re.findall(r"--[a-z][a-z0-9-]+", helptext))
+        # the main options, and those of the subcommands --help shows too
+        offered = set(self.complete("dnsprobe -")) | set(
+            self.complete("dnsprobe explain -")) | set(
+            self.complete("dnsprobe summarize -"))
+        self.assertTrue(opts <= offered, sorted(opts - offered))
+        probes = [line.split()[0] for line in
+                  run(["--list-probes"]).stdout.splitlines()]
+        self.assertEqual(sorted(self.complete("dnsprobe --probes ")),
+                         sorted(probes))
+
+    def test_zsh(self):
+        r = run(["completion", "zsh"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("bashcompinit", r.stdout)
+
+    def test_bad_shell(self):
+        r = run(["completion", "fish"])
+        self.assertEqual((r.returncode, r.stdout), (3, ""))
+        self.assertEqual(len(r.stderr.strip().split("\n")), 1, r.stderr)
 
 
 class CodesInManPage(unittest.TestCase):

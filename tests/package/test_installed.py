@@ -3,8 +3,8 @@
 
 scripts/test-deb builds the package, installs it and runs this file with
 DNSPROBE=/usr/bin/dnsprobe. It checks that the package holds the binary,
-the man page, the examples and, once the project ships
-completion/dnsprobe.bash, the bash completion; that --version names the
+the man page, the examples and the bash completion (which registers its
+function when sourced); that --version names the
 c-ares and libevent it runs on; that the package keeps c-ares within the
 family dnsprobe was built for; and that the installed binary probes a
 lab nameserver (NSD on 127.0.0.61) and reports it as authoritative.
@@ -45,11 +45,14 @@ class Installed(unittest.TestCase):
                      "/usr/share/doc/dnsprobe/examples/nagios-command.cfg"):
             self.assertIn(path, files)
             self.assertTrue(os.path.exists(path), path)
-        completion = "/usr/share/bash-completion/completions/dnsprobe"
-        if os.path.exists(os.path.join(SRCDIR, "completion", "dnsprobe.bash")):
-            self.assertIn(completion, files)
-        else:
-            self.assertNotIn(completion, files)
+        completion = "/usr/share/bash-completion/completions/dnsprobe.bash"
+        self.assertIn(completion, files)
+        # bash-completion (2.10 and later) loads it on demand by the
+        # command's name with ".bash"; sourced, it registers the function
+        r = subprocess.run(["bash", "--norc", "-c", "source %s && complete "
+                            "-p dnsprobe" % completion], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_version(self):
         r = subprocess.run([BINARY, "--version"], capture_output=True,

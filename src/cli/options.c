@@ -41,6 +41,12 @@ struct parser
 /* A handler validates and stores one option; val is NULL for flags. */
 typedef bool (*opt_handler)(struct parser *p, const char *val);
 
+/* One option: what parses it, and everything said about it: --help and
+ * the README's table use help, the man page's OPTIONS section doc (in the
+ * small markup docs.c renders: **bold**, *italic*, a line "= tag" for an
+ * item inside "[[" and "]]", verbatim lines between "{{" and "}}"), headed
+ * by the names and doc_arg (the value's syntax, when it says more than
+ * arg). */
 struct option_row
 {
   const char *long_name; /* without "--"; NULL when there is none */
@@ -48,6 +54,8 @@ struct option_row
   const char *arg;       /* the argument's name in --help; NULL for a flag */
   const char *help;
   opt_handler handler;
+  const char *doc_arg; /* the value's syntax in the man page, or NULL: arg */
+  const char *doc;     /* the man page's paragraph */
 };
 
 /* Room for quote(): every shown byte may become \xHH, plus "..." and NUL. */
@@ -87,103 +95,255 @@ static bool opt_version(struct parser *p, const char *val);
 
 static const struct option_row options[] = {
     {"zone", 'z', "ZONE", "zone to test (default: the root zone \".\")",
-     opt_zone},
+     opt_zone, NULL,
+     "The zone to test: the SOA, transfer, UPDATE and NOTIFY probes ask about "
+     "it. The default is the root zone \".\", and findings about it then say "
+     "so instead of calling the server lame. The name is checked (labels of at "
+     "most 63 bytes, at most 255 bytes in all, no empty labels), lower-cased "
+     "and made absolute."},
     {"recursion-name", 'r', "NAME",
      "name to ask for in the recursion probe (default: a name outside the "
      "zone)",
-     opt_recursion_name},
+     opt_recursion_name, NULL,
+     "The name asked for, with RD=1, in the recursion probe. The default is a "
+     "name outside the zone, so that only a server that recurses can answer "
+     "it. Checked like **--zone**."},
     {"probes", 'p', "LIST",
      "run only these probes (comma-separated ids, see --list-probes)",
-     opt_probes},
+     opt_probes, NULL,
+     "Run only these probes: a comma-separated list of probe ids, as shown by "
+     "**--list-probes** (for example **udp,tcp,axfr**). An empty list or an "
+     "empty id (**udp,,tcp**) is an error."},
     {"skip", 's', "LIST", "do not run these probes (comma-separated ids)",
-     opt_skip},
-    {"list-probes", 'l', NULL, "list the probes and exit", opt_list_probes},
+     opt_skip, NULL,
+     "Do not run these probes: a comma-separated list of probe ids."},
+    {"list-probes", 'l', NULL, "list the probes and exit", opt_list_probes,
+     NULL,
+     "List the probes (id, transport and what each one asks) and exit. No "
+     "target is needed."},
     {"timeout", 't', "MS", "timeout per probe in ms (default 2000, 1..60000)",
-     opt_timeout},
+     opt_timeout, NULL,
+     "How long to wait for each probe's answer, in milliseconds: a decimal "
+     "number from 1 to 60000; the default is 2000. A target's probes run "
+     "together (queries with the zone's SOA question one after another, the "
+     "TCP probes too, each wait bounded), so a silent server costs about one "
+     "timeout, not one per probe."},
     {NULL, '4', NULL, "use only the IPv4 addresses of host-name targets",
-     opt_ipv4},
+     opt_ipv4, NULL,
+     "Probe only the IPv4 addresses of host-name targets. An IPv6 address "
+     "given as a target is then an error. Cannot be combined with **-6**."},
     {NULL, '6', NULL, "use only the IPv6 addresses of host-name targets",
-     opt_ipv6},
+     opt_ipv6, NULL,
+     "Probe only the IPv6 addresses of host-name targets. An IPv4 address "
+     "given as a target is then an error. Cannot be combined with **-4**."},
     {"format", 'F', "FMT",
      "report format: text (default), json, jsonl, junit, nagios or "
      "prometheus",
-     opt_format},
+     opt_format, NULL,
+     "The report format. Every format ends with the same exit status; see "
+     "**FORMATS**.\n"
+     "[[\n"
+     "= **text**\n"
+     "The default: a report for people, to paste into a ticket.\n"
+     "= **json**\n"
+     "The whole run as one JSON document, schema **dnsprobe/1**.\n"
+     "= **jsonl**\n"
+     "One compact JSON object per target and line (JSON Lines), written as "
+     "each target completes: **\"schema\"**, **\"version\"** and "
+     "**\"started_at\"**, then the members of that target's entry in the "
+     "**json** report.\n"
+     "= **junit**\n"
+     "JUnit XML for CI test reporters: a *<testsuite>* per target, a "
+     "*<testcase>* per probe; warnings and critical findings are failures "
+     "carrying the explanation and the fix, probes not sent are skipped.\n"
+     "= **nagios**\n"
+     "Monitoring-plugin output: **DNSPROBE** *STATE* **-** *summary*, perfdata "
+     "with each probe's round-trip time in milliseconds, then one line per "
+     "root cause and one per target.\n"
+     "= **prometheus**\n"
+     "Prometheus text exposition format 0.0.4: gauges for each target's status "
+     "and each probe's success, severity, verdict, RCODE, EDE codes and "
+     "round-trip time, for node_exporter's textfile collector or a "
+     "Pushgateway.\n"
+     "]]"},
     {"parallel", 0, "N",
      "targets in flight at most (default: sized to the open-file limit, at "
      "most 256)",
-     opt_parallel},
+     opt_parallel, NULL,
+     "At most *N* targets in flight (default: sized to the open-file limit, at "
+     "most 256). Targets on one server (the same address and port) go one "
+     "after another. On a terminal, standard error shows the targets done, the "
+     "rate and the time left; the text report of several targets ends with the "
+     "most common root causes."},
     {"rate", 0, "QPS",
      "queries started per second at most, over all targets (default "
      "100000)",
-     opt_rate},
+     opt_rate, NULL,
+     "At most *QPS* queries started per second over the whole run (default "
+     "100000)."},
     {"spacing", 0, "MS",
      "at least MS milliseconds between two queries to a target (default 0; "
      "250 keeps a battery under a server's response rate limit)",
-     opt_spacing},
+     opt_spacing, NULL,
+     "At least *MS* milliseconds between two queries to a target (probes and "
+     "follow-ups, in order), 0 to 60000; the default 0 sends a battery as fast "
+     "as its order allows. A server with response rate limiting (RRL) drops or "
+     "truncates identical answers past a few a second, and a battery asks for "
+     "the zone's SOA about ten times: **--spacing 250** keeps it under the "
+     "limit, at about 6 seconds a battery. Every probe then gets the whole "
+     "timeout."},
     {"resolver", 0, "ADDR[:PORT]",
      "with --zone and no TARGET (zone mode): find the zone's name servers "
      "through this resolver (default: the system's first name server), "
      "probe them all and compare them",
-     opt_resolver},
+     opt_resolver, NULL,
+     "With **--zone** and no *TARGET* (zone mode): find the zone's name "
+     "servers by asking *ADDR* (port 53 unless *PORT* is given; without "
+     "**--resolver**, the system's first name server) for the zone's NS "
+     "records and each name server's A and AAAA records, probe every address "
+     "found on port 53, and report whether the servers agree on the SOA "
+     "serial, which answer authoritatively and which are lame. A query that "
+     "gets no reply is sent again, up to three times in all, as dig does. An "
+     "NS name without an address is listed as **unresolved** (with the RCODE "
+     "or outcome of its lookup) and the servers that were found are still "
+     "probed and reported. A lame, silent or unresolved server is critical; a "
+     "serial disagreement is a warning."},
     {"file", 'f', "FILE",
      "read targets from FILE (- for standard input): one per line, "
      "optionally followed by its zone; # starts a comment",
-     opt_file},
+     opt_file, NULL,
+     "Read targets from *FILE* (**-** for standard input): one *TARGET* per "
+     "line, optionally followed by the zone to test on it; **#** starts a "
+     "comment. The file is read as the run needs its lines, so a list of any "
+     "length runs with **--format jsonl** in the memory of the targets in "
+     "flight; a host name is resolved when its line's turn comes. A bad line "
+     "(a target or zone that does not parse, more than two fields, a host name "
+     "without an address) is reported on standard error as *FILE*:*LINE*: "
+     "*why* (line skipped) and the run goes on. Command-line targets come "
+     "first, and a bad one is a usage error."},
     {"strict", 0, NULL,
      "a bad line in -f FILE ends the run (exit 3) instead of being reported "
      "on stderr and skipped",
-     opt_strict},
+     opt_strict, NULL,
+     "A bad line in **-f** *FILE* ends the run, with one line on standard "
+     "error and exit status 3. The first **--parallel** + 1024 lines are read "
+     "before anything is sent, so a bad line among them sends nothing; a bad "
+     "line further on ends a run whose earlier targets are already reported."},
     {"shard", 0, "K/N",
      "probe only shard K of N (0-based: K from 0 to N-1, e.g. "
      "$JOB_COMPLETION_INDEX): the targets whose line's FNV-1a 64 hash modulo "
      "N is K, so N processes given the same list probe it once",
-     opt_shard},
+     opt_shard, NULL,
+     "Probe only shard *K* of *N*: the targets whose line, without its comment "
+     "and with its fields joined by one space, has an FNV-1a 64-bit hash that "
+     "is *K* modulo *N*. *K* counts from 0 to *N*-1, as a Kubernetes Indexed "
+     "Job's **JOB_COMPLETION_INDEX** does; *N* is 1 to 1000000. *N* processes "
+     "given the same list, each its own *K*, probe every line exactly once "
+     "without knowing of each other; all the addresses of a host name go to "
+     "its line's shard. Command-line targets are sharded by their text. Not in "
+     "zone mode."},
     {"resume", 0, "FILE",
      "append JSON lines to FILE record by record, skipping the targets "
      "already recorded there (an interrupted run's output); FILE is created "
      "when missing, a torn last line dropped; needs --format jsonl",
-     opt_resume},
+     opt_resume, NULL,
+     "Append the JSON-lines report to *FILE* (created, mode 0644 less the "
+     "umask, when missing) after reading the records already in it, and skip "
+     "the targets they record (by target as given, address, port and zone; a "
+     "target listed twice is probed again unless *FILE* records it twice). "
+     "Each record is written with one **write**(2) on a file opened for "
+     "appending and flushed to the disk at most once a second and at the end, "
+     "so a run killed at any moment leaves whole records and at worst a torn "
+     "last line: the next **--resume** cuts that line off, says so on standard "
+     "error, and probes its target again. A line that is not a dnsprobe record "
+     "anywhere else is an error (exit status 3, *FILE* unchanged). The exit "
+     "status counts the records already in *FILE* too. Needs **--format "
+     "jsonl**; not with **--output**, not in zone mode."},
     {"brief", 0, NULL,
      "with --format jsonl: compact records (status, role, software, root "
      "causes, and each probe's verdict, rcode, rtt and severity)",
-     opt_brief},
+     opt_brief, NULL,
+     "With **--format jsonl**: compact records, schema **dnsprobe-brief/1** "
+     "(see **FORMATS**)."},
     {"output", 'o', "FILE",
      "write the report to FILE instead of standard output, atomically: to a "
      "temporary file in FILE's directory, renamed over FILE once complete",
-     opt_output},
+     opt_output, NULL,
+     "Write the report to *FILE* instead of standard output, atomically: to a "
+     "temporary file **.***FILE***.***XXXXXX* in the same directory, flushed "
+     "to disk and renamed over *FILE* once complete, so that a reader (a "
+     "textfile collector) sees the old file or the new one, never a part. The "
+     "file gets mode 0644 less the umask; a symbolic link at *FILE* is "
+     "replaced, not followed. If *FILE* cannot be written, dnsprobe says why "
+     "on standard error and exits 3; *FILE* is left as it was and no temporary "
+     "file remains. An empty name or one ending in **/** is a usage error."},
     {"color", 0, "WHEN",
      "colour the text report: auto (default: only on a terminal and when "
      "NO_COLOR is not set), always or never",
-     opt_color},
+     opt_color, NULL,
+     "Colour the text report by severity: **auto** (the default) colours only "
+     "when standard output is a terminal and the **NO_COLOR** environment "
+     "variable is not set; **always** and **never** decide regardless."},
     {"verbose", 'v', NULL,
      "in the text report, each probe's finding, explanation and fix after "
      "the diagnosis",
-     opt_verbose},
+     opt_verbose, NULL,
+     "In the text report, print each probe's finding (explanation and fix) "
+     "after the probe table, and info root causes in full beside a real "
+     "problem."},
     {"show-commands", 0, NULL,
      "in the text report, list the dig command that reproduces each probe",
-     opt_show_commands},
+     opt_show_commands, NULL,
+     "In the text report, list under the probe table the dig command that "
+     "sends each probe's query, to check any verdict by hand."},
     {"fix-for", 0, "SOFTWARE",
      "show fixes in this software's configuration: bind, unbound, knot, nsd, "
      "pdns-auth, pdns-recursor, knot-resolver, dnsmasq, coredns or windows "
      "(default: the software the answers name; when unknown, one line per "
      "common product)",
-     opt_fix_for},
+     opt_fix_for, NULL,
+     "Write fixes in the configuration of *SOFTWARE* (**bind**, **knot**, "
+     "**nsd**, **unbound**, **pdns-auth**, **pdns-recursor**, "
+     "**knot-resolver**, **dnsmasq**, **coredns**, **windows**), whatever "
+     "software the server was identified as. Without it a fix is one block for "
+     "the identified software, or, when the software is unknown, the general "
+     "fix and one line per product naming its setting."},
     {"expect", 0, "PROFILE",
      "what the server should show: authoritative, resolver or auto "
      "(default: the profile of the role its answers show, none when that is "
      "unknown); a probe that does not show it is critical",
-     opt_expect},
+     opt_expect, NULL,
+     "Hold each target to a profile of what its probes should show: "
+     "**authoritative**, **resolver** or **auto** (the default: the profile of "
+     "the role the answers show, none when that role is unknown). A probe that "
+     "misses its expectation is critical; see **EXPECTATIONS**."},
     {"require", 0, "RULE",
      "PROBE=VERDICT[|VERDICT...]: the verdicts PROBE must have, instead of "
      "the profile's; repeatable",
-     opt_require},
+     opt_require, "PROBE=VERDICT[|VERDICT...]",
+     "The verdicts *PROBE* must have, instead of the profile's rule for it (or "
+     "in addition to the profile, for a probe it does not name). May be given "
+     "up to 32 times; rules for the same probe add up."},
     {"allow", 0, "RULE",
      "PROBE=VERDICT[|VERDICT...]: these verdicts of PROBE are ok whatever "
      "the profile or the finding (e.g. axfr=allowed on a hidden primary); "
      "repeatable",
-     opt_allow},
-    {"help", 'h', NULL, "show this help and exit", opt_help},
-    {"version", 'V', NULL, "show the version and exit", opt_version},
+     opt_allow, "PROBE=VERDICT[|VERDICT...]",
+     "These verdicts of *PROBE* are ok, whatever the profile, a **--require** "
+     "or the built-in severity says (for a hidden primary: **--allow "
+     "axfr=allowed**). May be given up to 32 times."},
+    {"help", 'h', NULL, "show this help and exit", opt_help, NULL,
+     "Show the options, the exit statuses and the **explain** command, and "
+     "exit. No target is needed."},
+    {"version", 'V', NULL, "show the version and exit", opt_version, NULL,
+     "Show the version and exit: dnsprobe's, then the c-ares and libevent "
+     "versions loaded and those it was built against, one library a line:\n"
+     "{{\n"
+     "dnsprobe 0.1.0\n"
+     "c-ares 1.18.1 (built against 1.18.1)\n"
+     "libevent 2.1.12-stable (built against 2.1.12-stable)\n"
+     "}}\n"
+     "No target is needed."},
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -195,13 +355,15 @@ size_t dp_cli_option_count(void)
 
 struct dp_cli_option_doc dp_cli_option_at(size_t i)
 {
-  struct dp_cli_option_doc d = {NULL, 0, NULL, NULL};
+  struct dp_cli_option_doc d = {NULL, 0, NULL, NULL, NULL, NULL};
   if (i < NOPTIONS)
   {
     d.long_name = options[i].long_name;
     d.short_name = options[i].short_name;
     d.arg = options[i].arg;
     d.help = options[i].help;
+    d.doc_arg = options[i].doc_arg;
+    d.doc = options[i].doc;
   }
   return d;
 }

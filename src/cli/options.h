@@ -161,7 +161,9 @@ struct dp_cli_option_doc
   const char *long_name; /* without "--"; NULL when there is none */
   char short_name;       /* 0 when there is none */
   const char *arg;       /* the value's name ("FILE", "LIST"); NULL: a flag */
-  const char *help;
+  const char *help;      /* one sentence: --help, the README's table */
+  const char *doc_arg;   /* the value's syntax in the man page, or NULL */
+  const char *doc;       /* the man page's paragraph, in docs.c's markup */
 };
 
 /** How many options the table has. */
@@ -176,5 +178,14 @@ struct dp_cli_option_doc dp_cli_option_at(size_t i);
  * DP_EXIT_OK, or DP_EXIT_UNKNOWN with one line on err.
  */
 int dp_cli_completion(int argc, char **argv, FILE *out, FILE *err);
+
+/**
+ * The option table as documentation (docs.c): "man IN OUT" and "readme IN
+ * OUT" write IN with the section between its OPTIONS marker lines written
+ * from the table, as OUT; "check MAN README" fails (DP_EXIT_UNKNOWN, one
+ * line on err each) when either file's section differs from it; "update
+ * MAN README" rewrites both. argv[0] is the program. Returns the exit code.
+ */
+int dp_cli_docs(int argc, char **argv, FILE *err);
 
 #endif

@@ -314,6 +314,8 @@ static int run_options(struct dp_cli_config *cfg,
   ro->engine.rate_qps = cfg->rate;
   ro->spacing_ms = cfg->spacing_ms;
   ro->fix_for = cfg->fix_for;
+  ro->dnssec_warn = (int64_t)cfg->dnssec_warn_days * 86400;
+  ro->dnssec_crit = (int64_t)cfg->dnssec_crit_days * 86400;
   ro->stop_on_sigint = true;
   return DP_EXIT_OK;
 }

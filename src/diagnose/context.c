@@ -289,11 +289,14 @@ static void judge_context(struct dp_probe_result *p,
 /* ---- what a second question or another probe showed --------------------- */
 
 /* Probes that test EDNS: the compliance tests with EDNS and the identity
- * options on the zone's SOA; never the CHAOS names or the core battery. */
+ * options on the zone's SOA; never the CHAOS names, the core battery or
+ * the DNSSEC probes (their silence, when other EDNS queries are answered,
+ * is not EDNS's). */
 static bool is_edns_probe(const struct dp_probe_result *p)
 {
   return p->query.edns && p->probe >= DP_PROBE_PLAIN &&
-         !dp_diagnose_is_chaos(p->probe);
+         !dp_diagnose_is_chaos(p->probe) && p->probe != DP_PROBE_DNSKEY &&
+         p->probe != DP_PROBE_NSEC3PARAM;
 }
 
 /* Record another probe's result as a follow-up of p: the question it asked

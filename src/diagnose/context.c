@@ -636,9 +636,9 @@ static const char *verdict_words(const struct dp_probe_result *p)
   case DP_VERDICT_SKIPPED:
     return "not run";
   case DP_VERDICT_SIGNED:
-    return "the RRset comes with its RRSIGs: signed";
+    return "signed (the RRset comes with its RRSIGs)";
   case DP_VERDICT_UNSIGNED:
-    return "no RRSIG with it: unsigned";
+    return "unsigned (no RRSIG comes with the answer)";
   case DP_VERDICT_NONE:
   case DP_VERDICT_COUNT:
     break;

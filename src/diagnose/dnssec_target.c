@@ -8,10 +8,10 @@
  * the findings into root causes of their own severity.
  *
  * Invariants:
- * - Only a target authoritative for the zone is checked, and only when
- *   dnskey got a reply: a resolver is not the zone's signer. An unsigned
- *   zone gets a summary (state unsigned) and no finding, cause or
- *   severity.
+ * - Only a target that serves the zone is checked, and only when dnskey
+ *   got a reply: a resolver, or a lame server, is not the zone's signer.
+ *   An unsigned zone gets a summary (state unsigned) and no finding, cause
+ *   or severity.
  * - Reply bytes are read only by dp_dnssec_check (through the wire layer).
  * - A finding belongs to nsec3param when it is about NSEC3, else to
  *   dnskey; a root cause's severity is that of its worst finding.
@@ -189,13 +189,20 @@ static void retry_shows(struct dp_target_result *t)
   }
 }
 
-/* Whether the check is this target's to run: it serves the zone, and
- * dnskey got a reply. */
+/* Whether the check is this target's to run: dnskey got a reply, and the
+ * target serves the zone, as udp or tcp showed, or as that reply does
+ * (NOERROR with authority, when neither ran). A lame server, or a resolver,
+ * is not the zone's signer. */
 static bool checkable(const struct dp_target_result *t)
 {
   size_t len;
-  return (t->role == DP_ROLE_AUTHORITATIVE || t->role == DP_ROLE_BOTH) &&
-         reply_of(t, DP_PROBE_DNSKEY, &len) != NULL;
+  const struct dp_probe_result *p = dp_target_probe(t, DP_PROBE_DNSKEY);
+  if ((t->role != DP_ROLE_AUTHORITATIVE && t->role != DP_ROLE_BOTH) ||
+      p == NULL || reply_of(t, DP_PROBE_DNSKEY, &len) == NULL)
+    return false;
+  return dp_diagnose_serves_zone(t) ||
+         (p->has_answer && p->answer.rcode == DP_RCODE_NOERROR &&
+          (p->answer.flags & DP_FLAG_AA));
 }
 
 /* The summary of a check, with its findings; NULL when out of memory. */

@@ -25,8 +25,10 @@ goes to 127.0.0.0/8; servers are stopped by PID by lab.py.
 import base64
 import hashlib
 import os
+import shutil
 import socket
 import struct
+import subprocess
 import sys
 import unittest
 
@@ -228,6 +230,11 @@ class Battery(unittest.TestCase):
         self.assertRegex(r.stdout, r"\ndnssec: signed, RRSIGs valid for 29 d "
                          r"\(earliest: (SOA|DNSKEY)\), algorithm 13\n")
         r = run(*AUTH, "expired.test", "--format", "prometheus")
+        if shutil.which("promtool") is not None:
+            done = subprocess.run(["promtool", "check", "metrics"],
+                                  input=r.stdout.encode("utf-8"),
+                                  capture_output=True, timeout=30)
+            self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         line = [ln for ln in r.stdout.splitlines()
                 if ln.startswith("dnsprobe_dnssec_signature_expiry_seconds{")]
         self.assertEqual(len(line), 1, r.stdout)

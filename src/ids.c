@@ -49,6 +49,8 @@ static const char *const probe_names[DP_PROBE_COUNT] = {
     [DP_PROBE_VERSION] = "version",
     [DP_PROBE_HOSTNAME] = "hostname",
     [DP_PROBE_IDSERVER] = "idserver",
+    [DP_PROBE_DNSKEY] = "dnskey",
+    [DP_PROBE_NSEC3PARAM] = "nsec3param",
 };
 
 static const char *const followup_names[DP_FOLLOWUP_COUNT] = {

@@ -32,6 +32,8 @@ static const char *const verdict_names[DP_VERDICT_COUNT] = {
     [DP_VERDICT_NON_COMPLIANT] = "non-compliant",
     [DP_VERDICT_LEGACY] = "legacy",
     [DP_VERDICT_SKIPPED] = "skipped",
+    [DP_VERDICT_SIGNED] = "signed",
+    [DP_VERDICT_UNSIGNED] = "unsigned",
 };
 
 const char *dp_severity_tostr(dp_severity_t s)
@@ -79,11 +81,14 @@ void dp_target_probes_destroy(struct dp_target_result *t)
     free(t->probes[j].explanation);
     free(t->probes[j].fix);
     free(t->probes[j].followups);
+    free(t->probes[j].reply);
   }
   free(t->probes);
   t->probes = NULL;
   t->nprobes = 0;
   dp_target_causes_clear(t);
+  free(t->dnssec);
+  t->dnssec = NULL;
 }
 
 void dp_target_causes_clear(struct dp_target_result *t)
@@ -100,6 +105,21 @@ void dp_target_causes_clear(struct dp_target_result *t)
   free(t->diagnosis);
   t->diagnosis = NULL;
   t->ndiagnosis = 0;
+}
+
+dp_status_t dp_probe_result_keep_reply(struct dp_probe_result *p,
+                                       const uint8_t *buf, size_t len)
+{
+  if (p == NULL || buf == NULL || len == 0)
+    return DP_EINVAL;
+  uint8_t *copy = malloc(len);
+  free(p->reply);
+  p->reply = copy;
+  p->reply_len = copy != NULL ? len : 0;
+  if (copy == NULL)
+    return DP_ENOMEM;
+  memcpy(copy, buf, len);
+  return DP_OK;
 }
 
 dp_status_t dp_target_cause_add(struct dp_target_result *t,

@@ -5,7 +5,8 @@
  * judge (its verdict on its own, in probe order, so a judge may read the
  * verdicts before it), the server's role and software, each probe's
  * severity, finding, cause, explanation and fix in the context of all the
- * target's answers, and the expectations (--expect, --require, --allow).
+ * target's answers, the DNSSEC check of the zone, and the expectations
+ * (--expect, --require, --allow).
  * The runner, the fuzzer and the tests all call these two, so what is
  * tested is what runs.
  */
@@ -69,6 +70,12 @@ void dp_diagnose_compliance_summary(const struct dp_target_result *t, char *out,
 
 /** The role the verdicts show. */
 dp_role_t dp_diagnose_role(const struct dp_target_result *t);
+
+/**
+ * The root cause a finding of the DNSSEC check (dnssec.h) is part of
+ * ("dnssec-expired", ...), DP_CAUSE_NONE out of range.
+ */
+dp_cause_t dp_diagnose_dnssec_cause(dp_dnssec_finding_t f);
 
 /**
  * Diagnose a target whose probes have ended: verdicts, software, role,

@@ -95,4 +95,21 @@ dp_status_t dp_probe_discover_addr_parse(const struct dp_wire_msg *msg,
                                          struct dp_discovered *out, size_t cap,
                                          size_t *count);
 
+/**
+ * Ask resolver for the DS RRset of zone (RD=1, EDNS0, over UDP, again over
+ * TCP when truncated, up to DP_DISCOVER_TRIES times while nothing comes
+ * back), as the parent publishes it (RFC 4034 5): zone mode matches it
+ * against the keys the zone's servers serve.
+ * @param reply  out: the reply's bytes, freed with free() by the caller;
+ *               NULL when no usable reply came (then why says what came:
+ *               "timeout", "malformed", "question mismatch", ...).
+ * Returns DP_OK (with or without a reply), DP_EINVAL, a name status,
+ * DP_ENOMEM or the engine's statuses.
+ */
+dp_status_t dp_probe_discover_ds(const char *zone,
+                                 const struct sockaddr *resolver,
+                                 socklen_t rlen, unsigned timeout_ms,
+                                 uint8_t **reply, size_t *len, char *why,
+                                 size_t whycap);
+
 #endif

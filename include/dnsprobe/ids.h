@@ -69,6 +69,10 @@ typedef enum
   DP_PROBE_VERSION,
   DP_PROBE_HOSTNAME,
   DP_PROBE_IDSERVER,
+  /* DNSSEC of the zone as this server serves it: the DNSKEY and NSEC3PARAM
+   * RRsets with their RRSIGs (the SOA's come from do) */
+  DP_PROBE_DNSKEY,
+  DP_PROBE_NSEC3PARAM,
   DP_PROBE_COUNT
 } dp_probe_id_t;
 
@@ -92,7 +96,8 @@ void dp_probe_set_describe(struct dp_buf *b, dp_probe_set_t set, size_t shown);
 typedef enum
 {
   DP_FOLLOWUP_CD = 0,        /* the same query with checking disabled */
-  DP_FOLLOWUP_TCP,           /* the same query over TCP (the tcp probe) */
+  DP_FOLLOWUP_TCP,           /* the same query over TCP (the tcp probe, or
+                                a truncated reply asked again) */
   DP_FOLLOWUP_NOEDNS,        /* the same query without EDNS (plain) */
   DP_FOLLOWUP_BUFSIZE4096,   /* the same query with a 4096-byte buffer */
   DP_FOLLOWUP_SAME_QUESTION, /* another probe with the same question */

@@ -140,6 +140,8 @@ typedef enum
                                     FORMERR) */
   DP_FINDING_MALFORMED_ANSWER,   /* a reply could not be read as DNS */
   DP_FINDING_EXPECTATION_FAILED, /* --expect/--require not met */
+  DP_FINDING_DNSSEC_SIGNING,     /* the zone's DNSSEC, as served here, fails
+                                    a check (the DNSSEC probes) */
   DP_FINDING_COUNT
 } dp_finding_t;
 
@@ -204,6 +206,19 @@ typedef enum
   DP_CAUSE_MALFORMED,
   DP_CAUSE_UNEXPECTED,
   DP_CAUSE_EXPECTATION, /* --expect/--require not met, nothing else */
+  /* DNSSEC of the zone as one server serves it (dp_dnssec_check) */
+  DP_CAUSE_DNSSEC_EXPIRING,     /* RRSIGs expire within the thresholds */
+  DP_CAUSE_DNSSEC_EXPIRED,      /* RRSIGs have expired */
+  DP_CAUSE_DNSSEC_CLOCK,        /* RRSIGs valid only from a future time */
+  DP_CAUSE_DNSSEC_BOGUS,        /* an RRSIG that does not verify, or none */
+  DP_CAUSE_DNSSEC_KEY_MISMATCH, /* RRSIGs by a key or signer not published */
+  DP_CAUSE_DNSSEC_ALGORITHM,    /* an algorithm RFC 8624 retires */
+  DP_CAUSE_DNSSEC_NSEC3,        /* NSEC3 iterations or salt (RFC 9276) */
+  DP_CAUSE_DNSSEC_UNCHECKED,    /* an answer or algorithm not checkable */
+  /* DNSSEC of the zone across its servers and its parent (zone mode) */
+  DP_CAUSE_DNSSEC_KEYS_DIFFER, /* servers serve different DNSKEY sets */
+  DP_CAUSE_DNSSEC_DS_MISMATCH, /* the parent's DS matches no key */
+  DP_CAUSE_DNSSEC_INSECURE,    /* signed, and no DS at the parent */
   DP_CAUSE_COUNT
 } dp_cause_t;
 

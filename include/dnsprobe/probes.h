@@ -35,9 +35,11 @@ struct dp_probe_def
   const char *sent;    /* what it sends, short, for reports */
   dp_transport_t transport;
   bool stream;          /* a zone transfer: read the stream */
-  dp_probe_set_t after; /* probes that must end first (their answer
-                           is needed, or they must not overlap) */
+  dp_probe_set_t after; /* probes that must end first, follow-ups
+                           included (their answer is needed, or they
+                           must not overlap) */
   void (*build)(const struct dp_probe_ctx *ctx, struct dp_wire_query *q);
+  bool keep_reply; /* keep the reply's bytes (the DNSSEC check reads them) */
 };
 
 /** The row of probe id (id < DP_PROBE_COUNT), or NULL. */
@@ -45,8 +47,11 @@ const struct dp_probe_def *dp_probe_def(dp_probe_id_t id);
 
 /* A follow-up rule: when a probe's exchange ends and `when` is true of its
  * result (and of the target's results so far), the runner asks the same
- * query again changed by tweak (NULL: unchanged), and records it as
- * follow-up id of that probe; dp_diagnose_target reads what it showed. */
+ * query again changed by tweak (NULL: unchanged), over TCP when over_tcp
+ * (else the probe's transport), once the probes in `after` have ended, and
+ * records it as follow-up id of that probe; dp_diagnose_target reads what
+ * it showed. A probe has ended, for the probes that wait for it, once its
+ * follow-ups have too. */
 struct dp_probe_followup
 {
   dp_probe_id_t probe;
@@ -54,6 +59,8 @@ struct dp_probe_followup
   bool (*when)(const struct dp_probe_result *r,
                const struct dp_target_result *t);
   void (*tweak)(struct dp_wire_query *q);
+  bool over_tcp;
+  dp_probe_set_t after;
 };
 
 /** The follow-up rules, *n of them. */
@@ -119,6 +126,8 @@ struct dp_probe_run_options
   dp_probe_source_fn source; /* targets pulled from here when dp_probe_run
                                 is given no array, or NULL */
   void *source_arg;
+  int64_t dnssec_warn; /* RRSIGs expiring sooner (seconds): a warning */
+  int64_t dnssec_crit; /* sooner still: critical; both 0: the defaults */
 };
 
 /**

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dnsprobe/dnssec.h"
 #include "dnsprobe/ids.h"
 #include "dnsprobe/knowledge.h"
 #include "dnsprobe/wire.h"
@@ -68,6 +69,9 @@ typedef enum
   DP_VERDICT_NON_COMPLIANT,
   DP_VERDICT_LEGACY,
   DP_VERDICT_SKIPPED,
+  /* the DNSSEC probes: the RRset asked for comes with an RRSIG, or not */
+  DP_VERDICT_SIGNED,
+  DP_VERDICT_UNSIGNED,
   DP_VERDICT_COUNT
 } dp_verdict_t;
 
@@ -131,6 +135,8 @@ struct dp_answer_info
   uint32_t soa_serial;
   bool soa_owner_is_zone;
   bool referral;   /* no answer, NS records in authority */
+  unsigned asked;  /* answer records of the type asked for */
+  unsigned rrsigs; /* RRSIGs in the answer section */
   size_t messages; /* messages in the reply stream */
   size_t records;  /* answer records over all messages */
   bool stream_complete;
@@ -181,6 +187,11 @@ struct dp_probe_result
   struct dp_followup *followups; /* owned, nfollowups of them */
   size_t nfollowups;
   dp_cause_t cause; /* DP_CAUSE_NONE when none */
+  /* The reply's bytes, for the probes whose row keeps them (the DNSSEC
+   * check reads them): the UDP reply, or the TCP one when it was truncated
+   * and asked again. Owned; NULL when none. */
+  uint8_t *reply;
+  size_t reply_len;
 };
 
 /* A root cause of a target: one problem of the server that explains one or
@@ -193,7 +204,57 @@ struct dp_root_cause
   char *headline;        /* one line */
   char *evidence;        /* which probes, and what they got */
   char *explanation;
-  char *fix; /* NULL when there is nothing to change */
+  char *fix;         /* NULL when there is nothing to change */
+  bool own_severity; /* its severity comes from what it found (DNSSEC),
+                        not from the severities of its probes */
+};
+
+/* Keys and algorithms a target's DNSSEC summary keeps; the check sees
+ * more, and counts them. */
+#define DP_TARGET_DNSSEC_KEYS 16
+#define DP_TARGET_DNSSEC_ALGS 8
+
+/* A finding of the DNSSEC check, as the diagnosis reads it. */
+struct dp_target_dnssec_finding
+{
+  dp_dnssec_finding_t id;
+  const char *key;  /* static: its stable key, "dnssec-expired" */
+  dp_cause_t cause; /* the root cause it is part of */
+  dp_severity_t severity;
+  uint16_t covered;  /* the RRset's type, 0 when not about one */
+  uint8_t algorithm; /* the algorithm, 0 when not about one */
+  unsigned count;    /* occurrences; detail tells the worst */
+  char detail[DP_DNSSEC_DETAIL_LEN];
+};
+
+/*
+ * The DNSSEC of the zone as one target serves it: what dp_dnssec_check made
+ * of the replies to dnskey, do (the SOA) and nsec3param. Made only for a
+ * target authoritative for the zone; one allocation, findings at its end.
+ */
+struct dp_target_dnssec
+{
+  dp_dnssec_state_t state;
+  int64_t now;          /* the clock the check ran with */
+  int64_t warn_seconds; /* the thresholds it ran with */
+  int64_t crit_seconds;
+  bool has_expiry;             /* an RRSIG was seen */
+  int64_t earliest_expiration; /* seconds since 1970 */
+  int64_t earliest_remaining;  /* seconds; negative once expired */
+  uint16_t earliest_covered;   /* the type of the RRset it covers */
+  size_t nalgorithms;          /* in algorithms[], at most ..._ALGS */
+  uint8_t algorithms[DP_TARGET_DNSSEC_ALGS];
+  size_t nkeys_seen; /* zone keys in the DNSKEY answer */
+  size_t nkeys;      /* in keys[], at most DP_TARGET_DNSSEC_KEYS */
+  struct dp_dnssec_key keys[DP_TARGET_DNSSEC_KEYS];
+  bool nsec3; /* an NSEC3PARAM at the apex */
+  uint16_t nsec3_iterations;
+  uint8_t nsec3_salt_len;
+  uint8_t nsec3_salt[255];
+  dp_severity_t severity;  /* the worst finding's */
+  size_t findings_dropped; /* the check had more than it keeps */
+  size_t nfindings;
+  struct dp_target_dnssec_finding findings[]; /* nfindings of them */
 };
 
 struct dp_target_result
@@ -224,6 +285,13 @@ struct dp_target_result
    * probes). */
   size_t ndiagnosis;
   struct dp_root_cause *diagnosis;
+  /* The DNSSEC check: its clock (seconds since 1970; 0: the clock when it
+   * runs) and thresholds (seconds; both 0: the defaults of dnssec.h), set
+   * before diagnosis; its summary, owned, NULL when the zone was not
+   * checked here (not authoritative for it, or dnskey not run). */
+  int64_t dnssec_now;
+  int64_t dnssec_warn, dnssec_crit;
+  struct dp_target_dnssec *dnssec;
 };
 
 struct dp_run
@@ -270,6 +338,14 @@ dp_status_t dp_probe_followup_add(struct dp_probe_result *p,
  */
 dp_status_t dp_target_cause_add(struct dp_target_result *t,
                                 struct dp_root_cause **out);
+
+/**
+ * Keep a copy of the len bytes of a reply at buf as p's reply (replacing
+ * the one kept before). Returns DP_OK, DP_EINVAL or DP_ENOMEM (p keeps
+ * none).
+ */
+dp_status_t dp_probe_result_keep_reply(struct dp_probe_result *p,
+                                       const uint8_t *buf, size_t len);
 
 /** Free t's diagnosis. NULL is a no-op. */
 void dp_target_causes_clear(struct dp_target_result *t);

@@ -34,6 +34,65 @@ struct dp_zone_server
   char why[48];       /* unresolved: the lookup's RCODE or outcome */
 };
 
+/* Keys of one server, DS records and zone causes zone mode keeps. */
+#define DP_ZONE_KEYS_MAX 8
+#define DP_ZONE_DS_MAX 8
+#define DP_ZONE_CAUSES_MAX 4
+
+/* The DNSSEC of one server of the zone, as its own check found it. */
+struct dp_zone_dnssec_server
+{
+  const char *state; /* static: "signed", "unsigned", "unknown"; NULL when
+                        not checked (not authoritative, no DNSKEY reply) */
+  int keyset;        /* its DNSKEY set among the servers' (0, 1, ...), -1
+                        when not checked */
+  size_t nkeys;      /* zone keys; the first DP_ZONE_KEYS_MAX below */
+  struct
+  {
+    uint16_t key_tag;
+    uint8_t algorithm;
+    uint16_t flags;
+  } keys[DP_ZONE_KEYS_MAX];
+  bool ds_match; /* a DS of the parent matches a key that signs its DNSKEY
+                    set (RFC 4035 5.2); only when the parent has DS */
+};
+
+/* One DS record of the parent. */
+struct dp_zone_ds
+{
+  uint16_t key_tag;
+  uint8_t algorithm;
+  uint8_t digest_type;
+  size_t matches; /* servers where it matches a key that signs the DNSKEY
+                     set */
+};
+
+/* A root cause of the zone as a whole. */
+struct dp_zone_cause
+{
+  dp_cause_t cause;
+  dp_severity_t severity;
+  const char *headline; /* static, the cause's title */
+  char evidence[512];
+  char fix[2048];
+};
+
+/* Zone mode's DNSSEC comparison: the servers' DNSKEY sets against each
+ * other, and the parent's DS RRset against them. */
+struct dp_zone_dnssec
+{
+  bool checked; /* a server serves the zone signed, or the parent has DS */
+  size_t nsigned, nunsigned;
+  size_t nkeysets;      /* distinct DNSKEY sets among the servers checked */
+  const char *ds_state; /* static: "present", "none" or "unknown" */
+  char ds_why[48];      /* unknown: what the DS query got */
+  size_t nds;           /* at most DP_ZONE_DS_MAX kept */
+  struct dp_zone_ds ds[DP_ZONE_DS_MAX];
+  struct dp_zone_dnssec_server servers[DP_ZONE_SERVERS_MAX]; /* as servers */
+  size_t ncauses;
+  struct dp_zone_cause causes[DP_ZONE_CAUSES_MAX];
+};
+
 struct dp_zone_summary
 {
   char name[DP_WIRE_NAME_STRLEN]; /* canonical zone name */
@@ -47,8 +106,10 @@ struct dp_zone_summary
   size_t nunanswered;
   size_t nunresolved;     /* NS names without an address */
   dp_severity_t severity; /* lame, silent or unresolved: critical;
-                             serials disagree: warning */
+                             serials disagree: warning; the DNSSEC
+                             causes' own */
   dp_health_t status;
+  struct dp_zone_dnssec dnssec; /* dp_diagnose_zone_dnssec */
 };
 
 /**
@@ -73,5 +134,22 @@ dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
  */
 dp_status_t dp_diagnose_zone_unresolved(struct dp_zone_summary *z,
                                         const char *ns, const char *why);
+
+/**
+ * Add to z, after dp_diagnose_zone, the comparison of the DNSSEC of the
+ * zone's servers (each target's dnskey reply and its DNSSEC summary) and
+ * the parent's DS RRset in ds_reply (from the resolver; NULL when none
+ * came, ds_why saying why): the key sets they serve, which DS match which
+ * server's keys, and the root causes dnssec-keys-differ,
+ * dnssec-ds-mismatch and dnssec-insecure, which count in z's severity. An
+ * unsigned zone without DS is left unchecked. Fixes name software, the
+ * servers' when they agree on it, else one line per product; fix_for
+ * overrides it as --fix-for does.
+ * Returns DP_OK, DP_EINVAL or DP_ENOMEM.
+ */
+dp_status_t dp_diagnose_zone_dnssec(const struct dp_run *run,
+                                    const uint8_t *ds_reply, size_t ds_len,
+                                    const char *ds_why, dp_software_t fix_for,
+                                    struct dp_zone_summary *z);
 
 #endif

@@ -98,31 +98,33 @@ static bool use_color(dp_color_t c)
 }
 
 /* Zone mode (--zone Z --resolver ADDR, no TARGET): the zone's name servers
- * and their addresses, found through the resolver, become the targets. */
+ * and their addresses, found through the resolver (*res, *reslen: the one
+ * asked), become the targets. */
 static int discover_targets(const struct dp_cli_config *cfg,
+                            struct sockaddr_storage *res, socklen_t *reslen,
                             struct dp_discovered **found,
                             struct dp_discover_miss *missed, size_t *nmissed,
                             struct dp_probe_target **out, size_t *n)
 {
   char err[1024] = "";
   size_t nd = 0;
-  struct sockaddr_storage res = cfg->resolver.addr;
-  socklen_t reslen = cfg->resolver.addrlen;
+  *res = cfg->resolver.addr;
+  *reslen = cfg->resolver.addrlen;
   if (!cfg->zone_given)
     return fail("no TARGET given, and no --zone for zone mode");
   if (!cfg->resolver_given)
   {
     /* The system's resolver, as c-ares reads it; DNSPROBE_RESOLV_CONF names
      * another file (the tests' loopback resolver). */
-    dp_status_t rs = dp_engine_system_resolver(getenv("DNSPROBE_RESOLV_CONF"),
-                                               &res, &reslen);
+    dp_status_t rs =
+        dp_engine_system_resolver(getenv("DNSPROBE_RESOLV_CONF"), res, reslen);
     if (rs != DP_OK)
       return fail("zone mode: no system resolver to ask (%s); pass "
                   "--resolver ADDR[:PORT]",
                   dp_strerror(rs));
   }
   dp_status_t st = dp_probe_discover(
-      cfg->zone, (const struct sockaddr *)&res, reslen, cfg->family, 0,
+      cfg->zone, (const struct sockaddr *)res, *reslen, cfg->family, 0,
       cfg->timeout_ms, found, &nd, missed, nmissed, err, sizeof(err));
   /* An NS set whose names have no address is still a finding to report
    * (the zone section names them); only no NS set at all stops here. */
@@ -177,6 +179,30 @@ static size_t keep_finished(struct dp_run *run)
   run->ntargets = k;
   run->status = DP_HEALTH_UNKNOWN;
   return k;
+}
+
+/* Zone mode's DNSSEC comparison: the servers' key sets, and the parent's
+ * DS RRset, asked of the resolver that found the servers, against them. A
+ * DS query that fails leaves the DS unknown; only running out of memory
+ * stops the run. */
+static dp_status_t compare_dnssec(const struct dp_cli_config *cfg,
+                                  const struct sockaddr_storage *res,
+                                  socklen_t reslen, const struct dp_run *run,
+                                  struct dp_zone_summary *zone)
+{
+  uint8_t *ds = NULL;
+  size_t len = 0;
+  char why[48] = "";
+  dp_status_t st =
+      dp_probe_discover_ds(cfg->zone, (const struct sockaddr *)res, reslen,
+                           cfg->timeout_ms, &ds, &len, why, sizeof(why));
+  if (st == DP_ENOMEM)
+    return st;
+  if (st != DP_OK)
+    snprintf(why, sizeof(why), "%s", dp_strerror(st));
+  st = dp_diagnose_zone_dnssec(run, ds, len, why, cfg->fix_for, zone);
+  free(ds);
+  return st == DP_ENOMEM ? st : DP_OK;
 }
 
 /* Streaming a report (jsonl) as each target completes. */
@@ -317,6 +343,8 @@ static int run_options(struct dp_cli_config *cfg,
   ro->engine.rate_qps = cfg->rate;
   ro->spacing_ms = cfg->spacing_ms;
   ro->fix_for = cfg->fix_for;
+  ro->dnssec_warn = (int64_t)cfg->dnssec_warn_days * 86400;
+  ro->dnssec_crit = (int64_t)cfg->dnssec_crit_days * 86400;
   ro->stop_on_sigint = true;
   return DP_EXIT_OK;
 }
@@ -330,6 +358,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   struct dp_discover_miss missed[DP_DISCOVER_NS_MAX];
   size_t nmissed = 0;
   struct dp_zone_summary *zone = NULL;
+  struct sockaddr_storage zres;
+  socklen_t zreslen = 0;
   dp_report_output_t *out = NULL;
   dp_cli_resume_t *resume = NULL;
   struct dp_cli_source src;
@@ -372,8 +402,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   }
   if (zone_mode)
   {
-    if ((rc = discover_targets(cfg, &found, missed, &nmissed, &targets,
-                               &ntargets)) != DP_EXIT_OK)
+    if ((rc = discover_targets(cfg, &zres, &zreslen, &found, missed, &nmissed,
+                               &targets, &ntargets)) != DP_EXIT_OK)
       goto done;
   }
   else
@@ -474,7 +504,7 @@ int dp_cli_exec(struct dp_cli_config *cfg)
 
   if (zone_mode)
   {
-    /* compare the zone's servers: serials, authority, lameness */
+    /* compare the zone's servers: serials, authority, lameness, DNSSEC */
     zone = calloc(1, sizeof(*zone));
     if (zone != NULL &&
         dp_diagnose_zone(&run, cfg->zone,
@@ -484,6 +514,12 @@ int dp_cli_exec(struct dp_cli_config *cfg)
     {
       for (size_t i = 0; i < nmissed; i++)
         (void)dp_diagnose_zone_unresolved(zone, missed[i].ns, missed[i].why);
+      if (compare_dnssec(cfg, &zres, zreslen, &run, zone) != DP_OK)
+      {
+        rc = fail("cannot compare the zone's DNSSEC: %s",
+                  dp_strerror(DP_ENOMEM));
+        goto done;
+      }
       if (zone->status > run.status)
         run.status = zone->status;
     }

@@ -90,6 +90,8 @@ static bool opt_strict(struct parser *p, const char *val);
 static bool opt_shard(struct parser *p, const char *val);
 static bool opt_resume(struct parser *p, const char *val);
 static bool opt_brief(struct parser *p, const char *val);
+static bool opt_dnssec_warn(struct parser *p, const char *val);
+static bool opt_dnssec_crit(struct parser *p, const char *val);
 static bool opt_help(struct parser *p, const char *val);
 static bool opt_version(struct parser *p, const char *val);
 
@@ -202,7 +204,10 @@ static const struct option_row options[] = {
      "**--resolver**, the system's first name server) for the zone's NS "
      "records and each name server's A and AAAA records, probe every address "
      "found on port 53, and report whether the servers agree on the SOA "
-     "serial, which answer authoritatively and which are lame. A query that "
+     "serial, which answer authoritatively and which are lame; for a signed "
+     "zone (or one whose parent has DS records), whether the servers serve one "
+     "DNSKEY set and whether the DS records the resolver finds at the parent "
+     "match their keys. A query that "
      "gets no reply is sent again, up to three times in all, as dig does. An "
      "NS name without an address is listed as **unresolved** (with the RCODE "
      "or outcome of its lookup) and the servers that were found are still "
@@ -332,6 +337,18 @@ static const struct option_row options[] = {
      "These verdicts of *PROBE* are ok, whatever the profile, a **--require** "
      "or the built-in severity says (for a hidden primary: **--allow "
      "axfr=allowed**). May be given up to 32 times."},
+    {"dnssec-warn", 0, "DAYS",
+     "a signed zone's RRSIGs that expire within DAYS days are a warning "
+     "(default 7, 1 to 365)",
+     opt_dnssec_warn, NULL,
+     "A signed zone's RRSIGs that expire within *DAYS* days are a warning "
+     "(**dnssec-expiring**); 1 to 365, default 7."},
+    {"dnssec-crit", 0, "DAYS",
+     "RRSIGs that expire within DAYS days are critical, as expired ones "
+     "are (default 2, 0 to 365, at most --dnssec-warn)",
+     opt_dnssec_crit, NULL,
+     "RRSIGs that expire within *DAYS* days are critical, as expired ones "
+     "always are; 0 to 365, default 2, and not more than **--dnssec-warn**."},
     {"help", 'h', NULL, "show this help and exit", opt_help, NULL,
      "Show the options, the exit statuses and the **explain** command, and "
      "exit. No target is needed."},
@@ -1045,6 +1062,33 @@ static bool opt_allow(struct parser *p, const char *val)
                     &p->cfg->expect.nallow);
 }
 
+/* Whole days from min to DP_CLI_DNSSEC_DAYS_MAX. */
+static bool days_option(struct parser *p, const char *opt, const char *val,
+                        unsigned min, unsigned *out)
+{
+  struct qbuf q;
+  unsigned long v = 0;
+  if (strcmp(val, "0") == 0)
+    v = 0;
+  else if (parse_decimal(val, DP_CLI_DNSSEC_DAYS_MAX, &v) != 0)
+    v = (unsigned long)DP_CLI_DNSSEC_DAYS_MAX + 1;
+  if (v < min || v > DP_CLI_DNSSEC_DAYS_MAX)
+    return FAIL(p, "--%s '%s': must be a whole number of days from %u to %u",
+                opt, quote(val, &q), min, DP_CLI_DNSSEC_DAYS_MAX);
+  *out = (unsigned)v;
+  return true;
+}
+
+static bool opt_dnssec_warn(struct parser *p, const char *val)
+{
+  return days_option(p, "dnssec-warn", val, 1, &p->cfg->dnssec_warn_days);
+}
+
+static bool opt_dnssec_crit(struct parser *p, const char *val)
+{
+  return days_option(p, "dnssec-crit", val, 0, &p->cfg->dnssec_crit_days);
+}
+
 static bool opt_help(struct parser *p, const char *val)
 {
   (void)val;
@@ -1068,6 +1112,8 @@ static void config_init(struct dp_cli_config *cfg)
   cfg->family = AF_UNSPEC;
   cfg->format = DP_FORMAT_TEXT;
   cfg->color = DP_COLOR_AUTO;
+  cfg->dnssec_warn_days = DP_CLI_DNSSEC_WARN_DEFAULT;
+  cfg->dnssec_crit_days = DP_CLI_DNSSEC_CRIT_DEFAULT;
 }
 
 /* Options that collect a list: each use adds one rule. */
@@ -1239,6 +1285,17 @@ static bool check_whole(struct parser *p)
 
   if (p->seen4 && p->seen6)
     return FAIL(p, "options -4 and -6 conflict: give one of them or neither");
+  if (cfg->dnssec_crit_days > cfg->dnssec_warn_days)
+    return FAIL(
+        p,
+        "--dnssec-crit %u%s is more than --dnssec-warn %u%s: the "
+        "critical threshold must not exceed the warning one",
+        cfg->dnssec_crit_days,
+        cfg->dnssec_crit_days == DP_CLI_DNSSEC_CRIT_DEFAULT ? " (the default)"
+                                                            : "",
+        cfg->dnssec_warn_days,
+        cfg->dnssec_warn_days == DP_CLI_DNSSEC_WARN_DEFAULT ? " (the default)"
+                                                            : "");
   for (k = 0; k < cfg->ntargets && cfg->family != AF_UNSPEC; k++)
   {
     const struct dp_cli_target *t = &cfg->targets[k];

@@ -29,6 +29,10 @@ enum
 #define DP_CLI_TIMEOUT_DEFAULT 2000u
 #define DP_CLI_TIMEOUT_MAX 60000u
 #define DP_CLI_SHARDS_MAX 1000000u /* --shard K/N: N at most */
+/* --dnssec-warn and --dnssec-crit, in days */
+#define DP_CLI_DNSSEC_WARN_DEFAULT 7u
+#define DP_CLI_DNSSEC_CRIT_DEFAULT 2u
+#define DP_CLI_DNSSEC_DAYS_MAX 365u
 
 typedef enum
 {
@@ -74,8 +78,10 @@ struct dp_cli_config
   bool resolver_given;           /* --resolver: zone mode's resolver */
   struct dp_cli_target resolver; /* an address literal, owned strings */
   dp_color_t color;
-  struct dp_expect expect; /* --expect, --require, --allow (probe ids
-                              in rules are checked by main) */
+  struct dp_expect expect;   /* --expect, --require, --allow (probe ids
+                                in rules are checked by main) */
+  unsigned dnssec_warn_days; /* --dnssec-warn: RRSIGs expiring sooner warn */
+  unsigned dnssec_crit_days; /* --dnssec-crit: sooner still, critical */
   size_t ntargets;
   struct dp_cli_target *targets; /* owned */
   bool strict;                   /* --strict: a bad line of -f ends the run */

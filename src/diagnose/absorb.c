@@ -2,7 +2,8 @@
  * absorb.c: a reply into the run model. The lenient parser of wire/ reads
  * the message; this keeps of it what the judges and the reports need (the
  * header, the question check, OPT and its options, EDE, the SOA serial, the
- * first TXT, NSID, COOKIE), so no layer above reads packet bytes. What was
+ * first TXT, NSID, COOKIE, the answer's records of the type asked and its
+ * RRSIGs), so no layer above reads packet bytes. What was
  * sent is kept beside it (dp_diagnose_query_info).
  */
 #include <stdio.h>
@@ -67,8 +68,17 @@ static void fill_answer(struct dp_probe_result *r, const struct dp_wire_msg *m,
   }
   bool ns_in_authority = false;
   for (unsigned i = 0; i < m->nrr; i++)
-    if (m->rr[i].section == DP_SECTION_AUTHORITY && m->rr[i].type == DP_TYPE_NS)
+  {
+    const struct dp_wire_rr *rr = &m->rr[i];
+    if (rr->section == DP_SECTION_AUTHORITY && rr->type == DP_TYPE_NS)
       ns_in_authority = true;
+    if (rr->section != DP_SECTION_ANSWER)
+      continue;
+    if (rr->type == r->query.qtype)
+      a->asked++;
+    else if (rr->type == DP_TYPE_RRSIG)
+      a->rrsigs++;
+  }
   a->referral = m->ancount == 0 && !m->aa && ns_in_authority &&
                 m->rcode == DP_RCODE_NOERROR;
   a->messages = st ? st->messages : 1;

@@ -4,8 +4,9 @@
  * probe a severity and a finding (a key of the knowledge catalogue) in
  * context: REFUSED is right for AXFR, UPDATE or recursion on an
  * authoritative server, and a problem for the zone's own SOA. What a second
- * question showed is read next (the follow-ups), then the root causes group
- * the probes (rootcause.c), then each probe's texts are written, the
+ * question showed is read next (the follow-ups), then the DNSSEC check of
+ * the zone as the server serves it (dnssec_target.c), then the root causes
+ * group the probes (rootcause.c), then each probe's texts are written, the
  * expectations applied, and the root causes finished.
  *
  * Explanations and fixes are composed from the knowledge tables, never
@@ -288,11 +289,14 @@ static void judge_context(struct dp_probe_result *p,
 /* ---- what a second question or another probe showed --------------------- */
 
 /* Probes that test EDNS: the compliance tests with EDNS and the identity
- * options on the zone's SOA; never the CHAOS names or the core battery. */
+ * options on the zone's SOA; never the CHAOS names, the core battery or
+ * the DNSSEC probes (their silence, when other EDNS queries are answered,
+ * is not EDNS's). */
 static bool is_edns_probe(const struct dp_probe_result *p)
 {
   return p->query.edns && p->probe >= DP_PROBE_PLAIN &&
-         !dp_diagnose_is_chaos(p->probe);
+         !dp_diagnose_is_chaos(p->probe) && p->probe != DP_PROBE_DNSKEY &&
+         p->probe != DP_PROBE_NSEC3PARAM;
 }
 
 /* Record another probe's result as a follow-up of p: the question it asked
@@ -601,7 +605,9 @@ static const char *verdict_words(const struct dp_probe_result *p)
   case DP_VERDICT_AVAILABLE:
     return "recursion available to this client";
   case DP_VERDICT_NOT_OFFERED:
-    return "recursion not offered (authoritative only)";
+    return is(p, DP_PROBE_NSEC3PARAM)
+               ? "no NSEC3PARAM: the zone uses NSEC, or is unsigned"
+               : "recursion not offered (authoritative only)";
   case DP_VERDICT_ALLOWED:
     return is(p, DP_PROBE_UPDATE) ? "dynamic update ACCEPTED from this client"
                                   : "zone transfer allowed to this client";
@@ -629,6 +635,10 @@ static const char *verdict_words(const struct dp_probe_result *p)
     return "legacy: no EDNS support";
   case DP_VERDICT_SKIPPED:
     return "not run";
+  case DP_VERDICT_SIGNED:
+    return "signed (the RRset comes with its RRSIGs)";
+  case DP_VERDICT_UNSIGNED:
+    return "unsigned (no RRSIG comes with the answer)";
   case DP_VERDICT_NONE:
   case DP_VERDICT_COUNT:
     break;
@@ -771,6 +781,14 @@ static bool battery_cause(dp_cause_t c)
          c == DP_CAUSE_CLIENT_DROPPED || c == DP_CAUSE_CLIENT_REFUSED;
 }
 
+/* Causes whose page explains and fixes the probes they claim: those of the
+ * whole battery, and the DNSSEC check's (the probe's detail says which
+ * signature). */
+static bool page_cause(dp_cause_t c)
+{
+  return battery_cause(c) || dp_diagnose_is_dnssec_cause(c);
+}
+
 static void compose_texts(struct dp_probe_result *p,
                           const struct dp_target_result *t,
                           dp_software_t fix_for, bool *nomem)
@@ -785,7 +803,7 @@ static void compose_texts(struct dp_probe_result *p,
   const struct dp_knowledge_situation *s =
       dp_knowledge_situation_get(p->finding);
   const struct dp_knowledge_cause *kc =
-      battery_cause(p->cause) ? dp_knowledge_cause_get(p->cause) : NULL;
+      page_cause(p->cause) ? dp_knowledge_cause_get(p->cause) : NULL;
   const char *cause = dp_knowledge_cause_words(p->cause);
   if (cause != NULL && kc == NULL)
     dp_buf_addf(&exp, "Cause: %s. ", cause);
@@ -869,6 +887,9 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t,
     judge_context(p, t);
     set_cause(p, t, &nomem);
   }
+  /* The zone's DNSSEC as this server serves it. */
+  if (dp_diagnose_dnssec(t) != DP_OK)
+    nomem = true;
   /* The root causes, which may widen a probe's cause to the target. */
   dp_target_causes_clear(t);
   if (dp_diagnose_root_causes(t) != DP_OK)
@@ -896,6 +917,14 @@ dp_status_t dp_diagnose_target(struct dp_target_result *t,
     dp_health_t h = dp_health_from_severity(p->severity);
     if (p->outcome == DP_OUTCOME_LOCAL_ERROR)
       h = DP_HEALTH_UNKNOWN;
+    if (h > t->status)
+      t->status = h;
+  }
+  /* A DNSSEC cause's severity is its findings'; the others' are their
+   * probes', already counted. */
+  for (size_t i = 0; i < t->ndiagnosis; i++)
+  {
+    dp_health_t h = dp_health_from_severity(t->diagnosis[i].severity);
     if (h > t->status)
       t->status = h;
   }

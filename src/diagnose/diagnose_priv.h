@@ -50,6 +50,31 @@ dp_verdict_t dp_diagnose_judge_identity(const struct dp_probe_result *p,
                                         const struct dp_target_result *t,
                                         char *detail, size_t cap);
 
+/* dnssec_target.c: the DNSSEC probes and the DNSSEC check of the zone as
+ * the target serves it. */
+dp_verdict_t dp_diagnose_judge_dnssec(const struct dp_probe_result *p,
+                                      const struct dp_target_result *t,
+                                      char *detail, size_t cap);
+/**
+ * Run the DNSSEC check on a target whose probes are judged in context, when
+ * it is authoritative for the zone and dnskey got a reply: t->dnssec (freed
+ * and made again), and the DNSSEC probes' severity, finding, cause and
+ * detail; says what each TCP retry of a truncated reply showed. Returns
+ * DP_OK or DP_ENOMEM.
+ */
+dp_status_t dp_diagnose_dnssec(struct dp_target_result *t);
+/** The root causes of t->dnssec's findings, each with its own severity and
+ * the DNSSEC probes it is about. Returns DP_OK or DP_ENOMEM. */
+dp_status_t dp_diagnose_dnssec_causes(struct dp_target_result *t);
+/** The evidence of DNSSEC root cause r: its worst finding's sentence. */
+void dp_diagnose_dnssec_evidence(struct dp_buf *b,
+                                 const struct dp_target_result *t,
+                                 const struct dp_root_cause *r);
+/** Whether c is a root cause of the DNSSEC check of one target. */
+bool dp_diagnose_is_dnssec_cause(dp_cause_t c);
+/** A DNSSEC finding's severity as a probe's. */
+dp_severity_t dp_diagnose_dnssec_severity(dp_dnssec_severity_t s);
+
 /** Whether udp or tcp found the server authoritative for the zone. */
 bool dp_diagnose_serves_zone(const struct dp_target_result *t);
 /* The probe whose answer carries authority for the zone (AA to the zone's

@@ -35,6 +35,8 @@ static const dp_diagnose_judge_fn judges[DP_PROBE_COUNT] = {
     [DP_PROBE_VERSION] = dp_diagnose_judge_identity,
     [DP_PROBE_HOSTNAME] = dp_diagnose_judge_identity,
     [DP_PROBE_IDSERVER] = dp_diagnose_judge_identity,
+    [DP_PROBE_DNSKEY] = dp_diagnose_judge_dnssec,
+    [DP_PROBE_NSEC3PARAM] = dp_diagnose_judge_dnssec,
 };
 
 dp_verdict_t dp_diagnose_judge(const struct dp_probe_result *p,

@@ -15,15 +15,18 @@
  * 4. The zone's SOA: refused with no authority for the zone anywhere
  *    (lame), refused while another answer carries authority for it (an
  *    access list), SERVFAIL (broken), or no --zone.
- * 5. The rest, probe by probe: a probe's cause (from its follow-ups) or its
+ * 5. The DNSSEC check's findings (dnssec_target.c): a root cause per kind,
+ *    with the severity of its worst finding rather than its probes'.
+ * 6. The rest, probe by probe: a probe's cause (from its follow-ups) or its
  *    finding names the root cause it joins.
  *
  * Probes a root cause claims point to it (their cause). Where a cause
  * concerns the whole battery, its first probe carries the cause's severity
  * and the others are info, so that the target's status and every format
  * agree. dp_diagnose_root_finish runs after the expectations: a cause's
- * severity is then the worst of its probes', a cause none of whose probes
- * is left a problem is dropped, and causes are sorted, worst first.
+ * severity is then the worst of its probes' (a DNSSEC cause keeps its
+ * own), a cause none of whose probes is left a problem is dropped, and
+ * causes are sorted, worst first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,7 +271,7 @@ static void zone(struct dp_target_result *t, bool *nomem)
   }
 }
 
-/* ---- 5: probe by probe -----------------------------------------------------
+/* ---- 6: probe by probe -----------------------------------------------------
  */
 
 /* The root cause a finding joins when its probe's cause does not say. */
@@ -326,6 +329,7 @@ static dp_cause_t cause_of_finding(const struct dp_target_result *t,
   case DP_FINDING_UPDATE_NOT_SUPPORTED:
   case DP_FINDING_NOTIFY_REFUSED:
   case DP_FINDING_EXPECTATION_FAILED:
+  case DP_FINDING_DNSSEC_SIGNING: /* the DNSSEC causes claimed it */
   case DP_FINDING_COUNT:
     break;
   }
@@ -374,6 +378,8 @@ dp_status_t dp_diagnose_root_causes(struct dp_target_result *t)
     (void)refused_everything(t, &nomem);
     one_transport(t, &nomem);
     zone(t, &nomem);
+    if (dp_diagnose_dnssec_causes(t) != DP_OK)
+      nomem = true;
     probe_by_probe(t, &nomem);
   }
   return nomem ? DP_ENOMEM : DP_OK;
@@ -505,11 +511,14 @@ dp_status_t dp_diagnose_root_finish(struct dp_target_result *t,
   for (size_t i = 0; i < t->ndiagnosis; i++)
   {
     struct dp_root_cause *r = &t->diagnosis[i];
-    r->severity = DP_SEVERITY_OK;
-    for (size_t j = 0; j < t->nprobes; j++)
-      if ((r->probes & DP_PROBE_BIT(t->probes[j].probe)) &&
-          t->probes[j].severity > r->severity)
-        r->severity = t->probes[j].severity;
+    if (!r->own_severity)
+    {
+      r->severity = DP_SEVERITY_OK;
+      for (size_t j = 0; j < t->nprobes; j++)
+        if ((r->probes & DP_PROBE_BIT(t->probes[j].probe)) &&
+            t->probes[j].severity > r->severity)
+          r->severity = t->probes[j].severity;
+    }
     if (r->severity == DP_SEVERITY_OK)
     {
       for (size_t j = 0; j < t->nprobes; j++)
@@ -530,7 +539,10 @@ dp_status_t dp_diagnose_root_finish(struct dp_target_result *t,
     if (kc == NULL)
       continue;
     dp_buf_adds(&h, kc->title);
-    evidence(&e, t, r);
+    if (r->own_severity)
+      dp_diagnose_dnssec_evidence(&e, t, r);
+    else
+      evidence(&e, t, r);
     dp_buf_adds(&x, kc->what);
     r->headline = take(&h, &nomem);
     r->evidence = take(&e, &nomem);

@@ -246,6 +246,299 @@ static const struct dp_knowledge_fix fix_requests_dropped[] = {
     END,
 };
 
+/* dnssec-clock: signatures valid only from a future time. */
+static const struct dp_knowledge_fix fix_dnssec_clock[] = {
+    {DP_SOFTWARE_BIND, "the host's clock (NTP)",
+     "# named stamps RRSIGs with its host's clock: set it right, then sign\n"
+     "# again (named replaces RRSIGs as it refreshes them under\n"
+     "# dnssec-policy; a zone signed by hand needs dnssec-signzone again)\n"
+     "timedatectl set-ntp true\n"
+     "dnssec-signzone -S -K keys -o example.com example.com.db"},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not sign zones: set the clock of the host that signs "
+     "the zone right (NTP) and re-sign there."},
+    {DP_SOFTWARE_KNOT, "knotc zone-sign",
+     "# knotd stamps RRSIGs with its host's clock: set it right, then\n"
+     "# re-sign the whole zone\n"
+     "timedatectl set-ntp true\n"
+     "knotc zone-sign example.com"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not sign zones: set the clock of the host that runs the "
+     "signer right (NTP), re-sign there, then nsd-control reload "
+     "example.com."},
+    {DP_SOFTWARE_PDNS_AUTH, "the host's clock (NTP)",
+     "# live signatures take their times from the host's clock: set it\n"
+     "# right, then drop the cached answers\n"
+     "timedatectl set-ntp true\n"
+     "pdns_control purge 'example.com$'"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not sign zones: set the signer's clock right "
+     "and re-sign there."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not sign zones: set the signer's clock right and "
+     "re-sign there."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not sign zones: set the signer's clock right and "
+     "re-sign there."},
+    {DP_SOFTWARE_COREDNS, "dnssec",
+     "# the dnssec plugin signs with the host's clock and caches what it\n"
+     "# signed: set the clock right (timedatectl set-ntp true), then\n"
+     "# restart CoreDNS to drop the cached signatures"},
+    {DP_SOFTWARE_WINDOWS, "w32tm / Invoke-DnsServerZoneSign",
+     "w32tm /resync\n"
+     "Invoke-DnsServerZoneSign -ZoneName example.com -DoResign -Force"},
+    END,
+};
+
+/* dnssec-key-mismatch: RRSIGs by a key the DNSKEY set does not hold. */
+static const struct dp_knowledge_fix fix_dnssec_rollover[] = {
+    {DP_SOFTWARE_BIND, "dnssec-policy",
+     "// let named time key rollovers: it publishes a key before signing\n"
+     "// with it and keeps it until its signatures have expired;\n"
+     "// rndc dnssec -status example.com shows each key's state\n"
+     "zone \"example.com\" {\n"
+     "    type primary;\n"
+     "    file \"example.com.db\";\n"
+     "    dnssec-policy default;\n"
+     "    inline-signing yes;\n"
+     "};"},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not sign zones: fix the key set on the zone's signer."},
+    {DP_SOFTWARE_KNOT, "policy / knotc zone-key-rollover",
+     "# knotd times ZSK and KSK rollovers itself; a rollover by hand:\n"
+     "# knotc zone-key-rollover example.com zsk\n"
+     "policy:\n"
+     "  - id: auto\n"
+     "    zsk-lifetime: 30d\n"
+     "    propagation-delay: 1h\n"
+     "zone:\n"
+     "  - domain: example.com\n"
+     "    dnssec-signing: on\n"
+     "    dnssec-policy: auto"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not sign or roll keys: the signer in front of it must "
+     "publish a key before it signs with it and keep it until its "
+     "signatures have expired (OpenDNSSEC's enforcer times this: "
+     "ods-enforcer key list --verbose), then nsd-control reload "
+     "example.com."},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil add-zone-key",
+     "pdnsutil list-keys example.com\n"
+     "# publish a new key before it signs; keep the old one until its\n"
+     "# signatures have expired, then remove it\n"
+     "pdnsutil add-zone-key example.com zsk inactive published ecdsa256\n"
+     "pdnsutil activate-zone-key example.com ID"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not sign zones: fix the key set on the zone's "
+     "signer."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not sign zones: fix the key set on the zone's "
+     "signer."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not sign zones: fix the key set on the zone's signer."},
+    {DP_SOFTWARE_COREDNS, "dnssec",
+     "# the dnssec plugin signs with every key listed; each must be\n"
+     "# published as a DNSKEY of the zone\n"
+     "example.com {\n"
+     "    file db.example.com\n"
+     "    dnssec {\n"
+     "        key file Kexample.com.+013+12345\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Step-DnsServerSigningKeyRollover",
+     "Get-DnsServerSigningKey -ZoneName example.com\n"
+     "Step-DnsServerSigningKeyRollover -ZoneName example.com -KeyId ID"},
+    END,
+};
+
+/* dnssec-algorithm: roll the zone to an algorithm validators keep. */
+static const struct dp_knowledge_fix fix_dnssec_algorithm[] = {
+    {DP_SOFTWARE_BIND, "dnssec-policy",
+     "// a policy with the new algorithm: named rolls the zone to it\n"
+     "dnssec-policy \"ecdsa\" {\n"
+     "    keys { csk lifetime unlimited algorithm ecdsap256sha256; };\n"
+     "};\n"
+     "zone \"example.com\" {\n"
+     "    type primary;\n"
+     "    file \"example.com.db\";\n"
+     "    dnssec-policy \"ecdsa\";\n"
+     "    inline-signing yes;\n"
+     "};\n"
+     "// once the parent publishes the new DS:\n"
+     "// rndc dnssec -checkds published example.com"},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not sign zones: change the algorithm on the zone's "
+     "signer."},
+    {DP_SOFTWARE_KNOT, "policy algorithm",
+     "# knotd rolls the zone to the policy's algorithm itself\n"
+     "policy:\n"
+     "  - id: auto\n"
+     "    algorithm: ecdsap256sha256\n"
+     "zone:\n"
+     "  - domain: example.com\n"
+     "    dnssec-signing: on\n"
+     "    dnssec-policy: auto"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not sign zones: roll the algorithm on the signer in front "
+     "of it (OpenDNSSEC: <Algorithm>13</Algorithm> in kasp.xml; or keys "
+     "made with ldns-keygen -a ECDSAP256SHA256 example.com), update the "
+     "DS, then nsd-control reload example.com."},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil add-zone-key",
+     "pdnsutil add-zone-key example.com ksk active ecdsa256\n"
+     "pdnsutil add-zone-key example.com zsk active ecdsa256\n"
+     "pdnsutil export-zone-ds example.com   # submit the new DS\n"
+     "# once it is published, remove the old keys:\n"
+     "# pdnsutil remove-zone-key example.com ID"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not sign zones: change the algorithm on the "
+     "zone's signer."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not sign zones: change the algorithm on the "
+     "zone's signer."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not sign zones: change the algorithm on the zone's "
+     "signer."},
+    {DP_SOFTWARE_COREDNS, "dnssec",
+     "# a key of the new algorithm for the dnssec plugin:\n"
+     "# dnssec-keygen -a ECDSAP256SHA256 -f KSK example.com\n"
+     "example.com {\n"
+     "    file db.example.com\n"
+     "    dnssec {\n"
+     "        key file Kexample.com.+013+12345\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Add-DnsServerSigningKey",
+     "Add-DnsServerSigningKey -ZoneName example.com -Type KeySigningKey "
+     "-CryptoAlgorithm ECDsaP256Sha256\n"
+     "Add-DnsServerSigningKey -ZoneName example.com -Type ZoneSigningKey "
+     "-CryptoAlgorithm ECDsaP256Sha256"},
+    END,
+};
+
+/* dnssec-nsec3: 0 iterations and no salt (RFC 9276 3.1). */
+static const struct dp_knowledge_fix fix_dnssec_nsec3[] = {
+    {DP_SOFTWARE_BIND, "nsec3param",
+     "dnssec-policy \"nsec3\" {\n"
+     "    nsec3param iterations 0 optout no salt-length 0;\n"
+     "};\n"
+     "// signed by hand: dnssec-signzone -3 - -H 0 ..."},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not sign zones: change the NSEC3 parameters on the "
+     "zone's signer."},
+    {DP_SOFTWARE_KNOT, "nsec3-iterations",
+     "policy:\n"
+     "  - id: auto\n"
+     "    nsec3: on\n"
+     "    nsec3-iterations: 0\n"
+     "    nsec3-salt-length: 0"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not sign zones: set 0 iterations and no salt on the signer "
+     "in front of it (ldns-signzone -n -t 0 without -s; dnssec-signzone "
+     "-3 - -H 0; OpenDNSSEC: <Iterations>0</Iterations> and "
+     "<Salt length=\"0\"/> in kasp.xml), then nsd-control reload "
+     "example.com."},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil set-nsec3",
+     "pdnsutil set-nsec3 example.com '1 0 0 -'\n"
+     "pdnsutil rectify-zone example.com"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not sign zones: change the NSEC3 parameters on "
+     "the zone's signer."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not sign zones: change the NSEC3 parameters on the "
+     "zone's signer."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not sign zones: change the NSEC3 parameters on the "
+     "zone's signer."},
+    {DP_SOFTWARE_COREDNS, NULL,
+     "CoreDNS's dnssec plugin does not use NSEC3 (it denies with NSEC "
+     "made on the fly): NSEC3 comes from a pre-signed file, to be signed "
+     "again with 0 iterations and no salt where it is made."},
+    {DP_SOFTWARE_WINDOWS, "Set-DnsServerDnsSecZoneSetting",
+     "Set-DnsServerDnsSecZoneSetting -ZoneName example.com "
+     "-NSec3Iterations 0 -NSec3RandomSaltLength 0\n"
+     "Invoke-DnsServerZoneSign -ZoneName example.com -DoResign -Force"},
+    END,
+};
+
+/* dnssec-keys-differ: every server must serve the signer's key set. */
+static const struct dp_knowledge_fix fix_dnssec_keysets[] = {
+    {DP_SOFTWARE_BIND, "rndc retransfer",
+     "# on a secondary that serves an old copy: transfer the zone again\n"
+     "rndc retransfer example.com\n"
+     "# on the primary, notify the secondaries of every change:\n"
+     "# zone \"example.com\" { notify yes; also-notify { 192.0.2.53; }; };"},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not serve signed zones of its own: look at the servers "
+     "the zone's NS records name."},
+    {DP_SOFTWARE_KNOT, "knotc zone-retransfer",
+     "# on a secondary that serves an old copy\n"
+     "knotc zone-retransfer example.com"},
+    {DP_SOFTWARE_NSD, "nsd-control force_transfer",
+     "# on a secondary that serves an old copy\n"
+     "nsd-control force_transfer example.com"},
+    {DP_SOFTWARE_PDNS_AUTH, "pdns_control retrieve",
+     "# on a secondary that serves an old copy\n"
+     "pdns_control retrieve example.com\n"
+     "# on the signer, each signer's keys published in both sets (RFC\n"
+     "# 8901): pdnsutil import-zone-key example.com FILE ksk"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not serve signed zones of its own: look at the "
+     "servers the zone's NS records name."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not serve signed zones of its own: look at the "
+     "servers the zone's NS records name."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not serve signed zones: look at the servers the zone's "
+     "NS records name."},
+    {DP_SOFTWARE_COREDNS, "secondary",
+     "# a CoreDNS secondary transfers from the signer\n"
+     "example.com {\n"
+     "    secondary {\n"
+     "        transfer from 192.0.2.1\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Start-DnsServerZoneTransfer",
+     "Start-DnsServerZoneTransfer -Name example.com -FullTransfer"},
+    END,
+};
+
+/* dnssec-ds-mismatch, dnssec-insecure: the DS the parent must publish. */
+static const struct dp_knowledge_fix fix_dnssec_ds[] = {
+    {DP_SOFTWARE_BIND, "dnssec-dsfromkey / rndc dnssec -checkds",
+     "# the DS to submit to the registrar, from the key-signing key:\n"
+     "dnssec-dsfromkey -2 Kexample.com.+013+12345.key\n"
+     "# with dnssec-policy, once the parent publishes it:\n"
+     "rndc dnssec -checkds published example.com"},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not hold the zone's keys: make the DS on the zone's "
+     "signer."},
+    {DP_SOFTWARE_KNOT, "keymgr ds / knotc zone-ksk-submitted",
+     "keymgr example.com ds                 # the DS to submit\n"
+     "knotc zone-ksk-submitted example.com  # once the parent has it"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not hold the zone's keys: make the DS on the signer in "
+     "front of it (ldns-key2ds -n -2 Kexample.com.+013+12345.key, or "
+     "ods-enforcer key export --zone example.com --ds) and submit it to "
+     "the registrar."},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil export-zone-ds",
+     "pdnsutil export-zone-ds example.com   # the DS to submit"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not hold the zone's keys: make the DS on the "
+     "zone's signer."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not hold the zone's keys: make the DS on the "
+     "zone's signer."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not hold the zone's keys: make the DS on the zone's "
+     "signer."},
+    {DP_SOFTWARE_COREDNS, "dnssec",
+     "# the DS of the key the dnssec plugin signs with:\n"
+     "dnssec-dsfromkey -2 Kexample.com.+013+12345.key"},
+    {DP_SOFTWARE_WINDOWS, "Export-DnsServerDnsSecPublicKey",
+     "Export-DnsServerDnsSecPublicKey -ZoneName example.com -Path "
+     "C:\\dnssec"},
+    END,
+};
+
 #define FROM(f) NULL, DP_FINDING_##f
 #define OWN(t) t, DP_FINDING_NONE
 
@@ -677,6 +970,209 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          "The other causes say what is wrong; this one says only that the "
          "verdict was not the one asked for.",
          FROM(NONE)},
+    [DP_CAUSE_DNSSEC_EXPIRING] =
+        {"dnssec-expiring", "The zone's DNSSEC signatures expire soon",
+         "the zone's RRSIGs expire soon: re-signing has stopped or runs too "
+         "late",
+         "An RRSIG over the zone's SOA, DNSKEY or NSEC3PARAM, as this server "
+         "serves it, expires within the warning threshold (7 days, and 2 "
+         "for critical; --dnssec-warn and --dnssec-crit set them). Once it "
+         "has expired, validating resolvers answer SERVFAIL for the data it "
+         "covers: for their users the zone is gone.",
+         "Signing that stopped: a cron job running dnssec-signzone or "
+         "ldns-signzone that no longer runs, a signer (OpenDNSSEC, BIND's "
+         "dnssec-policy, Knot's automatic signing) that lost its keys or "
+         "its state, a secondary that stopped transferring from the signer "
+         "and serves an old copy, or a signature lifetime shorter than the "
+         "time between two signings.",
+         "Re-sign the zone now, then find out why re-signing stopped and "
+         "make it automatic, refreshing signatures well before they "
+         "expire. On a secondary, check that it still transfers from the "
+         "signer (its SOA serial against the primary's).",
+         "Unlike dnssec-expired, validators still accept the signatures; "
+         "unlike dnssec-clock, they are valid now.",
+         FROM(DNSSEC_SIGNING)},
+    [DP_CAUSE_DNSSEC_EXPIRED] =
+        {"dnssec-expired", "The zone's DNSSEC signatures have expired",
+         "the zone's RRSIGs have expired",
+         "An RRSIG over the zone's SOA, DNSKEY or NSEC3PARAM, as this server "
+         "serves it, has expired (RFC 4034 3.1.5). Validating resolvers, "
+         "those of most ISPs and the public ones, answer SERVFAIL for the "
+         "data it covers, and for the whole zone once the DNSKEY set's "
+         "signatures have expired.",
+         "Re-signing stopped (a cron job, a signer that lost its keys or its "
+         "state), or a secondary serves a copy it no longer transfers.",
+         "Re-sign the zone now and reload it on every server, then make "
+         "re-signing automatic. Until then, resolver operators can add a "
+         "negative trust anchor for the zone.",
+         "Unlike dnssec-expiring, validation already fails; unlike "
+         "dnssec-bogus, the signatures verify but are out of date.",
+         FROM(DNSSEC_SIGNING)},
+    [DP_CAUSE_DNSSEC_CLOCK] =
+        {"dnssec-clock", "The zone's signatures are not valid yet",
+         "the zone's RRSIGs are valid only from a future time: the signer's "
+         "clock runs ahead",
+         "An RRSIG over the zone's SOA, DNSKEY or NSEC3PARAM has an "
+         "inception time in the future: validators reject it until then "
+         "(RFC 4035 5.3.1) and answer SERVFAIL for the data.",
+         "A signing host whose clock runs ahead (no NTP, a wrong clock after "
+         "a reboot or in a virtual machine), a zone signed with an explicit "
+         "start time in the future (dnssec-signzone -s), or a signed file "
+         "copied from elsewhere before its start.",
+         "Set the signing host's clock right (NTP), then sign the zone "
+         "again; signers put the inception some time in the past to cover "
+         "small clock differences.",
+         "Unlike dnssec-expired, the signatures will become valid; unlike "
+         "dnssec-bogus, they verify.",
+         OWN(fix_dnssec_clock)},
+    [DP_CAUSE_DNSSEC_BOGUS] =
+        {"dnssec-bogus", "The zone's signatures do not verify",
+         "the zone's RRSIGs do not verify, or an RRset of the signed zone "
+         "has none",
+         "An RRSIG over the zone's SOA, DNSKEY or NSEC3PARAM does not verify "
+         "with the key it names, or the signed zone serves one of them "
+         "without an RRSIG: validators treat the data as bogus (RFC 4035 "
+         "5.3) and answer SERVFAIL for it.",
+         "The zone file was changed after signing (a serial raised by hand "
+         "or by a script) and served without signing it again, a "
+         "secondary changed its copy, a signature was corrupted, or "
+         "records were added where the signer never saw them.",
+         "Re-sign the zone after every change, and make changes through the "
+         "signer, never in the signed file; check that every server serves "
+         "the signer's output unchanged.",
+         "Unlike dnssec-key-mismatch, the key is there and the signature "
+         "does not match it; unlike dnssec-expired, the times are right.",
+         FROM(DNSSEC_SIGNING)},
+    [DP_CAUSE_DNSSEC_KEY_MISMATCH] =
+        {"dnssec-key-mismatch", "The zone's signatures and keys do not match",
+         "the zone's RRSIGs name a key or signer its DNSKEY set does not "
+         "hold",
+         "RRSIGs of the zone name a key (tag and algorithm) that its DNSKEY "
+         "set does not hold, or a signer other than the zone, or the zone "
+         "serves RRSIGs and no DNSKEY at all: validators cannot verify "
+         "that data and treat it as bogus, unless another signature over "
+         "it holds.",
+         "A key rollover gone wrong (a key withdrawn before the signatures "
+         "it made expired, or signing with a key not yet published), two "
+         "signers that do not publish each other's keys, or a signed file "
+         "copied from another zone.",
+         "Keep to a rollover's timing (publish a key before it signs, keep "
+         "it until its signatures have expired), or let the signer time "
+         "rollovers; then sign again so that every signature is by a "
+         "published key of the zone.",
+         "Unlike dnssec-bogus, there is no key to check the signature with; "
+         "unlike dnssec-ds-mismatch, the break is inside the zone, not at "
+         "the parent.",
+         OWN(fix_dnssec_rollover)},
+    [DP_CAUSE_DNSSEC_ALGORITHM] =
+        {"dnssec-algorithm", "The zone is signed with a retired algorithm",
+         "the zone is signed with an algorithm validators are dropping "
+         "(RFC 8624)",
+         "The zone's keys or signatures use an algorithm RFC 8624 says must "
+         "not or should not sign: RSAMD5 (1), DSA (3, 6) and ECC-GOST (12), "
+         "which validators ignore, so the zone is unsigned to them "
+         "(critical); RSASHA1 (5, 7), which validators are switching off "
+         "(warning); RSASHA512 (10), not recommended for its thin support "
+         "(info).",
+         "A zone signed long ago and never rolled to a newer algorithm, or "
+         "a signer whose default is old.",
+         "Roll the zone to ECDSAP256SHA256 (13), or ED25519 (15) or "
+         "RSASHA256 (8): an algorithm rollover (RFC 6781 4.1.4) signs with "
+         "both algorithms, publishes the new keys, changes the DS at the "
+         "parent, and only then retires the old algorithm.",
+         "Unlike dnssec-bogus, the signatures verify: the algorithm is the "
+         "problem.",
+         OWN(fix_dnssec_algorithm)},
+    [DP_CAUSE_DNSSEC_NSEC3] =
+        {"dnssec-nsec3", "NSEC3 with extra iterations or a salt",
+         "the zone's NSEC3 parameters cost validators work (RFC 9276)",
+         "The zone's NSEC3PARAM asks for extra hash iterations, or a salt, "
+         "where RFC 9276 3.1 asks for 0 iterations and no salt: iterations "
+         "cost every validator work on every negative answer and add "
+         "nothing against zone walking, and validators treat zones with "
+         "high counts as insecure or bogus (RFC 9276 3.2). Extra "
+         "iterations are a warning, a salt is info.",
+         "Signer defaults from before RFC 9276 (10 iterations and a salt "
+         "were common), or NSEC3 set up by hand.",
+         "Set 0 iterations and an empty salt on the signer; it builds the "
+         "NSEC3 chain anew.",
+         "Unlike the other DNSSEC causes, validation works today; it costs, "
+         "and may stop working as validators lower their limits.",
+         OWN(fix_dnssec_nsec3)},
+    [DP_CAUSE_DNSSEC_UNCHECKED] =
+        {"dnssec-unchecked", "The zone's DNSSEC could not be checked in full",
+         "an answer or a signature the DNSSEC check needs could not be "
+         "checked",
+         "An answer the DNSSEC check needs could not be used (an error "
+         "RCODE, a reply still truncated after asking over TCP, more "
+         "records than dnsprobe reads), a signature's algorithm is one the "
+         "libcrypto dnsprobe runs with cannot verify, or the zone has more "
+         "signatures than dnsprobe verifies. What was not checked may be "
+         "broken.",
+         "A server that answers the DNSKEY or SOA query with SERVFAIL or "
+         "REFUSED, TCP blocked while the UDP answer was truncated, or an "
+         "algorithm this build's OpenSSL lacks (ECC-GOST).",
+         "Read the evidence for what was not checked: make the server "
+         "answer those queries, over TCP too, or check that part with "
+         "another validator (delv, DNSViz).",
+         "Unlike the other DNSSEC causes, it finds nothing wrong with the "
+         "signatures: only that dnsprobe could not tell.",
+         FROM(NONE)},
+    [DP_CAUSE_DNSSEC_KEYS_DIFFER] =
+        {"dnssec-keys-differ", "The zone's servers serve different DNSKEY sets",
+         "the zone's servers disagree on its DNSKEY set",
+         "The servers of the zone do not serve the same DNSKEY RRset. A "
+         "validator takes the keys from one server and the signatures from "
+         "another: where a server signs with a key another server's set "
+         "lacks, the zone validates for some queries and fails for others "
+         "(critical); where the sets differ only in keys that sign nothing, "
+         "nothing fails yet (warning).",
+         "A secondary that stopped transferring from the signer and serves "
+         "an old key set, two signers that do not publish each other's "
+         "keys (multi-signer without RFC 8901's key exchange), one server "
+         "serving the zone unsigned among signed ones, or a rollover caught "
+         "while it spreads.",
+         "Serve the signer's zone from every server: check that each "
+         "secondary transfers from the signer (compare the SOA serials); "
+         "with several signers, publish every signer's keys in every "
+         "DNSKEY set (RFC 8901).",
+         "Unlike dnssec-key-mismatch, each server may be right on its own: "
+         "the servers disagree with each other.",
+         OWN(fix_dnssec_keysets)},
+    [DP_CAUSE_DNSSEC_DS_MISMATCH] =
+        {"dnssec-ds-mismatch", "The parent's DS matches no key of the zone",
+         "the DS at the parent matches no key that signs the zone's DNSKEY "
+         "set",
+         "No DS record the parent publishes for the zone matches a DNSKEY "
+         "that signs the zone's DNSKEY set (RFC 4035 5.2) on some or all of "
+         "its servers: the chain of trust is broken there, and validating "
+         "resolvers answer SERVFAIL for the whole zone.",
+         "A key-signing key rolled without changing the DS at the "
+         "registrar, a DS submitted for a key never published, a zone "
+         "moved to a provider that signs with its own keys, or one server "
+         "serving other keys.",
+         "Publish at the parent, through the registrar, a DS of a "
+         "key-signing key the zone serves (or publish again the key the DS "
+         "names), and remove a stale DS only once the new one has been "
+         "published for its TTL.",
+         "Unlike dnssec-insecure, the parent vouches for a key that is not "
+         "there, so validation fails instead of being skipped.",
+         OWN(fix_dnssec_ds)},
+    [DP_CAUSE_DNSSEC_INSECURE] =
+        {"dnssec-insecure", "Signed, but the parent has no DS",
+         "the zone is signed, but its parent publishes no DS for it",
+         "The zone is signed, but its parent publishes no DS for it (an "
+         "insecure delegation, RFC 4035 5.2): validators treat the zone as "
+         "unsigned, so its signatures protect no one.",
+         "A newly signed zone whose DS was never submitted to the "
+         "registrar, a DS removed when the domain moved, or a zone signed "
+         "to try DNSSEC out.",
+         "Submit a DS of the zone's key-signing key to the registrar, or "
+         "publish CDS and CDNSKEY records where the parent reads them (RFC "
+         "8078).",
+         "Unlike dnssec-ds-mismatch, nothing fails: the zone is only not "
+         "protected.",
+         OWN(fix_dnssec_ds)},
 };
 
 _Static_assert(sizeof(causes) / sizeof(causes[0]) == DP_CAUSE_COUNT,

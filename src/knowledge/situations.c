@@ -1401,6 +1401,75 @@ static const struct dp_knowledge_fix fix_malformed[] = {
     END,
 };
 
+/* dnssec-signing: the zone's signatures fail a check; re-sign, and let
+ * the signer refresh them on its own. */
+static const struct dp_knowledge_fix fix_dnssec_resign[] = {
+    {DP_SOFTWARE_BIND, "dnssec-policy",
+     "// named signs the zone and refreshes its RRSIGs days before they\n"
+     "// expire; rndc signing -list example.com shows what it did\n"
+     "zone \"example.com\" {\n"
+     "    type primary;\n"
+     "    file \"example.com.db\";\n"
+     "    dnssec-policy default;\n"
+     "    inline-signing yes;\n"
+     "};\n"
+     "// signed by hand instead, run again after every change and well\n"
+     "// before the RRSIGs expire:\n"
+     "// dnssec-signzone -S -K keys -o example.com example.com.db"},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound does not sign zones: the signatures come from the zone's "
+     "signer, so re-sign the zone there."},
+    {DP_SOFTWARE_KNOT, "dnssec-signing / policy",
+     "# knotd signs and refreshes its RRSIGs itself; knotc zone-sign\n"
+     "# example.com re-signs the whole zone now\n"
+     "policy:\n"
+     "  - id: auto\n"
+     "    algorithm: ecdsap256sha256\n"
+     "    rrsig-lifetime: 14d\n"
+     "    rrsig-refresh: 7d\n"
+     "zone:\n"
+     "  - domain: example.com\n"
+     "    dnssec-signing: on\n"
+     "    dnssec-policy: auto"},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD does not sign zones: it serves what the signer in front of it "
+     "wrote. Re-sign with that signer after every change and well before "
+     "the RRSIGs expire (OpenDNSSEC: ods-signer sign example.com; or "
+     "ldns-signzone or dnssec-signzone from cron), then nsd-control reload "
+     "example.com."},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil",
+     "# answers are signed as they are sent, so live-signed RRSIGs never\n"
+     "# run out; a zone marked PRESIGNED serves the RRSIGs it was given\n"
+     "pdnsutil show-zone example.com\n"
+     "pdnsutil rectify-zone example.com\n"
+     "pdnsutil check-zone example.com\n"
+     "# presigned: re-sign it at its source, or let PowerDNS sign it:\n"
+     "# pdnsutil unset-presigned example.com; pdnsutil secure-zone "
+     "example.com"},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor does not sign zones: re-sign the zone on its "
+     "signer."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver does not sign zones: re-sign the zone on its signer."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq does not sign zones (an auth-zone is served unsigned): "
+     "re-sign the zone on its signer."},
+    {DP_SOFTWARE_COREDNS, "dnssec",
+     "# the dnssec plugin signs answers as they are sent, with the keys it\n"
+     "# is given; a pre-signed file served by the file plugin must be\n"
+     "# re-signed where it is made\n"
+     "example.com {\n"
+     "    file db.example.com\n"
+     "    dnssec {\n"
+     "        key file Kexample.com.+013+12345\n"
+     "    }\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Invoke-DnsServerZoneSign",
+     "Get-DnsServerDnsSecZoneSetting -ZoneName example.com\n"
+     "Invoke-DnsServerZoneSign -ZoneName example.com -DoResign -Force"},
+    END,
+};
+
 static const struct dp_knowledge_situation situations[DP_FINDING_COUNT] = {
     [DP_FINDING_ZONE_ROOT_DEFAULT] =
         {"No zone given: the zone probes asked about the root",
@@ -1738,6 +1807,17 @@ static const struct dp_knowledge_situation situations[DP_FINDING_COUNT] = {
          "and compare; check which process owns the port; look for DNS proxies "
          "in the path; upgrade the server.",
          fix_malformed},
+    [DP_FINDING_DNSSEC_SIGNING] =
+        {"The zone's DNSSEC, as this server serves it, fails a check",
+         "The zone's DNSKEY, SOA or NSEC3PARAM RRset, asked with DO=1, came "
+         "back with signatures that fail a check: expired or about to, not "
+         "valid yet, not verifying, made by a key the zone does not "
+         "publish, or with an algorithm or NSEC3 parameters that validators "
+         "are dropping. Validating resolvers answer SERVFAIL for data whose "
+         "signatures fail; the root cause says which check failed.",
+         "Re-sign the zone with a signer that refreshes its signatures on "
+         "its own, and make every change through the signer.",
+         fix_dnssec_resign},
 };
 
 _Static_assert(sizeof(situations) / sizeof(situations[0]) == DP_FINDING_COUNT,
@@ -1774,6 +1854,7 @@ static const char *const finding_names[DP_FINDING_COUNT] = {
     [DP_FINDING_UNEXPECTED_ANSWER] = "unexpected-answer",
     [DP_FINDING_MALFORMED_ANSWER] = "malformed-answer",
     [DP_FINDING_EXPECTATION_FAILED] = "expectation-failed",
+    [DP_FINDING_DNSSEC_SIGNING] = "dnssec-signing",
 };
 
 const char *dp_finding_tostr(dp_finding_t f)

@@ -9,7 +9,9 @@
  * sent at most DP_DISCOVER_TRIES times over UDP when no reply comes and once
  * more over TCP when truncated, each exchange bounded by the timeout; RDATA is
  * read only after its length has been checked against the message; a reply
- * counts only when its ID, question name and type match the query.
+ * counts only when its ID, question name and type match the query. The
+ * zone's DS RRset (dp_probe_discover_ds) is one more question asked the
+ * same way.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -497,6 +499,58 @@ done:
   free(msg);
   free(names);
   free(found);
+  dp_engine_destroy(eng);
+  return st;
+}
+
+dp_status_t dp_probe_discover_ds(const char *zone,
+                                 const struct sockaddr *resolver,
+                                 socklen_t rlen, unsigned timeout_ms,
+                                 uint8_t **reply, size_t *len, char *why,
+                                 size_t whycap)
+{
+  char canon[DP_WIRE_NAME_STRLEN];
+  dp_engine_t *eng = NULL;
+  struct dp_wire_msg *msg = NULL;
+  dp_outcome_t outcome = DP_OUTCOME_LOCAL_ERROR;
+  dp_status_t st;
+
+  errf(why, whycap, "%s", "");
+  if (reply == NULL || len == NULL)
+    return DP_EINVAL;
+  *reply = NULL;
+  *len = 0;
+  if (zone == NULL || resolver == NULL || rlen == 0 ||
+      rlen > sizeof(struct sockaddr_storage))
+    return DP_EINVAL;
+  if ((st = dp_wire_name_canon(zone, canon, sizeof(canon))) != DP_OK)
+    return st;
+  if ((msg = calloc(1, sizeof(*msg))) == NULL)
+    return DP_ENOMEM;
+  if ((st = dp_engine_create(NULL, &eng)) != DP_OK)
+    goto done;
+  st = ask(eng, resolver, rlen, canon, DP_TYPE_DS, timeout_ms, msg, reply,
+           &outcome);
+  if (st != DP_OK)
+    goto done;
+  if (*reply == NULL)
+    errf(why, whycap, "%s", dp_outcome_tostr(outcome));
+  else if (!question_is(msg, canon, DP_TYPE_DS))
+  {
+    errf(why, whycap, "question mismatch");
+    free(*reply);
+    *reply = NULL;
+  }
+  else
+    *len = msg->len;
+
+done:
+  if (st != DP_OK)
+  {
+    free(*reply);
+    *reply = NULL;
+  }
+  free(msg);
   dp_engine_destroy(eng);
   return st;
 }

@@ -5,10 +5,13 @@
  *
  * A probe whose row names others in `after` (IXFR needs the zone's serial
  * from `udp`; UPDATE must not overlap queries with the same question) is
- * sent when they have all ended, or after a short grace period, so a battery
- * costs about one round trip plus a TCP handshake, and one timeout however many
- * probes go unanswered. Query IDs come from the kernel's random source and
- * never repeat within a target's battery.
+ * sent when they have all ended, follow-ups included, or after a short
+ * grace period, so a battery costs about one round trip plus a TCP
+ * handshake, and one timeout however many probes go unanswered. A
+ * follow-up whose rule names probes in `after` (a truncated reply asked
+ * again over TCP) waits for them, with no grace: they all end within the
+ * timeout. Query IDs come from the kernel's random source and never repeat
+ * within a target's battery.
  *
  * The runner (dp_runner_*) holds the window: targets submitted wait in a
  * queue, copied, until a place is free and their server has no battery in
@@ -52,6 +55,15 @@ struct spaced_send
 };
 #define SPACED_MAX (DP_PROBE_COUNT + 16)
 
+/* A follow-up waiting for the probes its rule names in `after`. A target
+ * holds at most one per rule with an `after`. */
+struct deferred
+{
+  struct probe_state *ps;
+  const struct dp_probe_followup *rule;
+};
+#define DEFERRED_MAX 8
+
 /* One probe of one target: the engine callback's argument. */
 struct probe_state
 {
@@ -59,7 +71,9 @@ struct probe_state
   dp_probe_id_t probe;
   struct dp_probe_result *res; /* in the target result */
   bool waiting;                /* held back until its `after` probes end */
-  bool ended;                  /* its exchange has ended */
+  bool exchange_done;          /* its own exchange has ended */
+  unsigned followups_open;     /* its follow-ups not ended yet */
+  bool ended;                  /* its exchange and follow-ups have ended */
   bool reused;                 /* answered by an earlier battery's result */
   dp_engine_timer_t *grace;    /* sends it anyway when this fires */
   /* stream state for transfers */
@@ -109,6 +123,8 @@ struct target_state
                          queue: the next one waits for it to go */
   double last_send;   /* engine clock, ms */
   dp_engine_timer_t *spacing_timer;
+  struct deferred deferred[DEFERRED_MAX]; /* follow-ups waiting for `after` */
+  size_t ndeferred;
 };
 
 /* The CHAOS names a server was asked in this run (version.bind,
@@ -253,8 +269,8 @@ static void start_next(struct dp_runner *rs);
 static void send_probe(struct probe_state *ps);
 static void flight_remove(struct dp_runner *rs, struct target_state *ts);
 static void maybe_followup(struct probe_state *ps);
-static bool deps_pending(const struct target_state *ts,
-                         const struct dp_probe_def *def);
+static bool deps_pending(const struct target_state *ts, dp_probe_set_t after);
+static void probe_maybe_ended(struct probe_state *ps);
 
 static void probe_local_error(struct probe_state *ps)
 {
@@ -357,6 +373,8 @@ static void identity_keep(struct target_state *ts)
     e->probes[k].summary = e->probes[k].explanation = e->probes[k].fix = NULL;
     e->probes[k].followups = NULL;
     e->probes[k].nfollowups = 0;
+    e->probes[k].reply = NULL;
+    e->probes[k].reply_len = 0;
     e->have[k] = true;
   }
 }
@@ -374,6 +392,7 @@ static void identity_reuse(struct target_state *ts)
       continue;
     *r = e->probes[k];
     ps->reused = true;
+    ps->exchange_done = true;
     ps->ended = true;
     ts->pending--;
   }
@@ -388,6 +407,10 @@ static void target_finish(struct target_state *ts)
   struct dp_runner *rs = ts->rs;
   struct dp_target_result *t = ts->out;
   identity_keep(ts);
+  /* The DNSSEC check's clock: now, as the battery ends. */
+  t->dnssec_now = (int64_t)time(NULL);
+  t->dnssec_warn = rs->opt.dnssec_warn;
+  t->dnssec_crit = rs->opt.dnssec_crit;
   if (dp_diagnose_target(t, rs->opt.expect, rs->opt.fix_for) != DP_OK)
     rs->error = DP_ENOMEM;
   t->duration_ms = ms_since(rs, ts->started);
@@ -410,6 +433,9 @@ static void on_done(void *arg, const struct dp_engine_result *er)
   {
     struct dp_diagnose_stream st = {er->nmsgs, ps->records, er->stream_complete,
                                     er->limit_hit};
+    if (dp_probe_def(ps->probe)->keep_reply &&
+        dp_probe_result_keep_reply(r, er->first->data, er->first->len) != DP_OK)
+      ts->rs->error = DP_ENOMEM;
     if (dp_diagnose_absorb(r, er->first->data, er->first->len, ts->ctx.zone,
                            &st) &&
         r->probe == DP_PROBE_UDP && r->answer.has_soa &&
@@ -420,14 +446,27 @@ static void on_done(void *arg, const struct dp_engine_result *er)
     }
   }
 
+  ps->exchange_done = true;
   maybe_followup(ps);
+  probe_maybe_ended(ps);
 
-  /* Release probes whose every dependency has now ended. */
-  ps->ended = true;
+  if (--ts->pending == 0)
+    target_finish(ts);
+}
+
+static void followup_send(struct probe_state *ps,
+                          const struct dp_probe_followup *rule);
+
+/* Send what waited for probes that have all ended now: held-back probes,
+ * and follow-ups whose rule names them. Re-entrant: a send that fails at
+ * once ends its probe, which calls this again; the deferred list is read
+ * afresh after each send, at most DEFERRED_MAX times. */
+static void release(struct target_state *ts)
+{
   for (size_t i = 0; i < ts->out->nprobes; i++)
   {
     struct probe_state *w = &ts->probes[i];
-    if (w->waiting && !deps_pending(ts, dp_probe_def(w->probe)))
+    if (w->waiting && !deps_pending(ts, dp_probe_def(w->probe)->after))
     {
       w->waiting = false;
       dp_engine_timer_cancel(w->grace);
@@ -435,9 +474,32 @@ static void on_done(void *arg, const struct dp_engine_result *er)
       send_probe(w);
     }
   }
+  for (size_t round = 0; round < DEFERRED_MAX; round++)
+  {
+    size_t k = 0;
+    while (k < ts->ndeferred && deps_pending(ts, ts->deferred[k].rule->after))
+      k++;
+    if (k == ts->ndeferred)
+      return;
+    struct deferred d = ts->deferred[k];
+    ts->deferred[k] = ts->deferred[--ts->ndeferred];
+    /* It held the target and its probe open while it waited; followup_send
+     * counts it again if it goes. The caller holds the target open. */
+    ts->pending--;
+    d.ps->followups_open--;
+    followup_send(d.ps, d.rule);
+    probe_maybe_ended(d.ps);
+  }
+}
 
-  if (--ts->pending == 0)
-    target_finish(ts);
+/* A probe has ended for those who wait for it once its exchange and its
+ * follow-ups have. */
+static void probe_maybe_ended(struct probe_state *ps)
+{
+  if (ps->ended || !ps->exchange_done || ps->followups_open > 0)
+    return;
+  ps->ended = true;
+  release(ps->ts);
 }
 
 /* A follow-up query in flight: which probe it belongs to. */
@@ -445,9 +507,11 @@ struct followup_state
 {
   struct followup_state *next, *prev; /* the target's in flight */
   struct target_state *ts;
+  struct probe_state *ps;
   struct dp_probe_result *res;
   dp_followup_id_t id;
   struct dp_query_info query;
+  bool keep; /* a TCP retry of a reply the DNSSEC check reads */
 };
 
 static void followup_unlink(struct followup_state *fs)
@@ -483,12 +547,20 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
     }
     else if (er->first)
       f->outcome = DP_OUTCOME_MALFORMED;
+    /* The whole reply over TCP replaces the truncated one. */
+    if (fs->keep && er->first &&
+        dp_probe_result_keep_reply(fs->res, er->first->data, er->first->len) !=
+            DP_OK)
+      ts->rs->error = DP_ENOMEM;
   }
   else
     ts->rs->error = DP_ENOMEM;
   free(scratch);
+  struct probe_state *ps = fs->ps;
   followup_unlink(fs);
   free(fs);
+  ps->followups_open--;
+  probe_maybe_ended(ps);
   if (--ts->pending == 0)
     target_finish(ts);
 }
@@ -520,13 +592,15 @@ static bool followup_submit(struct probe_state *ps,
   q.id = next_id(ts);
   dp_diagnose_query_info(&fs->query, &q);
   fs->ts = ts;
+  fs->ps = ps;
   fs->res = ps->res;
   fs->id = rule->id;
+  fs->keep = def->keep_reply && rule->over_tcp;
   struct dp_engine_request req;
   memset(&req, 0, sizeof(req));
   req.addr = ts->in->addr;
   req.addrlen = ts->in->addrlen;
-  req.transport = def->transport;
+  req.transport = rule->over_tcp ? DP_TRANSPORT_TCP : def->transport;
   req.msg = buf;
   req.timeout_ms = ts->rs->opt.timeout_ms;
   req.done = on_followup_done;
@@ -602,7 +676,11 @@ static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
   if (!went)
   {
     spaced_sent(ts); /* never reaches the engine: count from now */
-    if (sp.followup != NULL && --ts->pending == 0)
+    if (sp.followup == NULL)
+      return;
+    sp.ps->followups_open--;
+    probe_maybe_ended(sp.ps);
+    if (--ts->pending == 0)
       target_finish(ts); /* the follow-up's reservation was the last */
   }
 }
@@ -665,7 +743,8 @@ static void send_probe(struct probe_state *ps)
   spaced_push(ts, sp);
 }
 
-/* And every follow-up. */
+/* And every follow-up. While it is in flight (or queued by --spacing) it
+ * holds its probe open and the target pending. */
 static void followup_send(struct probe_state *ps,
                           const struct dp_probe_followup *rule)
 {
@@ -673,42 +752,56 @@ static void followup_send(struct probe_state *ps,
   if (ts->rs->opt.spacing_ms == 0)
   {
     if (followup_submit(ps, rule))
+    {
       ts->pending++;
+      ps->followups_open++;
+    }
     return;
   }
   ts->pending++;
+  ps->followups_open++;
   struct spaced_send sp = {ps, rule};
   spaced_push(ts, sp);
 }
 
 /* The second questions an answer calls for (the probe table's follow-up
- * rules), asked at once. */
+ * rules): asked at once, or once the probes the rule waits for have ended. */
 static void maybe_followup(struct probe_state *ps)
 {
+  struct target_state *ts = ps->ts;
   size_t n = 0;
   const struct dp_probe_followup *rules = dp_probe_followups(&n);
   for (size_t i = 0; i < n; i++)
-    if (rules[i].probe == ps->probe && rules[i].when(ps->res, ps->ts->out))
-      followup_send(ps, &rules[i]);
+  {
+    if (rules[i].probe != ps->probe || !rules[i].when(ps->res, ts->out))
+      continue;
+    if (deps_pending(ts, rules[i].after) && ts->ndeferred < DEFERRED_MAX)
+    {
+      ts->deferred[ts->ndeferred++] = (struct deferred){ps, &rules[i]};
+      ts->pending++;
+      ps->followups_open++;
+      continue;
+    }
+    followup_send(ps, &rules[i]);
+  }
 }
 
 /* Whether a probe of the `after` set is selected for this target (and,
  * with unended, has not ended yet). */
-static bool deps_match(const struct target_state *ts,
-                       const struct dp_probe_def *def, bool unended)
+static bool deps_match(const struct target_state *ts, dp_probe_set_t after,
+                       bool unended)
 {
   for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
-    if ((def->after & DP_PROBE_BIT(i)) &&
+    if ((after & DP_PROBE_BIT(i)) &&
         ts->out->probes[i].outcome != DP_OUTCOME_SKIPPED &&
         (!unended || !ts->probes[i].ended))
       return true;
   return false;
 }
 
-static bool deps_pending(const struct target_state *ts,
-                         const struct dp_probe_def *def)
+static bool deps_pending(const struct target_state *ts, dp_probe_set_t after)
 {
-  return deps_match(ts, def, true);
+  return deps_match(ts, after, true);
 }
 
 /* The grace period ran out before the probes it waits for ended: send it
@@ -837,7 +930,7 @@ static void target_start(struct target_state *ts)
     const struct dp_probe_def *def = dp_probe_def(ps->probe);
     if (t->probes[k].outcome == DP_OUTCOME_SKIPPED)
       continue;
-    if (deps_match(ts, def, false))
+    if (deps_match(ts, def->after, false))
     {
       unsigned grace = opt->timeout_ms / 4;
       if (grace > 250)

@@ -7,6 +7,13 @@
  * Every builder writes a query that can never change data: the UPDATE probe
  * has empty prerequisite and update sections (RFC 2136 2.4, 2.5), so even a
  * server that accepts it has nothing to apply.
+ *
+ * The DNSSEC check reads three replies whole: dnskey's, nsec3param's and
+ * do's (the SOA with DO=1, the very query that check needs, so it is not
+ * asked twice). They go over UDP with the battery's 1232-byte buffer and
+ * keep their bytes; one that comes back truncated is asked again over TCP
+ * once the TCP probes, and the other such retries, have ended
+ * (docs/design/probes.md, "DNSSEC").
  */
 #include <string.h>
 #include <sys/random.h>
@@ -165,6 +172,24 @@ static void build_bufsize512(const struct dp_probe_ctx *ctx,
   q->udp_size = 512;
 }
 
+/* DNSSEC (RFC 4035 3.1.1, 4.9.1): the DNSKEY and NSEC3PARAM RRsets at the
+ * apex with DO=1, so the RRSIGs over them come back. */
+static void build_dnskey(const struct dp_probe_ctx *ctx,
+                         struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->qtype = DP_TYPE_DNSKEY;
+  q->do_bit = true;
+}
+
+static void build_nsec3param(const struct dp_probe_ctx *ctx,
+                             struct dp_wire_query *q)
+{
+  build_zone_soa(ctx, q);
+  q->qtype = DP_TYPE_NSEC3PARAM;
+  q->do_bit = true;
+}
+
 /* Identity (what a server discloses): NSID (RFC 5001), a DNS COOKIE (RFC
  * 7873) and the CHAOS TXT names servers answer with their version and
  * host name. */
@@ -236,6 +261,7 @@ static void build_idserver(const struct dp_probe_ctx *ctx,
    DP_PROBE_BIT(DP_PROBE_DO) | DP_PROBE_BIT(DP_PROBE_BUFSIZE512) |             \
    DP_PROBE_BIT(DP_PROBE_NSID) | DP_PROBE_BIT(DP_PROBE_COOKIE))
 #define AFTER(id) DP_PROBE_BIT(DP_PROBE_##id)
+#define TCP_PROBES (AFTER(TCP) | AFTER(AXFR) | AFTER(IXFR))
 
 /* The TCP probes go one after another too (tcp, axfr, then ixfr, which also
  * needs udp's serial): one connection at a time to a server, which many
@@ -297,8 +323,10 @@ static const struct dp_probe_def probes[DP_PROBE_COUNT] = {
     [DP_PROBE_TYPE1000] = {"unknown type 1000: NOERROR, no data, AA (RFC 3597)",
                            "TYPE1000 zone", DP_TRANSPORT_UDP, false, AFTER(UDP),
                            build_type1000},
-    [DP_PROBE_DO] = {"DO=1: DO copied into the reply (RFC 3225)", "SOA, DO=1",
-                     DP_TRANSPORT_UDP, false, AFTER(ZFLAG), build_do},
+    [DP_PROBE_DO] = {"DO=1: DO copied into the reply (RFC 3225); its SOA "
+                     "and RRSIGs feed the DNSSEC check",
+                     "SOA, DO=1", DP_TRANSPORT_UDP, false, AFTER(ZFLAG),
+                     build_do, true},
     [DP_PROBE_BUFSIZE512] = {"DNSKEY, DO=1, 512-byte buffer: fits or TC=1 (RFC "
                              "6891)",
                              "DNSKEY, 512 B", DP_TRANSPORT_UDP, false,
@@ -321,6 +349,15 @@ static const struct dp_probe_def probes[DP_PROBE_COUNT] = {
     [DP_PROBE_IDSERVER] = {"CH TXT id.server (RFC 4892): the server's identity",
                            "CH TXT id.server", DP_TRANSPORT_UDP, false, 0,
                            build_idserver},
+    /* The same question as bufsize512 (and its follow-up): after it. */
+    [DP_PROBE_DNSKEY] = {"DNSKEY, DO=1: the zone's keys and their RRSIGs, "
+                         "checked (times, keys, signatures, algorithms)",
+                         "DNSKEY, DO=1", DP_TRANSPORT_UDP, false,
+                         AFTER(BUFSIZE512), build_dnskey, true},
+    [DP_PROBE_NSEC3PARAM] = {"NSEC3PARAM, DO=1: NSEC3 iterations and salt "
+                             "(RFC 9276)",
+                             "NSEC3PARAM, DO=1", DP_TRANSPORT_UDP, false,
+                             AFTER(UDP), build_nsec3param, true},
 };
 
 _Static_assert(sizeof(probes) / sizeof(probes[0]) == DP_PROBE_COUNT,
@@ -332,7 +369,9 @@ _Static_assert(sizeof(probes) / sizeof(probes[0]) == DP_PROBE_COUNT,
  * recursive query that timed out alone is asked again (the upstream is slow
  * or dead), and a DNSKEY answer truncated at 512 bytes is asked with a
  * 4096-byte buffer (no answer then: large UDP answers are lost, as fragments
- * are). */
+ * are). A truncated reply the DNSSEC check reads is asked again over TCP,
+ * after the TCP probes and the retries before it, one connection at a
+ * time. */
 
 static bool replied(const struct dp_probe_result *r)
 {
@@ -380,10 +419,15 @@ static void tweak_bufsize4096(struct dp_wire_query *q)
 }
 
 static const struct dp_probe_followup followups[] = {
-    {DP_PROBE_RECURSION, DP_FOLLOWUP_CD, servfail_with_ra, tweak_cd},
-    {DP_PROBE_RECURSION, DP_FOLLOWUP_RETRY, timed_out_alone, NULL},
-    {DP_PROBE_BUFSIZE512, DP_FOLLOWUP_BUFSIZE4096, truncated,
-     tweak_bufsize4096},
+    {DP_PROBE_RECURSION, DP_FOLLOWUP_CD, servfail_with_ra, tweak_cd, false, 0},
+    {DP_PROBE_RECURSION, DP_FOLLOWUP_RETRY, timed_out_alone, NULL, false, 0},
+    {DP_PROBE_BUFSIZE512, DP_FOLLOWUP_BUFSIZE4096, truncated, tweak_bufsize4096,
+     false, 0},
+    {DP_PROBE_DO, DP_FOLLOWUP_TCP, truncated, NULL, true, TCP_PROBES},
+    {DP_PROBE_DNSKEY, DP_FOLLOWUP_TCP, truncated, NULL, true,
+     TCP_PROBES | AFTER(DO)},
+    {DP_PROBE_NSEC3PARAM, DP_FOLLOWUP_TCP, truncated, NULL, true,
+     TCP_PROBES | AFTER(DO) | AFTER(DNSKEY)},
 };
 
 const struct dp_probe_followup *dp_probe_followups(size_t *n)

@@ -240,6 +240,120 @@ static void write_probe(dp_json_t *w, const struct dp_target_result *t,
   dp_json_object_end(w);
 }
 
+static const char *const dnssec_states[] = {
+    [DP_DNSSEC_STATE_UNKNOWN] = "unknown",
+    [DP_DNSSEC_STATE_UNSIGNED] = "unsigned",
+    [DP_DNSSEC_STATE_SIGNED] = "signed",
+};
+
+/* A type mnemonic, or null for 0 (a finding about no RRset). */
+static void member_type(dp_json_t *w, const char *key, uint16_t type)
+{
+  char name[24];
+  dp_json_key(w, key);
+  if (type == 0)
+  {
+    dp_json_null(w);
+    return;
+  }
+  dp_wire_type_tostr(type, name, sizeof(name));
+  dp_json_string(w, name);
+}
+
+/* The DNSSEC of the zone as this target serves it, or null when it was not
+ * checked. */
+static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
+{
+  char when[32];
+
+  dp_json_key(w, "dnssec");
+  if (d == NULL)
+  {
+    dp_json_null(w);
+    return;
+  }
+  dp_json_object_begin(w);
+  member_string(w, "state",
+                (unsigned)d->state <
+                        sizeof(dnssec_states) / sizeof(dnssec_states[0])
+                    ? dnssec_states[d->state]
+                    : "unknown");
+  bool expiry =
+      d->has_expiry &&
+      dp_report_rfc3339(when, sizeof(when), d->earliest_expiration)[0] != '\0';
+  dp_json_key(w, "earliest_expiry");
+  if (expiry)
+    dp_json_string(w, when);
+  else
+    dp_json_null(w);
+  dp_json_key(w, "expiry_seconds");
+  if (expiry)
+    dp_json_int(w, d->earliest_remaining);
+  else
+    dp_json_null(w);
+  member_type(w, "earliest_rrset", expiry ? d->earliest_covered : 0);
+  dp_json_key(w, "algorithms");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < d->nalgorithms && i < DP_TARGET_DNSSEC_ALGS; i++)
+    dp_json_uint(w, d->algorithms[i]);
+  dp_json_array_end(w);
+  dp_json_key(w, "keys");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < d->nkeys && i < DP_TARGET_DNSSEC_KEYS; i++)
+  {
+    const struct dp_dnssec_key *k = &d->keys[i];
+    dp_json_object_begin(w);
+    member_uint(w, "key_tag", k->key_tag);
+    member_uint(w, "algorithm", k->algorithm);
+    member_uint(w, "flags", k->flags);
+    member_bool(w, "sep", k->sep);
+    member_bool(w, "revoked", k->revoked);
+    member_uint(w, "bits", k->bits);
+    member_bool(w, "signs_dnskey", k->signs_dnskey);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_key(w, "nsec3");
+  if (d->nsec3)
+  {
+    char salt[2 * sizeof(d->nsec3_salt) + 1];
+    for (size_t i = 0; i < d->nsec3_salt_len; i++)
+      snprintf(salt + 2 * i, 3, "%02x", d->nsec3_salt[i]);
+    salt[2 * (size_t)d->nsec3_salt_len] = '\0';
+    dp_json_object_begin(w);
+    member_uint(w, "iterations", d->nsec3_iterations);
+    member_string(w, "salt", salt);
+    dp_json_object_end(w);
+  }
+  else
+    dp_json_null(w);
+  dp_json_key(w, "warn_seconds");
+  dp_json_int(w, d->warn_seconds);
+  dp_json_key(w, "crit_seconds");
+  dp_json_int(w, d->crit_seconds);
+  dp_json_key(w, "findings");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < d->nfindings; i++)
+  {
+    const struct dp_target_dnssec_finding *f = &d->findings[i];
+    dp_json_object_begin(w);
+    member_string(w, "key", f->key);
+    member_string(w, "cause", dp_cause_tostr(f->cause));
+    member_string(w, "severity", dp_severity_tostr(f->severity));
+    member_type(w, "rrset", f->covered);
+    dp_json_key(w, "algorithm");
+    if (f->algorithm != 0)
+      dp_json_uint(w, f->algorithm);
+    else
+      dp_json_null(w);
+    member_uint(w, "count", f->count);
+    member_fixed(w, "detail", f->detail, sizeof(f->detail));
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_object_end(w);
+}
+
 void dp_report_json_target_members(dp_json_t *w,
                                    const struct dp_target_result *t)
 {
@@ -289,6 +403,7 @@ void dp_report_json_target_members(dp_json_t *w,
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
+  write_dnssec(w, t->dnssec);
   dp_json_key(w, "probes");
   dp_json_array_begin(w);
   for (size_t i = 0; i < dp_report_nprobes(t); i++)

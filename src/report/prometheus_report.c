@@ -8,7 +8,9 @@
  * written together, never interleaved with another family's, and a family
  * with no sample still has its HELP and TYPE. A target is identified by the
  * labels target (as given), address and port; a probe adds probe, a root
- * cause of the diagnosis adds cause (one series per cause the target has).
+ * cause of the diagnosis adds cause (one series per cause the target has),
+ * the DNSSEC families add zone (a series only for a target whose zone was
+ * checked, and the expiry only when an RRSIG was seen).
  *
  * Invariants: label values are valid UTF-8 with \\, \" and \n escaped as
  * the format requires; other control characters and bytes that are not
@@ -29,6 +31,8 @@ enum family
 {
   F_TARGET_STATUS,
   F_TARGET_CAUSE,
+  F_DNSSEC_SIGNED,
+  F_DNSSEC_EXPIRY,
   F_PROBE_SUCCESS,
   F_PROBE_SEVERITY,
   F_PROBE_VERDICT,
@@ -49,6 +53,14 @@ static const struct
     {F_TARGET_CAUSE, "dnsprobe_target_cause",
      "A root cause of the target's diagnosis, as the label cause; the value "
      "is its severity: 1 info, 2 warning, 3 critical."},
+    {F_DNSSEC_SIGNED, "dnsprobe_dnssec_signed",
+     "1 when the zone, as this authoritative server serves it, is signed "
+     "(DNSKEY or RRSIGs at the apex), 0 when it is not; no series when it "
+     "was not checked."},
+    {F_DNSSEC_EXPIRY, "dnsprobe_dnssec_signature_expiry_seconds",
+     "Seconds until the earliest RRSIG over the zone's SOA, DNSKEY or "
+     "NSEC3PARAM expires, negative once expired; no series when none was "
+     "seen."},
     {F_PROBE_SUCCESS, "dnsprobe_probe_success",
      "1 when a DNS reply came back to the probe, 0 when none did (timeout, "
      "transport failure, malformed, not sent)."},
@@ -154,6 +166,8 @@ static void put_probe_samples(FILE *fp, enum family f, const char *name,
   {
   case F_TARGET_STATUS:
   case F_TARGET_CAUSE:
+  case F_DNSSEC_SIGNED:
+  case F_DNSSEC_EXPIRY:
     break;
   case F_PROBE_SUCCESS:
   case F_PROBE_SEVERITY:
@@ -209,6 +223,30 @@ static void put_probe_samples(FILE *fp, enum family f, const char *name,
   }
 }
 
+/* The DNSSEC of a target's zone: signed or not, and the seconds left to
+ * its earliest RRSIG. */
+static void put_dnssec(FILE *fp, enum family f, const char *name,
+                       const struct dp_target_result *t)
+{
+  const struct dp_target_dnssec *d = t->dnssec;
+  char zone[sizeof(t->zone)];
+
+  if (d == NULL || d->state == DP_DNSSEC_STATE_UNKNOWN)
+    return;
+  if (f == F_DNSSEC_EXPIRY &&
+      !(d->state == DP_DNSSEC_STATE_SIGNED && d->has_expiry))
+    return;
+  dp_report_fixed(zone, sizeof(zone), t->zone, sizeof(t->zone));
+  fputs(name, fp);
+  put_target_labels(fp, t);
+  put_label(fp, "zone", zone, false);
+  fputc('}', fp);
+  if (f == F_DNSSEC_SIGNED)
+    put_number(fp, d->state == DP_DNSSEC_STATE_SIGNED ? 1 : 0);
+  else
+    put_number(fp, (double)d->earliest_remaining);
+}
+
 static void put_family(FILE *fp, size_t k, const struct dp_run *run,
                        const bool *skip)
 {
@@ -230,6 +268,12 @@ static void put_family(FILE *fp, size_t k, const struct dp_run *run,
       put_label(fp, "role", dp_role_tostr(t->role), false);
       fputc('}', fp);
       put_number(fp, (double)t->status);
+      continue;
+    }
+    if (families[k].family == F_DNSSEC_SIGNED ||
+        families[k].family == F_DNSSEC_EXPIRY)
+    {
+      put_dnssec(fp, families[k].family, name, t);
       continue;
     }
     if (families[k].family == F_TARGET_CAUSE)

@@ -1,9 +1,10 @@
 /*
  * text_report.c: the default report, written for a person who pastes it
  * into a ticket. Per target: a header (address, zone, role, software, wall
- * time), one aligned line per probe (what was sent, what came back, RTT,
- * verdict), the findings worst first with explanation and fix, and a summary
- * line; one overall line after several targets.
+ * time, the zone's DNSSEC when it was checked), one aligned line per probe
+ * (what was sent, what came back, RTT, verdict), the findings worst first with
+ * explanation and fix, and a summary line; one overall line after several
+ * targets.
  *
  * Invariants: it only reads the run model and decides nothing; counts are
  * clamped to their arrays. Lines stay within the width where the content
@@ -464,6 +465,56 @@ static void put_health(FILE *fp, dp_health_t h, bool color)
   fputs(known ? dp_report_color_reset(color) : "", fp);
 }
 
+/* "29 d", "11 h", "40 min", "12 s": a duration by its largest unit,
+ * rounded down. */
+static void format_span(char *buf, size_t cap, int64_t secs)
+{
+  if (secs < 0)
+    secs = -secs;
+  if (secs >= 86400)
+    snprintf(buf, cap, "%lld d", (long long)(secs / 86400));
+  else if (secs >= 3600)
+    snprintf(buf, cap, "%lld h", (long long)(secs / 3600));
+  else if (secs >= 60)
+    snprintf(buf, cap, "%lld min", (long long)(secs / 60));
+  else
+    snprintf(buf, cap, "%lld s", (long long)secs);
+}
+
+/* "signed, RRSIGs valid for 29 d (earliest: SOA), algorithm 13",
+ * "unsigned", or "not known (the answers do not tell)". */
+static void write_dnssec_line(FILE *fp, const struct dp_target_dnssec *d)
+{
+  char span[32], type[24];
+  if (d->state == DP_DNSSEC_STATE_UNSIGNED)
+  {
+    fputs("dnssec: unsigned\n", fp);
+    return;
+  }
+  if (d->state != DP_DNSSEC_STATE_SIGNED)
+  {
+    fputs("dnssec: not known (the answers do not tell)\n", fp);
+    return;
+  }
+  fputs("dnssec: signed", fp);
+  if (d->has_expiry)
+  {
+    format_span(span, sizeof(span), d->earliest_remaining);
+    dp_wire_type_tostr(d->earliest_covered, type, sizeof(type));
+    if (d->earliest_remaining < 0)
+      fprintf(fp, ", an RRSIG expired %s ago (%s)", span, type);
+    else
+      fprintf(fp, ", RRSIGs valid for %s (earliest: %s)", span, type);
+  }
+  for (size_t i = 0; i < d->nalgorithms && i < DP_TARGET_DNSSEC_ALGS; i++)
+    fprintf(fp, "%s%u",
+            i > 0                ? ", "
+            : d->nalgorithms > 1 ? ", algorithms "
+                                 : ", algorithm ",
+            (unsigned)d->algorithms[i]);
+  fputc('\n', fp);
+}
+
 static void write_header(FILE *fp, const struct dp_target_result *t,
                          const struct dp_report_options *opt, unsigned width)
 {
@@ -506,6 +557,8 @@ static void write_header(FILE *fp, const struct dp_target_result *t,
   }
   if (t->compliance[0])
     fprintf(fp, "compliance (RFC 8906): %s\n", t->compliance);
+  if (t->dnssec != NULL)
+    write_dnssec_line(fp, t->dnssec);
 }
 
 static void write_summary(FILE *fp, const struct dp_target_result *t,

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "dp_config.h"
 #include "util.h"
@@ -319,4 +320,21 @@ size_t dp_report_put_utf8(FILE *fp, const char *s)
   }
   fwrite(s, 1, n, fp);
   return n;
+}
+
+const char *dp_report_rfc3339(char *buf, size_t cap, int64_t t)
+{
+  struct tm tm;
+  time_t tt = (time_t)t;
+
+  if (cap > 0)
+    buf[0] = '\0';
+  if (cap < 21 || (int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
+      tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 ||
+      strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+  {
+    if (cap > 0)
+      buf[0] = '\0';
+  }
+  return buf;
 }

@@ -68,4 +68,11 @@ size_t dp_report_utf8_len(const char *s);
 const char *dp_report_decimal(char *buf, size_t cap, double v,
                               unsigned decimals);
 
+/**
+ * A time (seconds since 1970, UTC) in RFC 3339 form, "2026-11-21T13:00:00Z",
+ * into buf; "" when it cannot be shown (out of range, cap < 21). Returns
+ * buf.
+ */
+const char *dp_report_rfc3339(char *buf, size_t cap, int64_t t);
+
 #endif

@@ -7,7 +7,10 @@
  * only add). Text: a short table of the servers, a verdict line on the
  * serials ("serials agree: S on N of M servers" or "serials disagree: ...")
  * and one line per lame, silent or unresolved server (an NS name with no
- * address, which was not probed: its address and port are null in JSON).
+ * address, which was not probed: its address and port are null in JSON);
+ * then, for a signed zone or one whose parent has DS, the DNSSEC
+ * comparison: each server's key set, the parent's DS records and the
+ * zone's root causes ("dnssec" in JSON, null otherwise).
  * Invariants: it reads the summary only, clamps counts to the arrays, writes
  * control characters as '?'.
  */
@@ -41,6 +44,114 @@ static void member_bool(dp_json_t *w, const char *key, bool v)
 {
   dp_json_key(w, key);
   dp_json_bool(w, v);
+}
+
+static void dnssec_json(dp_json_t *w, const struct dp_zone_summary *z)
+{
+  const struct dp_zone_dnssec *d = &z->dnssec;
+  size_t n = nservers(z);
+
+  dp_json_key(w, "dnssec");
+  if (!d->checked)
+  {
+    dp_json_null(w);
+    return;
+  }
+  dp_json_object_begin(w);
+  dp_json_key(w, "signed");
+  dp_json_uint(w, d->nsigned);
+  dp_json_key(w, "unsigned");
+  dp_json_uint(w, d->nunsigned);
+  dp_json_key(w, "keysets");
+  dp_json_uint(w, d->nkeysets);
+  member_bool(w, "keysets_agree", d->nkeysets <= 1);
+  dp_json_key(w, "servers");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_dnssec_server *s = &d->servers[i];
+    if (s->state == NULL)
+      continue;
+    dp_json_object_begin(w);
+    member_fixed(w, "ns", z->servers[i].ns, sizeof(z->servers[i].ns));
+    member_fixed(w, "address", z->servers[i].address,
+                 sizeof(z->servers[i].address));
+    dp_json_key(w, "state");
+    dp_json_string(w, s->state);
+    dp_json_key(w, "keyset");
+    if (s->keyset >= 0)
+      dp_json_uint(w, (unsigned)s->keyset);
+    else
+      dp_json_null(w);
+    dp_json_key(w, "keys");
+    dp_json_array_begin(w);
+    for (size_t k = 0; k < s->nkeys && k < DP_ZONE_KEYS_MAX; k++)
+    {
+      dp_json_object_begin(w);
+      dp_json_key(w, "key_tag");
+      dp_json_uint(w, s->keys[k].key_tag);
+      dp_json_key(w, "algorithm");
+      dp_json_uint(w, s->keys[k].algorithm);
+      dp_json_key(w, "flags");
+      dp_json_uint(w, s->keys[k].flags);
+      dp_json_object_end(w);
+    }
+    dp_json_array_end(w);
+    dp_json_key(w, "ds_match");
+    if (d->ds_state != NULL && strcmp(d->ds_state, "present") == 0 &&
+        s->keyset >= 0)
+      dp_json_bool(w, s->ds_match);
+    else
+      dp_json_null(w);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_key(w, "ds");
+  dp_json_object_begin(w);
+  dp_json_key(w, "state");
+  dp_json_string(w, d->ds_state != NULL ? d->ds_state : "unknown");
+  dp_json_key(w, "why");
+  if (d->ds_why[0] != '\0')
+    member_fixed_value(w, d->ds_why, sizeof(d->ds_why));
+  else
+    dp_json_null(w);
+  dp_json_key(w, "records");
+  dp_json_array_begin(w);
+  for (size_t k = 0; k < d->nds && k < DP_ZONE_DS_MAX; k++)
+  {
+    dp_json_object_begin(w);
+    dp_json_key(w, "key_tag");
+    dp_json_uint(w, d->ds[k].key_tag);
+    dp_json_key(w, "algorithm");
+    dp_json_uint(w, d->ds[k].algorithm);
+    dp_json_key(w, "digest_type");
+    dp_json_uint(w, d->ds[k].digest_type);
+    dp_json_key(w, "matches");
+    dp_json_uint(w, d->ds[k].matches);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_object_end(w);
+  dp_json_key(w, "causes");
+  dp_json_array_begin(w);
+  for (size_t c = 0; c < d->ncauses && c < DP_ZONE_CAUSES_MAX; c++)
+  {
+    const struct dp_zone_cause *r = &d->causes[c];
+    dp_json_object_begin(w);
+    dp_json_key(w, "cause");
+    dp_json_string(w, dp_cause_tostr(r->cause));
+    dp_json_key(w, "severity");
+    dp_json_string(w, dp_severity_tostr(r->severity));
+    dp_json_key(w, "headline");
+    dp_json_string(w, r->headline);
+    dp_json_key(w, "evidence");
+    dp_json_string(w, r->evidence);
+    dp_json_key(w, "fix");
+    dp_json_string(w, r->fix);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_object_end(w);
 }
 
 void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
@@ -117,6 +228,7 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
   dp_json_uint(w, z->nunanswered);
   dp_json_key(w, "unresolved");
   dp_json_uint(w, z->nunresolved);
+  dnssec_json(w, z);
   dp_json_object_end(w);
 }
 
@@ -189,6 +301,94 @@ static void write_serial_line(FILE *fp, const struct dp_zone_summary *z,
             (unsigned long)seen[j], count[j], n,
             seen[j] == z->serial ? " (newest)" : "");
   fputc('\n', fp);
+}
+
+/* "[CRITICAL]" for a severity. */
+static void severity_label(char *label, size_t cap, dp_severity_t s)
+{
+  snprintf(label, cap, "[%s]", dp_severity_tostr(s));
+  for (char *c = label; *c != '\0'; c++)
+    *c = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+}
+
+/* The DNSSEC comparison: each server's key set and DS match, the parent's
+ * DS records, and the zone's root causes with their evidence and fix. */
+static dp_status_t dnssec_text(FILE *fp, const struct dp_zone_summary *z,
+                               const struct dp_report_options *opt)
+{
+  const struct dp_zone_dnssec *d = &z->dnssec;
+  unsigned width = opt->width != 0 ? opt->width : 80;
+  size_t n = nservers(z);
+  bool has_ds = d->ds_state != NULL && strcmp(d->ds_state, "present") == 0;
+
+  if (!d->checked)
+    return DP_OK;
+  fprintf(fp, "dnssec: signed on %zu of %zu servers, %s\n", d->nsigned,
+          d->nsigned + d->nunsigned,
+          d->nkeysets <= 1 ? "one DNSKEY set" : "DNSKEY sets differ");
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_dnssec_server *s = &d->servers[i];
+    if (s->state == NULL)
+      continue;
+    fputs("  ", fp);
+    put_clean(fp, z->servers[i].ns, sizeof(z->servers[i].ns));
+    fprintf(fp, " %s", s->state);
+    if (s->keyset >= 0)
+      fprintf(fp, ", key set %d", s->keyset + 1);
+    for (size_t k = 0; k < s->nkeys && k < DP_ZONE_KEYS_MAX; k++)
+      fprintf(fp, "%s%u/%u%s", k == 0 ? ": " : ", ",
+              (unsigned)s->keys[k].key_tag, (unsigned)s->keys[k].algorithm,
+              (s->keys[k].flags & DP_DNSKEY_FLAG_SEP) ? " (SEP)" : "");
+    if (s->nkeys > DP_ZONE_KEYS_MAX)
+      fprintf(fp, " and %zu more", s->nkeys - DP_ZONE_KEYS_MAX);
+    if (has_ds && s->keyset >= 0)
+      fprintf(fp, "; DS %s", s->ds_match ? "matches" : "matches no key");
+    fputc('\n', fp);
+  }
+  if (has_ds)
+  {
+    fputs("DS at the parent:", fp);
+    for (size_t k = 0; k < d->nds && k < DP_ZONE_DS_MAX; k++)
+      fprintf(fp,
+              "%s key %u, algorithm %u, digest type %u (matches on %zu of "
+              "%zu servers)",
+              k > 0 ? ";" : "", (unsigned)d->ds[k].key_tag,
+              (unsigned)d->ds[k].algorithm, (unsigned)d->ds[k].digest_type,
+              d->ds[k].matches, d->nsigned + d->nunsigned);
+    fputc('\n', fp);
+  }
+  else if (d->ds_state != NULL && strcmp(d->ds_state, "none") == 0)
+    fputs("DS at the parent: none\n", fp);
+  else
+  {
+    fputs("DS at the parent: not known (", fp);
+    put_clean(fp, d->ds_why, sizeof(d->ds_why));
+    fputs(")\n", fp);
+  }
+  for (size_t c = 0; c < d->ncauses && c < DP_ZONE_CAUSES_MAX; c++)
+  {
+    const struct dp_zone_cause *r = &d->causes[c];
+    char label[16], text[256];
+    severity_label(label, sizeof(label), r->severity);
+    fprintf(fp, "  %s%s%s ", dp_report_color_severity(r->severity, opt->color),
+            label, dp_report_color_reset(opt->color));
+    snprintf(text, sizeof(text), "%s (%s)",
+             r->headline != NULL ? r->headline : "", dp_cause_tostr(r->cause));
+    unsigned col = 2 + (unsigned)strlen(label) + 1;
+    if (dp_report_wrap_at(fp, text, col, 5, width) != DP_OK)
+      return DP_EIO;
+    fputs("     Seen: ", fp);
+    if (dp_report_wrap_at(fp, r->evidence, 11, 11, width) != DP_OK)
+      return DP_EIO;
+    if (r->fix[0] != '\0')
+    {
+      fputs("     Fix: ", fp);
+      if (dp_report_wrap_at(fp, r->fix, 10, 10, width) != DP_OK)
+        return DP_EIO;
+    }
+  }
+  return DP_OK;
 }
 
 dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
@@ -273,6 +473,8 @@ dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
     put_clean(fp, s->address, sizeof(s->address));
     fprintf(fp, ", %s)\n", s->reason != NULL ? s->reason : "not-probed");
   }
+  if (dnssec_text(fp, z, opt) != DP_OK)
+    return DP_EIO;
   if (fflush(fp) != 0 || ferror(fp))
     return DP_EIO;
   return DP_OK;

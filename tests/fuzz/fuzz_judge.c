@@ -3,7 +3,8 @@
  * input's bytes 3.. pick which probes got a reply and what transport
  * outcome the others had), then
  * the one diagnosis call production runs (verdicts, role, severities,
- * causes, explanations, fixes and expectations) and both reports. Whatever
+ * causes, the DNSSEC check of the replies the DNSSEC probes keep,
+ * explanations, fixes and expectations) and both reports. Whatever
  * a server sends, nothing may crash, overrun or leak, and the JSON writer
  * must stay balanced.
  */
@@ -74,9 +75,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r->outcome = outcomes[pick % (sizeof(outcomes) / sizeof(outcomes[0]))];
     r->connected = (pick & 0x80) != 0;
     r->rtt_ms = r->outcome == DP_OUTCOME_ANSWER ? 0.5 : -1.0;
-    if (r->outcome == DP_OUTCOME_ANSWER)
-      (void)dp_diagnose_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
+    if (r->outcome == DP_OUTCOME_ANSWER &&
+        dp_diagnose_absorb(r, data, size, t->zone, d->stream ? &st : NULL) &&
+        d->keep_reply)
+      (void)dp_probe_result_keep_reply(r, data, size);
   }
+  /* The DNSSEC check reads the kept replies with a fixed clock, so a crash
+   * replays (2025-01-01T00:00:00Z). */
+  t->dnssec_now = 1735689600;
   /* The second byte, when there is one, picks an expectation profile, so
    * the last phase is fuzzed too. */
   struct dp_expect expect;

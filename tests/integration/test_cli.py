@@ -57,6 +57,14 @@ BAD = [
     ("-6 with an IPv4 literal", ["-6", T], ""),
     ("resolver host name", ["--zone", "example.test", "--resolver",
                             "ns.example.test"], "an address"),
+    ("dnssec-warn 0", [T, "--dnssec-warn", "0"], "dnssec-warn"),
+    ("dnssec-warn over a year", [T, "--dnssec-warn", "366"], "dnssec-warn"),
+    ("dnssec-warn junk", [T, "--dnssec-warn", "7d"], "dnssec-warn"),
+    ("dnssec-crit negative", [T, "--dnssec-crit=-1"], "dnssec-crit"),
+    ("dnssec-crit above dnssec-warn", [T, "--dnssec-warn", "3",
+                                       "--dnssec-crit", "4"], "dnssec-crit"),
+    ("dnssec-crit above the default warning", [T, "--dnssec-crit", "8"],
+     "the default"),
     ("bad resolver port", ["--zone", "example.test", "--resolver",
                            "127.0.0.60:0"], "port"),
 ]
@@ -266,7 +274,8 @@ class HelpAndDocs(unittest.TestCase):
                                "update", "notify", "opcode", "plain", "edns",
                                "edns1", "ednsopt", "ednsflags", "zflag",
                                "type1000", "do", "bufsize512", "nsid",
-                               "cookie", "version", "hostname", "idserver"])
+                               "cookie", "version", "hostname", "idserver",
+                               "dnskey", "nsec3param"])
 
     def test_every_option_is_documented(self):
         helptext = run(["--help"]).stdout

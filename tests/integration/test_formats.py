@@ -72,6 +72,7 @@ NAGIOS_LINE = re.compile(
 PROM_FAMILIES = (
     "dnsprobe_build_info", "dnsprobe_run_duration_seconds",
     "dnsprobe_target_status", "dnsprobe_target_cause",
+    "dnsprobe_dnssec_signed", "dnsprobe_dnssec_signature_expiry_seconds",
     "dnsprobe_probe_success",
     "dnsprobe_probe_severity", "dnsprobe_probe_verdict",
     "dnsprobe_probe_rcode", "dnsprobe_probe_ede",

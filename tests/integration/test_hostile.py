@@ -61,7 +61,7 @@ OUTCOMES = {"answer", "timeout", "port-unreachable", "connection-refused",
 VERDICTS = {"authoritative", "answering", "refused", "failing", "no-answer",
             "unexpected", "available", "not-offered", "allowed", "denied",
             "not-authoritative", "not-implemented", "accepted", "compliant",
-            "non-compliant", "legacy", "skipped"}
+            "non-compliant", "legacy", "skipped", "signed", "unsigned"}
 SEVERITIES = {"ok", "info", "warning", "critical"}
 STATUS_EXIT = {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}
 

@@ -68,6 +68,7 @@ COMPLIANCE_EXCEPT = {
                       "bufsize512": ("non-compliant", "warning")},
 }
 IDENTITY = ("nsid", "cookie", "version", "hostname", "idserver")
+DNSSEC = ("dnskey", "nsec3param")
 # Identity: the software each instance is, and how dnsprobe can tell.
 # Every Debian default answers version.bind with its version, except that
 # Unbound's access-control refuses this client everything, and is named
@@ -504,6 +505,27 @@ class Battery:
         self.assertEqual(t["status"], ("ok", "ok", "warning",
                                        "critical")[worst], self.case)
 
+    def test_dnssec_no_noise(self):
+        """The lab's zones are unsigned: a server that serves the zone says
+        "unsigned" and nothing more, one that does not is not checked, and
+        no DNSSEC cause or severity comes of either."""
+        t = self.report_ok()["targets"][0]
+        self.assertEqual([r["cause"] for r in t["diagnosis"]
+                          if r["cause"].startswith("dnssec-")], [],
+                         self.case)
+        d = t["dnssec"]
+        if self.run_.probe("udp")["verdict"] == "authoritative":
+            self.assertIsNotNone(d, "%s: not checked" % self.case)
+        if d is not None:
+            self.assertEqual((d["state"], d["findings"], d["keys"]),
+                             ("unsigned", [], []), self.case)
+        for pid in DNSSEC:
+            p = self.run_.probe(pid)
+            self.assertFalse((p["cause"] or "").startswith("dnssec-"),
+                             "%s/%s: %s" % (self.case, pid, p["cause"]))
+            self.assertNotEqual(p["verdict"], "signed",
+                                "%s/%s" % (self.case, pid))
+
     def test_stderr_clean(self):
         # Exit 0-2 runs print nothing on stderr (no warnings, and no
         # sanitizer report in an -Db_sanitize build).
@@ -648,7 +670,7 @@ class Test_closed_port(unittest.TestCase):
                              % (self.case, r.stdout[:2000]))
         probes = r.report["targets"][0]["probes"]
         self.assertEqual(sorted(p["id"] for p in probes),
-                         sorted(PROBES + COMPLIANCE + IDENTITY),
+                         sorted(PROBES + COMPLIANCE + IDENTITY + DNSSEC),
                          "%s: probe ids" % self.case)
         for p in probes:
             case = "%s/%s" % (self.case, p["id"])
@@ -672,6 +694,13 @@ class Test_closed_port(unittest.TestCase):
                          [("port-closed", "critical")], self.case)
         self.assertEqual(sorted(t["diagnosis"][0]["probes"]),
                          sorted(p["id"] for p in t["probes"]), self.case)
+
+    def test_dnssec_not_checked(self):
+        """Nothing answered: no DNSSEC check, no DNSSEC cause."""
+        t = self.run_.report["targets"][0]
+        self.assertIsNone(t["dnssec"], self.case)
+        self.assertEqual([r["cause"] for r in t["diagnosis"]
+                          if r["cause"].startswith("dnssec")], [], self.case)
 
     def test_stderr_clean(self):
         self.assertEqual(self.run_.stderr, "", "%s: stderr" % self.case)

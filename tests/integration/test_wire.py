@@ -106,8 +106,10 @@ class WireExact(unittest.TestCase):
         self.assertGreaterEqual(len(queries), 20, "the battery ran")
 
         # The log holds the queries the report describes.
-        self.assertEqual(collections.Counter(describe(t, w) for t, w in sent),
-                         collections.Counter(queries))
+        logged = collections.Counter(describe(t, w) for t, w in sent)
+        reported = collections.Counter(queries)
+        self.assertEqual(logged, reported, "logged only: %r; reported only: %r"
+                         % (logged - reported, reported - logged))
 
         # The server got them, byte for byte but for the ID.
         self.assertEqual(

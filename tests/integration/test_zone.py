@@ -224,6 +224,18 @@ class ZoneTest(unittest.TestCase):
                 self.assertTrue(all(s["answered"] for s in servers.values()),
                                 "%s: every server answered" % name)
 
+    def test_unsigned_zone_no_dnssec(self):
+        """Unsigned zones, whose parent has no DS, get no DNSSEC word: no
+        zone comparison, no DNSSEC cause on any server."""
+        for name, report in (("example.test", self.example),
+                             ("lame.test", self.lame)):
+            with self.subTest(zone=name):
+                self.assertIsNone(report["zone"]["dnssec"], name)
+                for t in report["targets"]:
+                    self.assertEqual([c["cause"] for c in t["diagnosis"]
+                                      if c["cause"].startswith("dnssec")],
+                                     [], name)
+
     def test_unresolved_name_server(self):
         """An NS name without an address: the servers found are probed and
         the one that could not be resolved is named, with why; the zone is

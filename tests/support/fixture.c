@@ -120,6 +120,19 @@ void fx_ede(struct dp_probe_result *p, uint16_t code, const char *text)
     a->opt_codes[a->nopt_codes++] = DP_EDNS_EDE;
 }
 
+void fx_reply(struct dp_target_result *t, dp_probe_id_t id, const uint8_t *buf,
+              size_t len)
+{
+  struct dp_probe_result *p = &t->probes[id];
+  p->outcome = DP_OUTCOME_ANSWER;
+  p->rtt_ms = 0.5;
+  ck_assert_msg(dp_diagnose_absorb(p, buf, len, t->zone, NULL),
+                "fixture: the reply to %s cannot be read",
+                dp_probe_id_tostr(id));
+  if (dp_probe_def(id)->keep_reply)
+    ck_assert_int_eq(dp_probe_result_keep_reply(p, buf, len), DP_OK);
+}
+
 void fx_outcome(struct dp_probe_result *p, dp_outcome_t outcome)
 {
   memset(&p->answer, 0, sizeof(p->answer));

@@ -57,6 +57,14 @@ void fx_soa(struct dp_probe_result *p, uint32_t serial);
 /** The reply carries Extended DNS Error code with text (NULL: none). */
 void fx_ede(struct dp_probe_result *p, uint16_t code, const char *text);
 
+/**
+ * The len bytes at buf came back to probe id of t: read as the runner
+ * reads a reply (round trip 0.5 ms), and kept when the probe's row keeps
+ * its reply (the DNSSEC check reads those).
+ */
+void fx_reply(struct dp_target_result *t, dp_probe_id_t id, const uint8_t *buf,
+              size_t len);
+
 /** Nothing readable came back: a transport outcome (timeout, ...). */
 void fx_outcome(struct dp_probe_result *p, dp_outcome_t outcome);
 

@@ -87,7 +87,8 @@ CAUSES = ("port-closed", "unreachable", "client-dropped", "client-refused",
 # DNS constants (RFC 1035 §3.2, RFC 6895 registries).
 TYPE = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
         "TXT": 16, "AAAA": 28, "OPT": 41, "DS": 43, "RRSIG": 46,
-        "NSEC": 47, "DNSKEY": 48, "IXFR": 251, "AXFR": 252}
+        "NSEC": 47, "DNSKEY": 48, "NSEC3": 50, "NSEC3PARAM": 51, "IXFR": 251,
+        "AXFR": 252}
 TYPE_NAME = {v: k for k, v in TYPE.items()}
 CLASS_IN = 1
 OPCODE = {"QUERY": 0, "IQUERY": 1, "STATUS": 2, "NOTIFY": 4, "UPDATE": 5,

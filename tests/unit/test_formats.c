@@ -238,6 +238,74 @@ static void target_hostile(struct dp_run *run)
            HOSTILE, HOSTILE, "line one\nline <two> ]]> \r", "a & b");
 }
 
+/* The DNSSEC of a zone as a target serves it: signed with an RRSIG over
+ * the SOA that expired a day ago, or unsigned. */
+#define EXPIRED_AT INT64_C(1735603200) /* 2024-12-31T00:00:00Z */
+
+static void dnssec_of(struct dp_target_result *t, bool is_signed)
+{
+  t->dnssec = calloc(1, sizeof(*t->dnssec) + sizeof(t->dnssec->findings[0]));
+  ck_assert(t->dnssec != NULL);
+  struct dp_target_dnssec *d = t->dnssec;
+  d->warn_seconds = 7 * 86400;
+  d->crit_seconds = 2 * 86400;
+  d->state = is_signed ? DP_DNSSEC_STATE_SIGNED : DP_DNSSEC_STATE_UNSIGNED;
+  if (!is_signed)
+    return;
+  d->now = EXPIRED_AT + 86400;
+  d->has_expiry = true;
+  d->earliest_expiration = EXPIRED_AT;
+  d->earliest_remaining = -86400;
+  d->earliest_covered = DP_TYPE_SOA;
+  d->nalgorithms = 1;
+  d->algorithms[0] = 13;
+  d->nkeys = d->nkeys_seen = 1;
+  d->keys[0].flags = 257;
+  d->keys[0].algorithm = 13;
+  d->keys[0].key_tag = 4242;
+  d->keys[0].sep = true;
+  d->keys[0].zone_key = true;
+  d->severity = DP_SEVERITY_CRITICAL;
+  d->nfindings = 1;
+  d->findings[0].id = DP_DNSSEC_FINDING_EXPIRED;
+  d->findings[0].key = "dnssec-expired";
+  d->findings[0].cause = DP_CAUSE_DNSSEC_EXPIRED;
+  d->findings[0].severity = DP_SEVERITY_CRITICAL;
+  d->findings[0].covered = DP_TYPE_SOA;
+  d->findings[0].count = 1;
+  snprintf(d->findings[0].detail, sizeof(d->findings[0].detail),
+           "The RRSIG over SOA expired a day ago.");
+}
+
+/* Two authoritative servers: a signed zone whose RRSIG expired, and an
+ * unsigned one. */
+static void targets_dnssec(struct dp_run *run)
+{
+  struct dp_probe_result *p;
+  struct dp_target_result *t =
+      target_head(run, "127.0.0.7", "127.0.0.7", 53, "signed.test.",
+                  DP_ROLE_AUTHORITATIVE, DP_HEALTH_CRITICAL, 2.0);
+  p = add_probe(t, "dnskey");
+  answer(p, DP_RCODE_NOERROR, DP_FLAG_AA, 0.4);
+  judge(p, DP_VERDICT_SIGNED, DP_SEVERITY_CRITICAL,
+        "NOERROR aa: signed (the RRset comes with its RRSIGs)",
+        "The RRSIG over SOA expired a day ago.", "Re-sign the zone.");
+  dnssec_of(t, true);
+  fx_cause(t, DP_CAUSE_DNSSEC_EXPIRED, DP_SEVERITY_CRITICAL,
+           DP_PROBE_BIT(DP_PROBE_DNSKEY),
+           "The zone's DNSSEC signatures have expired",
+           "The RRSIG over SOA expired a day ago.", "Validators fail it.",
+           "Re-sign the zone.")
+      ->own_severity = true;
+  t = target_head(run, "127.0.0.8", "127.0.0.8", 53, "unsigned.test.",
+                  DP_ROLE_AUTHORITATIVE, DP_HEALTH_OK, 2.0);
+  p = add_probe(t, "dnskey");
+  answer(p, DP_RCODE_NOERROR, DP_FLAG_AA, 0.4);
+  judge(p, DP_VERDICT_UNSIGNED, DP_SEVERITY_OK, "NOERROR aa: unsigned", NULL,
+        NULL);
+  dnssec_of(t, false);
+}
+
 enum run_kind
 {
   RUN_V4,
@@ -246,6 +314,7 @@ enum run_kind
   RUN_EMPTY,
   RUN_DUP,
   RUN_HOSTILE,
+  RUN_DNSSEC,
 };
 
 static void build_run(struct dp_run *run, enum run_kind kind)
@@ -279,6 +348,10 @@ static void build_run(struct dp_run *run, enum run_kind kind)
   case RUN_HOSTILE:
     target_hostile(run);
     run->status = DP_HEALTH_WARNING;
+    break;
+  case RUN_DNSSEC:
+    targets_dnssec(run);
+    run->status = DP_HEALTH_CRITICAL;
     break;
   }
 }
@@ -707,28 +780,28 @@ static const struct
   const char *want;
 } junit_cases[] = {
     {"one target", RUN_V4,
-     "suites=1 tests=22 failures=2 errors=0 skipped=16\n"
-     "suite 127.0.0.1:5301 tests=22 failures=2 errors=0 skipped=16\n" V4_CASES(
+     "suites=1 tests=24 failures=2 errors=0 skipped=18\n"
+     "suite 127.0.0.1:5301 tests=24 failures=2 errors=0 skipped=18\n" V4_CASES(
          "dnsprobe.127_0_0_1_5301")},
     {"two targets", RUN_TWO,
-     "suites=2 tests=44 failures=4 errors=0 skipped=35\n"
-     "suite 127.0.0.1:5301 tests=22 failures=2 errors=0 skipped=16\n" V4_CASES(
+     "suites=2 tests=48 failures=4 errors=0 skipped=39\n"
+     "suite 127.0.0.1:5301 tests=24 failures=2 errors=0 skipped=18\n" V4_CASES(
          "dnsprobe.127_0_0_1_5301") "suite ns1.example.test ([::1]:5302) "
-                                    "tests=22 failures=2 errors=0 skipped=19\n"
+                                    "tests=24 failures=2 errors=0 skipped=21\n"
                                     " dnsprobe.__1_5302 udp F:warning+fix\n"
                                     " dnsprobe.__1_5302 tcp P+expl\n"
                                     " dnsprobe.__1_5302 axfr F:warning+fix\n"},
     {"all ok", RUN_OK,
-     "suites=1 tests=22 failures=0 errors=0 skipped=20\n"
-     "suite 127.0.0.2 (127.0.0.2:53) tests=22 failures=0 errors=0 skipped=20\n"
+     "suites=1 tests=24 failures=0 errors=0 skipped=22\n"
+     "suite 127.0.0.2 (127.0.0.2:53) tests=24 failures=0 errors=0 skipped=22\n"
      " dnsprobe.127_0_0_2_53 udp P\n"
      " dnsprobe.127_0_0_2_53 recursion P\n"},
     {"no target", RUN_EMPTY,
      "suites=0 tests=0 failures=0 errors=0 skipped=0\n"},
     {"hostile strings", RUN_HOSTILE,
-     "suites=1 tests=22 failures=1 errors=0 skipped=21\n"
-     "suite we\"ird\\name\n? (127.0.0.9:53) tests=22 failures=1 errors=0 "
-     "skipped=21\n"
+     "suites=1 tests=24 failures=1 errors=0 skipped=23\n"
+     "suite we\"ird\\name\n? (127.0.0.9:53) tests=24 failures=1 errors=0 "
+     "skipped=23\n"
      " dnsprobe.127_0_0_9_53 udp F:warning+fix\n"},
 };
 
@@ -817,8 +890,8 @@ static const struct
      3,
      "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
      "from this client (update)",
-     "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 22 "
-     "probes (1 critical, 1 warning, 1 info, 16 skipped) in 3.2 ms"},
+     "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 24 "
+     "probes (1 critical, 1 warning, 1 info, 18 skipped) in 3.2 ms"},
     {"two targets", RUN_TWO,
      "DNSPROBE CRITICAL - 1 critical, 3 warning on 2 of 2 targets: "
      "127.0.0.1:5301 update-accepted: Dynamic updates accepted from this "
@@ -832,14 +905,14 @@ static const struct
      "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
      "from this client (update)",
      "[::1]:5302 (ns1.example.test) zone . role unknown software bind: "
-     "WARNING, 22 probes (2 warning, 1 info, 19 skipped) in 2.5 ms"},
+     "WARNING, 24 probes (2 warning, 1 info, 21 skipped) in 2.5 ms"},
     {"all ok", RUN_OK,
-     "DNSPROBE OK - 127.0.0.2:53 resolver: 2 probes ok, 20 skipped | "
+     "DNSPROBE OK - 127.0.0.2:53 resolver: 2 probes ok, 22 skipped | "
      "rtt_udp=0.4ms;;;0 rtt_recursion=3ms;;;0",
      1,
-     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 22 probes (20 "
+     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 24 probes (22 "
      "skipped) in 4 ms",
-     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 22 probes (20 "
+     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 24 probes (22 "
      "skipped) in 4 ms"},
     {"no target", RUN_EMPTY, "DNSPROBE OK - no target probed", 0, NULL,
      "DNSPROBE OK - no target probed"},
@@ -850,7 +923,7 @@ static const struct
      "WARNING: 127.0.0.9:53 lame: a <b> & \"c\" 'd' / e f?g \xc3\xa9 "
      "\xef\xbf\xbe h i (udp)",
      "127.0.0.9:53 (we\"ird\\name ?) zone ex\"ample. role authoritative: "
-     "WARNING, 22 probes (1 warning, 21 skipped) in 1 ms"},
+     "WARNING, 24 probes (1 warning, 23 skipped) in 1 ms"},
 };
 
 START_TEST(test_nagios)
@@ -902,6 +975,7 @@ END_TEST
 static const char *const families[] = {
     "dnsprobe_build_info",    "dnsprobe_run_duration_seconds",
     "dnsprobe_target_status", "dnsprobe_target_cause",
+    "dnsprobe_dnssec_signed", "dnsprobe_dnssec_signature_expiry_seconds",
     "dnsprobe_probe_success", "dnsprobe_probe_severity",
     "dnsprobe_probe_verdict", "dnsprobe_probe_rcode",
     "dnsprobe_probe_ede",     "dnsprobe_probe_rtt_seconds",
@@ -1011,18 +1085,20 @@ done:
 }
 
 #define L4 "target=\"127.0.0.1:5301\",address=\"127.0.0.1\",port=\"5301\""
+#define L7 "target=\"127.0.0.7\",address=\"127.0.0.7\",port=\"53\""
+#define L8 "target=\"127.0.0.8\",address=\"127.0.0.8\",port=\"53\""
 #define L6 "target=\"ns1.example.test\",address=\"::1\",port=\"5302\""
 
 static const struct
 {
   const char *name;
   enum run_kind kind;
-  int counts[10];          /* samples per family, in families[] order */
+  int counts[12];          /* samples per family, in families[] order */
   const char *samples[13]; /* lines that must be there */
 } prom_cases[] = {
     {"one target",
      RUN_V4,
-     {1, 1, 1, 2, 22, 22, 22, 5, 1, 5},
+     {1, 1, 1, 2, 0, 0, 24, 24, 24, 5, 1, 5},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1",
       "dnsprobe_run_duration_seconds 0.0061",
       "dnsprobe_target_status{" L4
@@ -1038,7 +1114,7 @@ static const struct
       "dnsprobe_probe_rtt_seconds{" L4 ",probe=\"udp\"} 0.00031", NULL}},
     {"two targets",
      RUN_TWO,
-     {1, 1, 2, 5, 44, 44, 44, 7, 3, 7},
+     {1, 1, 2, 5, 0, 0, 48, 48, 48, 7, 3, 7},
      {"dnsprobe_target_status{" L6 ",zone=\".\",role=\"unknown\"} 1",
       "dnsprobe_probe_rcode{" L6 ",probe=\"udp\",rcode=\"BADVERS\"} 16",
       "dnsprobe_probe_ede{" L6 ",probe=\"udp\",code=\"18\"} 1",
@@ -1047,14 +1123,27 @@ static const struct
       "dnsprobe_probe_success{" L6 ",probe=\"tcp\"} 0",
       "dnsprobe_probe_verdict{" L6 ",probe=\"tcp\",verdict=\"no-answer\"} 1",
       NULL}},
-    {"same target twice", RUN_DUP, {1, 1, 1, 2, 22, 22, 22, 5, 1, 5}, {NULL}},
+    {"same target twice",
+     RUN_DUP,
+     {1, 1, 1, 2, 0, 0, 24, 24, 24, 5, 1, 5},
+     {NULL}},
     {"no target",
      RUN_EMPTY,
-     {1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
+     {1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1", NULL}},
+    {"DNSSEC: expired and unsigned",
+     RUN_DNSSEC,
+     {1, 1, 2, 1, 2, 1, 48, 48, 48, 2, 0, 2},
+     {"dnsprobe_dnssec_signed{" L7 ",zone=\"signed.test.\"} 1",
+      "dnsprobe_dnssec_signed{" L8 ",zone=\"unsigned.test.\"} 0",
+      "dnsprobe_dnssec_signature_expiry_seconds{" L7
+      ",zone=\"signed.test.\"} -86400",
+      "dnsprobe_target_cause{" L7 ",cause=\"dnssec-expired\"} 3",
+      "dnsprobe_probe_verdict{" L7 ",probe=\"dnskey\",verdict=\"signed\"} 1",
+      NULL}},
     {"hostile strings",
      RUN_HOSTILE,
-     {1, 1, 1, 1, 22, 22, 22, 1, 1, 1},
+     {1, 1, 1, 1, 0, 0, 24, 24, 24, 1, 1, 1},
      {"dnsprobe_target_status{target=\"we\\\"ird\\\\name\\n?\","
       "address=\"127.0.0.9\",port=\"53\",zone=\"ex\\\"ample.\","
       "role=\"authoritative\"} 1",
@@ -1085,6 +1174,67 @@ START_TEST(test_prometheus)
                   prom_cases[_i].samples[k], text);
   }
   free(text);
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* The DNSSEC of each target in JSON and in the text header: what README
+ * documents. */
+START_TEST(test_dnssec_members)
+{
+  static const struct
+  {
+    dp_format_t format;
+    const char *has;
+  } want[] = {
+      {DP_FORMAT_JSONL, "\"state\":\"signed\""},
+      {DP_FORMAT_JSONL, "\"earliest_expiry\":\"2024-12-31T00:00:00Z\""},
+      {DP_FORMAT_JSONL, "\"expiry_seconds\":-86400"},
+      {DP_FORMAT_JSONL, "\"earliest_rrset\":\"SOA\""},
+      {DP_FORMAT_JSONL, "\"algorithms\":[13]"},
+      {DP_FORMAT_JSONL, "{\"key_tag\":4242,\"algorithm\":13,\"flags\":257,"
+                        "\"sep\":true,\"revoked\":false"},
+      {DP_FORMAT_JSONL,
+       "{\"key\":\"dnssec-expired\",\"cause\":\"dnssec-expired\","
+       "\"severity\":\"critical\",\"rrset\":\"SOA\",\"algorithm\":null,"
+       "\"count\":1,\"detail\":\"The RRSIG over SOA expired a day ago.\"}"},
+      {DP_FORMAT_JSONL, "\"nsec3\":null"},
+      {DP_FORMAT_JSONL, "\"dnssec\":{\"state\":\"unsigned\","
+                        "\"earliest_expiry\":null,\"expiry_seconds\":null"},
+      {DP_FORMAT_JSONL, "\"warn_seconds\":604800,\"crit_seconds\":172800"},
+      {DP_FORMAT_JSON, "\"expiry_seconds\": -86400"},
+      {DP_FORMAT_TEXT,
+       "\ndnssec: signed, an RRSIG expired 1 d ago (SOA), algorithm 13\n"},
+      {DP_FORMAT_TEXT, "\ndnssec: unsigned\n"},
+  };
+  struct dp_run run;
+  build_run(&run, RUN_DNSSEC);
+  for (size_t i = 0; i < N(want); i++)
+  {
+    dp_status_t st;
+    char *out = render(&run, want[i].format, &st);
+    ck_assert_msg(st == DP_OK, "dnssec: %s failed",
+                  dp_report_format_tostr(want[i].format));
+    const char *dn = strstr(out, "dnssec");
+    ck_assert_msg(strstr(out, want[i].has) != NULL,
+                  "dnssec %s lacks %s: %.600s",
+                  dp_report_format_tostr(want[i].format), want[i].has,
+                  dn != NULL ? dn : out);
+    free(out);
+  }
+  /* a target whose zone was not checked has null, and no header line */
+  struct dp_run ok;
+  build_run(&ok, RUN_OK);
+  dp_status_t st;
+  char *json = render(&ok, DP_FORMAT_JSON, &st);
+  char *text = render(&ok, DP_FORMAT_TEXT, &st);
+  ck_assert_msg(strstr(json, "\"dnssec\": null,") != NULL,
+                "dnssec: not null when not checked");
+  ck_assert_msg(strstr(text, "dnssec:") == NULL,
+                "dnssec: a header line when not checked");
+  free(json);
+  free(text);
+  dp_run_clear(&ok);
   dp_run_clear(&run);
 }
 END_TEST
@@ -1497,6 +1647,7 @@ static Suite *formats_suite(void)
   tcase_add_test(tc, test_junit_escaping);
   tcase_add_loop_test(tc, test_nagios, 0, N(nagios_cases));
   tcase_add_loop_test(tc, test_prometheus, 0, N(prom_cases));
+  tcase_add_test(tc, test_dnssec_members);
   tcase_add_loop_test(tc, test_promtool, 0, N(prom_cases));
   tcase_add_loop_test(tc, test_exposition_checker_rejects, 0,
                       N(bad_expositions));

@@ -482,7 +482,7 @@ static const char *const situation_keys[] = {
     "opcode-noncompliant", "edns-noncompliant",
     "rate-limited",        "no-answer",
     "unexpected-answer",   "malformed-answer",
-    "version-disclosed",
+    "version-disclosed",   "dnssec-signing",
 };
 #define N_SITUATIONS (int)(sizeof(situation_keys) / sizeof(situation_keys[0]))
 
@@ -713,6 +713,93 @@ START_TEST(situation_settings)
 }
 END_TEST
 
+/* ---- The DNSSEC causes' pages -------------------------------------------- */
+
+/* Each DNSSEC cause's page is complete, and its fixes (its own table, or
+ * the situation it takes them from) follow the catalogue's rules: a row
+ * per software but unknown, in enum order, a plain statement naming the
+ * software and what it cannot do where there is no setting, no private
+ * address. */
+static const dp_cause_t dnssec_causes[] = {
+    DP_CAUSE_DNSSEC_EXPIRING,     DP_CAUSE_DNSSEC_EXPIRED,
+    DP_CAUSE_DNSSEC_CLOCK,        DP_CAUSE_DNSSEC_BOGUS,
+    DP_CAUSE_DNSSEC_KEY_MISMATCH, DP_CAUSE_DNSSEC_ALGORITHM,
+    DP_CAUSE_DNSSEC_NSEC3,        DP_CAUSE_DNSSEC_KEYS_DIFFER,
+    DP_CAUSE_DNSSEC_DS_MISMATCH,  DP_CAUSE_DNSSEC_INSECURE,
+};
+#define N_DNSSEC_CAUSES (int)(sizeof(dnssec_causes) / sizeof(dnssec_causes[0]))
+
+START_TEST(dnssec_cause_fixes)
+{
+  const struct dp_knowledge_cause *c =
+      dp_knowledge_cause_get(dnssec_causes[_i]);
+  const char *key = dp_cause_tostr(dnssec_causes[_i]);
+
+  ck_assert_msg(c != NULL && nonempty(c->title) && nonempty(c->words) &&
+                    nonempty(c->what) && nonempty(c->when) &&
+                    nonempty(c->fix) && nonempty(c->differs),
+                "cause %s: a part of its page is missing", key);
+  ck_assert_msg(strncmp(key, "dnssec-", 7) == 0, "cause %s: key", key);
+  const struct dp_knowledge_fix *f = dp_knowledge_cause_fixes(c);
+  ck_assert_msg(f != NULL, "cause %s: no fixes", key);
+  int sw = DP_SOFTWARE_UNKNOWN + 1;
+  for (; f->snippet != NULL; f++, sw++)
+  {
+    const char *who = dp_software_tostr((dp_software_t)sw);
+    ck_assert_msg((int)f->software == sw, "cause %s: row %s out of order", key,
+                  dp_software_tostr(f->software));
+    ck_assert_msg(nonempty(f->snippet), "cause %s/%s: empty", key, who);
+    ck_assert_msg(!has_private_address(f->snippet),
+                  "cause %s/%s: a private address", key, who);
+    if (f->setting == NULL)
+      ck_assert_msg(
+          contains_ci(f->snippet, dp_software_name((dp_software_t)sw)) &&
+              states_limit(f->snippet),
+          "cause %s/%s: a statement that does not say who cannot", key, who);
+  }
+  ck_assert_msg(sw == DP_SOFTWARE_COUNT, "cause %s: %d fixes", key,
+                sw - DP_SOFTWARE_UNKNOWN - 1);
+}
+END_TEST
+
+/* What each signer's fix must name: its own tools and settings. */
+static const struct
+{
+  dp_cause_t cause;
+  dp_software_t sw;
+  const char *term;
+} dnssec_terms[] = {
+    {DP_CAUSE_DNSSEC_EXPIRING, DP_SOFTWARE_BIND, "dnssec-policy"},
+    {DP_CAUSE_DNSSEC_EXPIRING, DP_SOFTWARE_KNOT, "knotc zone-sign"},
+    {DP_CAUSE_DNSSEC_EXPIRING, DP_SOFTWARE_PDNS_AUTH, "pdnsutil"},
+    {DP_CAUSE_DNSSEC_EXPIRING, DP_SOFTWARE_NSD, "ods-signer"},
+    {DP_CAUSE_DNSSEC_EXPIRED, DP_SOFTWARE_NSD, "ldns-signzone"},
+    {DP_CAUSE_DNSSEC_CLOCK, DP_SOFTWARE_KNOT, "knotc zone-sign"},
+    {DP_CAUSE_DNSSEC_ALGORITHM, DP_SOFTWARE_BIND, "ecdsap256sha256"},
+    {DP_CAUSE_DNSSEC_ALGORITHM, DP_SOFTWARE_PDNS_AUTH, "add-zone-key"},
+    {DP_CAUSE_DNSSEC_NSEC3, DP_SOFTWARE_BIND, "iterations 0"},
+    {DP_CAUSE_DNSSEC_NSEC3, DP_SOFTWARE_KNOT, "nsec3-iterations: 0"},
+    {DP_CAUSE_DNSSEC_NSEC3, DP_SOFTWARE_PDNS_AUTH, "set-nsec3"},
+    {DP_CAUSE_DNSSEC_KEY_MISMATCH, DP_SOFTWARE_KNOT, "zone-key-rollover"},
+    {DP_CAUSE_DNSSEC_DS_MISMATCH, DP_SOFTWARE_BIND, "dnssec-dsfromkey"},
+    {DP_CAUSE_DNSSEC_DS_MISMATCH, DP_SOFTWARE_KNOT, "zone-ksk-submitted"},
+    {DP_CAUSE_DNSSEC_INSECURE, DP_SOFTWARE_PDNS_AUTH, "export-zone-ds"},
+    {DP_CAUSE_DNSSEC_KEYS_DIFFER, DP_SOFTWARE_NSD, "force_transfer"},
+};
+
+START_TEST(dnssec_cause_terms)
+{
+  const struct dp_knowledge_fix *f = dp_knowledge_cause_fix(
+      dp_knowledge_cause_get(dnssec_terms[_i].cause), dnssec_terms[_i].sw);
+  ck_assert_msg(f != NULL && (contains_ci(f->snippet, dnssec_terms[_i].term) ||
+                              (f->setting != NULL &&
+                               contains_ci(f->setting, dnssec_terms[_i].term))),
+                "cause %s/%s: lacks '%s'",
+                dp_cause_tostr(dnssec_terms[_i].cause),
+                dp_software_tostr(dnssec_terms[_i].sw), dnssec_terms[_i].term);
+}
+END_TEST
+
 /* ---- The seed pages' facts ------------------------------------------- */
 
 /*
@@ -828,6 +915,12 @@ static Suite *knowledge_suite(void)
   tcase_add_test(tc, situation_table_shape);
   tcase_add_loop_test(tc, situation_facts_present, 0, N_SITUATION_FACTS);
   tcase_add_loop_test(tc, situation_settings, 0, N_SETTING_CASES);
+  suite_add_tcase(s, tc);
+
+  tc = tcase_create("dnssec");
+  tcase_add_loop_test(tc, dnssec_cause_fixes, 0, N_DNSSEC_CAUSES);
+  tcase_add_loop_test(tc, dnssec_cause_terms, 0,
+                      (int)(sizeof(dnssec_terms) / sizeof(dnssec_terms[0])));
   suite_add_tcase(s, tc);
 
   tc = tcase_create("seed");

@@ -69,10 +69,37 @@ struct good_case
   dp_color_t color;
   bool help, version, list_probes;
   size_t ntargets;
-  const char *targets[4]; /* "given" texts, in order */
+  const char *targets[4];       /* "given" texts, in order */
+  int dnssec_warn, dnssec_crit; /* days; 0: the default, -1: 0 days */
 };
 
 static const struct good_case good_cases[] = {
+    {.name = "DNSSEC thresholds",
+     .argv = {"dnsprobe", "--dnssec-warn", "14", "--dnssec-crit=3",
+              "127.0.0.1"},
+     .ntargets = 1,
+     .targets = {"127.0.0.1"},
+     .dnssec_warn = 14,
+     .dnssec_crit = 3},
+    {.name = "DNSSEC: nothing critical before expiry",
+     .argv = {"dnsprobe", "127.0.0.1", "--dnssec-crit", "0"},
+     .ntargets = 1,
+     .targets = {"127.0.0.1"},
+     .dnssec_crit = -1},
+    {.name = "DNSSEC: the lowest warning, and critical equal to it",
+     .argv = {"dnsprobe", "127.0.0.1", "--dnssec-warn", "1", "--dnssec-crit",
+              "1"},
+     .ntargets = 1,
+     .targets = {"127.0.0.1"},
+     .dnssec_warn = 1,
+     .dnssec_crit = 1},
+    {.name = "DNSSEC: a year, the highest",
+     .argv = {"dnsprobe", "127.0.0.1", "--dnssec-warn=365",
+              "--dnssec-crit=365"},
+     .ntargets = 1,
+     .targets = {"127.0.0.1"},
+     .dnssec_warn = 365,
+     .dnssec_crit = 365},
     {.name = "one IPv4 target",
      .argv = {"dnsprobe", "127.0.0.1"},
      .ntargets = 1,
@@ -294,6 +321,15 @@ START_TEST(test_parse_good)
                 c->name, cfg.list_probes);
   ck_assert_msg(cfg.ntargets == c->ntargets, "%s: %zu targets, want %zu",
                 c->name, cfg.ntargets, c->ntargets);
+  unsigned warn = c->dnssec_warn > 0   ? (unsigned)c->dnssec_warn
+                  : c->dnssec_warn < 0 ? 0
+                                       : DP_CLI_DNSSEC_WARN_DEFAULT;
+  unsigned crit = c->dnssec_crit > 0   ? (unsigned)c->dnssec_crit
+                  : c->dnssec_crit < 0 ? 0
+                                       : DP_CLI_DNSSEC_CRIT_DEFAULT;
+  ck_assert_msg(cfg.dnssec_warn_days == warn && cfg.dnssec_crit_days == crit,
+                "%s: DNSSEC thresholds %u and %u days, want %u and %u", c->name,
+                cfg.dnssec_warn_days, cfg.dnssec_crit_days, warn, crit);
   for (size_t k = 0; k < c->ntargets && k < cfg.ntargets; k++)
     ck_assert_msg(strcmp(cfg.targets[k].given, c->targets[k]) == 0,
                   "%s: target %zu is '%s', want '%s'", c->name, k,
@@ -377,6 +413,33 @@ static const struct bad_case bad_cases[] = {
     {"timeout one too many",
      {"dnsprobe", "-t", "60001", "127.0.0.1"},
      "--timeout '60001': must be between 1 and 60000 ms"},
+    {"dnssec-warn 0",
+     {"dnsprobe", "--dnssec-warn", "0", "127.0.0.1"},
+     "--dnssec-warn '0': must be a whole number of days from 1 to 365"},
+    {"dnssec-warn over a year",
+     {"dnsprobe", "--dnssec-warn", "366", "127.0.0.1"},
+     "--dnssec-warn '366': must be a whole number of days from 1 to 365"},
+    {"dnssec-warn with a unit",
+     {"dnsprobe", "--dnssec-warn", "7d", "127.0.0.1"},
+     "--dnssec-warn '7d': must be a whole number of days"},
+    {"dnssec-crit negative",
+     {"dnsprobe", "--dnssec-crit=-1", "127.0.0.1"},
+     "--dnssec-crit '-1': must be a whole number of days from 0 to 365"},
+    {"dnssec-crit 00",
+     {"dnsprobe", "--dnssec-crit", "00", "127.0.0.1"},
+     "--dnssec-crit '00'"},
+    {"dnssec-crit above dnssec-warn",
+     {"dnsprobe", "--dnssec-warn", "3", "--dnssec-crit", "4", "127.0.0.1"},
+     "--dnssec-crit 4 is more than --dnssec-warn 3"},
+    {"dnssec-crit above the default warning",
+     {"dnsprobe", "--dnssec-crit", "8", "127.0.0.1"},
+     "--dnssec-crit 8 is more than --dnssec-warn 7 (the default)"},
+    {"dnssec-warn below the default critical",
+     {"dnsprobe", "--dnssec-warn", "1", "127.0.0.1"},
+     "--dnssec-crit 2 (the default) is more than --dnssec-warn 1"},
+    {"dnssec-warn twice",
+     {"dnsprobe", "--dnssec-warn", "3", "--dnssec-warn", "4", "127.0.0.1"},
+     "given more than once"},
     {"timeout that wraps 32 bits to 1",
      {"dnsprobe", "-t", "4294967297", "127.0.0.1"},
      "--timeout '4294967297': must be between"},

@@ -93,7 +93,8 @@ struct change
       SILENT(OPCODE), SILENT(PLAIN), SILENT(EDNS), SILENT(EDNS1),              \
       SILENT(EDNSOPT), SILENT(EDNSFLAGS), SILENT(ZFLAG), SILENT(TYPE1000),     \
       SILENT(DO), SILENT(BUFSIZE512), SILENT(NSID), SILENT(COOKIE),            \
-      SILENT(VERSION), SILENT(HOSTNAME), SILENT(IDSERVER)
+      SILENT(VERSION), SILENT(HOSTNAME), SILENT(IDSERVER), SILENT(DNSKEY),     \
+      SILENT(NSEC3PARAM)
 
 /* Everything REFUSED, without OPT: an access list in front of it all. */
 #define REFUSED_BARE(p) ANSWER(p, REFUSED, 0), NOOPT(p)
@@ -105,7 +106,7 @@ struct change
       REFUSED_BARE(EDNSFLAGS), REFUSED_BARE(ZFLAG), REFUSED_BARE(TYPE1000),    \
       REFUSED_BARE(DO), REFUSED_BARE(BUFSIZE512), REFUSED_BARE(NSID),          \
       REFUSED_BARE(COOKIE), REFUSED_BARE(VERSION), REFUSED_BARE(HOSTNAME),     \
-      REFUSED_BARE(IDSERVER)
+      REFUSED_BARE(IDSERVER), REFUSED_BARE(DNSKEY), REFUSED_BARE(NSEC3PARAM)
 /* The zone's SOA refused wherever it is asked (with OPT where asked with
  * EDNS): the zone is not here. */
 #define ZONE_REFUSED                                                           \
@@ -114,7 +115,8 @@ struct change
       ANSWER(EDNSFLAGS, REFUSED, 0), ANSWER(ZFLAG, REFUSED, 0),                \
       ANSWER(TYPE1000, REFUSED, 0), ANSWER(DO, REFUSED, 0),                    \
       ANSWER(BUFSIZE512, REFUSED, 0), ANSWER(NSID, REFUSED, 0),                \
-      ANSWER(COOKIE, REFUSED, 0)
+      ANSWER(COOKIE, REFUSED, 0), ANSWER(DNSKEY, REFUSED, 0),                  \
+      ANSWER(NSEC3PARAM, REFUSED, 0)
 
 #define AA DP_FLAG_AA
 #define RA DP_FLAG_RA
@@ -125,7 +127,7 @@ struct rootcase
   const char *name;
   enum base base;
   bool zone_given;
-  struct change changes[48];
+  struct change changes[64];
   dp_cause_t first;
   dp_severity_t severity;
   dp_health_t status;
@@ -175,6 +177,8 @@ static const struct rootcase cases[] = {
       OUTCOME(VERSION, PORT_UNREACHABLE),
       OUTCOME(HOSTNAME, PORT_UNREACHABLE),
       OUTCOME(IDSERVER, PORT_UNREACHABLE),
+      OUTCOME(DNSKEY, PORT_UNREACHABLE),
+      OUTCOME(NSEC3PARAM, PORT_UNREACHABLE),
       OUTCOME(TCP, CONN_REFUSED),
       OUTCOME(AXFR, CONN_REFUSED),
       OUTCOME(IXFR, CONN_REFUSED)},
@@ -558,10 +562,13 @@ static void base_answers(struct dp_target_result *t, enum base base)
     case DP_PROBE_BUFSIZE512:
     case DP_PROBE_NSID:
     case DP_PROBE_COOKIE:
+    case DP_PROBE_DNSKEY:
+    case DP_PROBE_NSEC3PARAM:
       if (base == AUTH)
       {
         fx_answer(p, DP_RCODE_NOERROR, AA);
-        if (id != DP_PROBE_BUFSIZE512)
+        if (id != DP_PROBE_BUFSIZE512 && id != DP_PROBE_DNSKEY &&
+            id != DP_PROBE_NSEC3PARAM)
           fx_soa(p, FX_SERIAL);
       }
       else

@@ -10,7 +10,9 @@
  *   battery still costs one timeout;
  * - --spacing: every query at least that long after the one before;
  * - follow-ups: SERVFAIL with RA is asked again with CD=1, a DNSKEY answer
- *   truncated at 512 bytes again with a 4096-byte buffer;
+ *   truncated at 512 bytes again with a 4096-byte buffer, a truncated reply
+ *   the DNSSEC check reads again over TCP once the TCP probes and the
+ *   retries before it have ended (no two TCP exchanges at once);
  * - targets on one server go one after another; the window holds at most
  *   --parallel targets;
  * - no query ID repeats within a target;
@@ -235,7 +237,7 @@ START_TEST(test_grace_and_one_timeout)
   }
   /* udp, tcp, recursion and the three CHAOS names at once */
   ck_assert_msg(at_once == 6, "%zu sent at once", at_once);
-  ck_assert_msg(at_grace == 16, "%zu released by their grace", at_grace);
+  ck_assert_msg(at_grace == 18, "%zu released by their grace", at_grace);
   /* one timeout for the whole battery: a late probe gets what is left */
   ck_assert_msg(run.targets[0].duration_ms == (double)TIMEOUT,
                 "the battery took %.1f ms", run.targets[0].duration_ms);
@@ -331,6 +333,130 @@ START_TEST(test_followups)
       dp_target_probe(&run.targets[0], DP_PROBE_BUFSIZE512);
   ck_assert_msg(b5->cause == DP_CAUSE_FRAGMENTATION, "bufsize512 cause %s",
                 dp_cause_tostr(b5->cause));
+  dp_run_clear(&run);
+}
+END_TEST
+
+/* ---- a truncated reply the DNSSEC check reads, asked again over TCP ---- */
+
+/* Every UDP reply to a query with DO=1 is truncated; TCP ones are whole. */
+static void truncate_do(const struct fake_sent *q, struct fake_reply *r)
+{
+  struct dp_wire_msg m;
+  fake_reply_default(q, r);
+  if (q->transport == DP_TRANSPORT_UDP &&
+      dp_wire_msg_parse(q->msg, q->len, &m) == DP_OK && m.opt.present &&
+      m.opt.do_bit && r->answer)
+    r->msg[2] |= 0x02; /* TC (RFC 1035 4.1.1) */
+}
+
+/* Whether exchange i asks qtype over transport with EDNS and DO as
+ * do_bit, and carries the EDNS option code (0: none). */
+static bool asks(size_t i, dp_transport_t transport, uint16_t qtype,
+                 bool do_bit, uint16_t option)
+{
+  const struct fake_sent *s = &fake_log.sent[i];
+  struct dp_wire_msg m;
+  if (s->transport != transport ||
+      dp_wire_msg_parse(s->msg, s->len, &m) != DP_OK || m.qtype != qtype ||
+      !m.opt.present || m.opt.do_bit != do_bit)
+    return false;
+  if (option == 0)
+    return m.opt.ncodes == 0;
+  for (unsigned k = 0; k < m.opt.ncodes; k++)
+    if (m.opt.codes[k] == option)
+      return true;
+  return false;
+}
+
+/* The one exchange that asks it; fails unless there is exactly one. */
+static const struct fake_sent *the_one(dp_transport_t transport, uint16_t qtype,
+                                       bool do_bit, uint16_t option,
+                                       const char *what)
+{
+  const struct fake_sent *found = NULL;
+  for (size_t i = 0; i < fake_log.n; i++)
+    if (asks(i, transport, qtype, do_bit, option))
+    {
+      ck_assert_msg(found == NULL, "%s: asked twice", what);
+      found = &fake_log.sent[i];
+    }
+  ck_assert_msg(found != NULL, "%s: never asked", what);
+  return found;
+}
+
+START_TEST(test_truncated_asked_over_tcp)
+{
+  struct dp_run run;
+  fake_responder = truncate_do;
+  run_one(0, &run);
+  /* no two TCP exchanges at once: each starts once the one before ended */
+  double tcp_free = 0;
+  size_t ntcp = 0;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    const struct fake_sent *s = &fake_log.sent[i];
+    if (s->transport != DP_TRANSPORT_TCP)
+      continue;
+    ck_assert_msg(s->at >= tcp_free,
+                  "TCP exchange %zu at %.1f ms, the one before ends at %.1f", i,
+                  s->at, tcp_free);
+    ck_assert_msg(s->replied_at >= 0, "TCP exchange %zu unanswered", i);
+    tcp_free = s->replied_at;
+    ntcp++;
+  }
+  /* tcp, axfr, ixfr, then the retries of do, dnskey and nsec3param */
+  ck_assert_msg(ntcp == 6, "%zu TCP exchanges", ntcp);
+  const struct fake_sent *ixfr = NULL;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    if (si.qtype == DP_TYPE_IXFR)
+      ixfr = &fake_log.sent[i];
+  }
+  ck_assert_msg(ixfr != NULL, "no IXFR");
+  const struct fake_sent *soa =
+      the_one(DP_TRANSPORT_TCP, DP_TYPE_SOA, true, 0, "do over TCP");
+  const struct fake_sent *key =
+      the_one(DP_TRANSPORT_TCP, DP_TYPE_DNSKEY, true, 0, "dnskey over TCP");
+  const struct fake_sent *n3 = the_one(DP_TRANSPORT_TCP, DP_TYPE_NSEC3PARAM,
+                                       true, 0, "nsec3param over TCP");
+  const struct fake_sent *nsid =
+      the_one(DP_TRANSPORT_UDP, DP_TYPE_SOA, false, DP_EDNS_NSID, "nsid");
+  ck_assert_msg(soa->at >= ixfr->replied_at && key->at >= soa->replied_at &&
+                    n3->at >= key->replied_at,
+                "retries at %.1f, %.1f, %.1f ms; ixfr ended at %.1f", soa->at,
+                key->at, n3->at, ixfr->replied_at);
+  /* nsid, the SOA question after do, waits for do's retry too */
+  ck_assert_msg(nsid->at >= soa->replied_at,
+                "nsid at %.1f ms, before do's retry ended (%.1f)", nsid->at,
+                soa->replied_at);
+  /* the reply kept for the DNSSEC check is the whole one */
+  static const dp_probe_id_t kept[] = {DP_PROBE_DO, DP_PROBE_DNSKEY,
+                                       DP_PROBE_NSEC3PARAM};
+  for (size_t k = 0; k < NELEM(kept); k++)
+  {
+    const struct dp_probe_result *p = dp_target_probe(&run.targets[0], kept[k]);
+    const char *id = dp_probe_id_tostr(kept[k]);
+    ck_assert_msg(p->reply != NULL && p->reply_len > 3 && !(p->reply[2] & 0x02),
+                  "%s: the kept reply is truncated", id);
+    /* (do's empty truncated reply reads as a rate limiter's slip too,
+     * with a follow-up of its own) */
+    const struct dp_followup *tcp = NULL;
+    for (size_t f = 0; f < p->nfollowups; f++)
+      if (p->followups[f].id == DP_FOLLOWUP_TCP)
+        tcp = &p->followups[f];
+    ck_assert_msg(tcp != NULL && tcp->has_answer,
+                  "%s: no TCP follow-up recorded", id);
+    ck_assert_msg((p->answer.flags & DP_FLAG_TC) != 0,
+                  "%s: the probe's own answer is the UDP one", id);
+  }
+  /* bufsize512 keeps nothing and is never asked over TCP */
+  const struct dp_probe_result *b =
+      dp_target_probe(&run.targets[0], DP_PROBE_BUFSIZE512);
+  ck_assert_msg(b->reply == NULL, "bufsize512 keeps its reply");
+  ck_assert_msg(run.targets[0].finished, "the target finished");
   dp_run_clear(&run);
 }
 END_TEST
@@ -791,6 +917,7 @@ static Suite *runner_suite(void)
   tcase_add_test(tc, test_grace_and_one_timeout);
   tcase_add_loop_test(tc, test_spacing, 0, 2);
   tcase_add_test(tc, test_followups);
+  tcase_add_test(tc, test_truncated_asked_over_tcp);
   tcase_add_test(tc, test_one_server_one_battery);
   tcase_add_test(tc, test_window);
   tcase_add_test(tc, test_identity_once_per_server);

@@ -140,6 +140,7 @@ typedef enum
                                     FORMERR) */
   DP_FINDING_MALFORMED_ANSWER,   /* a reply could not be read as DNS */
   DP_FINDING_EXPECTATION_FAILED, /* --expect/--require not met */
+  DP_FINDING_CASE_NOT_PRESERVED, /* a question echoed in another case */
   DP_FINDING_COUNT
 } dp_finding_t;
 
@@ -204,6 +205,8 @@ typedef enum
   DP_CAUSE_MALFORMED,
   DP_CAUSE_UNEXPECTED,
   DP_CAUSE_EXPECTATION, /* --expect/--require not met, nothing else */
+  /* case preservation */
+  DP_CAUSE_CASE_NOT_PRESERVED, /* a question echoed in another case */
   DP_CAUSE_COUNT
 } dp_cause_t;
 

@@ -50,6 +50,14 @@ dp_verdict_t dp_diagnose_judge_identity(const struct dp_probe_result *p,
                                         const struct dp_target_result *t,
                                         char *detail, size_t cap);
 
+/* case.c: case preservation (RFC 1035 4.1.2, DNS 0x20): "compliant" when
+ * each reply carries its own question byte for byte, "non-compliant" when
+ * one carries it in another case, "refused" (no question to compare),
+ * "no-answer" or "unexpected". */
+dp_verdict_t dp_diagnose_judge_case(const struct dp_probe_result *p,
+                                    const struct dp_target_result *t,
+                                    char *detail, size_t cap);
+
 /** Whether udp or tcp found the server authoritative for the zone. */
 bool dp_diagnose_serves_zone(const struct dp_target_result *t);
 /* The probe whose answer carries authority for the zone (AA to the zone's

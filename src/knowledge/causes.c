@@ -337,8 +337,7 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          "is absent, not failing.",
          FROM(ZONE_LAME)},
     [DP_CAUSE_QUERY_REFUSED] =
-        {"query-refused",
-         "The zone is loaded, but refused to this client",
+        {"query-refused", "The zone is loaded, but refused to this client",
          "the zone is loaded here, but an access list refuses this "
          "client's queries",
          "The server refused the zone's SOA query, yet another answer "
@@ -677,6 +676,28 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          "The other causes say what is wrong; this one says only that the "
          "verdict was not the one asked for.",
          FROM(NONE)},
+    [DP_CAUSE_CASE_NOT_PRESERVED] =
+        {"case-not-preserved",
+         "Questions not echoed in their own case (DNS 0x20)",
+         "a reply carries the question in another case than it was asked",
+         "Asked for the zone's SOA with the name in a mix of cases, and at "
+         "the same moment in the opposite case, the server answered at "
+         "least one of them with the question spelt otherwise: lowercased, "
+         "rewritten, or the other query's. RFC 1035 4.1.2 has a response "
+         "copy the question; resolvers that randomise the case of their "
+         "questions (DNS 0x20) compare it byte for byte and drop such "
+         "answers, so resolution through them slows down or fails.",
+         "A forwarder that folds queries in flight by question, whatever "
+         "its case, and sends every client the first one's reply (dnsmasq "
+         "in front of an authoritative server); a load balancer or a "
+         "firewall with DNS inspection that rewrites the question; an old "
+         "server that lowercases names.",
+         "Make whatever answers return each question exactly as asked: "
+         "take the folding forwarder out of the path to the authoritative "
+         "servers, or upgrade the software that rewrites the question.",
+         "Unlike unexpected, the question is the right one, only spelt in "
+         "another case; unlike malformed, the reply reads fine.",
+         FROM(CASE_NOT_PRESERVED)},
 };
 
 _Static_assert(sizeof(causes) / sizeof(causes[0]) == DP_CAUSE_COUNT,

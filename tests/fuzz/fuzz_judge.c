@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct dp_diagnose_stream st = {1 + (size ? data[0] % 3 : 0),
                                   size ? data[0] : 0u, size && (data[0] & 1),
                                   size && (data[0] & 2)};
-  struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, 2024010101u};
+  struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, 2024010101u,
+                             size > 2 ? data[2] : 0u};
   for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
   {
     const struct dp_probe_def *d = dp_probe_def((dp_probe_id_t)i);
@@ -76,6 +77,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r->rtt_ms = r->outcome == DP_OUTCOME_ANSWER ? 0.5 : -1.0;
     if (r->outcome == DP_OUTCOME_ANSWER)
       (void)dp_diagnose_absorb(r, data, size, t->zone, d->stream ? &st : NULL);
+    /* A probe's twin (the case probe's other case) takes the same input as
+     * its reply, or none when the probe got none. */
+    struct dp_followup *f;
+    if (d->twin != NULL && r->outcome != DP_OUTCOME_SKIPPED &&
+        dp_probe_followup_add(r, &f) == DP_OK)
+    {
+      struct dp_probe_result twin;
+      memset(&q, 0, sizeof(q));
+      memset(&twin, 0, sizeof(twin));
+      d->twin(&ctx, &q);
+      f->id = d->twin_id;
+      dp_diagnose_query_info(&f->query, &q);
+      twin.query = f->query;
+      twin.probe = r->probe;
+      f->outcome = r->outcome;
+      if (r->outcome == DP_OUTCOME_ANSWER &&
+          dp_diagnose_absorb(&twin, data, size, t->zone, NULL))
+      {
+        f->has_answer = true;
+        f->answer = twin.answer;
+      }
+    }
   }
   /* The second byte, when there is one, picks an expectation profile, so
    * the last phase is fuzzed too. */

@@ -252,7 +252,8 @@ class HelpAndDocs(unittest.TestCase):
                                "update", "notify", "opcode", "plain", "edns",
                                "edns1", "ednsopt", "ednsflags", "zflag",
                                "type1000", "do", "bufsize512", "nsid",
-                               "cookie", "version", "hostname", "idserver"])
+                               "cookie", "version", "hostname", "idserver",
+                               "case"])
 
     def test_every_option_is_documented(self):
         helptext = run(["--help"]).stdout

@@ -68,6 +68,8 @@ COMPLIANCE_EXCEPT = {
                       "bufsize512": ("non-compliant", "warning")},
 }
 IDENTITY = ("nsid", "cookie", "version", "hostname", "idserver")
+# Case preservation: tests/integration/test_case.py checks its verdicts.
+CASE = ("case",)
 # Identity: the software each instance is, and how dnsprobe can tell.
 # Every Debian default answers version.bind with its version, except that
 # Unbound's access-control refuses this client everything, and is named
@@ -648,7 +650,7 @@ class Test_closed_port(unittest.TestCase):
                              % (self.case, r.stdout[:2000]))
         probes = r.report["targets"][0]["probes"]
         self.assertEqual(sorted(p["id"] for p in probes),
-                         sorted(PROBES + COMPLIANCE + IDENTITY),
+                         sorted(PROBES + COMPLIANCE + IDENTITY + CASE),
                          "%s: probe ids" % self.case)
         for p in probes:
             case = "%s/%s" % (self.case, p["id"])

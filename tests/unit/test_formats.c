@@ -707,28 +707,28 @@ static const struct
   const char *want;
 } junit_cases[] = {
     {"one target", RUN_V4,
-     "suites=1 tests=22 failures=2 errors=0 skipped=16\n"
-     "suite 127.0.0.1:5301 tests=22 failures=2 errors=0 skipped=16\n" V4_CASES(
+     "suites=1 tests=23 failures=2 errors=0 skipped=17\n"
+     "suite 127.0.0.1:5301 tests=23 failures=2 errors=0 skipped=17\n" V4_CASES(
          "dnsprobe.127_0_0_1_5301")},
     {"two targets", RUN_TWO,
-     "suites=2 tests=44 failures=4 errors=0 skipped=35\n"
-     "suite 127.0.0.1:5301 tests=22 failures=2 errors=0 skipped=16\n" V4_CASES(
+     "suites=2 tests=46 failures=4 errors=0 skipped=37\n"
+     "suite 127.0.0.1:5301 tests=23 failures=2 errors=0 skipped=17\n" V4_CASES(
          "dnsprobe.127_0_0_1_5301") "suite ns1.example.test ([::1]:5302) "
-                                    "tests=22 failures=2 errors=0 skipped=19\n"
+                                    "tests=23 failures=2 errors=0 skipped=20\n"
                                     " dnsprobe.__1_5302 udp F:warning+fix\n"
                                     " dnsprobe.__1_5302 tcp P+expl\n"
                                     " dnsprobe.__1_5302 axfr F:warning+fix\n"},
     {"all ok", RUN_OK,
-     "suites=1 tests=22 failures=0 errors=0 skipped=20\n"
-     "suite 127.0.0.2 (127.0.0.2:53) tests=22 failures=0 errors=0 skipped=20\n"
+     "suites=1 tests=23 failures=0 errors=0 skipped=21\n"
+     "suite 127.0.0.2 (127.0.0.2:53) tests=23 failures=0 errors=0 skipped=21\n"
      " dnsprobe.127_0_0_2_53 udp P\n"
      " dnsprobe.127_0_0_2_53 recursion P\n"},
     {"no target", RUN_EMPTY,
      "suites=0 tests=0 failures=0 errors=0 skipped=0\n"},
     {"hostile strings", RUN_HOSTILE,
-     "suites=1 tests=22 failures=1 errors=0 skipped=21\n"
-     "suite we\"ird\\name\n? (127.0.0.9:53) tests=22 failures=1 errors=0 "
-     "skipped=21\n"
+     "suites=1 tests=23 failures=1 errors=0 skipped=22\n"
+     "suite we\"ird\\name\n? (127.0.0.9:53) tests=23 failures=1 errors=0 "
+     "skipped=22\n"
      " dnsprobe.127_0_0_9_53 udp F:warning+fix\n"},
 };
 
@@ -817,8 +817,8 @@ static const struct
      3,
      "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
      "from this client (update)",
-     "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 22 "
-     "probes (1 critical, 1 warning, 1 info, 16 skipped) in 3.2 ms"},
+     "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 23 "
+     "probes (1 critical, 1 warning, 1 info, 17 skipped) in 3.2 ms"},
     {"two targets", RUN_TWO,
      "DNSPROBE CRITICAL - 1 critical, 3 warning on 2 of 2 targets: "
      "127.0.0.1:5301 update-accepted: Dynamic updates accepted from this "
@@ -832,14 +832,14 @@ static const struct
      "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
      "from this client (update)",
      "[::1]:5302 (ns1.example.test) zone . role unknown software bind: "
-     "WARNING, 22 probes (2 warning, 1 info, 19 skipped) in 2.5 ms"},
+     "WARNING, 23 probes (2 warning, 1 info, 20 skipped) in 2.5 ms"},
     {"all ok", RUN_OK,
-     "DNSPROBE OK - 127.0.0.2:53 resolver: 2 probes ok, 20 skipped | "
+     "DNSPROBE OK - 127.0.0.2:53 resolver: 2 probes ok, 21 skipped | "
      "rtt_udp=0.4ms;;;0 rtt_recursion=3ms;;;0",
      1,
-     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 22 probes (20 "
+     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 23 probes (21 "
      "skipped) in 4 ms",
-     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 22 probes (20 "
+     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 23 probes (21 "
      "skipped) in 4 ms"},
     {"no target", RUN_EMPTY, "DNSPROBE OK - no target probed", 0, NULL,
      "DNSPROBE OK - no target probed"},
@@ -850,7 +850,7 @@ static const struct
      "WARNING: 127.0.0.9:53 lame: a <b> & \"c\" 'd' / e f?g \xc3\xa9 "
      "\xef\xbf\xbe h i (udp)",
      "127.0.0.9:53 (we\"ird\\name ?) zone ex\"ample. role authoritative: "
-     "WARNING, 22 probes (1 warning, 21 skipped) in 1 ms"},
+     "WARNING, 23 probes (1 warning, 22 skipped) in 1 ms"},
 };
 
 START_TEST(test_nagios)
@@ -1022,7 +1022,7 @@ static const struct
 } prom_cases[] = {
     {"one target",
      RUN_V4,
-     {1, 1, 1, 2, 22, 22, 22, 5, 1, 5},
+     {1, 1, 1, 2, 23, 23, 23, 5, 1, 5},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1",
       "dnsprobe_run_duration_seconds 0.0061",
       "dnsprobe_target_status{" L4
@@ -1038,7 +1038,7 @@ static const struct
       "dnsprobe_probe_rtt_seconds{" L4 ",probe=\"udp\"} 0.00031", NULL}},
     {"two targets",
      RUN_TWO,
-     {1, 1, 2, 5, 44, 44, 44, 7, 3, 7},
+     {1, 1, 2, 5, 46, 46, 46, 7, 3, 7},
      {"dnsprobe_target_status{" L6 ",zone=\".\",role=\"unknown\"} 1",
       "dnsprobe_probe_rcode{" L6 ",probe=\"udp\",rcode=\"BADVERS\"} 16",
       "dnsprobe_probe_ede{" L6 ",probe=\"udp\",code=\"18\"} 1",
@@ -1047,14 +1047,14 @@ static const struct
       "dnsprobe_probe_success{" L6 ",probe=\"tcp\"} 0",
       "dnsprobe_probe_verdict{" L6 ",probe=\"tcp\",verdict=\"no-answer\"} 1",
       NULL}},
-    {"same target twice", RUN_DUP, {1, 1, 1, 2, 22, 22, 22, 5, 1, 5}, {NULL}},
+    {"same target twice", RUN_DUP, {1, 1, 1, 2, 23, 23, 23, 5, 1, 5}, {NULL}},
     {"no target",
      RUN_EMPTY,
      {1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1", NULL}},
     {"hostile strings",
      RUN_HOSTILE,
-     {1, 1, 1, 1, 22, 22, 22, 1, 1, 1},
+     {1, 1, 1, 1, 23, 23, 23, 1, 1, 1},
      {"dnsprobe_target_status{target=\"we\\\"ird\\\\name\\n?\","
       "address=\"127.0.0.9\",port=\"53\",zone=\"ex\\\"ample.\","
       "role=\"authoritative\"} 1",

@@ -482,7 +482,7 @@ static const char *const situation_keys[] = {
     "opcode-noncompliant", "edns-noncompliant",
     "rate-limited",        "no-answer",
     "unexpected-answer",   "malformed-answer",
-    "version-disclosed",
+    "version-disclosed",   "case-not-preserved",
 };
 #define N_SITUATIONS (int)(sizeof(situation_keys) / sizeof(situation_keys[0]))
 

@@ -93,7 +93,7 @@ struct change
       SILENT(OPCODE), SILENT(PLAIN), SILENT(EDNS), SILENT(EDNS1),              \
       SILENT(EDNSOPT), SILENT(EDNSFLAGS), SILENT(ZFLAG), SILENT(TYPE1000),     \
       SILENT(DO), SILENT(BUFSIZE512), SILENT(NSID), SILENT(COOKIE),            \
-      SILENT(VERSION), SILENT(HOSTNAME), SILENT(IDSERVER)
+      SILENT(VERSION), SILENT(HOSTNAME), SILENT(IDSERVER), SILENT(CASE)
 
 /* Everything REFUSED, without OPT: an access list in front of it all. */
 #define REFUSED_BARE(p) ANSWER(p, REFUSED, 0), NOOPT(p)
@@ -105,7 +105,7 @@ struct change
       REFUSED_BARE(EDNSFLAGS), REFUSED_BARE(ZFLAG), REFUSED_BARE(TYPE1000),    \
       REFUSED_BARE(DO), REFUSED_BARE(BUFSIZE512), REFUSED_BARE(NSID),          \
       REFUSED_BARE(COOKIE), REFUSED_BARE(VERSION), REFUSED_BARE(HOSTNAME),     \
-      REFUSED_BARE(IDSERVER)
+      REFUSED_BARE(IDSERVER), REFUSED_BARE(CASE)
 /* The zone's SOA refused wherever it is asked (with OPT where asked with
  * EDNS): the zone is not here. */
 #define ZONE_REFUSED                                                           \
@@ -114,7 +114,7 @@ struct change
       ANSWER(EDNSFLAGS, REFUSED, 0), ANSWER(ZFLAG, REFUSED, 0),                \
       ANSWER(TYPE1000, REFUSED, 0), ANSWER(DO, REFUSED, 0),                    \
       ANSWER(BUFSIZE512, REFUSED, 0), ANSWER(NSID, REFUSED, 0),                \
-      ANSWER(COOKIE, REFUSED, 0)
+      ANSWER(COOKIE, REFUSED, 0), ANSWER(CASE, REFUSED, 0)
 
 #define AA DP_FLAG_AA
 #define RA DP_FLAG_RA
@@ -175,6 +175,7 @@ static const struct rootcase cases[] = {
       OUTCOME(VERSION, PORT_UNREACHABLE),
       OUTCOME(HOSTNAME, PORT_UNREACHABLE),
       OUTCOME(IDSERVER, PORT_UNREACHABLE),
+      OUTCOME(CASE, PORT_UNREACHABLE),
       OUTCOME(TCP, CONN_REFUSED),
       OUTCOME(AXFR, CONN_REFUSED),
       OUTCOME(IXFR, CONN_REFUSED)},
@@ -420,7 +421,7 @@ static const struct rootcase cases[] = {
       SILENT(EDNS), SILENT(EDNS1), SILENT(EDNSOPT), SILENT(EDNSFLAGS),
       SILENT(ZFLAG), SILENT(TYPE1000), SILENT(DO), SILENT(BUFSIZE512),
       SILENT(NSID), SILENT(COOKIE), SILENT(VERSION), SILENT(HOSTNAME),
-      SILENT(IDSERVER)},
+      SILENT(IDSERVER), SILENT(CASE)},
      C(EDNS_DROPPED),
      S(WARNING),
      H(WARNING),
@@ -558,6 +559,7 @@ static void base_answers(struct dp_target_result *t, enum base base)
     case DP_PROBE_BUFSIZE512:
     case DP_PROBE_NSID:
     case DP_PROBE_COOKIE:
+    case DP_PROBE_CASE:
       if (base == AUTH)
       {
         fx_answer(p, DP_RCODE_NOERROR, AA);

@@ -546,7 +546,8 @@ dp_status_t dp_diagnose_root_finish(struct dp_target_result *t,
     t->diagnosis[k++] = *r;
   }
   t->ndiagnosis = k;
-  qsort(t->diagnosis, t->ndiagnosis, sizeof(*t->diagnosis), by_severity);
+  if (t->ndiagnosis > 1) /* qsort's base must not be NULL, even for none */
+    qsort(t->diagnosis, t->ndiagnosis, sizeof(*t->diagnosis), by_severity);
   for (size_t i = 0; i < t->ndiagnosis; i++)
   {
     struct dp_root_cause *r = &t->diagnosis[i];

@@ -1,8 +1,9 @@
 /*
  * exec.c: from a parsed command line to a report. Reads a target file,
  * resolves host-name targets (or, in zone mode, finds the zone's servers
- * through a resolver), runs the battery, compares the zone's servers in
- * zone mode, and writes the report in the chosen format, to standard output
+ * through a resolver), runs the battery, compares the zone's servers and
+ * checks its delegation, NS set and SOA in zone mode, and writes the report
+ * in the chosen format, to standard output
  * or atomically to --output. Findings about servers are data; only a
  * failure to do the job is an error (one line on stderr, exit 3).
  *
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dnsprobe/delegation.h"
 #include "dnsprobe/discover.h"
 #include "dnsprobe/probes.h"
 #include "dnsprobe/report.h"
@@ -110,6 +112,8 @@ static int read_target_file(struct dp_cli_config *cfg)
 /* Zone mode (--zone Z --resolver ADDR, no TARGET): the zone's name servers
  * and their addresses, found through the resolver, become the targets. */
 static int discover_targets(const struct dp_cli_config *cfg,
+                            struct sockaddr_storage *resolver,
+                            socklen_t *resolver_len,
                             struct dp_discovered **found,
                             struct dp_discover_miss *missed, size_t *nmissed,
                             struct dp_probe_target **out, size_t *n)
@@ -141,6 +145,8 @@ static int discover_targets(const struct dp_cli_config *cfg,
                 err[0] ? err : dp_strerror(st));
   if (err[0])
     fprintf(stderr, "dnsprobe: warning: %s\n", err);
+  *resolver = res;
+  *resolver_len = reslen;
   if (nd == 0)
   {
     *out = NULL;
@@ -327,6 +333,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   struct dp_discover_miss missed[DP_DISCOVER_NS_MAX];
   size_t nmissed = 0;
   struct dp_zone_summary *zone = NULL;
+  struct sockaddr_storage resolver;
+  socklen_t resolver_len = 0;
   dp_report_output_t *out = NULL;
   struct dp_run run;
   bool ran = false;
@@ -354,8 +362,8 @@ int dp_cli_exec(struct dp_cli_config *cfg)
   if ((rc = run_options(cfg, &ro)) != DP_EXIT_OK)
     goto done;
   bool zone_mode = cfg->ntargets == 0 && cfg->file == NULL;
-  rc = zone_mode ? discover_targets(cfg, &found, missed, &nmissed, &targets,
-                                    &ntargets)
+  rc = zone_mode ? discover_targets(cfg, &resolver, &resolver_len, &found,
+                                    missed, &nmissed, &targets, &ntargets)
                  : build_targets(cfg, &targets, &ntargets);
   if (rc != DP_EXIT_OK)
     goto done;
@@ -427,6 +435,20 @@ int dp_cli_exec(struct dp_cli_config *cfg)
     {
       for (size_t i = 0; i < nmissed; i++)
         (void)dp_diagnose_zone_unresolved(zone, missed[i].ns, missed[i].why);
+      /* the delegation, NS set and SOA, then the zone's root causes; an
+       * interrupted run goes without them */
+      st = interrupted ? DP_OK
+                       : dp_probe_delegation(
+                             cfg->zone, (const struct sockaddr *)&resolver,
+                             resolver_len, cfg->family, cfg->timeout_ms, found,
+                             ntargets, missed, nmissed, &zone->delegation);
+      if (st == DP_OK)
+        st = dp_diagnose_zone_checks(zone, &run, cfg->fix_for);
+      if (st != DP_OK)
+      {
+        rc = fail("cannot check the zone's delegation: %s", dp_strerror(st));
+        goto done;
+      }
       if (zone->status > run.status)
         run.status = zone->status;
     }
@@ -457,6 +479,7 @@ int dp_cli_exec(struct dp_cli_config *cfg)
 
 done:
   dp_report_output_destroy(out);
+  dp_diagnose_zone_clear(zone);
   free(zone);
   if (ran)
     dp_run_clear(&run);

@@ -3,17 +3,22 @@
  * input's bytes 3.. pick which probes got a reply and what transport
  * outcome the others had), then
  * the one diagnosis call production runs (verdicts, role, severities,
- * causes, explanations, fixes and expectations) and both reports. Whatever
- * a server sends, nothing may crash, overrun or leak, and the JSON writer
- * must stay balanced.
+ * causes, explanations, fixes and expectations) and both reports. Then the
+ * same bytes as every reply zone mode reads about the zone (a parent's
+ * referral, the zone's NS set, SOA and in-zone addresses), the zone's
+ * checks and the zone section of both reports. Whatever a server sends,
+ * nothing may crash, overrun or leak, and the JSON writer must stay
+ * balanced.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsprobe/delegation.h"
 #include "dnsprobe/probes.h"
 #include "dnsprobe/report.h"
+#include "dnsprobe/zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -115,6 +120,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)dp_report_write(sink, DP_FORMAT_TEXT, &run, NULL, &opt);
   if (dp_report_write(sink, DP_FORMAT_JSON, &run, NULL, &opt) != DP_OK)
     __builtin_trap(); /* the JSON of any run must be well formed */
+
+  /* Zone mode: the input as each reply about the zone, for a parent
+   * server and two servers of the zone; the input's first bytes say which
+   * NS names are known (and so asked for) first. */
+  struct dp_zone_summary *z = calloc(1, sizeof(*z));
+  if (z != NULL && dp_diagnose_zone(&run, t->zone, "fuzz", z) == DP_OK)
+  {
+    struct dp_zone_delegation *d = &z->delegation;
+    d->gathered = true;
+    d->nparents = 1;
+    d->nchildren = 2;
+    snprintf(d->children[0].address, sizeof(d->children[0].address),
+             "127.0.0.1");
+    snprintf(d->children[1].address, sizeof(d->children[1].address),
+             "127.0.0.2");
+    static const dp_deleg_reply_t kinds[] = {
+        DP_DELEG_PARENT_NS, DP_DELEG_CHILD_NS, DP_DELEG_CHILD_SOA,
+        DP_DELEG_CHILD_A, DP_DELEG_CHILD_AAAA};
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+      for (size_t s = 0; s < 2; s++)
+        for (size_t n = 0; n < (d->nns ? d->nns : 1); n++)
+          (void)dp_probe_delegation_absorb(d, t->zone, kinds[k], s, n, data,
+                                           size, DP_OUTCOME_ANSWER);
+    if (size > 4 && (data[4] & 1))
+      (void)dp_diagnose_zone_unresolved(z, "ns9.example.test.", "NXDOMAIN");
+    (void)dp_diagnose_zone_checks(
+        z, &run, (dp_software_t)(size > 5 ? data[5] % DP_SOFTWARE_COUNT : 0));
+    (void)dp_report_write(sink, DP_FORMAT_TEXT, &run, z, &opt);
+    if (dp_report_write(sink, DP_FORMAT_JSON, &run, z, &opt) != DP_OK)
+      __builtin_trap();
+    dp_diagnose_zone_clear(z);
+  }
+  free(z);
   dp_run_clear(&run);
   return 0;
 }

@@ -84,7 +84,10 @@ CAUSES = ("port-closed", "unreachable", "client-dropped", "client-refused",
           "edns-dropped", "fragmentation", "legacy", "broken",
           "edns-noncompliant", "opcode-mishandled", "rate-limited",
           "requests-dropped", "malformed", "unexpected",
-          "expectation-failed", "case-not-preserved")
+          "expectation-failed", "case-not-preserved", "no-delegation",
+          "ns-mismatch", "glue-mismatch", "glue-missing", "ns-unresolved",
+          "ns-cname", "ns-too-few", "ns-one-network", "serial-mismatch",
+          "soa-timers", "soa-names")
 
 # DNS constants (RFC 1035 §3.2, RFC 6895 registries).
 TYPE = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
@@ -352,6 +355,10 @@ INSTANCES = {
                                   upstream_from=None),
     "nsd-big": Instance("nsd", "nsd.conf", probe_zone="big.test"),
     "lame-peer": Instance("nsd", "nsd.conf", probe_zone="lame.test"),
+    # The delegation lab (tests/integration/test_delegation.py): a parent
+    # zone and the child zones it delegates, on port 53 of 127.0.1-4.x.
+    "deleg-parent": Instance("nsd", "nsd.conf", probe_zone="parent.test"),
+    "deleg-child": Instance("nsd", "nsd.conf", probe_zone="good.parent.test"),
     # The DNSSEC lab (see DNSSEC_ZONES).
     "dnssec-auth": Instance("nsd", "nsd.conf", probe_zone="secure.test",
                             prepare=_sign_dnssec_lab),

@@ -124,7 +124,10 @@ class Test_case(unittest.TestCase):
                 self.assertEqual(p["verdict"], "non-compliant", p["detail"])
                 self.assertEqual(p["cause"], "case-not-preserved")
                 self.assertEqual(p["severity"], "warning")
-                self.assertIn("merged in flight", p["detail"])
+                # folded into its twin; on a loaded machine the pair may
+                # go at its grace period, while another SOA query is still
+                # forwarded, and be folded into that one instead
+                self.assertRegex(p["detail"], "merged in flight|folded")
                 self.assertIn("case-not-preserved", causes(report))
                 self.assertIn(report["targets"][0]["status"],
                               ("warning", "critical"))

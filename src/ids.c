@@ -51,6 +51,7 @@ static const char *const probe_names[DP_PROBE_COUNT] = {
     [DP_PROBE_IDSERVER] = "idserver",
     [DP_PROBE_DNSKEY] = "dnskey",
     [DP_PROBE_NSEC3PARAM] = "nsec3param",
+    [DP_PROBE_CASE] = "case",
 };
 
 static const char *const followup_names[DP_FOLLOWUP_COUNT] = {
@@ -60,6 +61,7 @@ static const char *const followup_names[DP_FOLLOWUP_COUNT] = {
     [DP_FOLLOWUP_BUFSIZE4096] = "bufsize4096",
     [DP_FOLLOWUP_SAME_QUESTION] = "same-question",
     [DP_FOLLOWUP_RETRY] = "retry",
+    [DP_FOLLOWUP_OTHER_CASE] = "other-case",
 };
 
 /* The name at i of a table of n, or "unknown" for a hole or out of range. */

@@ -27,6 +27,7 @@ struct dp_discovered
   char ns[DP_WIRE_NAME_STRLEN]; /* canonical NS name, trailing dot */
   struct sockaddr_storage addr; /* with the port asked for */
   socklen_t addrlen;
+  bool cname; /* the NS name is an alias (RFC 2181 10.3 forbids it) */
 };
 
 /* A name server of the zone with no address: its name and why (the RCODE
@@ -35,6 +36,7 @@ struct dp_discover_miss
 {
   char ns[DP_WIRE_NAME_STRLEN];
   char why[48];
+  bool cname; /* the name is an alias whose target has no address */
 };
 
 /**
@@ -111,5 +113,41 @@ dp_status_t dp_probe_discover_ds(const char *zone,
                                  socklen_t rlen, unsigned timeout_ms,
                                  uint8_t **reply, size_t *len, char *why,
                                  size_t whycap);
+
+/**
+ * Whether the answer section of msg holds a CNAME owned by name
+ * (presentation form): the name is an alias.
+ */
+bool dp_probe_discover_is_alias(const struct dp_wire_msg *msg,
+                                const char *name);
+
+/**
+ * The addresses of one name server name through the resolver, as
+ * dp_probe_discover finds each NS name's: A unless family is AF_INET6,
+ * AAAA unless AF_INET, CNAMEs followed; appended to out (at most cap in
+ * all) with port (0: 53). *cname says whether the name is an alias; when
+ * nothing was added, why (whycap bytes) says what the last lookup got.
+ * Returns DP_OK (even with no address), DP_EINVAL, a name status, or the
+ * engine's statuses.
+ */
+dp_status_t dp_probe_discover_host(
+    const char *name, const struct sockaddr *resolver, socklen_t rlen,
+    int family, uint16_t port, unsigned timeout_ms, struct dp_discovered *out,
+    size_t cap, size_t *count, bool *cname, char *why, size_t whycap);
+
+/**
+ * The parent zone of zone: the nearest ancestor for which the resolver
+ * answers an NS set (RD=1, again as dp_probe_discover asks), walking up one
+ * label at a time to the root; at most one query per label. parent gets its
+ * canonical name. Returns DP_OK, DP_EINVAL (the root has no parent, NULL
+ * argument), a name status, DP_ENOTFOUND (no ancestor has an NS set, or a
+ * lookup failed: why says which and what it got), or the engine's
+ * statuses.
+ */
+dp_status_t dp_probe_discover_parent(const char *zone,
+                                     const struct sockaddr *resolver,
+                                     socklen_t rlen, unsigned timeout_ms,
+                                     char *parent, size_t cap, char *why,
+                                     size_t whycap);
 
 #endif

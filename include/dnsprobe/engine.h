@@ -1,7 +1,7 @@
 /*
  * engine.h: sends hand-built DNS messages and reads back exactly what came
- * back, on c-ares (1.18 to 1.34) driven by libevent (see docs/design/engine.md). The
- * only layer that includes ares.h or event2/.
+ * back, on c-ares (1.18 to 1.34) driven by libevent (see
+ * docs/design/engine.md). The only layer that includes ares.h or event2/.
  *
  * A query goes on the wire byte for byte as the caller built it, except
  * that c-ares 1.22 and later choose its ID: the engine then writes the

@@ -73,6 +73,9 @@ typedef enum
    * RRsets with their RRSIGs (the SOA's come from do) */
   DP_PROBE_DNSKEY,
   DP_PROBE_NSEC3PARAM,
+  /* case preservation (RFC 1035 4.1.2, DNS 0x20): the zone's SOA in two
+   * cases at once, each answer checked against its own question */
+  DP_PROBE_CASE,
   DP_PROBE_COUNT
 } dp_probe_id_t;
 
@@ -102,6 +105,8 @@ typedef enum
   DP_FOLLOWUP_BUFSIZE4096,   /* the same query with a 4096-byte buffer */
   DP_FOLLOWUP_SAME_QUESTION, /* another probe with the same question */
   DP_FOLLOWUP_RETRY,         /* the same query again, after a timeout */
+  DP_FOLLOWUP_OTHER_CASE,    /* the case probe's twin: the name in the other
+                                case, sent at the same moment */
   DP_FOLLOWUP_COUNT
 } dp_followup_id_t;
 
@@ -118,7 +123,7 @@ const char *dp_probe_id_tostr(dp_probe_id_t id);
  */
 dp_status_t dp_probe_id_fromstr(const char *text, size_t n, dp_probe_id_t *id);
 /** Stable names: "cd", "tcp", "noedns", "bufsize4096", "same-question",
- * "retry". */
+ * "retry", "other-case". */
 const char *dp_followup_id_tostr(dp_followup_id_t id);
 
 #endif

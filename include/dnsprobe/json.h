@@ -19,10 +19,10 @@ typedef struct dp_json
   FILE *fp;
   bool pretty;
   int depth;
-  bool first[DP_JSON_DEPTH_MAX];  /* no member written yet at this depth */
+  bool first[DP_JSON_DEPTH_MAX]; /* no member written yet at this depth */
   bool after_key;
-  bool failed;                    /* a write or nesting error happened */
-  size_t len;                     /* bytes of buf not yet written to fp */
+  bool failed; /* a write or nesting error happened */
+  size_t len;  /* bytes of buf not yet written to fp */
   char buf[DP_JSON_BUF];
 } dp_json_t;
 

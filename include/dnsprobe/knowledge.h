@@ -142,6 +142,7 @@ typedef enum
   DP_FINDING_EXPECTATION_FAILED, /* --expect/--require not met */
   DP_FINDING_DNSSEC_SIGNING,     /* the zone's DNSSEC, as served here, fails
                                     a check (the DNSSEC probes) */
+  DP_FINDING_CASE_NOT_PRESERVED, /* a question echoed in another case */
   DP_FINDING_COUNT
 } dp_finding_t;
 
@@ -219,6 +220,20 @@ typedef enum
   DP_CAUSE_DNSSEC_KEYS_DIFFER, /* servers serve different DNSKEY sets */
   DP_CAUSE_DNSSEC_DS_MISMATCH, /* the parent's DS matches no key */
   DP_CAUSE_DNSSEC_INSECURE,    /* signed, and no DS at the parent */
+  /* case preservation */
+  DP_CAUSE_CASE_NOT_PRESERVED, /* a question echoed in another case */
+  /* the zone as a whole (zone mode): its delegation, NS set and SOA */
+  DP_CAUSE_NO_DELEGATION,   /* the parent's servers do not delegate it */
+  DP_CAUSE_NS_MISMATCH,     /* parent and child NS sets differ */
+  DP_CAUSE_GLUE_MISMATCH,   /* glue addresses differ from the child's */
+  DP_CAUSE_GLUE_MISSING,    /* an in-bailiwick NS name without glue */
+  DP_CAUSE_NS_UNRESOLVED,   /* an NS name without an address */
+  DP_CAUSE_NS_CNAME,        /* an NS name that is an alias */
+  DP_CAUSE_NS_TOO_FEW,      /* fewer than two name servers */
+  DP_CAUSE_NS_ONE_NETWORK,  /* every server in one /24 or /48 */
+  DP_CAUSE_SERIAL_MISMATCH, /* the servers disagree on the serial */
+  DP_CAUSE_SOA_TIMERS,      /* SOA timers outside the usual ranges */
+  DP_CAUSE_SOA_NAMES,       /* MNAME or RNAME not sane */
   DP_CAUSE_COUNT
 } dp_cause_t;
 

@@ -25,6 +25,7 @@ struct dp_probe_ctx
   const char *recursion_name; /* canonical, trailing dot */
   bool has_serial;            /* the zone's SOA serial, once known */
   uint32_t serial;
+  uint64_t case_seed; /* the case probe's random pattern of cases */
 };
 
 /* A row of the probe table, indexed by dp_probe_id_t. The verdict comes
@@ -40,6 +41,10 @@ struct dp_probe_def
                            must not overlap) */
   void (*build)(const struct dp_probe_ctx *ctx, struct dp_wire_query *q);
   bool keep_reply; /* keep the reply's bytes (the DNSSEC check reads them) */
+  /* A second query sent at the same moment as the first (NULL: none),
+   * recorded as the probe's follow-up twin_id. */
+  void (*twin)(const struct dp_probe_ctx *ctx, struct dp_wire_query *q);
+  dp_followup_id_t twin_id;
 };
 
 /** The row of probe id (id < DP_PROBE_COUNT), or NULL. */
@@ -62,6 +67,16 @@ struct dp_probe_followup
   bool over_tcp;
   dp_probe_set_t after;
 };
+
+/**
+ * The zone's name as the case probe asks it: each ASCII letter of zone
+ * (presentation form) in upper or lower case as the pattern drawn from seed
+ * says, or with flipped, in the opposite case of that; every other byte as
+ * it is. A name with two letters or more always gets both cases. Returns
+ * DP_OK, DP_EINVAL (NULL argument) or DP_ESPACE (out too small).
+ */
+dp_status_t dp_probe_case_name(const char *zone, uint64_t seed, bool flipped,
+                               char *out, size_t cap);
 
 /** The follow-up rules, *n of them. */
 const struct dp_probe_followup *dp_probe_followups(size_t *n);

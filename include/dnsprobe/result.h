@@ -148,6 +148,11 @@ struct dp_answer_info
   bool nsid_present;
   uint8_t cookie_len; /* COOKIE option length (RFC 7873), 0 when none */
   char problem[96];   /* parser's first problem, "" when none */
+  /* The question as the reply carries it, for the case probe (RFC 1035
+   * 4.1.2: a response copies the question, letters in their case). */
+  bool question_exact; /* one question: the query's, byte for byte */
+  char qname[256];     /* its name as echoed, escaped, "" when none or when
+                          it does not fit */
 };
 
 /* A follow-up: a second query that tells an ambiguous answer's cause (CD=1
@@ -192,6 +197,8 @@ struct dp_probe_result
    * and asked again. Owned; NULL when none. */
   uint8_t *reply;
   size_t reply_len;
+  bool early; /* sent by its grace period, before every probe of its
+                 row's `after` set had ended */
 };
 
 /* A root cause of a target: one problem of the server that explains one or

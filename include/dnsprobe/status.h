@@ -12,24 +12,24 @@
 typedef enum
 {
   DP_OK = 0,
-  DP_ENOMEM,        /* out of memory */
-  DP_EINVAL,        /* invalid argument */
-  DP_ERANGE,        /* value out of range */
-  DP_ESPACE,        /* output buffer too small */
-  DP_EMALFORMED,    /* DNS message could not be parsed */
-  DP_ENAMELABEL,    /* a label of a domain name is longer than 63 bytes */
-  DP_ENAMELONG,     /* a domain name is longer than 255 bytes */
-  DP_ENAMEEMPTY,    /* a domain name has an empty label */
-  DP_ENAMESYNTAX,   /* a domain name has a bad escape sequence */
-  DP_EADDR,         /* not a valid address */
-  DP_EPORT,         /* not a valid port */
-  DP_ESYS,          /* a system call failed (see errno) */
-  DP_ECARES,        /* c-ares failed */
-  DP_EVERSION,      /* a library version whose semantics break dnsprobe */
-  DP_ENOTFOUND,     /* a host name has no address */
-  DP_EIO,           /* reading or writing a file failed */
-  DP_EINTERRUPTED,  /* interrupted by a signal */
-  DP_EOF,           /* no more input (a target source is done) */
+  DP_ENOMEM,       /* out of memory */
+  DP_EINVAL,       /* invalid argument */
+  DP_ERANGE,       /* value out of range */
+  DP_ESPACE,       /* output buffer too small */
+  DP_EMALFORMED,   /* DNS message could not be parsed */
+  DP_ENAMELABEL,   /* a label of a domain name is longer than 63 bytes */
+  DP_ENAMELONG,    /* a domain name is longer than 255 bytes */
+  DP_ENAMEEMPTY,   /* a domain name has an empty label */
+  DP_ENAMESYNTAX,  /* a domain name has a bad escape sequence */
+  DP_EADDR,        /* not a valid address */
+  DP_EPORT,        /* not a valid port */
+  DP_ESYS,         /* a system call failed (see errno) */
+  DP_ECARES,       /* c-ares failed */
+  DP_EVERSION,     /* a library version whose semantics break dnsprobe */
+  DP_ENOTFOUND,    /* a host name has no address */
+  DP_EIO,          /* reading or writing a file failed */
+  DP_EINTERRUPTED, /* interrupted by a signal */
+  DP_EOF,          /* no more input (a target source is done) */
   DP_STATUS_MAX
 } dp_status_t;
 

@@ -254,6 +254,26 @@ bool dp_wire_question_is(const struct dp_wire_msg *msg, const uint8_t *name,
                          size_t name_len, uint16_t qtype, uint16_t qclass);
 
 /**
+ * The name of the message's first question as the message carries it:
+ * uncompressed wire form, every byte as sent, letters in their case (RFC
+ * 1035 4.1.2: a response copies the question).
+ * @param out  at least DP_DNS_NAME_MAX bytes to be safe.
+ * @param len  out: bytes written.
+ * Returns DP_OK, DP_EINVAL (NULL argument, no question), DP_EMALFORMED or
+ * DP_ESPACE.
+ */
+dp_status_t dp_wire_qname(const struct dp_wire_msg *msg, uint8_t *out,
+                          size_t cap, size_t *len);
+
+/**
+ * Whether the message has exactly one question and it is name (wire form),
+ * qtype and qclass byte for byte: the name's letters in the same case, as
+ * resolvers that randomise case (DNS 0x20) require of an answer.
+ */
+bool dp_wire_question_exact(const struct dp_wire_msg *msg, const uint8_t *name,
+                            size_t name_len, uint16_t qtype, uint16_t qclass);
+
+/**
  * Mnemonic of an RR type ("SOA", "TYPE1000") into out. Always NUL-ends out.
  */
 void dp_wire_type_tostr(uint16_t type, char *out, size_t cap);

@@ -1,12 +1,15 @@
 /*
  * zone.h: the zone-level verdict over a run whose targets are all the
  * servers of one zone (zone mode). diagnose/ fills a struct
- * dp_zone_summary from a finished run; the caller hands it to the report
- * (dp_report_write), which only reads it.
+ * dp_zone_summary from a finished run (zone.c), probes/ adds what it
+ * gathers of the zone's delegation, NS sets and SOAs (delegation.c), and
+ * diagnose/ reads both into the zone's root causes (zonecheck.c); the
+ * caller hands it to the report (dp_report_write), which only reads it.
  */
 #ifndef DNSPROBE_ZONE_H
 #define DNSPROBE_ZONE_H
 
+#include "dnsprobe/knowledge.h"
 #include "dnsprobe/result.h"
 #include "dnsprobe/status.h"
 #include <stdbool.h>
@@ -93,6 +96,88 @@ struct dp_zone_dnssec
   struct dp_zone_cause causes[DP_ZONE_CAUSES_MAX];
 };
 
+/* ---- the delegation, the NS set and the SOA ------------------------------
+ * What zone mode gathers besides the battery (src/probes/delegation.c):
+ * the parent zone's referral, asked of the parent's own servers without
+ * recursion; the NS set, SOA and in-zone addresses each of the zone's
+ * servers answers; and what the resolver says of each NS name. The checks
+ * below read it; dp_diagnose_zone_checks turns it into root causes. */
+
+#define DP_ZONE_NS_MAX 32      /* NS names, parent and zone together */
+#define DP_ZONE_ADDRS_MAX 8    /* addresses kept per NS name and side */
+#define DP_ZONE_PARENTS_MAX 16 /* addresses of the parent's servers */
+
+/* An address of a name server. */
+struct dp_zone_addr
+{
+  int family;        /* AF_INET or AF_INET6 */
+  uint8_t bytes[16]; /* 4 or 16 of them */
+  char text[48];     /* presentation form */
+};
+
+/* An SOA's fields (RFC 1035 3.3.13), names in presentation form. */
+struct dp_zone_soa
+{
+  bool has;
+  char mname[DP_WIRE_NAME_STRLEN];
+  char rname[DP_WIRE_NAME_STRLEN];
+  uint32_t serial, refresh, retry, expire, minimum;
+};
+
+/* One NS name of the zone, as the parent, the zone's servers and the
+ * resolver see it. */
+struct dp_zone_ns
+{
+  char name[DP_WIRE_NAME_STRLEN]; /* canonical, trailing dot */
+  bool at_parent;                 /* in the parent's referral */
+  unsigned at_child;              /* zone servers whose NS set lists it */
+  bool in_zone;                   /* at or below the zone: needs glue */
+  size_t nglue;                   /* the parent's glue for it */
+  struct dp_zone_addr glue[DP_ZONE_ADDRS_MAX];
+  bool child_asked; /* in_zone: the zone's servers were asked for it */
+  size_t nchild;    /* the addresses the zone's servers answer for it */
+  struct dp_zone_addr child[DP_ZONE_ADDRS_MAX];
+  bool resolved; /* the resolver has an address for it */
+  bool cname;    /* an alias, to the resolver or the zone's servers */
+  char why[48];  /* !resolved: the lookup's RCODE or outcome */
+};
+
+/* What one server of the parent zone said to the zone's NS, RD=0. */
+struct dp_zone_parent
+{
+  char ns[DP_WIRE_NAME_STRLEN];
+  char address[48];
+  bool answered;    /* a reply to the question asked */
+  bool referral;    /* NS for the zone in authority, not authoritative */
+  bool undelegated; /* authoritative: no such delegation (NXDOMAIN or no
+                       NS for the zone) */
+  char why[64];     /* otherwise what it answered, or its outcome */
+};
+
+/* What one server of the zone answered to its NS and SOA, RD=0. */
+struct dp_zone_child
+{
+  char ns[DP_WIRE_NAME_STRLEN];
+  char address[48];
+  bool ns_answered;       /* NOERROR, AA and an NS set for the zone */
+  uint32_t ns_set;        /* bit i: dp_zone_delegation.ns[i] is in it */
+  struct dp_zone_soa soa; /* has: NOERROR, AA and the zone's SOA */
+};
+
+struct dp_zone_delegation
+{
+  bool gathered;                    /* zone mode gathered this */
+  char parent[DP_WIRE_NAME_STRLEN]; /* the parent zone, "" when unknown */
+  bool checked;                     /* a referral came from the parent */
+  char why[160];                    /* !checked: why not */
+  size_t nparents;
+  struct dp_zone_parent parents[DP_ZONE_PARENTS_MAX];
+  size_t nns;
+  struct dp_zone_ns ns[DP_ZONE_NS_MAX];
+  size_t nchildren;
+  struct dp_zone_child children[DP_ZONE_SERVERS_MAX];
+};
+
 struct dp_zone_summary
 {
   char name[DP_WIRE_NAME_STRLEN]; /* canonical zone name */
@@ -107,9 +192,16 @@ struct dp_zone_summary
   size_t nunresolved;     /* NS names without an address */
   dp_severity_t severity; /* lame, silent or unresolved: critical;
                              serials disagree: warning; the DNSSEC
-                             causes' own */
+                             causes' own; and the worst of the zone's root
+                             causes */
   dp_health_t status;
   struct dp_zone_dnssec dnssec; /* dp_diagnose_zone_dnssec */
+  /* The delegation, NS set and SOA as gathered (zero when not), and the
+   * zone's root causes that dp_diagnose_zone_checks reads from them, worst
+   * first (owned: dp_diagnose_zone_clear frees them). */
+  struct dp_zone_delegation delegation;
+  size_t ndiagnosis;
+  struct dp_root_cause *diagnosis;
 };
 
 /**
@@ -151,5 +243,88 @@ dp_status_t dp_diagnose_zone_dnssec(const struct dp_run *run,
                                     const uint8_t *ds_reply, size_t ds_len,
                                     const char *ds_why, dp_software_t fix_for,
                                     struct dp_zone_summary *z);
+
+/**
+ * The zone's root causes (z->diagnosis, worst first) from the summary and
+ * its delegation: no-delegation, ns-mismatch, glue-mismatch and
+ * glue-missing (when the parent's referral was read), ns-unresolved,
+ * ns-cname, ns-too-few, ns-one-network, serial-mismatch, soa-timers and
+ * soa-names; then z->severity and z->status include them. Each has the
+ * members of a target's root causes (no probes); fixes name fix_for's
+ * configuration, or that of the software every server of the zone was
+ * identified as (run may be NULL: unknown), else each common product's
+ * setting. Call after dp_diagnose_zone and dp_diagnose_zone_unresolved;
+ * calling it again replaces the causes. Returns DP_OK, DP_EINVAL or
+ * DP_ENOMEM.
+ */
+dp_status_t dp_diagnose_zone_checks(struct dp_zone_summary *z,
+                                    const struct dp_run *run,
+                                    dp_software_t fix_for);
+
+/** Free z's root causes. NULL is a no-op. */
+void dp_diagnose_zone_clear(struct dp_zone_summary *z);
+
+/* The names the checks compare, and what they found (the one in the other
+ * set, by index). */
+struct dp_zone_ns_diff
+{
+  size_t nonly_parent, nonly_child;
+  size_t only_parent[DP_ZONE_NS_MAX]; /* indexes into parent[] */
+  size_t only_child[DP_ZONE_NS_MAX];  /* indexes into child[] */
+};
+
+/**
+ * Compare the NS names of the parent's referral with those of the zone
+ * (RFC 1034 4.2.2: the same set), names compared with letters folded
+ * (RFC 4343), duplicates counted once. At most DP_ZONE_NS_MAX of each
+ * are read. Returns DP_OK or DP_EINVAL.
+ */
+dp_status_t dp_diagnose_zone_ns_diff(const char *const *parent, size_t np,
+                                     const char *const *child, size_t nc,
+                                     struct dp_zone_ns_diff *d);
+
+/**
+ * Whether at least two different addresses were given and all of them lie
+ * in one network: every IPv4 address in one /24 and every IPv6 address in
+ * one /48 (RFC 2182 3.1 asks for servers in different networks).
+ */
+bool dp_diagnose_zone_one_network(const struct dp_zone_addr *a, size_t n);
+
+/**
+ * An SOA's timers against the ranges dnsprobe checks (RFC 1912 2.2, RFC
+ * 2308 5, RIPE-203): refresh 1200 to 86400, retry 300 or more and below
+ * refresh, expire 604800 to 3600000 and above refresh plus retry, minimum
+ * 300 to 86400 seconds. Returns DP_SEVERITY_WARNING when retry is not below
+ * refresh or expire not above refresh plus retry (secondaries can drop the
+ * zone in a short outage of the primary), DP_SEVERITY_INFO when a value is
+ * only outside its range, DP_SEVERITY_OK otherwise; detail (cap bytes)
+ * names each value out of place, "" when none.
+ */
+dp_severity_t dp_diagnose_zone_soa_timers(const struct dp_zone_soa *soa,
+                                          char *detail, size_t cap);
+
+/**
+ * Whether name (presentation form, trailing dot) is a host name: two
+ * labels or more, each of letters, digits and inner hyphens (RFC 952, RFC
+ * 1123 2.1).
+ */
+bool dp_diagnose_zone_hostname_ok(const char *name);
+
+/**
+ * Whether name is a mailbox written as a domain name (RFC 1035 3.3.13,
+ * 8): a first label, the local part, of any printable bytes but '@', then
+ * a domain of one label or more, each of letters, digits and inner
+ * hyphens.
+ */
+bool dp_diagnose_zone_mailbox_ok(const char *name);
+
+/**
+ * An SOA's MNAME and RNAME: DP_SEVERITY_WARNING when the MNAME is not a
+ * host name (NOTIFY and dynamic updates go to it), DP_SEVERITY_INFO when
+ * only the RNAME is not a mailbox, DP_SEVERITY_OK otherwise; detail names
+ * each, "" when none.
+ */
+dp_severity_t dp_diagnose_zone_soa_names(const struct dp_zone_soa *soa,
+                                         char *detail, size_t cap);
 
 #endif

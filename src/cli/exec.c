@@ -3,7 +3,8 @@
  * the runner (the command line's, then -f FILE's lines as the window frees
  * up, less other shards and what --resume FILE already records) or, in zone
  * mode, finds the zone's servers through a resolver; runs the battery;
- * compares the zone's servers in zone mode; and writes the report in the
+ * compares the zone's servers and checks its DNSSEC, delegation, NS set
+ * and SOA in zone mode; and writes the report in the
  * chosen format, to standard output, atomically to --output, or appended to
  * --resume FILE. Findings about servers are data; only a failure to do the
  * job is an error (one line on stderr, exit 3).
@@ -23,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dnsprobe/delegation.h"
 #include "dnsprobe/discover.h"
 #include "dnsprobe/engine.h"
 #include "dnsprobe/probes.h"
@@ -520,6 +522,21 @@ int dp_cli_exec(struct dp_cli_config *cfg)
                   dp_strerror(DP_ENOMEM));
         goto done;
       }
+      /* the delegation, NS set and SOA, then the zone's root causes; an
+       * interrupted run goes without them */
+      st = interrupted
+               ? DP_OK
+               : dp_probe_delegation(cfg->zone, (const struct sockaddr *)&zres,
+                                     zreslen, cfg->family, cfg->timeout_ms,
+                                     found, ntargets, missed, nmissed,
+                                     &zone->delegation);
+      if (st == DP_OK)
+        st = dp_diagnose_zone_checks(zone, &run, cfg->fix_for);
+      if (st != DP_OK)
+      {
+        rc = fail("cannot check the zone's delegation: %s", dp_strerror(st));
+        goto done;
+      }
       if (zone->status > run.status)
         run.status = zone->status;
     }
@@ -568,6 +585,7 @@ done:
   if (src_open)
     dp_cli_source_close(&src);
   dp_report_output_destroy(out);
+  dp_diagnose_zone_clear(zone);
   free(zone);
   if (ran)
     dp_run_clear(&run);

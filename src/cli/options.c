@@ -197,7 +197,8 @@ static const struct option_row options[] = {
     {"resolver", 0, "ADDR[:PORT]",
      "with --zone and no TARGET (zone mode): find the zone's name servers "
      "through this resolver (default: the system's first name server), "
-     "probe them all and compare them",
+     "probe them all, compare them, and check the zone's delegation, NS set "
+     "and SOA",
      opt_resolver, NULL,
      "With **--zone** and no *TARGET* (zone mode): find the zone's name "
      "servers by asking *ADDR* (port 53 unless *PORT* is given; without "
@@ -212,7 +213,15 @@ static const struct option_row options[] = {
      "NS name without an address is listed as **unresolved** (with the RCODE "
      "or outcome of its lookup) and the servers that were found are still "
      "probed and reported. A lame, silent or unresolved server is critical; a "
-     "serial disagreement is a warning."},
+     "serial disagreement is a warning. Then the zone as a whole: each "
+     "server's NS set and SOA (without recursion); the parent zone, the first "
+     "ancestor for which the resolver has an NS set, and its servers; their "
+     "referral for the zone (without recursion), its NS set and glue; the "
+     "in-zone NS names' addresses from the zone's servers. Every query goes to "
+     "the resolver, the parent's servers or the zone's servers, never to a "
+     "glue address. What is wrong becomes the zone's root causes (see "
+     "**DIAGNOSIS**), in the zone section of the report and in the exit "
+     "status."},
     {"file", 'f', "FILE",
      "read targets from FILE (- for standard input): one per line, "
      "optionally followed by its zone; # starts a comment",

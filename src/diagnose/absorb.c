@@ -23,6 +23,29 @@ static bool question_matches(const struct dp_wire_msg *m,
   return dp_wire_question_is(m, want, wl, r->query.qtype, r->query.qclass);
 }
 
+/* The same, byte for byte: the letters of the name in the case sent. */
+static bool question_exact(const struct dp_wire_msg *m,
+                           const struct dp_probe_result *r)
+{
+  uint8_t want[DP_DNS_NAME_MAX];
+  size_t wl = 0;
+  if (dp_wire_name_fromstr(r->query.qname, want, sizeof(want), &wl) != DP_OK)
+    return false;
+  return dp_wire_question_exact(m, want, wl, r->query.qtype, r->query.qclass);
+}
+
+/* The reply's question name as text, "" when it has none or it does not
+ * fit. */
+static void echoed_qname(const struct dp_wire_msg *m, char *out, size_t cap)
+{
+  uint8_t name[DP_DNS_NAME_MAX];
+  size_t len = 0;
+  out[0] = '\0';
+  if (m->qdcount > 0 && dp_wire_qname(m, name, sizeof(name), &len) == DP_OK &&
+      dp_wire_name_tostr(name, len, out, cap) != DP_OK)
+    out[0] = '\0';
+}
+
 static void fill_answer(struct dp_probe_result *r, const struct dp_wire_msg *m,
                         const struct dp_diagnose_stream *st, const char *zone)
 {
@@ -36,6 +59,8 @@ static void fill_answer(struct dp_probe_result *r, const struct dp_wire_msg *m,
   a->nscount = m->nscount;
   a->arcount = m->arcount;
   a->question_matches = question_matches(m, r);
+  a->question_exact = question_exact(m, r);
+  echoed_qname(m, a->qname, sizeof(a->qname));
   a->edns = m->opt.present;
   a->edns_count = m->opt.count;
   a->edns_version = m->opt.version;

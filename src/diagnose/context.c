@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diagnose_priv.h"
 #include "dnsprobe/buf.h"
@@ -126,6 +127,8 @@ static const struct
   dp_severity_t severity;
   dp_finding_t finding;
 } fixed_rules[] = {
+    {DP_PROBE_CASE, DP_VERDICT_NON_COMPLIANT, DP_SEVERITY_WARNING,
+     DP_FINDING_CASE_NOT_PRESERVED},
     {DP_PROBE_AXFR, DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING,
      DP_FINDING_AXFR_OPEN},
     {DP_PROBE_IXFR, DP_VERDICT_ALLOWED, DP_SEVERITY_WARNING,
@@ -342,12 +345,12 @@ static bool slipped(const struct dp_probe_result *p)
          p->query.qtype == DP_TYPE_SOA && p->answer.rcode == DP_RCODE_NOERROR;
 }
 
-/* Whether p's question (name and type, a plain QUERY) was answered over UDP
- * by another probe of the battery: then p's silence, or its truncated empty
- * answer, is not about the question or its EDNS, but about how many
- * identical answers this client got (response rate limiting). A request of
- * another kind (an opcode, a CHAOS name) is never counted: a server may
- * never answer those at all. */
+/* Whether p's question (name in any case, type, a plain QUERY) was answered
+ * over UDP by another probe of the battery: then p's silence, or its
+ * truncated empty answer, is not about the question or its EDNS, but about
+ * how many identical answers this client got (response rate limiting). A
+ * request of another kind (an opcode, a CHAOS name) is never counted: a
+ * server may never answer those at all. */
 static const struct dp_probe_result *
 same_question_answered(const struct dp_probe_result *p,
                        const struct dp_target_result *t)
@@ -361,7 +364,7 @@ same_question_answered(const struct dp_probe_result *p,
         !slipped(q) && q->query.opcode == DP_OPCODE_QUERY &&
         q->query.qtype == p->query.qtype &&
         q->query.qclass == p->query.qclass && q->query.edns &&
-        strcmp(q->query.qname, p->query.qname) == 0 &&
+        strcasecmp(q->query.qname, p->query.qname) == 0 &&
         q->answer.rcode == DP_RCODE_NOERROR)
       return q;
   }
@@ -523,6 +526,17 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
     else
       snprintf(f->shows, sizeof(f->shows),
                "the full answer came back with a 4096-byte buffer");
+  }
+  if (is(p, DP_PROBE_CASE) &&
+      (f = dp_diagnose_followup(p, DP_FOLLOWUP_OTHER_CASE)) != NULL)
+  {
+    if (f->has_answer && f->answer.qname[0] != '\0')
+      snprintf(f->shows, sizeof(f->shows),
+               "sent at the same moment, its reply carries the question %.100s",
+               f->answer.qname);
+    else
+      snprintf(f->shows, sizeof(f->shows), "sent at the same moment, %s",
+               f->has_answer ? "its reply carries no question" : "no reply");
   }
 }
 

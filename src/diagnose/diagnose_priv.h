@@ -74,6 +74,13 @@ void dp_diagnose_dnssec_evidence(struct dp_buf *b,
 bool dp_diagnose_is_dnssec_cause(dp_cause_t c);
 /** A DNSSEC finding's severity as a probe's. */
 dp_severity_t dp_diagnose_dnssec_severity(dp_dnssec_severity_t s);
+/* case.c: case preservation (RFC 1035 4.1.2, DNS 0x20): "compliant" when
+ * each reply carries its own question byte for byte, "non-compliant" when
+ * one carries it in another case, "refused" (no question to compare),
+ * "no-answer" or "unexpected". */
+dp_verdict_t dp_diagnose_judge_case(const struct dp_probe_result *p,
+                                    const struct dp_target_result *t,
+                                    char *detail, size_t cap);
 
 /** Whether udp or tcp found the server authoritative for the zone. */
 bool dp_diagnose_serves_zone(const struct dp_target_result *t);

@@ -37,6 +37,7 @@ static const dp_diagnose_judge_fn judges[DP_PROBE_COUNT] = {
     [DP_PROBE_IDSERVER] = dp_diagnose_judge_identity,
     [DP_PROBE_DNSKEY] = dp_diagnose_judge_dnssec,
     [DP_PROBE_NSEC3PARAM] = dp_diagnose_judge_dnssec,
+    [DP_PROBE_CASE] = dp_diagnose_judge_case,
 };
 
 dp_verdict_t dp_diagnose_judge(const struct dp_probe_result *p,

@@ -323,6 +323,8 @@ static dp_cause_t cause_of_finding(const struct dp_target_result *t,
     return DP_CAUSE_UNEXPECTED;
   case DP_FINDING_MALFORMED_ANSWER:
     return DP_CAUSE_MALFORMED;
+  case DP_FINDING_CASE_NOT_PRESERVED:
+    return DP_CAUSE_CASE_NOT_PRESERVED;
   case DP_FINDING_NONE:
   case DP_FINDING_AXFR_DENIED:
   case DP_FINDING_UPDATE_DENIED:

@@ -539,6 +539,101 @@ static const struct dp_knowledge_fix fix_dnssec_ds[] = {
     END,
 };
 
+/* The zone's own NS records (ns-mismatch, ns-too-few, ns-one-network,
+ * ns-cname): where each software keeps them. The parent's copy is changed
+ * at the registrar. */
+static const struct dp_knowledge_fix fix_zone_ns[] = {
+    {DP_SOFTWARE_BIND, "zone file NS records",
+     "; the zone file, with the serial raised; then rndc reload example.com\n"
+     "example.com.  3600  IN  NS  ns1.example.com.\n"
+     "example.com.  3600  IN  NS  ns2.example.net."},
+    {DP_SOFTWARE_UNBOUND, "auth-zone",
+     "# the NS records of the auth-zone's zonefile, with the serial raised;\n"
+     "# then unbound-control auth_zone_reload example.com\n"
+     "example.com.  3600  IN  NS  ns1.example.com.\n"
+     "example.com.  3600  IN  NS  ns2.example.net."},
+    {DP_SOFTWARE_KNOT, "knotc zone-set",
+     "knotc zone-begin example.com\n"
+     "knotc zone-set example.com @ 3600 NS ns2.example.net.\n"
+     "knotc zone-commit example.com"},
+    {DP_SOFTWARE_NSD, "zone file NS records",
+     "; the zone file, with the serial raised; then nsd-control reload "
+     "example.com\n"
+     "example.com.  3600  IN  NS  ns1.example.com.\n"
+     "example.com.  3600  IN  NS  ns2.example.net."},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil edit-zone",
+     "pdnsutil edit-zone example.com   # the NS records at the apex"},
+    {DP_SOFTWARE_PDNS_RECURSOR, "auth-zones",
+     "# the NS records are in the file auth-zones names\n"
+     "auth-zones=example.com=/etc/powerdns/example.com.zone"},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver serves no zone of its own: the NS records are not kept "
+     "there, but on the zone's authoritative servers."},
+    {DP_SOFTWARE_DNSMASQ, "auth-sec-servers",
+     "auth-zone=example.com\n"
+     "auth-server=ns1.example.com,203.0.113.53\n"
+     "auth-sec-servers=ns2.example.net"},
+    {DP_SOFTWARE_COREDNS, "file",
+     "example.com {\n"
+     "    file /etc/coredns/db.example.com   # its NS records\n"
+     "}"},
+    {DP_SOFTWARE_WINDOWS, "Add-DnsServerResourceRecord",
+     "Add-DnsServerResourceRecord -ZoneName example.com -NS -Name \"@\" "
+     "-NameServer ns2.example.net"},
+    END,
+};
+
+/* The zone's SOA (soa-timers, soa-names): refresh 2 h, retry 1 h, expire
+ * 2 weeks, negative TTL 1 h, inside the ranges dnsprobe checks. */
+static const struct dp_knowledge_fix fix_zone_soa[] = {
+    {DP_SOFTWARE_BIND, "zone file SOA",
+     "; the zone file, then rndc reload example.com\n"
+     "@  3600  IN  SOA  ns1.example.com. hostmaster.example.com. (\n"
+     "        2024010102 ; serial, raised\n"
+     "        7200       ; refresh\n"
+     "        3600       ; retry\n"
+     "        1209600    ; expire\n"
+     "        3600 )     ; negative TTL"},
+    {DP_SOFTWARE_UNBOUND, "auth-zone",
+     "# the SOA of the auth-zone's zonefile, then\n"
+     "# unbound-control auth_zone_reload example.com\n"
+     "@ 3600 IN SOA ns1.example.com. hostmaster.example.com. 2024010102 "
+     "7200 3600 1209600 3600"},
+    {DP_SOFTWARE_KNOT, "zone file SOA",
+     "; the zone file's SOA, then knotc zone-reload example.com\n"
+     "@ 3600 IN SOA ns1.example.com. hostmaster.example.com. 2024010102 "
+     "7200 3600 1209600 3600"},
+    {DP_SOFTWARE_NSD, "zone file SOA",
+     "; the zone file's SOA, then nsd-control reload example.com\n"
+     "@ 3600 IN SOA ns1.example.com. hostmaster.example.com. 2024010102 "
+     "7200 3600 1209600 3600"},
+    {DP_SOFTWARE_PDNS_AUTH, "pdnsutil edit-zone",
+     "pdnsutil edit-zone example.com   # the SOA record:\n"
+     "# ns1.example.com. hostmaster.example.com. 2024010102 7200 3600 "
+     "1209600 3600"},
+    {DP_SOFTWARE_PDNS_RECURSOR, "auth-zones",
+     "# the SOA is in the file auth-zones names\n"
+     "auth-zones=example.com=/etc/powerdns/example.com.zone"},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver serves no zone of its own: the SOA is not kept there, "
+     "but on the zone's primary server."},
+    {DP_SOFTWARE_DNSMASQ, "auth-soa",
+     "# serial, hostmaster, refresh, retry, expire\n"
+     "auth-soa=2024010102,hostmaster.example.com,7200,3600,1209600"},
+    {DP_SOFTWARE_COREDNS, "file",
+     "; the SOA of the zone file the file plugin reads\n"
+     "@ 3600 IN SOA ns1.example.com. hostmaster.example.com. 2024010102 "
+     "7200 3600 1209600 3600"},
+    {DP_SOFTWARE_WINDOWS, "Set-DnsServerResourceRecord",
+     "$old = Get-DnsServerResourceRecord -ZoneName example.com -RRType Soa\n"
+     "$new = $old.Clone()\n"
+     "$new.RecordData.RefreshInterval = [TimeSpan]::FromHours(2)\n"
+     "$new.RecordData.ExpireLimit = [TimeSpan]::FromDays(14)\n"
+     "Set-DnsServerResourceRecord -ZoneName example.com "
+     "-OldInputObject $old -NewInputObject $new"},
+    END,
+};
+
 #define FROM(f) NULL, DP_FINDING_##f
 #define OWN(t) t, DP_FINDING_NONE
 
@@ -630,8 +725,7 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          "is absent, not failing.",
          FROM(ZONE_LAME)},
     [DP_CAUSE_QUERY_REFUSED] =
-        {"query-refused",
-         "The zone is loaded, but refused to this client",
+        {"query-refused", "The zone is loaded, but refused to this client",
          "the zone is loaded here, but an access list refuses this "
          "client's queries",
          "The server refused the zone's SOA query, yet another answer "
@@ -1173,6 +1267,197 @@ static const struct dp_knowledge_cause causes[DP_CAUSE_COUNT] = {
          "Unlike dnssec-ds-mismatch, nothing fails: the zone is only not "
          "protected.",
          OWN(fix_dnssec_ds)},
+    [DP_CAUSE_CASE_NOT_PRESERVED] =
+        {"case-not-preserved",
+         "Questions not echoed in their own case (DNS 0x20)",
+         "a reply carries the question in another case than it was asked",
+         "Asked for the zone's SOA with the name in a mix of cases, and at "
+         "the same moment in the opposite case, the server answered at "
+         "least one of them with the question spelt otherwise: lowercased, "
+         "rewritten, or the other query's. RFC 1035 4.1.2 has a response "
+         "copy the question; resolvers that randomise the case of their "
+         "questions (DNS 0x20) compare it byte for byte and drop such "
+         "answers, so resolution through them slows down or fails.",
+         "A forwarder that folds queries in flight by question, whatever "
+         "its case, and sends every client the first one's reply (dnsmasq "
+         "in front of an authoritative server); a load balancer or a "
+         "firewall with DNS inspection that rewrites the question; an old "
+         "server that lowercases names.",
+         "Make whatever answers return each question exactly as asked: "
+         "take the folding forwarder out of the path to the authoritative "
+         "servers, or upgrade the software that rewrites the question.",
+         "Unlike unexpected, the question is the right one, only spelt in "
+         "another case; unlike malformed, the reply reads fine.",
+         FROM(CASE_NOT_PRESERVED)},
+    [DP_CAUSE_NO_DELEGATION] =
+        {"no-delegation", "The parent does not delegate the zone",
+         "the parent zone's servers have no delegation for the zone",
+         "Asked for the zone's NS records without recursion, the servers of "
+         "the parent zone answered without a referral (NXDOMAIN, or no NS "
+         "for the zone): the parent does not delegate it. Resolvers that "
+         "start from the root cannot find the zone's servers at all.",
+         "A delegation never registered, expired or removed at the "
+         "registrar; a zone name misspelt; a parent zone that was reloaded "
+         "without the delegation.",
+         "Register the delegation at the registrar (or add the NS records, "
+         "and glue for names inside the zone, to the parent zone), then "
+         "ask the parent's servers again.",
+         "Unlike ns-mismatch, there is no delegation to compare; unlike "
+         "lame, the zone's own servers may serve it well.",
+         FROM(NONE)},
+    [DP_CAUSE_NS_MISMATCH] =
+        {"ns-mismatch", "The parent's NS set differs from the zone's",
+         "the NS records at the parent and in the zone differ",
+         "The NS set the parent's servers hand out in the referral is not "
+         "the one the zone's own servers answer (RFC 1034 4.2.2: the NS "
+         "and glue records on both sides of a cut should be consistent). "
+         "Resolvers use the parent's set to find the "
+         "zone and may then replace it with the zone's: a server only at "
+         "the parent still gets queries, one only in the zone gets fewer.",
+         "A server added to or removed from the zone but not at the "
+         "registrar (or the other way round), a renumbering half done, or "
+         "a stale delegation after a change of DNS provider.",
+         "Make both sets the same: change the NS records at the registrar "
+         "(the parent's copy), or the zone's own NS records, so that every "
+         "server of the zone is listed in both.",
+         "Unlike glue-mismatch, the names differ, not their addresses; "
+         "unlike lame, every server listed may still serve the zone.",
+         OWN(fix_zone_ns)},
+    [DP_CAUSE_GLUE_MISMATCH] =
+        {"glue-mismatch", "The parent's glue addresses differ from the zone's",
+         "the glue at the parent and the zone's own addresses differ",
+         "For a name server whose name is inside the zone, the parent hands "
+         "out glue (its A or AAAA records) with the referral. Here the glue "
+         "addresses differ from the addresses the zone's own servers give "
+         "for the same name: resolvers that follow the glue go to another "
+         "host than the zone says.",
+         "A name server renumbered in the zone but not at the registrar, or "
+         "glue (a host object) left at the registrar after a move.",
+         "Update the glue (the host object's addresses) at the registrar to "
+         "the name server's current addresses, or the zone's A and AAAA "
+         "records when those are the stale ones.",
+         "Unlike glue-missing, there is glue, but it is wrong; unlike "
+         "ns-mismatch, the names agree.",
+         FROM(NONE)},
+    [DP_CAUSE_GLUE_MISSING] =
+        {"glue-missing", "A name server inside the zone has no glue",
+         "the parent gives no glue for a name server inside the zone",
+         "A name server's name is inside the zone it serves (in bailiwick), "
+         "and the parent's referral carries no address for it: to find "
+         "that address a resolver would have to ask the zone's own "
+         "servers, which it is trying to find. Without glue that server "
+         "cannot be reached at all (RFC 1034 4.2.1).",
+         "A host object never created at the registrar for a new server, "
+         "or its addresses deleted.",
+         "Create the glue at the registrar: a host object for the name "
+         "server's name with its IPv4 and IPv6 addresses.",
+         "Unlike glue-mismatch, there is no address at all; unlike "
+         "ns-unresolved, the zone itself has the address.",
+         FROM(NONE)},
+    [DP_CAUSE_NS_UNRESOLVED] =
+        {"ns-unresolved", "A name server's name has no address",
+         "a name server's name does not resolve to an address",
+         "The zone's NS set names a server whose name has no A or AAAA "
+         "record that the resolver could find: no resolver can reach it, "
+         "so it is as useless as a silent server, and resolvers waste time "
+         "trying.",
+         "A misspelt NS record, a server's name deleted or moved to another "
+         "zone, or a name in a zone that itself does not resolve.",
+         "Give the name its A and AAAA records, or correct or remove the NS "
+         "record, in the zone and at the registrar.",
+         "Unlike glue-missing, the name does not resolve from anywhere; "
+         "unlike lame, no server could even be asked.",
+         FROM(NONE)},
+    [DP_CAUSE_NS_CNAME] =
+        {"ns-cname", "A name server's name is an alias (CNAME)",
+         "a name server's name is a CNAME",
+         "An NS record names an alias (a CNAME) instead of a host name. RFC "
+         "2181 10.3 forbids it: some resolvers do not follow the alias, "
+         "and no glue can be given for it.",
+         "A name server renamed with an alias left behind, or a hosting "
+         "provider's name used through a CNAME.",
+         "Name the server's canonical host name (the CNAME's target) in the "
+         "NS records, in the zone and at the registrar.",
+         "Unlike ns-unresolved, the name resolves, but only through an "
+         "alias.",
+         OWN(fix_zone_ns)},
+    [DP_CAUSE_NS_TOO_FEW] =
+        {"ns-too-few", "Fewer than two name servers",
+         "the zone has fewer than two name servers",
+         "The zone has one name server, or several names for one address: "
+         "when it is down, the zone is gone. RFC 1034 4.1 asks for at "
+         "least two servers, and RFC 2182 5 explains why a zone wants "
+         "more.",
+         "A zone set up with one server, or a second server's name that "
+         "points to the first's address.",
+         "Add at least one more name server, on another host and network, "
+         "to the zone's NS records and at the registrar.",
+         "Unlike ns-one-network, there is a single server, not several in "
+         "one place.",
+         OWN(fix_zone_ns)},
+    [DP_CAUSE_NS_ONE_NETWORK] =
+        {"ns-one-network", "Every name server is in one network",
+         "every name server of the zone is in one network",
+         "All IPv4 addresses of the zone's name servers are in one /24 and "
+         "all IPv6 addresses in one /48: one outage of that network, its "
+         "router or its upstream takes the whole zone down (RFC 2182 3.1 "
+         "asks for servers in different networks).",
+         "Every server of the zone in one data centre or one hosting "
+         "network.",
+         "Add a name server in another network (another provider, or a "
+         "secondary DNS service) to the zone's NS records and at the "
+         "registrar.",
+         "Unlike ns-too-few, there are several servers, but in one place.",
+         OWN(fix_zone_ns)},
+    [DP_CAUSE_SERIAL_MISMATCH] =
+        {"serial-mismatch", "The zone's servers disagree on the serial",
+         "the zone's servers answer different SOA serials",
+         "The servers of the zone answer different SOA serials: some of "
+         "them serve an older copy of the zone, so answers depend on which "
+         "server a resolver asks.",
+         "A secondary that does not get NOTIFY or cannot transfer from the "
+         "primary (an access list, TSIG, a firewall), a transfer in "
+         "progress, or servers fed separately.",
+         "Check the secondaries' logs for failed transfers, that the "
+         "primary notifies them and allows their transfers; on a zone that "
+         "just changed, look again after the SOA refresh time.",
+         "Unlike lame, every server serves the zone, some an older copy.",
+         FROM(NONE)},
+    [DP_CAUSE_SOA_TIMERS] =
+        {"soa-timers", "SOA timers outside the usual ranges",
+         "the zone's SOA timers are outside the usual ranges",
+         "The SOA's refresh, retry, expire or negative TTL is outside the "
+         "ranges RFC 1912 2.2, RFC 2308 5 and RIPE-203 recommend: refresh "
+         "1200 to 86400 s, retry at least 300 s and less than refresh, "
+         "expire 604800 to 3600000 s and more than refresh plus retry, "
+         "negative TTL (minimum) 300 to 86400 s. A retry not below refresh "
+         "or an expire that does not outlast them lets secondaries drop "
+         "the zone during a short outage of the primary (a warning); the "
+         "rest is only unusual (info).",
+         "SOA values copied from an old template, typed in the wrong unit, "
+         "or left at a tool's default.",
+         "Set the SOA's timers inside the ranges, raise the serial, and "
+         "reload the zone.",
+         "Unlike serial-mismatch, the servers may well agree: the values "
+         "themselves are off.",
+         OWN(fix_zone_soa)},
+    [DP_CAUSE_SOA_NAMES] =
+        {"soa-names", "The SOA's MNAME or RNAME is not sane",
+         "the zone's SOA names are not a host name and a mailbox",
+         "The SOA's MNAME should be the host name of the zone's primary "
+         "server (letters, digits and hyphens, RFC 1123 2.1), and its "
+         "RNAME the contact's mailbox written as a name, the first label "
+         "the local part (RFC 1035 3.3.13, 8: hostmaster@example.com is "
+         "hostmaster.example.com.). Tools that send NOTIFY or dynamic "
+         "updates to the MNAME, and people who look for the contact, fail "
+         "otherwise.",
+         "An '@' typed into the RNAME, a missing trailing dot that appends "
+         "the zone's name, or a placeholder left in a template.",
+         "Put the primary's host name in the MNAME and the contact's "
+         "mailbox, with its '@' as a dot, in the RNAME; raise the serial "
+         "and reload.",
+         "Unlike soa-timers, the names are off, not the numbers.",
+         OWN(fix_zone_soa)},
 };
 
 _Static_assert(sizeof(causes) / sizeof(causes[0]) == DP_CAUSE_COUNT,

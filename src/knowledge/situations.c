@@ -1470,6 +1470,57 @@ static const struct dp_knowledge_fix fix_dnssec_resign[] = {
     END,
 };
 
+/* case-not-preserved: a question echoed in another case. Observed in
+ * dnsprobe's lab (tests/lab/OBSERVED.md): BIND 9.18, NSD 4.6, Knot DNS 3.2,
+ * Unbound 1.17 and both PowerDNS servers echo each question as asked;
+ * dnsmasq 2.90 answers a query that arrives while the same question, in
+ * any case, is forwarded with the first one's reply. */
+static const struct dp_knowledge_fix fix_case[] = {
+    {DP_SOFTWARE_BIND, NULL,
+     "BIND 9 copies each question as it was asked and does not rewrite its "
+     "case: look for a proxy, load balancer or firewall with DNS inspection "
+     "in front of it."},
+    {DP_SOFTWARE_UNBOUND, NULL,
+     "Unbound copies each question as it was asked and does not rewrite "
+     "its case: look for a proxy or forwarder in front of it."},
+    {DP_SOFTWARE_KNOT, NULL,
+     "Knot DNS copies each question as it was asked and does not rewrite "
+     "its case: look for a proxy, load balancer or firewall with DNS "
+     "inspection in front of it."},
+    {DP_SOFTWARE_NSD, NULL,
+     "NSD copies each question as it was asked and does not rewrite its "
+     "case: look for a proxy, load balancer or firewall with DNS inspection "
+     "in front of it."},
+    {DP_SOFTWARE_PDNS_AUTH, NULL,
+     "PowerDNS Authoritative Server copies each question as it was asked "
+     "and does not rewrite its case: look for dnsdist rules or another "
+     "proxy in front of it."},
+    {DP_SOFTWARE_PDNS_RECURSOR, NULL,
+     "PowerDNS Recursor copies each question as it was asked and does not "
+     "rewrite its case: look for a proxy or forwarder in front of it."},
+    {DP_SOFTWARE_KNOT_RESOLVER, NULL,
+     "Knot Resolver was not seen rewriting the question in dnsprobe's lab "
+     "(it was not tested there): upgrade it, and look for a proxy in front "
+     "of it."},
+    {DP_SOFTWARE_DNSMASQ, NULL,
+     "dnsmasq cannot be told to stop folding queries in flight: while a "
+     "question is forwarded, the same question in any case gets the first "
+     "one's reply, question included. Do not put it in front of the "
+     "authoritative servers of a zone: let resolvers reach them directly, "
+     "or have dnsmasq serve the zone itself:\n"
+     "auth-zone=example.com\n"
+     "auth-server=ns1.example.com,203.0.113.53"},
+    {DP_SOFTWARE_COREDNS, NULL,
+     "CoreDNS was not tested in dnsprobe's lab: check the plugins that "
+     "answer from their own copy (cache, forward) and whether they restore "
+     "each client's question, and upgrade."},
+    {DP_SOFTWARE_WINDOWS, NULL,
+     "Windows DNS Server was not tested in dnsprobe's lab: check for a "
+     "proxy or load balancer in front of it, and apply the server's "
+     "updates."},
+    END,
+};
+
 static const struct dp_knowledge_situation situations[DP_FINDING_COUNT] = {
     [DP_FINDING_ZONE_ROOT_DEFAULT] =
         {"No zone given: the zone probes asked about the root",
@@ -1818,6 +1869,19 @@ static const struct dp_knowledge_situation situations[DP_FINDING_COUNT] = {
          "Re-sign the zone with a signer that refreshes its signatures on "
          "its own, and make every change through the signer.",
          fix_dnssec_resign},
+    [DP_FINDING_CASE_NOT_PRESERVED] =
+        {"Question not echoed in its own case",
+         "A reply carried the question in another case than it was asked "
+         "(RFC 1035 4.1.2: a response copies the question). Resolvers that "
+         "randomise the case of the names they ask (DNS 0x20, a defence "
+         "against spoofed answers) compare the question byte for byte and "
+         "drop such answers, then retry or give up. Two queries for the "
+         "same name in two cases sent at the same moment tell a server that "
+         "lowercases or rewrites the question from a forwarder that folds "
+         "queries in flight and answers one with the other's question.",
+         "Make the server, or whatever sits in front of it, return each "
+         "question exactly as it was asked.",
+         fix_case},
 };
 
 _Static_assert(sizeof(situations) / sizeof(situations[0]) == DP_FINDING_COUNT,
@@ -1855,6 +1919,7 @@ static const char *const finding_names[DP_FINDING_COUNT] = {
     [DP_FINDING_MALFORMED_ANSWER] = "malformed-answer",
     [DP_FINDING_EXPECTATION_FAILED] = "expectation-failed",
     [DP_FINDING_DNSSEC_SIGNING] = "dnssec-signing",
+    [DP_FINDING_CASE_NOT_PRESERVED] = "case-not-preserved",
 };
 
 const char *dp_finding_tostr(dp_finding_t f)

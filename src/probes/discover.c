@@ -350,6 +350,7 @@ dp_status_t dp_probe_discover_addr_parse(const struct dp_wire_msg *msg,
     memcpy(out[*count].ns, ns, sizeof(ns));
     out[*count].addr = ss;
     out[*count].addrlen = len;
+    out[*count].cname = strcmp(owner, ns) != 0;
     (*count)++;
   }
   return DP_OK;
@@ -362,6 +363,211 @@ static const char *why_none(const struct dp_wire_msg *msg, bool parsed,
     return dp_outcome_tostr(outcome);
   snprintf(buf, cap, "%s", dp_knowledge_rcode_name(msg->rcode));
   return buf;
+}
+
+bool dp_probe_discover_is_alias(const struct dp_wire_msg *msg, const char *name)
+{
+  if (msg == NULL || name == NULL)
+    return false;
+  for (unsigned i = 0; i < msg->nrr && i < DP_WIRE_RR_MAX; i++)
+    if (msg->rr[i].section == DP_SECTION_ANSWER &&
+        msg->rr[i].type == DP_TYPE_CNAME && owner_is(msg, &msg->rr[i], name))
+      return true;
+  return false;
+}
+
+/*
+ * The A and AAAA records of name through the resolver (family permitting),
+ * appended to out; *alias when an answer shows the name is a CNAME; why
+ * says what the last lookup got ("no address records" when it answered
+ * without one). msg is scratch space. Returns DP_OK or the engine's
+ * statuses.
+ */
+static dp_status_t
+resolve_name(dp_engine_t *eng, const struct sockaddr *resolver, socklen_t rlen,
+             const char *name, int family, uint16_t port, unsigned timeout_ms,
+             struct dp_wire_msg *msg, struct dp_discovered *out, size_t cap,
+             size_t *count, bool *alias, char *why, size_t whycap)
+{
+  static const uint16_t types[] = {DP_TYPE_A, DP_TYPE_AAAA};
+  uint8_t *owned = NULL;
+  dp_outcome_t outcome = DP_OUTCOME_LOCAL_ERROR;
+  char rcode[32];
+
+  snprintf(why, whycap, "%s", "no address records");
+  for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+  {
+    if ((types[k] == DP_TYPE_A && family == AF_INET6) ||
+        (types[k] == DP_TYPE_AAAA && family == AF_INET))
+      continue;
+    dp_status_t st = ask(eng, resolver, rlen, name, types[k], timeout_ms, msg,
+                         &owned, &outcome);
+    if (st != DP_OK)
+      return st;
+    if (owned == NULL || !question_is(msg, name, types[k]))
+      snprintf(why, whycap, "%s",
+               owned == NULL ? dp_outcome_tostr(outcome) : "question mismatch");
+    else if (msg->rcode != DP_RCODE_NOERROR)
+    {
+      *alias |= dp_probe_discover_is_alias(msg, name);
+      snprintf(why, whycap, "%s",
+               why_none(msg, true, outcome, rcode, sizeof(rcode)));
+    }
+    else
+    {
+      *alias |= dp_probe_discover_is_alias(msg, name);
+      if (dp_probe_discover_addr_parse(msg, name, types[k], port, out, cap,
+                                       count) != DP_OK)
+        snprintf(why, whycap, "%s", "malformed address record");
+    }
+    free(owned);
+    owned = NULL;
+  }
+  return DP_OK;
+}
+
+dp_status_t dp_probe_discover_host(
+    const char *name, const struct sockaddr *resolver, socklen_t rlen,
+    int family, uint16_t port, unsigned timeout_ms, struct dp_discovered *out,
+    size_t cap, size_t *count, bool *cname, char *why, size_t whycap)
+{
+  char canon[DP_WIRE_NAME_STRLEN], scratch[48];
+  dp_engine_t *eng = NULL;
+  struct dp_wire_msg *msg = NULL;
+  bool alias = false;
+  dp_status_t st;
+
+  if (name == NULL || resolver == NULL || rlen == 0 ||
+      rlen > sizeof(struct sockaddr_storage) || out == NULL || count == NULL ||
+      (family != AF_UNSPEC && family != AF_INET && family != AF_INET6))
+    return DP_EINVAL;
+  if (why == NULL || whycap == 0)
+  {
+    why = scratch;
+    whycap = sizeof(scratch);
+  }
+  st = dp_wire_name_canon(name, canon, sizeof(canon));
+  if (st != DP_OK)
+    return st;
+  if (port == 0)
+    port = DNS_PORT;
+  msg = calloc(1, sizeof(*msg));
+  if (msg == NULL)
+    return DP_ENOMEM;
+  st = dp_engine_create(NULL, &eng);
+  if (st == DP_OK)
+    st = resolve_name(eng, resolver, rlen, canon, family, port, timeout_ms, msg,
+                      out, cap, count, &alias, why, whycap);
+  if (cname != NULL)
+    *cname = alias;
+  dp_engine_destroy(eng);
+  free(msg);
+  return st;
+}
+
+/* The name after the first label of name (presentation form, trailing
+ * dot): "." after a single label, NULL after the root. An escaped dot (\.)
+ * is inside a label. */
+static const char *after_first_label(const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+  {
+    if (*p == '\\' && p[1] != '\0')
+    {
+      p++;
+      continue;
+    }
+    if (*p == '.')
+      return p[1] != '\0' ? p + 1 : (p == name ? NULL : ".");
+  }
+  return NULL;
+}
+
+dp_status_t dp_probe_discover_parent(const char *zone,
+                                     const struct sockaddr *resolver,
+                                     socklen_t rlen, unsigned timeout_ms,
+                                     char *parent, size_t cap, char *why,
+                                     size_t whycap)
+{
+  char canon[DP_WIRE_NAME_STRLEN], rcode[32];
+  dp_engine_t *eng = NULL;
+  struct dp_wire_msg *msg = NULL;
+  uint8_t *owned = NULL;
+  dp_outcome_t outcome = DP_OUTCOME_LOCAL_ERROR;
+  dp_status_t st;
+
+  errf(why, whycap, "%s", "");
+  if (zone == NULL || resolver == NULL || rlen == 0 ||
+      rlen > sizeof(struct sockaddr_storage) || parent == NULL || cap == 0)
+    return DP_EINVAL;
+  parent[0] = '\0';
+  st = dp_wire_name_canon(zone, canon, sizeof(canon));
+  if (st != DP_OK)
+    return st;
+  if (strcmp(canon, ".") == 0)
+  {
+    errf(why, whycap, "%s", "the root zone has no parent");
+    return DP_EINVAL;
+  }
+  msg = calloc(1, sizeof(*msg));
+  if (msg == NULL)
+    return DP_ENOMEM;
+  st = dp_engine_create(NULL, &eng);
+  if (st != DP_OK)
+    goto done;
+
+  /* Up one label at a time (a name has at most 127): the first ancestor
+   * with an NS set of its own is where the zone is delegated from. */
+  const char *candidate = after_first_label(canon);
+  for (int labels = 0; candidate != NULL && labels < 128; labels++)
+  {
+    char(*names)[DP_WIRE_NAME_STRLEN] = NULL;
+    size_t nnames = 0;
+
+    st = ask(eng, resolver, rlen, candidate, DP_TYPE_NS, timeout_ms, msg,
+             &owned, &outcome);
+    if (st != DP_OK)
+      goto done;
+    bool same = owned != NULL && question_is(msg, candidate, DP_TYPE_NS);
+    if (!same ||
+        (msg->rcode != DP_RCODE_NOERROR && msg->rcode != DP_RCODE_NXDOMAIN))
+    {
+      errf(why, whycap, "the NS set of %s: %s", candidate,
+           owned == NULL ? dp_outcome_tostr(outcome)
+           : !same       ? "question mismatch"
+                         : why_none(msg, true, outcome, rcode, sizeof(rcode)));
+      st = DP_ENOTFOUND;
+      goto done;
+    }
+    names = calloc(DP_DISCOVER_NS_MAX, sizeof(*names));
+    if (names == NULL)
+    {
+      st = DP_ENOMEM;
+      goto done;
+    }
+    bool has_ns =
+        dp_probe_discover_ns_parse(msg, candidate, names, DP_DISCOVER_NS_MAX,
+                                   &nnames) == DP_OK;
+    free(names);
+    free(owned);
+    owned = NULL;
+    if (has_ns)
+    {
+      snprintf(parent, cap, "%s", candidate);
+      st = DP_OK;
+      goto done;
+    }
+    candidate =
+        strcmp(candidate, ".") == 0 ? NULL : after_first_label(candidate);
+  }
+  errf(why, whycap, "no parent of %s has an NS set", canon);
+  st = DP_ENOTFOUND;
+
+done:
+  free(owned);
+  free(msg);
+  dp_engine_destroy(eng);
+  return st;
 }
 
 dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
@@ -446,31 +652,15 @@ dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
     dp_buf_init_fixed(&notes, err, errcap);
   for (size_t i = 0; i < nnames; i++)
   {
-    static const uint16_t types[] = {DP_TYPE_A, DP_TYPE_AAAA};
     size_t before = nfound;
-    const char *last_why = "no address records";
+    bool alias = false;
+    char last_why[48];
 
-    for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
-    {
-      if ((types[k] == DP_TYPE_A && family == AF_INET6) ||
-          (types[k] == DP_TYPE_AAAA && family == AF_INET))
-        continue;
-      st = ask(eng, resolver, rlen, names[i], types[k], timeout_ms, msg, &owned,
-               &outcome);
-      if (st != DP_OK)
-        goto done;
-      if (owned == NULL || !question_is(msg, names[i], types[k]))
-        last_why =
-            owned == NULL ? dp_outcome_tostr(outcome) : "question mismatch";
-      else if (msg->rcode != DP_RCODE_NOERROR)
-        last_why = why_none(msg, true, outcome, why, sizeof(why));
-      else if (dp_probe_discover_addr_parse(msg, names[i], types[k], port,
-                                            found, DP_DISCOVER_ADDR_MAX,
-                                            &nfound) != DP_OK)
-        last_why = "malformed address record";
-      free(owned);
-      owned = NULL;
-    }
+    st = resolve_name(eng, resolver, rlen, names[i], family, port, timeout_ms,
+                      msg, found, DP_DISCOVER_ADDR_MAX, &nfound, &alias,
+                      last_why, sizeof(last_why));
+    if (st != DP_OK)
+      goto done;
     if (nfound == before && err != NULL && errcap > 0)
       dp_buf_addf(sentence(&notes), "%s has no address (%s).", names[i],
                   last_why);
@@ -480,6 +670,7 @@ dp_status_t dp_probe_discover(const char *zone, const struct sockaddr *resolver,
       struct dp_discover_miss *m = &missed[(*nmissed)++];
       snprintf(m->ns, sizeof(m->ns), "%s", names[i]);
       snprintf(m->why, sizeof(m->why), "%s", last_why);
+      m->cname = alias;
     }
   }
   if (nfound == 0)

@@ -46,12 +46,14 @@ struct target_state;
 #define IDS_PER_TARGET 64
 #define ID_POOL 256
 
-/* A send held back by --spacing: a probe, or (fid set) a follow-up of one.
- * A target queues at most its probes and a few follow-ups. */
+/* A send held back by --spacing: a probe, a follow-up of one (followup
+ * set), or its twin (twin set). A target queues at most its probes and a
+ * few follow-ups. */
 struct spaced_send
 {
   struct probe_state *ps;
   const struct dp_probe_followup *followup;
+  bool twin;
 };
 #define SPACED_MAX (DP_PROBE_COUNT + 16)
 
@@ -282,8 +284,33 @@ static void probe_local_error(struct probe_state *ps)
 }
 
 static void on_probe_sent(void *arg);
+static bool second_submit(struct probe_state *ps,
+                          void (*build)(const struct dp_probe_ctx *ctx,
+                                        struct dp_wire_query *q),
+                          void (*tweak)(struct dp_wire_query *q),
+                          dp_followup_id_t id, bool over_tcp, bool keep,
+                          unsigned timeout_ms, bool spaced);
 
-/* Send a probe now; whether it went to the engine (if not, it has ended). */
+static void probe_maybe_ended(struct probe_state *ps);
+
+/* A twin's reservation that will not be used: it held its probe open and
+ * the target pending; the target finishes when it was the last. */
+static void twin_release(struct probe_state *ps)
+{
+  struct target_state *ts = ps->ts;
+  ps->followups_open--;
+  probe_maybe_ended(ps);
+  if (--ts->pending == 0)
+    target_finish(ts);
+}
+
+static void spaced_push(struct target_state *ts, struct spaced_send sp);
+
+/* Send a probe now; whether it went to the engine (if not, it has ended).
+ * A probe with a twin (its row's second query) sends both at once: the
+ * twin goes right after it, before the event loop runs again, and is
+ * counted pending before either can end. With --spacing the twin waits its
+ * turn like every other query. */
 static bool probe_send(struct probe_state *ps)
 {
   struct target_state *ts = ps->ts;
@@ -323,13 +350,34 @@ static bool probe_send(struct probe_state *ps)
   req.done = on_done;
   req.arg = ps;
   req.sent = ts->rs->opt.spacing_ms ? on_probe_sent : NULL;
+  /* The twin holds the probe open and the target pending from now, as a
+   * follow-up does, so that neither can end before it went. */
+  bool twin = def->twin != NULL;
+  if (twin)
+  {
+    ts->pending++;
+    ps->followups_open++;
+  }
   dp_status_t st = dp_engine_submit(ts->rs->eng, &req);
   if (st != DP_OK)
   {
     ts->rs->error = st;
+    if (twin)
+    {
+      ps->followups_open--;
+      ts->pending--; /* the probe's own end below settles the target */
+    }
     probe_local_error(ps);
     return false;
   }
+  if (twin && ts->rs->opt.spacing_ms != 0)
+  {
+    struct spaced_send sp = {ps, NULL, true};
+    spaced_push(ts, sp);
+  }
+  else if (twin && !second_submit(ps, def->twin, NULL, def->twin_id, false,
+                                  false, req.timeout_ms, false))
+    twin_release(ps);
   return true;
 }
 
@@ -565,14 +613,19 @@ static void on_followup_done(void *arg, const struct dp_engine_result *er)
     target_finish(ts);
 }
 
-/* Send a follow-up: the probe's own query, changed by tweak. It gets a full
- * timeout: it is a second question, asked only when the first was
- * ambiguous. */
 static void on_followup_sent(void *arg);
 
-/* Send a follow-up now; whether it went (the caller counts it pending). */
-static bool followup_submit(struct probe_state *ps,
-                            const struct dp_probe_followup *rule)
+/* Send a second query of ps now, built by build and changed by tweak (may
+ * be NULL), to be recorded as its follow-up id, over TCP when over_tcp,
+ * its reply kept for the DNSSEC check when keep; whether it went (the
+ * caller counts it pending). spaced: --spacing counts from when it is
+ * sent. */
+static bool second_submit(struct probe_state *ps,
+                          void (*build)(const struct dp_probe_ctx *ctx,
+                                        struct dp_wire_query *q),
+                          void (*tweak)(struct dp_wire_query *q),
+                          dp_followup_id_t id, bool over_tcp, bool keep,
+                          unsigned timeout_ms, bool spaced)
 {
   struct target_state *ts = ps->ts;
   const struct dp_probe_def *def = dp_probe_def(ps->probe);
@@ -586,25 +639,25 @@ static bool followup_submit(struct probe_state *ps,
     return false;
   }
   memset(&q, 0, sizeof(q));
-  def->build(&ts->ctx, &q);
-  if (rule->tweak != NULL)
-    rule->tweak(&q);
+  build(&ts->ctx, &q);
+  if (tweak != NULL)
+    tweak(&q);
   q.id = next_id(ts);
   dp_diagnose_query_info(&fs->query, &q);
   fs->ts = ts;
   fs->ps = ps;
   fs->res = ps->res;
-  fs->id = rule->id;
-  fs->keep = def->keep_reply && rule->over_tcp;
+  fs->id = id;
+  fs->keep = keep;
   struct dp_engine_request req;
   memset(&req, 0, sizeof(req));
   req.addr = ts->in->addr;
   req.addrlen = ts->in->addrlen;
-  req.transport = rule->over_tcp ? DP_TRANSPORT_TCP : def->transport;
+  req.transport = over_tcp ? DP_TRANSPORT_TCP : def->transport;
   req.msg = buf;
-  req.timeout_ms = ts->rs->opt.timeout_ms;
+  req.timeout_ms = timeout_ms ? timeout_ms : 1;
   req.done = on_followup_done;
-  req.sent = ts->rs->opt.spacing_ms ? on_followup_sent : NULL;
+  req.sent = spaced ? on_followup_sent : NULL;
   req.arg = fs;
   if (dp_wire_query_write(&q, buf, sizeof(buf), &len) != DP_OK ||
       (req.len = len, dp_engine_submit(ts->rs->eng, &req)) != DP_OK)
@@ -617,6 +670,19 @@ static bool followup_submit(struct probe_state *ps,
     ts->followups->prev = fs;
   ts->followups = fs;
   return true;
+}
+
+/* Send a follow-up now: the probe's own query, changed by tweak; whether
+ * it went (the caller counts it pending). It gets a full timeout: it is a
+ * second question, asked only when the first was ambiguous. */
+static bool followup_submit(struct probe_state *ps,
+                            const struct dp_probe_followup *rule)
+{
+  const struct dp_probe_def *def = dp_probe_def(ps->probe);
+  return second_submit(ps, def->build, rule->tweak, rule->id, rule->over_tcp,
+                       def->keep_reply && rule->over_tcp,
+                       ps->ts->rs->opt.timeout_ms,
+                       ps->ts->rs->opt.spacing_ms != 0);
 }
 
 /* ---- --spacing ------------------------------------------------------------
@@ -671,11 +737,20 @@ static void on_followup_sent(void *arg)
 static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
 {
   ts->awaiting_sent = true;
-  bool went = sp.followup == NULL ? probe_send(sp.ps)
-                                  : followup_submit(sp.ps, sp.followup);
+  const struct dp_probe_def *def = dp_probe_def(sp.ps->probe);
+  bool went = sp.twin
+                  ? second_submit(sp.ps, def->twin, NULL, def->twin_id, false,
+                                  false, ts->rs->opt.timeout_ms, true)
+              : sp.followup == NULL ? probe_send(sp.ps)
+                                    : followup_submit(sp.ps, sp.followup);
   if (!went)
   {
     spaced_sent(ts); /* never reaches the engine: count from now */
+    if (sp.twin)
+    {
+      twin_release(sp.ps); /* its reservation may be the last */
+      return;
+    }
     if (sp.followup == NULL)
       return;
     sp.ps->followups_open--;
@@ -739,7 +814,7 @@ static void send_probe(struct probe_state *ps)
     probe_send(ps);
     return;
   }
-  struct spaced_send sp = {ps, NULL};
+  struct spaced_send sp = {ps, NULL, false};
   spaced_push(ts, sp);
 }
 
@@ -760,7 +835,7 @@ static void followup_send(struct probe_state *ps,
   }
   ts->pending++;
   ps->followups_open++;
-  struct spaced_send sp = {ps, rule};
+  struct spaced_send sp = {ps, rule, false};
   spaced_push(ts, sp);
 }
 
@@ -813,6 +888,7 @@ static void on_grace(void *arg)
   if (!ps->waiting)
     return;
   ps->waiting = false;
+  ps->res->early = true;
   send_probe(ps);
 }
 
@@ -911,6 +987,13 @@ static void target_start(struct target_state *ts)
   ts->started = dp_engine_now_ms(rs->eng);
   ts->ctx.zone = t->zone;
   ts->ctx.recursion_name = t->recursion_name;
+  /* the case probe's pattern, drawn from the same random pool as the IDs */
+  for (int k = 0; k < 4; k++)
+  {
+    if (rs->id_left == 0)
+      id_pool_refill(rs);
+    ts->ctx.case_seed = ts->ctx.case_seed << 16 | rs->id_pool[--rs->id_left];
+  }
   if (target_setup(ts) != DP_OK)
   {
     /* It cannot run: it ends unfinished, and the caller learns why from

@@ -249,6 +249,80 @@ static void build_idserver(const struct dp_probe_ctx *ctx,
   build_chaos_txt(q, "id.server.");
 }
 
+/* Case preservation (RFC 1035 4.1.2: a response copies the question;
+ * resolvers that randomise the case of their questions, "DNS 0x20", drop
+ * an answer whose question is not theirs byte for byte). The zone's SOA
+ * with the name in a random mix of cases, and its twin with every letter
+ * flipped, sent at the same moment: unlike the other queries with the
+ * zone's SOA question, which go one after another, these two overlap on
+ * purpose, because a forwarder that folds queries in flight by question
+ * whatever its case (dnsmasq) answers the second with the first one's
+ * question. */
+static bool is_letter(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+dp_status_t dp_probe_case_name(const char *zone, uint64_t seed, bool flipped,
+                               char *out, size_t cap)
+{
+  if (zone == NULL || out == NULL || cap == 0)
+    return DP_EINVAL;
+  size_t n = strlen(zone);
+  if (n >= cap)
+    return DP_ESPACE;
+  /* xorshift64 (Marsaglia): one bit per letter; never a zero state */
+  uint64_t x = seed != 0 ? seed : UINT64_C(0x9e3779b97f4a7c15);
+  size_t letters = 0, upper = 0, first = n;
+  for (size_t i = 0; i < n; i++)
+  {
+    char c = zone[i];
+    out[i] = c;
+    if (!is_letter(c))
+      continue;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    bool up = (x >> 32) & 1u;
+    out[i] = (char)(up ? (c & ~0x20) : (c | 0x20));
+    upper += up;
+    if (letters++ == 0)
+      first = i;
+  }
+  out[n] = '\0';
+  /* all of one case: the first letter takes the other */
+  if (letters >= 2 && (upper == 0 || upper == letters))
+    out[first] ^= 0x20;
+  for (size_t i = 0; flipped && i < n; i++)
+    if (is_letter(out[i]))
+      out[i] ^= 0x20;
+  return DP_OK;
+}
+
+/* The names the two builders point the query at: built and written out
+ * at once by the runner, one query at a time. */
+static char case_name[DP_WIRE_NAME_STRLEN];
+
+static void build_case_name(const struct dp_probe_ctx *ctx,
+                            struct dp_wire_query *q, bool flipped)
+{
+  build_zone_soa(ctx, q);
+  if (dp_probe_case_name(ctx->zone, ctx->case_seed, flipped, case_name,
+                         sizeof(case_name)) == DP_OK)
+    q->qname = case_name;
+}
+
+static void build_case(const struct dp_probe_ctx *ctx, struct dp_wire_query *q)
+{
+  build_case_name(ctx, q, false);
+}
+
+static void build_case_twin(const struct dp_probe_ctx *ctx,
+                            struct dp_wire_query *q)
+{
+  build_case_name(ctx, q, true);
+}
+
 /* UPDATE, NOTIFY and opcode 15 carry the zone's SOA question, like the
  * SOA queries. A forwarder that folds queries in flight by question alone
  * (dnsmasq does, whatever the opcode) would swallow the SOA queries with
@@ -262,6 +336,8 @@ static void build_idserver(const struct dp_probe_ctx *ctx,
    DP_PROBE_BIT(DP_PROBE_NSID) | DP_PROBE_BIT(DP_PROBE_COOKIE))
 #define AFTER(id) DP_PROBE_BIT(DP_PROBE_##id)
 #define TCP_PROBES (AFTER(TCP) | AFTER(AXFR) | AFTER(IXFR))
+/* ... and once the case probe's pair has ended too. */
+#define AFTER_SOA_AND_CASE (AFTER_SOA_QUERIES | AFTER(CASE))
 
 /* The TCP probes go one after another too (tcp, axfr, then ixfr, which also
  * needs udp's serial): one connection at a time to a server, which many
@@ -289,14 +365,14 @@ static const struct dp_probe_def probes[DP_PROBE_COUNT] = {
     [DP_PROBE_UPDATE] = {"dynamic UPDATE with nothing to change: accepted "
                          "from here?",
                          "empty UPDATE", DP_TRANSPORT_UDP, false,
-                         AFTER_SOA_QUERIES, build_update},
+                         AFTER_SOA_AND_CASE, build_update},
     [DP_PROBE_NOTIFY] = {"NOTIFY for the zone: would it act on one from this "
                          "client?",
                          "NOTIFY zone", DP_TRANSPORT_UDP, false,
-                         AFTER_SOA_QUERIES, build_notify},
+                         AFTER_SOA_AND_CASE, build_notify},
     [DP_PROBE_OPCODE] = {"unassigned opcode 15: RFC 8906 expects NOTIMP",
                          "opcode 15", DP_TRANSPORT_UDP, false,
-                         AFTER_SOA_QUERIES, build_opcode},
+                         AFTER_SOA_AND_CASE, build_opcode},
     [DP_PROBE_PLAIN] = {"SOA without EDNS: a plain answer, no OPT (RFC 8906 "
                         "8.1.1)",
                         "SOA, no EDNS", DP_TRANSPORT_UDP, false, AFTER(UDP),
@@ -358,6 +434,13 @@ static const struct dp_probe_def probes[DP_PROBE_COUNT] = {
                              "(RFC 9276)",
                              "NSEC3PARAM, DO=1", DP_TRANSPORT_UDP, false,
                              AFTER(UDP), build_nsec3param, true},
+    /* The pair goes once every other query with the zone's SOA question
+     * has ended, both at once (see build_case). */
+    [DP_PROBE_CASE] = {"SOA in two cases at once: each question echoed byte "
+                       "for byte (DNS 0x20)?",
+                       "SOA, two cases", DP_TRANSPORT_UDP, false,
+                       AFTER_SOA_QUERIES, build_case, false, build_case_twin,
+                       DP_FOLLOWUP_OTHER_CASE},
 };
 
 _Static_assert(sizeof(probes) / sizeof(probes[0]) == DP_PROBE_COUNT,

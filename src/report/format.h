@@ -35,6 +35,23 @@ struct dp_report_format
 void dp_report_json_target_members(dp_json_t *w,
                                    const struct dp_target_result *t);
 
+/**
+ * A "diagnosis" array's value (no key): n root causes, each with cause,
+ * severity, headline, probes, evidence, explanation and fix. A target's
+ * and the zone's (json_report.c) read the same.
+ */
+void dp_report_json_causes(dp_json_t *w, const struct dp_root_cause *r,
+                           size_t n);
+
+/**
+ * The "Diagnosis:" block of the text report for n root causes, worst
+ * first (text_report.c): a target's, or the zone's. Returns DP_OK, DP_EIO
+ * or DP_ENOMEM.
+ */
+dp_status_t dp_report_text_causes(FILE *fp, const struct dp_root_cause *r,
+                                  size_t n, const struct dp_report_options *opt,
+                                  unsigned width);
+
 extern const struct dp_report_format dp_report_format_text;
 extern const struct dp_report_format dp_report_format_json;
 extern const struct dp_report_format dp_report_format_jsonl;

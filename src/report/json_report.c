@@ -383,31 +383,36 @@ void dp_report_json_target_members(dp_json_t *w,
   member_ms(w, "duration_ms", t->duration_ms);
   /* the root causes, worst first; each names the probes it explains */
   dp_json_key(w, "diagnosis");
-  dp_json_array_begin(w);
-  for (size_t i = 0; i < t->ndiagnosis && t->diagnosis != NULL; i++)
-  {
-    const struct dp_root_cause *r = &t->diagnosis[i];
-    dp_json_object_begin(w);
-    member_string(w, "cause", dp_cause_tostr(r->cause));
-    member_string(w, "severity", dp_severity_tostr(r->severity));
-    member_string(w, "headline", r->headline);
-    dp_json_key(w, "probes");
-    dp_json_array_begin(w);
-    for (unsigned k = 0; k < DP_PROBE_COUNT; k++)
-      if (r->probes & DP_PROBE_BIT(k))
-        dp_json_string(w, dp_probe_id_tostr((dp_probe_id_t)k));
-    dp_json_array_end(w);
-    member_string(w, "evidence", r->evidence);
-    member_string(w, "explanation", r->explanation);
-    member_string(w, "fix", r->fix);
-    dp_json_object_end(w);
-  }
-  dp_json_array_end(w);
+  dp_report_json_causes(w, t->diagnosis, t->diagnosis ? t->ndiagnosis : 0);
   write_dnssec(w, t->dnssec);
   dp_json_key(w, "probes");
   dp_json_array_begin(w);
   for (size_t i = 0; i < dp_report_nprobes(t); i++)
     write_probe(w, t, &t->probes[i]);
+  dp_json_array_end(w);
+}
+
+void dp_report_json_causes(dp_json_t *w, const struct dp_root_cause *r,
+                           size_t n)
+{
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < n && r != NULL; i++)
+  {
+    dp_json_object_begin(w);
+    member_string(w, "cause", dp_cause_tostr(r[i].cause));
+    member_string(w, "severity", dp_severity_tostr(r[i].severity));
+    member_string(w, "headline", r[i].headline);
+    dp_json_key(w, "probes");
+    dp_json_array_begin(w);
+    for (unsigned k = 0; k < DP_PROBE_COUNT; k++)
+      if (r[i].probes & DP_PROBE_BIT(k))
+        dp_json_string(w, dp_probe_id_tostr((dp_probe_id_t)k));
+    dp_json_array_end(w);
+    member_string(w, "evidence", r[i].evidence);
+    member_string(w, "explanation", r[i].explanation);
+    member_string(w, "fix", r[i].fix);
+    dp_json_object_end(w);
+  }
   dp_json_array_end(w);
 }
 

@@ -332,15 +332,26 @@ static dp_status_t write_diagnosis(FILE *fp, const struct dp_target_result *t,
       fputs("\nDiagnosis: nothing to report, every probe is ok.\n", fp);
     return DP_OK;
   }
+  fputc('\n', fp);
+  return dp_report_text_causes(fp, t->diagnosis, t->ndiagnosis, opt, width);
+}
+
+dp_status_t dp_report_text_causes(FILE *fp, const struct dp_root_cause *causes,
+                                  size_t n, const struct dp_report_options *opt,
+                                  unsigned width)
+{
+  if (n == 0 || causes == NULL)
+    return DP_OK;
+  if (width == 0)
+    width = DEFAULT_WIDTH;
   /* Beside a real problem, info causes are one line each (in full with
    * -v): what the reader came for stays on one screen. */
-  bool brief_info =
-      !opt->verbose && t->diagnosis[0].severity >= DP_SEVERITY_WARNING;
+  bool brief_info = !opt->verbose && causes[0].severity >= DP_SEVERITY_WARNING;
   struct dp_buf also = {0};
-  fputs("\nDiagnosis:\n", fp);
-  for (size_t i = 0; i < t->ndiagnosis; i++)
+  fputs("Diagnosis:\n", fp);
+  for (size_t i = 0; i < n; i++)
   {
-    const struct dp_root_cause *r = &t->diagnosis[i];
+    const struct dp_root_cause *r = &causes[i];
     char label[16], num[24], text[512];
     dp_status_t st;
     if (brief_info && r->severity <= DP_SEVERITY_INFO)

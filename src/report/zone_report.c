@@ -4,18 +4,22 @@
  * dp_diagnose_zone).
  *
  * JSON: a top-level "zone" object (members are an interface: never rename,
- * only add). Text: a short table of the servers, a verdict line on the
- * serials ("serials agree: S on N of M servers" or "serials disagree: ...")
- * and one line per lame, silent or unresolved server (an NS name with no
- * address, which was not probed: its address and port are null in JSON);
- * then, for a signed zone or one whose parent has DS, the DNSSEC
- * comparison: each server's key set, the parent's DS records and the
- * zone's root causes ("dnssec" in JSON, null otherwise).
+ * only add), with the zone's root causes ("diagnosis", as a target's), what
+ * was gathered of its delegation, NS sets and SOAs ("delegation"), its SOA,
+ * and for a signed zone or one whose parent has DS the DNSSEC comparison
+ * ("dnssec", null otherwise). Text: a short table of the servers, a verdict
+ * line on the serials ("serials agree: S on N of M servers" or "serials
+ * disagree: ..."), one line per lame, silent or unresolved server (an NS
+ * name with no address, which was not probed: its address and port are
+ * null in JSON), the DNSSEC comparison (each server's key set, the
+ * parent's DS records and their causes), a line on the delegation, and the
+ * zone's diagnosis as a target's reads.
  * Invariants: it reads the summary only, clamps counts to the arrays, writes
  * control characters as '?'.
  */
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 #include "zone_report.h"
 
@@ -154,6 +158,149 @@ static void dnssec_json(dp_json_t *w, const struct dp_zone_summary *z)
   dp_json_object_end(w);
 }
 
+static size_t clamp(size_t n, size_t max)
+{
+  return n < max ? n : max;
+}
+
+static void soa_value(dp_json_t *w, const struct dp_zone_soa *soa)
+{
+  if (!soa->has)
+  {
+    dp_json_null(w);
+    return;
+  }
+  dp_json_object_begin(w);
+  member_fixed(w, "mname", soa->mname, sizeof(soa->mname));
+  member_fixed(w, "rname", soa->rname, sizeof(soa->rname));
+  dp_json_key(w, "serial");
+  dp_json_uint(w, soa->serial);
+  dp_json_key(w, "refresh");
+  dp_json_uint(w, soa->refresh);
+  dp_json_key(w, "retry");
+  dp_json_uint(w, soa->retry);
+  dp_json_key(w, "expire");
+  dp_json_uint(w, soa->expire);
+  dp_json_key(w, "minimum");
+  dp_json_uint(w, soa->minimum);
+  dp_json_object_end(w);
+}
+
+static void addrs_value(dp_json_t *w, const struct dp_zone_addr *a, size_t n)
+{
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < clamp(n, DP_ZONE_ADDRS_MAX); i++)
+    member_fixed_value(w, a[i].text, sizeof(a[i].text));
+  dp_json_array_end(w);
+}
+
+/* The SOA of the server with the newest serial, the zone's. */
+static const struct dp_zone_soa *zone_soa(const struct dp_zone_summary *z)
+{
+  const struct dp_zone_delegation *d = &z->delegation;
+  const struct dp_zone_soa *any = NULL;
+  for (size_t i = 0; i < clamp(d->nchildren, DP_ZONE_SERVERS_MAX); i++)
+  {
+    const struct dp_zone_soa *soa = &d->children[i].soa;
+    if (!soa->has)
+      continue;
+    if (z->nserial > 0 && soa->serial == z->serial)
+      return soa;
+    if (any == NULL)
+      any = soa;
+  }
+  return any;
+}
+
+static void delegation_value(dp_json_t *w, const struct dp_zone_delegation *d)
+{
+  if (!d->gathered)
+  {
+    dp_json_null(w);
+    return;
+  }
+  dp_json_object_begin(w);
+  member_bool(w, "checked", d->checked);
+  dp_json_key(w, "parent");
+  if (d->parent[0] != '\0')
+    member_fixed_value(w, d->parent, sizeof(d->parent));
+  else
+    dp_json_null(w);
+  dp_json_key(w, "why");
+  if (d->checked)
+    dp_json_null(w);
+  else
+    member_fixed_value(w, d->why, sizeof(d->why));
+  dp_json_key(w, "parent_servers");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < clamp(d->nparents, DP_ZONE_PARENTS_MAX); i++)
+  {
+    const struct dp_zone_parent *p = &d->parents[i];
+    dp_json_object_begin(w);
+    member_fixed(w, "ns", p->ns, sizeof(p->ns));
+    member_fixed(w, "address", p->address, sizeof(p->address));
+    member_bool(w, "answered", p->answered);
+    member_bool(w, "referral", p->referral);
+    member_bool(w, "undelegated", p->undelegated);
+    member_fixed(w, "why", p->why, sizeof(p->why));
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_key(w, "ns");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < clamp(d->nns, DP_ZONE_NS_MAX); i++)
+  {
+    const struct dp_zone_ns *ns = &d->ns[i];
+    dp_json_object_begin(w);
+    member_fixed(w, "name", ns->name, sizeof(ns->name));
+    member_bool(w, "at_parent", ns->at_parent);
+    dp_json_key(w, "at_servers");
+    dp_json_uint(w, ns->at_child);
+    member_bool(w, "in_zone", ns->in_zone);
+    dp_json_key(w, "glue");
+    addrs_value(w, ns->glue, ns->nglue);
+    dp_json_key(w, "addresses");
+    if (ns->child_asked)
+      addrs_value(w, ns->child, ns->nchild);
+    else
+      dp_json_null(w);
+    member_bool(w, "resolved", ns->resolved);
+    member_bool(w, "cname", ns->cname);
+    dp_json_key(w, "why");
+    if (ns->resolved || ns->why[0] == '\0')
+      dp_json_null(w);
+    else
+      member_fixed_value(w, ns->why, sizeof(ns->why));
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_key(w, "servers");
+  dp_json_array_begin(w);
+  for (size_t i = 0; i < clamp(d->nchildren, DP_ZONE_SERVERS_MAX); i++)
+  {
+    const struct dp_zone_child *c = &d->children[i];
+    dp_json_object_begin(w);
+    member_fixed(w, "ns", c->ns, sizeof(c->ns));
+    member_fixed(w, "address", c->address, sizeof(c->address));
+    dp_json_key(w, "ns_set");
+    if (c->ns_answered)
+    {
+      dp_json_array_begin(w);
+      for (size_t k = 0; k < clamp(d->nns, DP_ZONE_NS_MAX); k++)
+        if (c->ns_set & (UINT32_C(1) << k))
+          member_fixed_value(w, d->ns[k].name, sizeof(d->ns[k].name));
+      dp_json_array_end(w);
+    }
+    else
+      dp_json_null(w);
+    dp_json_key(w, "soa");
+    soa_value(w, &c->soa);
+    dp_json_object_end(w);
+  }
+  dp_json_array_end(w);
+  dp_json_object_end(w);
+}
+
 void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
 {
   size_t n = nservers(z);
@@ -229,6 +376,16 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
   dp_json_key(w, "unresolved");
   dp_json_uint(w, z->nunresolved);
   dnssec_json(w, z);
+  dp_json_key(w, "diagnosis");
+  dp_report_json_causes(w, z->diagnosis, z->diagnosis ? z->ndiagnosis : 0);
+  dp_json_key(w, "delegation");
+  delegation_value(w, &z->delegation);
+  dp_json_key(w, "soa");
+  const struct dp_zone_soa *soa = zone_soa(z);
+  if (soa != NULL)
+    soa_value(w, soa);
+  else
+    dp_json_null(w);
   dp_json_object_end(w);
 }
 
@@ -391,6 +548,43 @@ static dp_status_t dnssec_text(FILE *fp, const struct dp_zone_summary *z,
   return DP_OK;
 }
 
+/* "delegation: parent.test. (2 of 2 servers) refers to ns1..., ns2..."
+ * or why the delegation was not checked. */
+static void write_delegation_line(FILE *fp, const struct dp_zone_delegation *d)
+{
+  size_t referrals = 0, n = 0;
+  if (!d->gathered)
+    return;
+  fputs("delegation: ", fp);
+  if (!d->checked)
+  {
+    fputs("not checked: ", fp);
+    put_clean(fp, d->why, sizeof(d->why));
+    fputc('\n', fp);
+    return;
+  }
+  for (size_t i = 0; i < clamp(d->nparents, DP_ZONE_PARENTS_MAX); i++)
+    referrals += d->parents[i].referral;
+  put_clean(fp, d->parent, sizeof(d->parent));
+  fprintf(fp, " (%zu of %zu servers) refers to", referrals,
+          clamp(d->nparents, DP_ZONE_PARENTS_MAX));
+  for (size_t i = 0; i < clamp(d->nns, DP_ZONE_NS_MAX); i++)
+  {
+    if (!d->ns[i].at_parent)
+      continue;
+    fputs(n++ ? ", " : " ", fp);
+    put_clean(fp, d->ns[i].name, sizeof(d->ns[i].name));
+    for (size_t k = 0; k < clamp(d->ns[i].nglue, DP_ZONE_ADDRS_MAX); k++)
+    {
+      fputs(k ? " " : " (glue ", fp);
+      put_clean(fp, d->ns[i].glue[k].text, sizeof(d->ns[i].glue[k].text));
+    }
+    if (d->ns[i].nglue > 0)
+      fputc(')', fp);
+  }
+  fputc('\n', fp);
+}
+
 dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
                                       const struct dp_report_options *opt)
 {
@@ -475,6 +669,14 @@ dp_status_t dp_report_zone_text_write(FILE *fp, const struct dp_zone_summary *z,
   }
   if (dnssec_text(fp, z, opt) != DP_OK)
     return DP_EIO;
+  write_delegation_line(fp, &z->delegation);
+  if (z->ndiagnosis > 0 && z->diagnosis != NULL)
+  {
+    dp_status_t st =
+        dp_report_text_causes(fp, z->diagnosis, z->ndiagnosis, opt, opt->width);
+    if (st != DP_OK)
+      return st;
+  }
   if (fflush(fp) != 0 || ferror(fp))
     return DP_EIO;
   return DP_OK;

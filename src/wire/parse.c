@@ -676,3 +676,28 @@ bool dp_wire_question_is(const struct dp_wire_msg *msg, const uint8_t *name,
     return false;
   return dp_wire_name_equal(got, got_len, name, name_len);
 }
+
+dp_status_t dp_wire_qname(const struct dp_wire_msg *msg, uint8_t *out,
+                          size_t cap, size_t *len)
+{
+  if (msg == NULL || msg->buf == NULL || out == NULL || len == NULL)
+    return DP_EINVAL;
+  *len = 0;
+  if (!msg->has_question)
+    return DP_EINVAL;
+  return dp_wire_name_read(msg->buf, msg->len, msg->qname_off, out, cap, len,
+                           NULL);
+}
+
+bool dp_wire_question_exact(const struct dp_wire_msg *msg, const uint8_t *name,
+                            size_t name_len, uint16_t qtype, uint16_t qclass)
+{
+  uint8_t got[DP_DNS_NAME_MAX];
+  size_t got_len = 0;
+
+  if (msg == NULL || name == NULL || msg->qdcount != 1 ||
+      dp_wire_qname(msg, got, sizeof(got), &got_len) != DP_OK)
+    return false;
+  return msg->qtype == qtype && msg->qclass == qclass && got_len == name_len &&
+         memcmp(got, name, name_len) == 0;
+}

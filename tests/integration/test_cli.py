@@ -275,7 +275,7 @@ class HelpAndDocs(unittest.TestCase):
                                "edns1", "ednsopt", "ednsflags", "zflag",
                                "type1000", "do", "bufsize512", "nsid",
                                "cookie", "version", "hostname", "idserver",
-                               "dnskey", "nsec3param"])
+                               "dnskey", "nsec3param", "case"])
 
     def test_every_option_is_documented(self):
         helptext = run(["--help"]).stdout

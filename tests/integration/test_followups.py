@@ -54,7 +54,8 @@ CLOSED = ("127.0.0.48", 53148)  # nothing may listen here
 # unbound-deadfwd's forwarder: nothing may listen there either.
 DEAD_FORWARD = lab.DEAD_FORWARD
 
-FOLLOWUP_IDS = ("cd", "tcp", "noedns", "bufsize4096", "same-question")
+FOLLOWUP_IDS = ("cd", "tcp", "noedns", "bufsize4096", "same-question",
+                "other-case")
 CAUSES = lab.CAUSES + (None,)
 # bind-rrl: BIND with response rate limiting, 5 identical answers a second;
 # BIND binds only 127.0.0.1, below the ephemeral port range (lab.py).

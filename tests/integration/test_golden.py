@@ -10,7 +10,9 @@ comparison the values that change from run to run are masked:
 - round-trip and run times, the start time (every format);
 - the version strings the servers disclose (a Debian update of bind9 or
   knot must not fail the suite): each is asked of its server with CH TXT
-  version.bind before the runs and replaced by <VERSION>.
+  version.bind before the runs and replaced by <VERSION>;
+- the case probe's names, the zone's in a random mix of cases each run:
+  every spelling of the zone's name but its lower case reads <0x20>.
 
 The text formats (text, nagios) are compared with each run of blanks,
 newlines included, taken as one space, since a masked version or time of
@@ -76,6 +78,8 @@ PROM_TIME = re.compile(
     r"^((?:dnsprobe_run_duration_seconds|dnsprobe_probe_rtt_seconds)"
     r"(?:\{[^}]*\})?) \S+$", re.M)
 JSON_TIME_KEYS = ("rtt_ms", "duration_ms", "started_at")
+# The zone's name as the case probe spells it (any mix of cases).
+ZONE_ANY_CASE = re.compile(re.escape(ZONE), re.I)
 
 
 def ask_version(address, port):
@@ -105,9 +109,15 @@ def mask_json(value):
     return value
 
 
+def mask_case(match):
+    name = match.group(0)
+    return name if name == name.lower() else "<0x20>"
+
+
 def mask_text(text, versions):
     for v in versions:
         text = text.replace(v, "<VERSION>")
+    text = ZONE_ANY_CASE.sub(mask_case, text)
     for pat, rep in TIME_PATTERNS:
         text = pat.sub(rep, text)
     text = PROM_TIME.sub(r"\1 <T>", text)

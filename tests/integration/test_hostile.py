@@ -489,6 +489,24 @@ def sc_late(t, case, addr, port):
     t.assertGreater(took, 2.5, "%s: only after 3 s, took %.2f" % (case, took))
 
 
+def sc_slow(t, case, addr, port):
+    for via in (one_udp_reply, one_tcp_reply):
+        start = time.monotonic()
+        r = Reply(via(t, case, addr, port, make_query(0x8400)))
+        took = time.monotonic() - start
+        t.assertEqual((r.rcode, r.aa), (0, True), "%s: the ok answer" % case)
+        t.assertGreaterEqual(took, hostile.SLOW_DELAY * 0.8,
+                             "%s: late, took %.3f s" % (case, took))
+
+
+def sc_lowercase(t, case, addr, port):
+    for via in (one_udp_reply, one_tcp_reply):
+        r = Reply(via(t, case, addr, port, make_query(0x8500, "ExAmPlE.TeSt")))
+        t.assertEqual((r.rcode, r.aa), (0, True), "%s: the ok answer" % case)
+        t.assertEqual(r.data[12:26], b"\x07example\x04test\x00",
+                      "%s: the question lowercased" % case)
+
+
 def sc_servfail(t, case, addr, port):
     for via in (one_udp_reply, one_tcp_reply):
         r = Reply(via(t, case, addr, port, make_query(0x8100)))
@@ -534,6 +552,8 @@ SELFCHECKS = {
     "duplicate": sc_duplicate,
     "garbage-64k": sc_garbage,
     "late": sc_late,
+    "slow": sc_slow,
+    "lowercase": sc_lowercase,
     "servfail": sc_servfail,
     "refused-ede": sc_refused_ede,
     "badvers-ext": sc_badvers,
@@ -562,6 +582,19 @@ class Text:
 
     def __repr__(self):
         return "a non-empty text"
+
+
+class Contains:
+    """A string holding part."""
+
+    def __init__(self, part):
+        self.part = part
+
+    def matches(self, v):
+        return isinstance(v, str) and self.part in v
+
+    def __repr__(self):
+        return "a text holding %r" % self.part
 
 
 class Above:
@@ -730,6 +763,18 @@ EXPECT = {
     # be classed as broken, never judged as an answer.
     "garbage-64k": (None, [(p, "", BrokenReply()) for p in ("udp", "tcp")]),
     "late": (2, nothing()),
+    # 10 ms late: the SOA queries still follow one another within their
+    # grace periods, and nothing folds the case probe's pair.
+    "slow": (None, OK_VERDICTS + [("case", "verdict", "compliant")]),
+    # The other probes compare the question with its letters folded; the
+    # case probe byte for byte.
+    "lowercase": (None, verdicts(udp="authoritative", tcp="authoritative",
+                                 case="non-compliant") + [
+        ("case", "cause", "case-not-preserved"),
+        ("case", "severity", "warning"),
+        ("case", "detail", Contains("(lowercased)")),
+        ("case", "followups", Has({"id": "other-case"})),
+    ]),
     "servfail": (None, verdicts(udp="failing", tcp="failing") + [
         ("udp", "answer.rcode", "SERVFAIL")]),
     "refused-ede": (None, verdicts(udp="refused", tcp="refused",

@@ -9,7 +9,10 @@ reply. One dnsprobe run against it must show:
 - every UDP query from one client port (one socket, one c-ares channel);
 - no query ID used twice;
 - the queries with the zone's SOA question one after another, each sent
-  only once the previous one was answered (or its grace period ran out);
+  only once the previous one was answered (or its grace period ran out),
+  but for the case probe's pair: its two queries (the zone's name in two
+  opposite mixes of cases) after all of those, together, before either is
+  answered, and UPDATE, NOTIFY and opcode 15 after the pair's replies;
 - one TCP connection at a time: tcp, then axfr, then ixfr, each opened only
   once the previous one had its reply (or its grace period ran out).
 
@@ -67,8 +70,9 @@ def question_end(msg):
     return None
 
 
-def qname(msg):
-    """The first question's name, lower case, dot-terminated ("" if none)."""
+def qname(msg, keep_case=False):
+    """The first question's name, dot-terminated ("" if none), in lower
+    case unless keep_case."""
     end = question_end(msg)
     if end is None or end == 12:
         return ""
@@ -77,7 +81,8 @@ def qname(msg):
         labels.append(msg[off + 1:off + 1 + msg[off]].decode("ascii",
                                                               "replace"))
         off += 1 + msg[off]
-    return ".".join(labels).lower() + "."
+    name = ".".join(labels) + "."
+    return name if keep_case else name.lower()
 
 
 def reply_to(msg, rcode):
@@ -157,7 +162,8 @@ class Recorder:
         opcode = (msg[2] >> 3) & 0x0F
         rec = {"arrived": time.monotonic(), "replied": None, "port": peer[1],
                "id": struct.unpack("!H", msg[:2])[0], "opcode": opcode,
-               "qtype": self.qtype(msg), "qname": qname(msg)}
+               "qtype": self.qtype(msg), "qname": qname(msg),
+               "spelt": qname(msg, keep_case=True)}
         self.udp_log.append(rec)
         r = reply_to(msg, 0 if opcode in (0, 4, 5) else 4)
         if r is not None:
@@ -228,9 +234,15 @@ class BatteryOnTheWire(unittest.TestCase):
     def released_by_grace(self, at):
         return at >= self.first_arrival() + GRACE_S - GRACE_MARGIN_S
 
+    def case_pair(self):
+        return sorted((e for e in self.rec.udp_log
+                       if e["opcode"] == 0 and e["qtype"] == T_SOA and
+                       e["spelt"] != e["qname"]), key=lambda e: e["arrived"])
+
     def test_soa_queries_one_after_another(self):
         soa = sorted((e for e in self.rec.udp_log
-                      if e["opcode"] == 0 and e["qtype"] == T_SOA),
+                      if e["opcode"] == 0 and e["qtype"] == T_SOA and
+                      e["spelt"] == e["qname"]),
                      key=lambda e: e["arrived"])
         self.assertGreaterEqual(len(soa), 9)  # udp, plain, edns ... cookie
         for prev, cur in zip(soa, soa[1:]):
@@ -240,6 +252,30 @@ class BatteryOnTheWire(unittest.TestCase):
             self.assertGreater(cur["arrived"], prev["replied"],
                                "an SOA query arrived before the one before "
                                "it was answered")
+
+    def test_case_pair_together(self):
+        pair = self.case_pair()
+        self.assertEqual(len(pair), 2, [e["spelt"] for e in pair])
+        first, second = pair
+        self.assertEqual(first["qname"], ZONE + ".")
+        self.assertEqual(second["spelt"], first["spelt"].swapcase())
+        # at the same moment: the second before the first was answered
+        self.assertLess(second["arrived"], first["replied"],
+                        "the case pair went one after the other")
+        others = [e for e in self.rec.udp_log
+                  if e["opcode"] == 0 and e["qtype"] == T_SOA and
+                  e["spelt"] == e["qname"]]
+        if not self.released_by_grace(first["arrived"]):
+            self.assertGreater(first["arrived"],
+                               max(e["replied"] for e in others),
+                               "the case pair overlapped another SOA query")
+        later = [e for e in self.rec.udp_log if e["opcode"] != 0]
+        self.assertGreaterEqual(len(later), 3)  # update, notify, opcode 15
+        for e in later:
+            if not self.released_by_grace(e["arrived"]):
+                self.assertGreater(e["arrived"], second["replied"],
+                                   "opcode %d before the case pair's reply"
+                                   % e["opcode"])
 
     def test_tcp_one_connection_at_a_time(self):
         conns = sorted(self.rec.tcp_log, key=lambda t: t["opened"])

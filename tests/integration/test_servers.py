@@ -69,6 +69,8 @@ COMPLIANCE_EXCEPT = {
 }
 IDENTITY = ("nsid", "cookie", "version", "hostname", "idserver")
 DNSSEC = ("dnskey", "nsec3param")
+# Case preservation: tests/integration/test_case.py checks its verdicts.
+CASE = ("case",)
 # Identity: the software each instance is, and how dnsprobe can tell.
 # Every Debian default answers version.bind with its version, except that
 # Unbound's access-control refuses this client everything, and is named
@@ -670,7 +672,8 @@ class Test_closed_port(unittest.TestCase):
                              % (self.case, r.stdout[:2000]))
         probes = r.report["targets"][0]["probes"]
         self.assertEqual(sorted(p["id"] for p in probes),
-                         sorted(PROBES + COMPLIANCE + IDENTITY + DNSSEC),
+                         sorted(PROBES + COMPLIANCE + IDENTITY + DNSSEC +
+                                CASE),
                          "%s: probe ids" % self.case)
         for p in probes:
             case = "%s/%s" % (self.case, p["id"])

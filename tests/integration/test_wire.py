@@ -75,7 +75,9 @@ def from_report(transport, q):
     if edns is not None:
         opt = (edns["version"], edns["udp_size"], edns["do"],
                tuple(edns["options"]))
-    return (transport, q["qname"], q["qtype"], q["qclass"], q["opcode"],
+    # the case probe's mixed case is checked byte for byte below; here the
+    # names are compared as DNS compares them
+    return (transport, q["qname"].lower(), q["qtype"], q["qclass"], q["opcode"],
             tuple(sorted(q["flags"])), opt)
 
 

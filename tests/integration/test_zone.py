@@ -236,6 +236,45 @@ class ZoneTest(unittest.TestCase):
                                       if c["cause"].startswith("dnssec")],
                                      [], name)
 
+    def test_zone_diagnosis(self):
+        """The zone's own root causes, as a target's read: the serials
+        disagree on example.test, whose three servers are all in
+        127.0.0.0/24; partial.test names a server without an address. The
+        lab's resolver knows no parent for these zones, so their
+        delegation is not checked, and says why."""
+        cases = [
+            ("example.test", self.example,
+             {"serial-mismatch": "warning", "ns-one-network": "warning"}),
+            ("partial.test", self.partial, {"ns-unresolved": "critical"}),
+        ]
+        for name, report, want in cases:
+            with self.subTest(zone=name):
+                zone = report["zone"]
+                got = {d["cause"]: d["severity"] for d in zone["diagnosis"]}
+                for key, severity in want.items():
+                    self.assertEqual(got.get(key), severity,
+                                     "%s: %s in %r" % (name, key, got))
+                for d in zone["diagnosis"]:
+                    self.assertEqual(set(d), {"cause", "severity",
+                                              "headline", "probes",
+                                              "evidence", "explanation",
+                                              "fix"}, name)
+                    self.assertIn(d["cause"], lab.CAUSES, name)
+                deleg = zone["delegation"]
+                self.assertIs(deleg["checked"], False, name)
+                self.assertIn("no parent", deleg["why"], name)
+                self.assertIsNone(deleg["parent"], name)
+        unresolved = {d["cause"]: d for d in
+                      self.partial["zone"]["diagnosis"]}["ns-unresolved"]
+        self.assertIn("ns2.partial.test.: no address (NXDOMAIN)",
+                      unresolved["evidence"])
+        # the serials line's numbers, as the cause's evidence gives them
+        serial = {d["cause"]: d for d in
+                  self.example["zone"]["diagnosis"]}["serial-mismatch"]
+        self.assertIn("2024010101 on 2 of 3 servers", serial["evidence"])
+        self.assertIn("2024010102 on 1 of 3 servers (newest)",
+                      serial["evidence"])
+
     def test_unresolved_name_server(self):
         """An NS name without an address: the servers found are probed and
         the one that could not be resolved is named, with why; the zone is

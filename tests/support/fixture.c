@@ -50,7 +50,8 @@ struct dp_probe_result *fx_probe(struct dp_target_result *t, dp_probe_id_t id)
 {
   ck_assert_msg((unsigned)id < DP_PROBE_COUNT, "fixture: probe %d", (int)id);
   struct dp_probe_result *p = &t->probes[id];
-  struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, FX_SERIAL};
+  struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, FX_SERIAL,
+                             FX_CASE_SEED};
   struct dp_wire_query q;
   memset(&q, 0, sizeof(q));
   dp_probe_def(id)->build(&ctx, &q);
@@ -60,6 +61,39 @@ struct dp_probe_result *fx_probe(struct dp_target_result *t, dp_probe_id_t id)
   p->rtt_ms = -1.0;
   p->has_answer = false;
   return p;
+}
+
+struct dp_followup *fx_twin(struct dp_target_result *t, dp_probe_id_t id,
+                            bool answered)
+{
+  const struct dp_probe_def *d = dp_probe_def(id);
+  ck_assert_msg(d != NULL && d->twin != NULL, "fixture: %s has no twin",
+                dp_probe_id_tostr(id));
+  struct dp_probe_result *p = &t->probes[id];
+  struct dp_probe_ctx ctx = {t->zone, t->recursion_name, true, FX_SERIAL,
+                             FX_CASE_SEED};
+  struct dp_wire_query q;
+  struct dp_followup *f = NULL;
+  memset(&q, 0, sizeof(q));
+  d->twin(&ctx, &q);
+  q.id = (uint16_t)(0x4300 + id);
+  ck_assert_int_eq(dp_probe_followup_add(p, &f), DP_OK);
+  f->id = d->twin_id;
+  dp_diagnose_query_info(&f->query, &q);
+  f->outcome = DP_OUTCOME_TIMEOUT;
+  f->rtt_ms = -1.0;
+  if (!answered)
+    return f;
+  struct dp_probe_result scratch;
+  memset(&scratch, 0, sizeof(scratch));
+  scratch.query = f->query;
+  fx_answer(&scratch, DP_RCODE_NOERROR, DP_FLAG_AA);
+  fx_soa(&scratch, FX_SERIAL);
+  f->outcome = DP_OUTCOME_ANSWER;
+  f->rtt_ms = 0.5;
+  f->has_answer = true;
+  f->answer = scratch.answer;
+  return f;
 }
 
 void fx_probe_all(struct dp_target_result *t)
@@ -81,6 +115,9 @@ void fx_answer(struct dp_probe_result *p, uint16_t rcode, uint16_t flags)
                         (rcode & 0xf));
   a->qdcount = 1;
   a->question_matches = true;
+  a->question_exact = true;
+  snprintf(a->qname, sizeof(a->qname), "%.*s", (int)sizeof(a->qname) - 1,
+           p->query.qname);
   a->edns = p->query.edns || rcode > 15;
   a->edns_count = a->edns ? 1 : 0;
   a->arcount = a->edns ? 1 : 0;

@@ -21,6 +21,8 @@
 #define FX_ZONE "example.test."
 #define FX_RECURSION_NAME "www.example.net."
 #define FX_SERIAL 2024010101u
+/* The case probe's pattern of cases in every fixture. */
+#define FX_CASE_SEED UINT64_C(0x0123456789abcdef)
 
 /** Zero run and give it a fixed start time and duration. */
 void fx_run_init(struct dp_run *run);
@@ -39,6 +41,14 @@ struct dp_target_result *fx_target(struct dp_run *run, const char *given,
  * zone's serial FX_SERIAL known), no reply yet (outcome timeout).
  */
 struct dp_probe_result *fx_probe(struct dp_target_result *t, dp_probe_id_t id);
+
+/**
+ * Probe id of t (which has a twin: the case probe) sent its twin too: the
+ * twin's follow-up with the query the table builds; answered (NOERROR, AA,
+ * the zone's SOA, its own question echoed byte for byte) or timed out.
+ */
+struct dp_followup *fx_twin(struct dp_target_result *t, dp_probe_id_t id,
+                            bool answered);
 
 /** Send every probe of t. */
 void fx_probe_all(struct dp_target_result *t);

@@ -77,6 +77,7 @@ HOLD_LIMIT = 30.0  # keeping a silent connection open
 MAX_THREADS = 64  # TCP connections plus delayed UDP sends in flight
 MAX_QUERIES_PER_CONN = 16
 LATE_DELAY = 3.0
+SLOW_DELAY = 0.01  # a forwarder folds what comes meanwhile; under the grace
 DRIP_INTERVAL = 1.0
 TC_TCP_DELAY = 0.3
 AXFR_RECORDS_PER_MSG = 50
@@ -333,6 +334,17 @@ def answer_wrong_id(q, ctx):
 
 def message_with_id(msg, msg_id):
     return struct.pack("!H", msg_id) + msg[2:]
+
+
+def answer_lowercase(q, ctx):
+    """The ok answer with the question's name lowercased (RFC 1035 4.1.2
+    wants it copied as asked)."""
+    reply = answer_ok(q, ctx)
+    if not q.question:
+        return reply
+    lowered = bytes(c | 0x20 if 0x41 <= c <= 0x5A else c
+                    for c in q.question[:-4]) + q.question[-4:]
+    return reply[:12] + lowered + reply[12 + len(q.question):]
 
 
 def answer_other_question(q, ctx):
@@ -599,6 +611,14 @@ def tcp_late(peer, q, ctx):
         peer.frame(answer_ok(q, ctx))
 
 
+def tcp_send_late(delay):
+    """A TCP behaviour: the ok answer after delay seconds."""
+    def behaviour(peer, q, ctx):
+        if peer.sleep(delay):
+            peer.frame(answer_ok(q, ctx))
+    return behaviour
+
+
 # --- the scenario table ------------------------------------------------------
 
 Scenario = collections.namedtuple("Scenario", "doc udp tcp")
@@ -693,6 +713,15 @@ SCENARIOS = collections.OrderedDict(
         ("late", Scenario(
             "The ok answer 3 s late, over UDP and TCP.",
             udp_send(answer_ok, delay=LATE_DELAY), tcp_late)),
+        ("slow", Scenario(
+            "The ok answer 10 ms late, over UDP and TCP: an upstream slow "
+            "enough that a forwarder in front of it folds the queries that "
+            "arrive meanwhile.",
+            udp_send(answer_ok, delay=SLOW_DELAY), tcp_send_late(SLOW_DELAY))),
+        ("lowercase", Scenario(
+            "The ok answer with the question's name in lower case, over UDP "
+            "and TCP.",
+            udp_send(answer_lowercase), tcp_send(answer_lowercase))),
         ("servfail", Scenario(
             "SERVFAIL to everything, question echoed.",
             udp_send(answer_servfail), tcp_send(answer_servfail))),

@@ -36,6 +36,8 @@ line for the demo and for checking servers by hand:
     lab.py battery ADDR PORT [ZONE [NAME]]  send the core battery, print
                                        what came back (RCODE, flags, EDE)
     lab.py axfr ADDR PORT ZONE         print a zone transfer, sorted
+    lab.py case ADDR PORT [ZONE]       the zone's SOA in two cases at once:
+                                       the question each reply echoes
 """
 
 import argparse
@@ -82,7 +84,10 @@ CAUSES = ("port-closed", "unreachable", "client-dropped", "client-refused",
           "edns-dropped", "fragmentation", "legacy", "broken",
           "edns-noncompliant", "opcode-mishandled", "rate-limited",
           "requests-dropped", "malformed", "unexpected",
-          "expectation-failed")
+          "expectation-failed", "case-not-preserved", "no-delegation",
+          "ns-mismatch", "glue-mismatch", "glue-missing", "ns-unresolved",
+          "ns-cname", "ns-too-few", "ns-one-network", "serial-mismatch",
+          "soa-timers", "soa-names")
 
 # DNS constants (RFC 1035 §3.2, RFC 6895 registries).
 TYPE = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
@@ -351,6 +356,10 @@ INSTANCES = {
                                   upstream_from=None),
     "nsd-big": Instance("nsd", "nsd.conf", probe_zone="big.test"),
     "lame-peer": Instance("nsd", "nsd.conf", probe_zone="lame.test"),
+    # The delegation lab (tests/integration/test_delegation.py): a parent
+    # zone and the child zones it delegates, on port 53 of 127.0.1-4.x.
+    "deleg-parent": Instance("nsd", "nsd.conf", probe_zone="parent.test"),
+    "deleg-child": Instance("nsd", "nsd.conf", probe_zone="good.parent.test"),
     # The DNSSEC lab (see DNSSEC_ZONES).
     "dnssec-auth": Instance("nsd", "nsd.conf", probe_zone="secure.test",
                             prepare=_sign_dnssec_lab),
@@ -1278,6 +1287,66 @@ def battery(addr, port, zone="example.test", name="www.other.test",
 # Command line
 # --------------------------------------------------------------------------
 
+def case_pair(addr, port, zone="example.test", seed=None, timeout=1.5):
+    """The case probe by hand: the zone's SOA (RD=0, EDNS0) with the name in
+    a random mix of cases and, from the same socket at once, in the opposite
+    case. Returns [(sent, echoed or None, rcode or None)] for the two, in
+    the order sent (RFC 1035 4.1.2: each reply should carry its own)."""
+    require_loopback(addr)
+    rng = random.Random(seed)
+    name = zone.rstrip(".") + "."
+    first = "".join(c.upper() if c.isalpha() and rng.random() < 0.5 else
+                    c.lower() for c in name)
+    second = first.swapcase()
+    queries = [build_message(q, TYPE["SOA"], edns=1232)
+               for q in (first, second)]
+    got = {}
+    deadline = time.monotonic() + timeout
+    with socket.socket(_family(addr), socket.SOCK_DGRAM) as s:
+        s.connect((addr, port))
+        for _, wire in queries:
+            s.send(wire)
+        for _ in range(64):  # bounded: at most 64 datagrams read
+            left = deadline - time.monotonic()
+            if left <= 0 or len(got) == 2:
+                break
+            s.settimeout(left)
+            try:
+                data = s.recv(65535)
+            except socket.timeout:
+                break
+            qid = struct.unpack_from("!H", data)[0]
+            if any(qid == q for q, _ in queries) and qid not in got:
+                got[qid] = data
+    out = []
+    for (qid, _), sent in zip(queries, (first, second)):
+        raw = got.get(qid)
+        if raw is None:
+            out.append((sent, None, None))
+            continue
+        out.append((sent, _question_as_sent(raw), Message(raw).rcode_name))
+    return out
+
+
+def _question_as_sent(raw):
+    """The first question's name as the reply spells it (letters in their
+    case, unlike _read_name), or None when there is none or it is not a
+    plain run of labels."""
+    if len(raw) < 12 or struct.unpack_from("!H", raw, 4)[0] == 0:
+        return None
+    labels, off = [], 12
+    for _ in range(128):  # bounded: a name has at most 127 labels
+        if off >= len(raw) or raw[off] & 0xC0:
+            return None
+        n = raw[off]
+        if n == 0:
+            return ".".join(labels) + "." if labels else "."
+        labels.append(raw[off + 1:off + 1 + n].decode("ascii",
+                                                     "backslashreplace"))
+        off += 1 + n
+    return None
+
+
 def _parse_spec(text):
     """NAME or NAME=ADDR:PORT or NAME=[ADDR]:PORT."""
     name, _, where = text.partition("=")
@@ -1357,6 +1426,14 @@ def _cmd_battery(opts):
     return 0
 
 
+def _cmd_case(opts):
+    for sent, echoed, rcode in case_pair(opts.addr, opts.port, opts.zone):
+        verdict = ("no reply" if echoed is None and rcode is None else
+                   "same" if echoed == sent else "DIFFERS")
+        print("sent %-24s got %-24s %-8s %s" % (sent, echoed, rcode, verdict))
+    return 0
+
+
 def _cmd_axfr(opts):
     rcode, records, serial = axfr(opts.addr, opts.port, opts.zone)
     print("; rcode=%s serial=%s records=%d" % (rcode, serial, len(records)))
@@ -1387,6 +1464,12 @@ def main(argv=None):
     bp.add_argument("name", nargs="?", default="www.other.test")
     bp.add_argument("--timeout", type=float, default=1.5)
     bp.set_defaults(func=_cmd_battery)
+    cp = sub.add_parser("case", help="the zone's SOA in two cases at once, "
+                        "each reply's question as echoed")
+    cp.add_argument("addr")
+    cp.add_argument("port", type=int)
+    cp.add_argument("zone", nargs="?", default="example.test")
+    cp.set_defaults(func=_cmd_case)
     xp = sub.add_parser("axfr", help="print a zone transfer, sorted")
     xp.add_argument("addr")
     xp.add_argument("port", type=int)

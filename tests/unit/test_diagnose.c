@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "dnsprobe/diagnose.h"
@@ -1078,6 +1079,188 @@ START_TEST(test_compliance)
 }
 END_TEST
 
+/* ---- the case probe: each question echoed byte for byte ---------------- */
+
+/* How a reply's question comes back. */
+enum echo
+{
+  E_EXACT = 0, /* as sent */
+  E_LOWER,     /* lowercased */
+  E_OTHER,     /* the other query's question */
+  E_REWRITE,   /* another mix of cases */
+  E_NONE,      /* QDCOUNT 0 */
+  E_WRONG,     /* another name altogether */
+  E_TIMEOUT,   /* no reply */
+  E_MALFORMED, /* a reply that cannot be read */
+  E_ABSENT,    /* the twin was never sent */
+};
+
+struct case_case
+{
+  const char *name;
+  enum echo mine, twin;
+  uint16_t rcode;
+  dp_verdict_t want;
+  const char *detail; /* in the detail, or NULL: no detail */
+  bool early;         /* the pair went at its grace, the others in flight */
+};
+
+static const struct case_case case_cases[] = {
+    {"both exact", E_EXACT, E_EXACT, DP_RCODE_NOERROR, DP_VERDICT_COMPLIANT,
+     NULL, false},
+    {"refused, both exact", E_EXACT, E_EXACT, DP_RCODE_REFUSED,
+     DP_VERDICT_COMPLIANT, NULL, false},
+    {"mine lowercased", E_LOWER, E_EXACT, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "(lowercased)", false},
+    {"both lowercased", E_LOWER, E_LOWER, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "(lowercased)", false},
+    {"twin merged into mine", E_EXACT, E_OTHER, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "merged in flight", false},
+    {"mine merged into the twin", E_OTHER, E_EXACT, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "merged in flight", false},
+    {"rewritten", E_REWRITE, E_EXACT, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "(rewritten)", false},
+    {"twin rewritten", E_EXACT, E_REWRITE, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "(rewritten)", false},
+    {"twin silent", E_EXACT, E_TIMEOUT, DP_RCODE_NOERROR, DP_VERDICT_COMPLIANT,
+     "got no reply", false},
+    {"twin unreadable", E_EXACT, E_MALFORMED, DP_RCODE_NOERROR,
+     DP_VERDICT_COMPLIANT, "an unreadable reply", false},
+    {"twin never sent", E_EXACT, E_ABSENT, DP_RCODE_NOERROR,
+     DP_VERDICT_COMPLIANT, NULL, false},
+    {"bare refusal", E_NONE, E_NONE, DP_RCODE_REFUSED, DP_VERDICT_REFUSED, NULL,
+     false},
+    {"no question, NOTIMP", E_NONE, E_EXACT, DP_RCODE_NOTIMP,
+     DP_VERDICT_UNEXPECTED, NULL, false},
+    {"twin lowercased, mine bare", E_NONE, E_LOWER, DP_RCODE_REFUSED,
+     DP_VERDICT_NON_COMPLIANT, "(lowercased)", false},
+    {"another name", E_WRONG, E_EXACT, DP_RCODE_NOERROR, DP_VERDICT_UNEXPECTED,
+     NULL, false},
+    {"no reply", E_TIMEOUT, E_TIMEOUT, 0, DP_VERDICT_NO_ANSWER, NULL, false},
+    {"unreadable", E_MALFORMED, E_EXACT, 0, DP_VERDICT_UNEXPECTED, NULL, false},
+    {"lowercased after going early", E_LOWER, E_LOWER, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "folded, or lowercased", true},
+    {"merged after going early", E_EXACT, E_OTHER, DP_RCODE_NOERROR,
+     DP_VERDICT_NON_COMPLIANT, "merged in flight", true},
+    {"exact after going early", E_EXACT, E_EXACT, DP_RCODE_NOERROR,
+     DP_VERDICT_COMPLIANT, NULL, true},
+};
+
+/* Make reply a (to a query for sent, the other query's name other) come
+ * back as e says. */
+static void echo_as(struct dp_answer_info *a, enum echo e, const char *sent,
+                    const char *other)
+{
+  switch (e)
+  {
+  case E_EXACT:
+    break;
+  case E_LOWER:
+    a->question_exact = false;
+    for (char *c = a->qname; *c; c++)
+      *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    break;
+  case E_OTHER:
+    a->question_exact = false;
+    snprintf(a->qname, sizeof(a->qname), "%.*s", (int)sizeof(a->qname) - 1,
+             other);
+    break;
+  case E_REWRITE:
+    a->question_exact = false;
+    for (char *c = a->qname; *c; c++)
+      *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+    a->qname[0] = (char)(a->qname[0] | 0x20); /* neither of the two sent */
+    break;
+  case E_NONE:
+    a->qdcount = 0;
+    a->question_exact = a->question_matches = false;
+    a->qname[0] = '\0';
+    break;
+  case E_WRONG:
+    a->question_exact = a->question_matches = false;
+    snprintf(a->qname, sizeof(a->qname), "other.invalid.");
+    break;
+  case E_TIMEOUT:
+  case E_MALFORMED:
+  case E_ABSENT:
+    break;
+  }
+  (void)sent;
+}
+
+START_TEST(test_case)
+{
+  const struct case_case *c = &case_cases[_i];
+  struct dp_target_result *t = new_target(&test_run, true);
+  struct dp_probe_result *p = fx_probe(t, DP_PROBE_CASE);
+  char detail[128];
+
+  fx_probe(t, DP_PROBE_UDP); /* the zone's SOA as the battery asks it */
+  p->early = c->early;
+  if (c->twin != E_ABSENT)
+  {
+    struct dp_followup *f = fx_twin(t, DP_PROBE_CASE, c->twin != E_TIMEOUT);
+    if (c->twin == E_MALFORMED)
+      f->outcome = DP_OUTCOME_MALFORMED, f->has_answer = false;
+    else if (f->has_answer)
+      echo_as(&f->answer, c->twin, f->query.qname, p->query.qname);
+  }
+  if (c->mine == E_MALFORMED)
+    fx_outcome(p, DP_OUTCOME_MALFORMED);
+  else if (c->mine != E_TIMEOUT)
+  {
+    fx_answer(p, c->rcode, c->rcode == DP_RCODE_NOERROR ? DP_FLAG_AA : 0);
+    const char *other =
+        p->nfollowups > 0 ? p->followups[0].query.qname : "none.";
+    echo_as(&p->answer, c->mine, p->query.qname, other);
+  }
+  /* the names sent: the zone's, in two opposite mixes of cases */
+  ck_assert_msg(strcasecmp(p->query.qname, FX_ZONE) == 0 &&
+                    strcmp(p->query.qname, FX_ZONE) != 0,
+                "%s: sent %s", c->name, p->query.qname);
+  dp_verdict_t got = dp_diagnose_judge(p, t, detail, sizeof(detail));
+  ck_assert_msg(got == c->want, "%s: verdict %s, want %s (detail \"%s\")",
+                c->name, dp_verdict_tostr(got), dp_verdict_tostr(c->want),
+                detail);
+  if (c->detail != NULL)
+    ck_assert_msg(strstr(detail, c->detail) != NULL,
+                  "%s: detail \"%s\" lacks \"%s\"", c->name, detail, c->detail);
+  else
+    ck_assert_msg(detail[0] == '\0', "%s: detail \"%s\"", c->name, detail);
+}
+END_TEST
+
+/* In context: a warning whose root cause is case-not-preserved, its fix in
+ * dnsmasq's words when the software is dnsmasq. */
+START_TEST(test_case_in_context)
+{
+  struct dp_target_result *t = new_target(&test_run, true);
+  struct dp_probe_result *u = fx_probe(t, DP_PROBE_UDP);
+  struct dp_probe_result *p = fx_probe(t, DP_PROBE_CASE);
+  fx_answer(u, DP_RCODE_NOERROR, DP_FLAG_AA | DP_FLAG_RA);
+  fx_soa(u, FX_SERIAL);
+  struct dp_followup *f = fx_twin(t, DP_PROBE_CASE, true);
+  fx_answer(p, DP_RCODE_NOERROR, DP_FLAG_AA | DP_FLAG_RA);
+  fx_soa(p, FX_SERIAL);
+  echo_as(&f->answer, E_OTHER, f->query.qname, p->query.qname);
+  ck_assert_int_eq(dp_diagnose_target(t, NULL, DP_SOFTWARE_DNSMASQ), DP_OK);
+  CK_VERDICT_EQ(p->verdict, DP_VERDICT_NON_COMPLIANT, "case");
+  CK_SEVERITY_EQ(p->severity, DP_SEVERITY_WARNING, "case");
+  CK_FINDING_EQ(p->finding, DP_FINDING_CASE_NOT_PRESERVED, "case");
+  CK_CAUSE_EQ(p->cause, DP_CAUSE_CASE_NOT_PRESERVED, "case");
+  const struct dp_root_cause *r = NULL;
+  for (size_t i = 0; i < t->ndiagnosis; i++)
+    if (t->diagnosis[i].cause == DP_CAUSE_CASE_NOT_PRESERVED)
+      r = &t->diagnosis[i];
+  ck_assert_msg(r != NULL, "case: no case-not-preserved root cause");
+  ck_assert_msg(r->evidence != NULL && strstr(r->evidence, "merged") != NULL,
+                "case: evidence \"%s\"", r->evidence ? r->evidence : "");
+  ck_assert_msg(r->fix != NULL && strstr(r->fix, "dnsmasq") != NULL,
+                "case: fix \"%s\"", r->fix ? r->fix : "");
+  CK_HEALTH_EQ(t->status, DP_HEALTH_WARNING, "case");
+}
+END_TEST
+
 /* The probe results' create/destroy pair: bounds, and a streamed target
  * that keeps what describes it as a whole. */
 START_TEST(test_probes_create_destroy)
@@ -1131,6 +1314,8 @@ static Suite *diagnose_suite(void)
   tcase_add_loop_test(tc, test_compliance, 0, NELEM(compliance_cases));
   tcase_add_test(tc, test_probes_create_destroy);
   tcase_add_test(tc, test_recursion_refused_fix);
+  tcase_add_loop_test(tc, test_case, 0, NELEM(case_cases));
+  tcase_add_test(tc, test_case_in_context);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -111,6 +111,7 @@ static void base_answers(struct dp_target_result *t, bool resolver)
     case DP_PROBE_DO:
     case DP_PROBE_NSID:
     case DP_PROBE_COOKIE:
+    case DP_PROBE_CASE:
       fx_answer(p, DP_RCODE_NOERROR, DP_FLAG_AA);
       fx_soa(p, FX_SERIAL);
       break;

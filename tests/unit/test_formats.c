@@ -780,28 +780,28 @@ static const struct
   const char *want;
 } junit_cases[] = {
     {"one target", RUN_V4,
-     "suites=1 tests=24 failures=2 errors=0 skipped=18\n"
-     "suite 127.0.0.1:5301 tests=24 failures=2 errors=0 skipped=18\n" V4_CASES(
+     "suites=1 tests=25 failures=2 errors=0 skipped=19\n"
+     "suite 127.0.0.1:5301 tests=25 failures=2 errors=0 skipped=19\n" V4_CASES(
          "dnsprobe.127_0_0_1_5301")},
     {"two targets", RUN_TWO,
-     "suites=2 tests=48 failures=4 errors=0 skipped=39\n"
-     "suite 127.0.0.1:5301 tests=24 failures=2 errors=0 skipped=18\n" V4_CASES(
+     "suites=2 tests=50 failures=4 errors=0 skipped=41\n"
+     "suite 127.0.0.1:5301 tests=25 failures=2 errors=0 skipped=19\n" V4_CASES(
          "dnsprobe.127_0_0_1_5301") "suite ns1.example.test ([::1]:5302) "
-                                    "tests=24 failures=2 errors=0 skipped=21\n"
+                                    "tests=25 failures=2 errors=0 skipped=22\n"
                                     " dnsprobe.__1_5302 udp F:warning+fix\n"
                                     " dnsprobe.__1_5302 tcp P+expl\n"
                                     " dnsprobe.__1_5302 axfr F:warning+fix\n"},
     {"all ok", RUN_OK,
-     "suites=1 tests=24 failures=0 errors=0 skipped=22\n"
-     "suite 127.0.0.2 (127.0.0.2:53) tests=24 failures=0 errors=0 skipped=22\n"
+     "suites=1 tests=25 failures=0 errors=0 skipped=23\n"
+     "suite 127.0.0.2 (127.0.0.2:53) tests=25 failures=0 errors=0 skipped=23\n"
      " dnsprobe.127_0_0_2_53 udp P\n"
      " dnsprobe.127_0_0_2_53 recursion P\n"},
     {"no target", RUN_EMPTY,
      "suites=0 tests=0 failures=0 errors=0 skipped=0\n"},
     {"hostile strings", RUN_HOSTILE,
-     "suites=1 tests=24 failures=1 errors=0 skipped=23\n"
-     "suite we\"ird\\name\n? (127.0.0.9:53) tests=24 failures=1 errors=0 "
-     "skipped=23\n"
+     "suites=1 tests=25 failures=1 errors=0 skipped=24\n"
+     "suite we\"ird\\name\n? (127.0.0.9:53) tests=25 failures=1 errors=0 "
+     "skipped=24\n"
      " dnsprobe.127_0_0_9_53 udp F:warning+fix\n"},
 };
 
@@ -890,8 +890,8 @@ static const struct
      3,
      "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
      "from this client (update)",
-     "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 24 "
-     "probes (1 critical, 1 warning, 1 info, 18 skipped) in 3.2 ms"},
+     "127.0.0.1:5301 zone example.test. role authoritative: CRITICAL, 25 "
+     "probes (1 critical, 1 warning, 1 info, 19 skipped) in 3.2 ms"},
     {"two targets", RUN_TWO,
      "DNSPROBE CRITICAL - 1 critical, 3 warning on 2 of 2 targets: "
      "127.0.0.1:5301 update-accepted: Dynamic updates accepted from this "
@@ -905,14 +905,14 @@ static const struct
      "CRITICAL: 127.0.0.1:5301 update-accepted: Dynamic updates accepted "
      "from this client (update)",
      "[::1]:5302 (ns1.example.test) zone . role unknown software bind: "
-     "WARNING, 24 probes (2 warning, 1 info, 21 skipped) in 2.5 ms"},
+     "WARNING, 25 probes (2 warning, 1 info, 22 skipped) in 2.5 ms"},
     {"all ok", RUN_OK,
-     "DNSPROBE OK - 127.0.0.2:53 resolver: 2 probes ok, 22 skipped | "
+     "DNSPROBE OK - 127.0.0.2:53 resolver: 2 probes ok, 23 skipped | "
      "rtt_udp=0.4ms;;;0 rtt_recursion=3ms;;;0",
      1,
-     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 24 probes (22 "
+     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 25 probes (23 "
      "skipped) in 4 ms",
-     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 24 probes (22 "
+     "127.0.0.2:53 (127.0.0.2) zone . role resolver: OK, 25 probes (23 "
      "skipped) in 4 ms"},
     {"no target", RUN_EMPTY, "DNSPROBE OK - no target probed", 0, NULL,
      "DNSPROBE OK - no target probed"},
@@ -923,7 +923,7 @@ static const struct
      "WARNING: 127.0.0.9:53 lame: a <b> & \"c\" 'd' / e f?g \xc3\xa9 "
      "\xef\xbf\xbe h i (udp)",
      "127.0.0.9:53 (we\"ird\\name ?) zone ex\"ample. role authoritative: "
-     "WARNING, 24 probes (1 warning, 23 skipped) in 1 ms"},
+     "WARNING, 25 probes (1 warning, 24 skipped) in 1 ms"},
 };
 
 START_TEST(test_nagios)
@@ -1098,7 +1098,7 @@ static const struct
 } prom_cases[] = {
     {"one target",
      RUN_V4,
-     {1, 1, 1, 2, 0, 0, 24, 24, 24, 5, 1, 5},
+     {1, 1, 1, 2, 0, 0, 25, 25, 25, 5, 1, 5},
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1",
       "dnsprobe_run_duration_seconds 0.0061",
       "dnsprobe_target_status{" L4
@@ -1114,7 +1114,7 @@ static const struct
       "dnsprobe_probe_rtt_seconds{" L4 ",probe=\"udp\"} 0.00031", NULL}},
     {"two targets",
      RUN_TWO,
-     {1, 1, 2, 5, 0, 0, 48, 48, 48, 7, 3, 7},
+     {1, 1, 2, 5, 0, 0, 50, 50, 50, 7, 3, 7},
      {"dnsprobe_target_status{" L6 ",zone=\".\",role=\"unknown\"} 1",
       "dnsprobe_probe_rcode{" L6 ",probe=\"udp\",rcode=\"BADVERS\"} 16",
       "dnsprobe_probe_ede{" L6 ",probe=\"udp\",code=\"18\"} 1",
@@ -1125,7 +1125,7 @@ static const struct
       NULL}},
     {"same target twice",
      RUN_DUP,
-     {1, 1, 1, 2, 0, 0, 24, 24, 24, 5, 1, 5},
+     {1, 1, 1, 2, 0, 0, 25, 25, 25, 5, 1, 5},
      {NULL}},
     {"no target",
      RUN_EMPTY,
@@ -1133,7 +1133,7 @@ static const struct
      {"dnsprobe_build_info{version=\"" VERSION "\"} 1", NULL}},
     {"DNSSEC: expired and unsigned",
      RUN_DNSSEC,
-     {1, 1, 2, 1, 2, 1, 48, 48, 48, 2, 0, 2},
+     {1, 1, 2, 1, 2, 1, 50, 50, 50, 2, 0, 2},
      {"dnsprobe_dnssec_signed{" L7 ",zone=\"signed.test.\"} 1",
       "dnsprobe_dnssec_signed{" L8 ",zone=\"unsigned.test.\"} 0",
       "dnsprobe_dnssec_signature_expiry_seconds{" L7
@@ -1143,7 +1143,7 @@ static const struct
       NULL}},
     {"hostile strings",
      RUN_HOSTILE,
-     {1, 1, 1, 1, 0, 0, 24, 24, 24, 1, 1, 1},
+     {1, 1, 1, 1, 0, 0, 25, 25, 25, 1, 1, 1},
      {"dnsprobe_target_status{target=\"we\\\"ird\\\\name\\n?\","
       "address=\"127.0.0.9\",port=\"53\",zone=\"ex\\\"ample.\","
       "role=\"authoritative\"} 1",

@@ -483,6 +483,7 @@ static const char *const situation_keys[] = {
     "rate-limited",        "no-answer",
     "unexpected-answer",   "malformed-answer",
     "version-disclosed",   "dnssec-signing",
+    "case-not-preserved",
 };
 #define N_SITUATIONS (int)(sizeof(situation_keys) / sizeof(situation_keys[0]))
 

@@ -525,6 +525,122 @@ START_TEST(test_build_every_probe)
 }
 END_TEST
 
+/* ---- the case probe ------------------------------------------------------
+ * The zone's name in a random mix of cases, its twin in the opposite one:
+ * letters only change case, every other byte stays, both cases appear in
+ * a name of two letters or more, and the pattern is the seed's. */
+struct case_name_case
+{
+  const char *zone;
+  uint64_t seed;
+  size_t cap;
+  dp_status_t status;
+};
+
+static const struct case_name_case case_name_cases[] = {
+    {"example.test.", 1, 64, DP_OK},
+    {"example.test.", UINT64_C(0xffffffffffffffff), 64, DP_OK},
+    {"example.test.", 0, 64, DP_OK},
+    {"a.b.", 42, 64, DP_OK},
+    {"x.", 7, 64, DP_OK},
+    {".", 7, 64, DP_OK},
+    {"0.0.127.in-addr.arpa.", 99, 64, DP_OK},
+    {"xn--bcher-kva.example.", 5, 64, DP_OK},
+    {"a\\.b\\065c.test.", 3, 64, DP_OK},
+    {"example.test.", 1, 14, DP_OK},
+    {"example.test.", 1, 13, DP_ESPACE},
+};
+
+static bool letter(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+START_TEST(test_case_name)
+{
+  const struct case_name_case *c = &case_name_cases[_i];
+  char mixed[64], flipped[64], again[64];
+  size_t n = strlen(c->zone), letters = 0, upper = 0;
+
+  dp_status_t st = dp_probe_case_name(c->zone, c->seed, false, mixed, c->cap);
+  ck_assert_msg(st == c->status, "case name %s (cap %zu): status %d, want %d",
+                c->zone, c->cap, st, c->status);
+  if (st != DP_OK)
+    return;
+  ck_assert_int_eq(
+      dp_probe_case_name(c->zone, c->seed, true, flipped, sizeof(flipped)),
+      DP_OK);
+  ck_assert_int_eq(
+      dp_probe_case_name(c->zone, c->seed, false, again, sizeof(again)), DP_OK);
+  ck_assert_msg(strcmp(mixed, again) == 0, "case name %s: %s then %s", c->zone,
+                mixed, again);
+  ck_assert_msg(strlen(mixed) == n && strlen(flipped) == n,
+                "case name %s: lengths %zu %zu", c->zone, strlen(mixed),
+                strlen(flipped));
+  ck_assert_msg(strcasecmp(mixed, c->zone) == 0, "case name %s: %s", c->zone,
+                mixed);
+  for (size_t i = 0; i < n; i++)
+  {
+    if (!letter(c->zone[i]))
+    {
+      ck_assert_msg(mixed[i] == c->zone[i] && flipped[i] == c->zone[i],
+                    "case name %s: byte %zu changed", c->zone, i);
+      continue;
+    }
+    letters++;
+    upper += mixed[i] >= 'A' && mixed[i] <= 'Z';
+    ck_assert_msg(mixed[i] == (flipped[i] ^ 0x20),
+                  "case name %s: %s and %s share byte %zu", c->zone, mixed,
+                  flipped, i);
+  }
+  if (letters >= 2)
+    ck_assert_msg(upper > 0 && upper < letters,
+                  "case name %s: %s is of one case", c->zone, mixed);
+}
+END_TEST
+
+/* The case probe's row: its twin is the other case, recorded as the
+ * other-case follow-up; it waits for every other query with the zone's
+ * SOA question, and UPDATE, NOTIFY and opcode 15 wait for it. */
+START_TEST(test_case_row)
+{
+  const struct dp_probe_def *d = dp_probe_def(DP_PROBE_CASE);
+  struct dp_probe_ctx ctx = {.zone = "example.test.",
+                             .recursion_name = recursion_default,
+                             .case_seed = 12345};
+  struct dp_wire_query a, b;
+
+  ck_assert_msg(d->twin != NULL && d->twin_id == DP_FOLLOWUP_OTHER_CASE,
+                "case: no twin recorded as other-case");
+  memset(&a, 0, sizeof(a));
+  memset(&b, 0, sizeof(b));
+  d->build(&ctx, &a);
+  char first[DP_WIRE_NAME_STRLEN];
+  snprintf(first, sizeof(first), "%s", a.qname);
+  d->twin(&ctx, &b);
+  ck_assert_msg(strcmp(first, b.qname) != 0 &&
+                    strcasecmp(first, b.qname) == 0 && a.qtype == DP_TYPE_SOA &&
+                    b.qtype == DP_TYPE_SOA && !a.rd && !b.rd,
+                "case: %s and %s", first, b.qname);
+  static const dp_probe_id_t soa[] = {
+      DP_PROBE_UDP,     DP_PROBE_PLAIN,     DP_PROBE_EDNS,  DP_PROBE_EDNS1,
+      DP_PROBE_EDNSOPT, DP_PROBE_EDNSFLAGS, DP_PROBE_ZFLAG, DP_PROBE_DO,
+      DP_PROBE_NSID,    DP_PROBE_COOKIE};
+  for (size_t i = 0; i < NELEM(soa); i++)
+    ck_assert_msg(d->after & DP_PROBE_BIT(soa[i]), "case: not after %s",
+                  dp_probe_id_tostr(soa[i]));
+  static const dp_probe_id_t later[] = {DP_PROBE_UPDATE, DP_PROBE_NOTIFY,
+                                        DP_PROBE_OPCODE};
+  for (size_t i = 0; i < NELEM(later); i++)
+    ck_assert_msg(dp_probe_def(later[i])->after & DP_PROBE_BIT(DP_PROBE_CASE),
+                  "%s: not after case", dp_probe_id_tostr(later[i]));
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+    ck_assert_msg(i == DP_PROBE_CASE ||
+                      dp_probe_def((dp_probe_id_t)i)->twin == NULL,
+                  "%s: a twin", dp_probe_id_tostr((dp_probe_id_t)i));
+}
+END_TEST
+
 static Suite *probes_suite(void)
 {
   Suite *s = suite_create("probes");
@@ -546,6 +662,8 @@ static Suite *probes_suite(void)
   tcase_add_loop_test(tc, test_build, 0, NELEM(build_cases));
   tcase_add_loop_test(tc, test_update_noop, 0, NELEM(update_zones));
   tcase_add_loop_test(tc, test_build_every_probe, 0, (int)DP_PROBE_COUNT);
+  tcase_add_loop_test(tc, test_case_name, 0, NELEM(case_name_cases));
+  tcase_add_test(tc, test_case_row);
   suite_add_tcase(s, tc);
   return s;
 }

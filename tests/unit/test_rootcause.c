@@ -94,7 +94,7 @@ struct change
       SILENT(EDNSOPT), SILENT(EDNSFLAGS), SILENT(ZFLAG), SILENT(TYPE1000),     \
       SILENT(DO), SILENT(BUFSIZE512), SILENT(NSID), SILENT(COOKIE),            \
       SILENT(VERSION), SILENT(HOSTNAME), SILENT(IDSERVER), SILENT(DNSKEY),     \
-      SILENT(NSEC3PARAM)
+      SILENT(NSEC3PARAM), SILENT(CASE)
 
 /* Everything REFUSED, without OPT: an access list in front of it all. */
 #define REFUSED_BARE(p) ANSWER(p, REFUSED, 0), NOOPT(p)
@@ -106,7 +106,8 @@ struct change
       REFUSED_BARE(EDNSFLAGS), REFUSED_BARE(ZFLAG), REFUSED_BARE(TYPE1000),    \
       REFUSED_BARE(DO), REFUSED_BARE(BUFSIZE512), REFUSED_BARE(NSID),          \
       REFUSED_BARE(COOKIE), REFUSED_BARE(VERSION), REFUSED_BARE(HOSTNAME),     \
-      REFUSED_BARE(IDSERVER), REFUSED_BARE(DNSKEY), REFUSED_BARE(NSEC3PARAM)
+      REFUSED_BARE(IDSERVER), REFUSED_BARE(DNSKEY), REFUSED_BARE(NSEC3PARAM),  \
+      REFUSED_BARE(CASE)
 /* The zone's SOA refused wherever it is asked (with OPT where asked with
  * EDNS): the zone is not here. */
 #define ZONE_REFUSED                                                           \
@@ -116,7 +117,7 @@ struct change
       ANSWER(TYPE1000, REFUSED, 0), ANSWER(DO, REFUSED, 0),                    \
       ANSWER(BUFSIZE512, REFUSED, 0), ANSWER(NSID, REFUSED, 0),                \
       ANSWER(COOKIE, REFUSED, 0), ANSWER(DNSKEY, REFUSED, 0),                  \
-      ANSWER(NSEC3PARAM, REFUSED, 0)
+      ANSWER(NSEC3PARAM, REFUSED, 0), ANSWER(CASE, REFUSED, 0)
 
 #define AA DP_FLAG_AA
 #define RA DP_FLAG_RA
@@ -179,6 +180,7 @@ static const struct rootcase cases[] = {
       OUTCOME(IDSERVER, PORT_UNREACHABLE),
       OUTCOME(DNSKEY, PORT_UNREACHABLE),
       OUTCOME(NSEC3PARAM, PORT_UNREACHABLE),
+      OUTCOME(CASE, PORT_UNREACHABLE),
       OUTCOME(TCP, CONN_REFUSED),
       OUTCOME(AXFR, CONN_REFUSED),
       OUTCOME(IXFR, CONN_REFUSED)},
@@ -424,7 +426,7 @@ static const struct rootcase cases[] = {
       SILENT(EDNS), SILENT(EDNS1), SILENT(EDNSOPT), SILENT(EDNSFLAGS),
       SILENT(ZFLAG), SILENT(TYPE1000), SILENT(DO), SILENT(BUFSIZE512),
       SILENT(NSID), SILENT(COOKIE), SILENT(VERSION), SILENT(HOSTNAME),
-      SILENT(IDSERVER)},
+      SILENT(IDSERVER), SILENT(CASE)},
      C(EDNS_DROPPED),
      S(WARNING),
      H(WARNING),
@@ -564,6 +566,7 @@ static void base_answers(struct dp_target_result *t, enum base base)
     case DP_PROBE_COOKIE:
     case DP_PROBE_DNSKEY:
     case DP_PROBE_NSEC3PARAM:
+    case DP_PROBE_CASE:
       if (base == AUTH)
       {
         fx_answer(p, DP_RCODE_NOERROR, AA);

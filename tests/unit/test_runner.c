@@ -3,8 +3,10 @@
  * virtual: what goes out when, to the millisecond, the same every run.
  *
  * - the queries with the zone's SOA question follow one another, each sent
- *   when the one before it was answered; UPDATE, NOTIFY and opcode 15 wait
- *   for all of them; the TCP probes go one at a time (tcp, axfr, ixfr);
+ *   when the one before it was answered, but for the case probe's pair,
+ *   which goes after them, both at the same moment and in opposite cases;
+ *   UPDATE, NOTIFY and opcode 15 wait for all of them; the TCP probes go
+ *   one at a time (tcp, axfr, ixfr);
  * - a silent server: a probe held back for another is released by its
  *   grace period (a quarter of the timeout, at most 250 ms), and the whole
  *   battery still costs one timeout;
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dnsprobe/probes.h"
 #include "fake_engine.h"
@@ -74,6 +77,14 @@ static bool is_zone_soa_query(const struct sent_info *si)
 {
   return si->opcode == DP_OPCODE_QUERY && si->qtype == DP_TYPE_SOA &&
          si->qclass == DP_CLASS_IN;
+}
+
+/* The case probe's pair: the zone's SOA with its name in other letters
+ * than the zone's own lower case. */
+static bool is_case_query(const struct sent_info *si, const char *zone)
+{
+  return is_zone_soa_query(si) && strcmp(si->qname, zone) != 0 &&
+         strcasecmp(si->qname, zone) == 0;
 }
 
 static struct dp_probe_target target_at(const char *given, const char *addr,
@@ -133,7 +144,8 @@ START_TEST(test_soa_queries_follow_one_another)
     struct sent_info si;
     const struct fake_sent *s = &fake_log.sent[i];
     sent_info(i, &si);
-    if (s->transport != DP_TRANSPORT_UDP || !is_zone_soa_query(&si))
+    if (s->transport != DP_TRANSPORT_UDP || !is_zone_soa_query(&si) ||
+        is_case_query(&si, "example.test."))
       continue;
     if (nsoa > 0)
       ck_assert_msg(s->at >= last_reply,
@@ -145,6 +157,45 @@ START_TEST(test_soa_queries_follow_one_another)
   }
   /* udp, plain, edns, edns1, ednsopt, ednsflags, zflag, do, nsid, cookie */
   ck_assert_msg(nsoa == 10, "%zu queries with the zone's SOA question", nsoa);
+  /* then the case probe's pair, both at the same moment, in two cases */
+  double pair_at[2] = {-1, -1}, pair_reply = last_reply;
+  char pair_name[2][DP_WIRE_NAME_STRLEN];
+  size_t npair = 0;
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    if (!is_case_query(&si, "example.test."))
+      continue;
+    ck_assert_msg(npair < 2, "more than two case queries");
+    pair_at[npair] = fake_log.sent[i].at;
+    memcpy(pair_name[npair++], si.qname, sizeof(si.qname));
+    ck_assert_msg(fake_log.sent[i].at >= last_reply,
+                  "case query sent at %.1f ms, before the last SOA reply at "
+                  "%.1f ms",
+                  fake_log.sent[i].at, last_reply);
+    if (fake_log.sent[i].replied_at > pair_reply)
+      pair_reply = fake_log.sent[i].replied_at;
+  }
+  last_reply = pair_reply;
+  ck_assert_msg(npair == 2, "%zu case queries, want a pair", npair);
+  ck_assert_msg(pair_at[0] == pair_at[1], "the pair went %.1f and %.1f ms",
+                pair_at[0], pair_at[1]);
+  for (size_t k = 0; pair_name[0][k] != '\0'; k++)
+    ck_assert_msg(pair_name[0][k] != pair_name[1][k] ||
+                      !((pair_name[0][k] | 0x20) >= 'a' &&
+                        (pair_name[0][k] | 0x20) <= 'z'),
+                  "the pair %s and %s share the case of byte %zu", pair_name[0],
+                  pair_name[1], k);
+  /* the twin is the case probe's other-case follow-up, and both echo */
+  const struct dp_probe_result *cp =
+      dp_target_probe(&run.targets[0], DP_PROBE_CASE);
+  ck_assert_msg(cp->nfollowups == 1 &&
+                    cp->followups[0].id == DP_FOLLOWUP_OTHER_CASE &&
+                    cp->followups[0].has_answer,
+                "the case probe records its twin");
+  ck_assert_msg(cp->verdict == DP_VERDICT_COMPLIANT, "case probe verdict %s",
+                dp_verdict_tostr(cp->verdict));
   /* UPDATE, NOTIFY and opcode 15 wait for every SOA query's reply */
   for (size_t i = 0; i < fake_log.n; i++)
   {
@@ -235,9 +286,10 @@ START_TEST(test_grace_and_one_timeout)
     else
       at_grace++;
   }
-  /* udp, tcp, recursion and the three CHAOS names at once */
+  /* udp, tcp, recursion and the three CHAOS names at once; the rest,
+   * the case probe's pair and the DNSSEC probes included, at the grace */
   ck_assert_msg(at_once == 6, "%zu sent at once", at_once);
-  ck_assert_msg(at_grace == 18, "%zu released by their grace", at_grace);
+  ck_assert_msg(at_grace == 20, "%zu released by their grace", at_grace);
   /* one timeout for the whole battery: a late probe gets what is left */
   ck_assert_msg(run.targets[0].duration_ms == (double)TIMEOUT,
                 "the battery took %.1f ms", run.targets[0].duration_ms);
@@ -474,7 +526,7 @@ static void span_of(const char *zone_suffix, double *first, double *last)
     sent_info(i, &si);
     /* the name itself or one below it: t1.test. is not below t11.test. */
     size_t n = strlen(si.qname), m = strlen(zone_suffix);
-    if (n < m || strcmp(si.qname + n - m, zone_suffix) != 0 ||
+    if (n < m || strcasecmp(si.qname + n - m, zone_suffix) != 0 ||
         (n > m && si.qname[n - m - 1] != '.'))
       continue;
     const struct fake_sent *s = &fake_log.sent[i];

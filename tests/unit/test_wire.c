@@ -8,11 +8,13 @@
  * here, plus deterministic pseudo-random mutations of them, to the parser in
  * exact-size heap buffers so that ASan sees any read past the end.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsprobe/rdata.h"
 #include "dnsprobe/wire.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -748,6 +750,43 @@ static const uint8_t soa_name_past_rdata[] = {
   EXAMPLE_TEST, U16(6), U16(1),
   0xc0, 0x0c, U16(6), U16(1), U32(0), U16(2), 1, 'n',     /* MNAME "n." */
   0, U16(1), U16(1), U32(0), U16(0),                      /* ends here */
+};
+
+/* A referral from a parent's server (RFC 1034 4.3.2): child.test NS, no AA;
+ * the authority names one server inside the zone and one outside, the
+ * additional gives glue for the first (A and AAAA) and an OPT. */
+static const uint8_t referral[] = {
+  HDR(0x0040, 0x8000, 1, 0, 2, 3),
+  5, 'c', 'h', 'i', 'l', 'd', 4, 't', 'e', 's', 't', 0,  /* @12 question */
+  U16(2), U16(1),
+  0xc0, 0x0c, U16(2), U16(1), U32(3600), U16(6),          /* @28 NS */
+  3, 'n', 's', '1', 0xc0, 0x0c,                           /* @40 ns1.child */
+  0xc0, 0x0c, U16(2), U16(1), U32(3600), U16(12),         /* @46 NS */
+  3, 'n', 's', '2', 5, 'o', 't', 'h', 'e', 'r',           /* @58 */
+  0xc0, 0x12,                                             /* .test */
+  0xc0, 0x28, U16(1), U16(1), U32(3600), U16(4),          /* @70 glue A */
+  127, 0, 1, 71,
+  0xc0, 0x28, U16(28), U16(1), U32(3600), U16(16),        /* @86 AAAA */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+  0, U16(41), U16(1232), U32(0), U16(0),                  /* OPT */
+};
+
+/* The zone's SOA asked as ExAmPlE.TeSt: the question echoed in that case. */
+static const uint8_t mixed_case[] = {
+  HDR(0x0041, 0x8400, 1, 0, 0, 0),
+  7, 'E', 'x', 'A', 'm', 'P', 'l', 'E', 4, 'T', 'e', 'S', 't', 0,
+  U16(6), U16(1),
+};
+
+/* Records whose RDATA does not fit their type: an A of 5 bytes, an NS
+ * whose name runs past its RDLENGTH, an SOA with a byte left over. */
+static const uint8_t bad_rdata[] = {
+  HDR(0x0042, 0x8400, 1, 3, 0, 0),
+  EXAMPLE_TEST, U16(1), U16(1),
+  0xc0, 0x0c, U16(1), U16(1), U32(0), U16(5), 127, 0, 0, 1, 9, /* @30 */
+  0xc0, 0x0c, U16(2), U16(1), U32(0), U16(2), 1, 'n',          /* @47 */
+  0xc0, 0x0c, U16(6), U16(1), U32(0), U16(23),                 /* @61 */
+  0, 0, U32(1), U32(2), U32(3), U32(4), U32(5), 0,
 };
 
 /* Header only. */
@@ -1647,6 +1686,220 @@ START_TEST(test_soa_serial_forged_rr)
 }
 END_TEST
 
+/* The question, byte for byte (the case probe) and letters folded. */
+struct exact_case
+{
+  const char *label;
+  const uint8_t *msg;
+  size_t len;
+  const char *name;
+  uint16_t qtype;
+  bool exact, same; /* dp_wire_question_exact, dp_wire_question_is */
+};
+
+static const struct exact_case exact_cases[] = {
+    {"lower-lower", soa_answer, sizeof soa_answer, "example.test", 6, true,
+     true},
+    {"lower-asked-mixed", soa_answer, sizeof soa_answer, "ExAmPlE.TeSt", 6,
+     false, true},
+    {"mixed-mixed", mixed_case, sizeof mixed_case, "ExAmPlE.TeSt", 6, true,
+     true},
+    {"mixed-asked-flipped", mixed_case, sizeof mixed_case, "eXaMpLe.tEsT", 6,
+     false, true},
+    {"mixed-asked-lower", mixed_case, sizeof mixed_case, "example.test", 6,
+     false, true},
+    {"other-type", mixed_case, sizeof mixed_case, "ExAmPlE.TeSt", 1, false,
+     false},
+    {"other-name", mixed_case, sizeof mixed_case, "ExAmPlE.TeSu", 6, false,
+     false},
+    {"two-questions", two_questions, sizeof two_questions, "example.test", 6,
+     false, false},
+    {"no-question", empty_reply, sizeof empty_reply, "example.test", 6, false,
+     false},
+};
+
+START_TEST(test_question_exact)
+{
+  const struct exact_case *c = &exact_cases[_i];
+  struct dp_wire_msg m;
+  uint8_t name[DP_DNS_NAME_MAX];
+  size_t name_len = 0;
+
+  ck_assert_msg(dp_wire_msg_parse(c->msg, c->len, &m) == DP_OK, "%s: parse",
+                c->label);
+  ck_assert_msg(dp_wire_name_fromstr(c->name, name, sizeof name, &name_len) ==
+                    DP_OK,
+                "%s: fromstr", c->label);
+  ck_assert_msg(dp_wire_question_exact(&m, name, name_len, c->qtype, 1) ==
+                    c->exact,
+                "%s: exact, want %d", c->label, c->exact);
+  ck_assert_msg(dp_wire_question_is(&m, name, name_len, c->qtype, 1) == c->same,
+                "%s: same, want %d", c->label, c->same);
+}
+END_TEST
+
+/* dp_wire_qname hands out the bytes as the message has them. */
+START_TEST(test_qname)
+{
+  struct dp_wire_msg m;
+  uint8_t name[DP_DNS_NAME_MAX];
+  size_t len = 0;
+  static const uint8_t want[] = {7,   'E', 'x', 'A', 'm', 'P', 'l',
+                                 'E', 4,   'T', 'e', 'S', 't', 0};
+
+  ck_assert_msg(dp_wire_msg_parse(mixed_case, sizeof mixed_case, &m) == DP_OK,
+                "qname: parse");
+  ck_assert_msg(dp_wire_qname(&m, name, sizeof name, &len) == DP_OK &&
+                    len == sizeof want && memcmp(name, want, len) == 0,
+                "qname: not the bytes sent");
+  ck_assert_msg(dp_wire_qname(&m, name, 5, &len) == DP_ESPACE,
+                "qname: a short buffer is DP_ESPACE");
+  ck_assert_msg(dp_wire_msg_parse(empty_reply, sizeof empty_reply, &m) ==
+                        DP_OK &&
+                    dp_wire_qname(&m, name, sizeof name, &len) == DP_EINVAL,
+                "qname: no question is DP_EINVAL");
+  ck_assert_msg(dp_wire_qname(NULL, name, sizeof name, &len) == DP_EINVAL,
+                "qname: NULL message");
+}
+END_TEST
+
+/* The RDATA readers over each record of a message. */
+enum rdata_what
+{
+  RD_OWNER,
+  RD_NAME,
+  RD_ADDR,
+  RD_SOA,
+};
+
+struct rdata_case
+{
+  const char *label;
+  const uint8_t *msg;
+  size_t len;
+  unsigned rr;
+  enum rdata_what what;
+  dp_status_t status;
+  const char *text; /* a name, an address as bytes in text, or SOA fields */
+};
+
+static const struct rdata_case rdata_cases[] = {
+    {"ns-owner", referral, sizeof referral, 0, RD_OWNER, DP_OK, "child.test."},
+    {"ns-in-zone", referral, sizeof referral, 0, RD_NAME, DP_OK,
+     "ns1.child.test."},
+    {"ns-outside", referral, sizeof referral, 1, RD_NAME, DP_OK,
+     "ns2.other.test."},
+    {"glue-owner", referral, sizeof referral, 2, RD_OWNER, DP_OK,
+     "ns1.child.test."},
+    {"glue-a", referral, sizeof referral, 2, RD_ADDR, DP_OK, "127.0.1.71"},
+    {"glue-aaaa", referral, sizeof referral, 3, RD_ADDR, DP_OK, "::1"},
+    {"a-not-a-name", referral, sizeof referral, 2, RD_NAME, DP_EINVAL, NULL},
+    {"ns-not-an-address", referral, sizeof referral, 0, RD_ADDR, DP_EINVAL,
+     NULL},
+    {"ns-not-an-soa", referral, sizeof referral, 0, RD_SOA, DP_EINVAL, NULL},
+    {"soa", soa_answer, sizeof soa_answer, 0, RD_SOA, DP_OK,
+     "ns1.example.test. hostmaster.example.test. 2024010100 7200 3600 "
+     "1209600 3600"},
+    {"soa-short", soa_short, sizeof soa_short, 0, RD_SOA, DP_EMALFORMED, NULL},
+    {"soa-name-past", soa_name_past_rdata, sizeof soa_name_past_rdata, 0,
+     RD_SOA, DP_EMALFORMED, NULL},
+    {"a-of-5-bytes", bad_rdata, sizeof bad_rdata, 0, RD_ADDR, DP_EMALFORMED,
+     NULL},
+    {"ns-past-rdata", bad_rdata, sizeof bad_rdata, 1, RD_NAME, DP_EMALFORMED,
+     NULL},
+    {"soa-left-over", bad_rdata, sizeof bad_rdata, 2, RD_SOA, DP_EMALFORMED,
+     NULL},
+};
+
+START_TEST(test_rdata)
+{
+  const struct rdata_case *c = &rdata_cases[_i];
+  struct dp_wire_msg m;
+  uint8_t name[DP_DNS_NAME_MAX], addr[16];
+  size_t len = 0;
+  char text[2 * DP_WIRE_NAME_STRLEN + 64] = "";
+  struct dp_wire_soa soa;
+  dp_status_t st = DP_EINVAL;
+
+  ck_assert_msg(dp_wire_msg_parse(c->msg, c->len, &m) == DP_OK && c->rr < m.nrr,
+                "%s: parse", c->label);
+  const struct dp_wire_rr *rr = &m.rr[c->rr];
+  switch (c->what)
+  {
+  case RD_OWNER:
+  case RD_NAME:
+    st = c->what == RD_OWNER
+             ? dp_wire_rr_owner(&m, rr, name, sizeof name, &len)
+             : dp_wire_rdata_name(&m, rr, name, sizeof name, &len);
+    if (st == DP_OK)
+      ck_assert_int_eq(dp_wire_name_tostr(name, len, text, sizeof text), DP_OK);
+    break;
+  case RD_ADDR:
+    st = dp_wire_rdata_addr(&m, rr, addr, &len);
+    if (st == DP_OK)
+      ck_assert_msg(inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, text,
+                              sizeof text) != NULL,
+                    "%s: ntop", c->label);
+    break;
+  case RD_SOA:
+    st = dp_wire_soa_read(&m, rr, &soa);
+    if (st == DP_OK)
+    {
+      char mname[DP_WIRE_NAME_STRLEN], rname[DP_WIRE_NAME_STRLEN];
+      ck_assert_int_eq(
+          dp_wire_name_tostr(soa.mname, soa.mname_len, mname, sizeof mname),
+          DP_OK);
+      ck_assert_int_eq(
+          dp_wire_name_tostr(soa.rname, soa.rname_len, rname, sizeof rname),
+          DP_OK);
+      snprintf(text, sizeof text, "%s %s %u %u %u %u %u", mname, rname,
+               soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum);
+    }
+    break;
+  }
+  ck_assert_msg(st == c->status, "%s: status %d, want %d", c->label, st,
+                c->status);
+  if (st == DP_OK)
+    ck_assert_msg(strcmp(text, c->text) == 0, "%s: '%s', want '%s'", c->label,
+                  text, c->text);
+}
+END_TEST
+
+/* Offsets that point outside the message are refused, not followed. */
+START_TEST(test_rdata_forged_rr)
+{
+  struct dp_wire_msg m;
+  uint8_t out[DP_DNS_NAME_MAX];
+  size_t len = 0;
+  struct dp_wire_soa soa;
+
+  ck_assert_msg(dp_wire_msg_parse(referral, sizeof referral, &m) == DP_OK,
+                "forged: parse");
+  struct dp_wire_rr ns = m.rr[0], a = m.rr[2];
+  ns.rdata_off = (uint16_t)(sizeof referral - 2);
+  a.rdata_off = 60000;
+  struct dp_wire_rr owner = m.rr[0];
+  owner.owner_off = 60000;
+  ck_assert_msg(dp_wire_rdata_name(&m, &ns, out, sizeof out, &len) ==
+                    DP_EMALFORMED,
+                "forged: NS past the end");
+  ck_assert_msg(dp_wire_rdata_addr(&m, &a, out, &len) == DP_EMALFORMED,
+                "forged: A far away");
+  ck_assert_msg(dp_wire_rr_owner(&m, &owner, out, sizeof out, &len) ==
+                    DP_EMALFORMED,
+                "forged: owner far away");
+  struct dp_wire_rr s = m.rr[0];
+  s.type = 6;
+  s.rdlength = 200;
+  ck_assert_msg(dp_wire_soa_read(&m, &s, &soa) == DP_EMALFORMED,
+                "forged: SOA longer than the message");
+  ck_assert_msg(dp_wire_soa_read(NULL, &s, &soa) == DP_EINVAL &&
+                    dp_wire_rdata_addr(&m, NULL, out, &len) == DP_EINVAL &&
+                    dp_wire_rr_owner(&m, &owner, NULL, 0, &len) == DP_EINVAL,
+                "forged: NULL arguments");
+}
+END_TEST
+
 struct txt_case
 {
   const char *label;
@@ -1780,6 +2033,9 @@ static void collect_samples(void)
   for (size_t i = 0; i < NELEM(query_cases); i++)
     add_sample(query_cases[i].label, query_cases[i].want,
                query_cases[i].want_len, true);
+  add_sample("referral", referral, sizeof referral, true);
+  add_sample("mixed-case", mixed_case, sizeof mixed_case, true);
+  add_sample("bad-rdata", bad_rdata, sizeof bad_rdata, true);
 }
 
 static bool within(size_t off, size_t n, size_t len)
@@ -1873,6 +2129,12 @@ static void check_sane(const char *label, size_t variant, const uint8_t *buf,
     }
     if (rr->type == 6)
       (void)dp_wire_soa_serial(m, rr, &serial);
+    struct dp_wire_soa soa;
+    uint8_t addr[16];
+    (void)dp_wire_rr_owner(m, rr, name, sizeof name, &name_len);
+    (void)dp_wire_rdata_name(m, rr, name, sizeof name, &name_len);
+    (void)dp_wire_rdata_addr(m, rr, addr, &name_len);
+    (void)dp_wire_soa_read(m, rr, &soa);
     if (rr->type == 16)
       (void)dp_wire_txt_tostr(m, rr, text, sizeof text);
   }
@@ -2024,6 +2286,10 @@ static Suite *wire_suite(void)
   tcase_add_loop_test(tc, test_txt_tostr, 0, NELEM(txt_cases));
   tcase_add_test(tc, test_txt_space);
   tcase_add_test(tc, test_txt_tostr_errors);
+  tcase_add_loop_test(tc, test_question_exact, 0, NELEM(exact_cases));
+  tcase_add_test(tc, test_qname);
+  tcase_add_loop_test(tc, test_rdata, 0, NELEM(rdata_cases));
+  tcase_add_test(tc, test_rdata_forged_rr);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("robustness");

@@ -401,6 +401,29 @@ static const struct canned resolver_data[] = {
      1,
      {{"ns.slow.test.", DP_TYPE_A, "127.0.0.64", 0, {0}}}},
     {"ns.slow.test.", DP_TYPE_AAAA, 0, 0, {{0}}},
+    /* the parent walk: child.parent.test. has no NS set of its own,
+     * parent.test. has one; b. and the root have none */
+    {"child.parent.test.", DP_TYPE_NS, 0, 0, {{0}}},
+    {"parent.test.",
+     DP_TYPE_NS,
+     0,
+     1,
+     {{"parent.test.", DP_TYPE_NS, "ns.parent.test.", 0, {0}}}},
+    {"gone.test.", DP_TYPE_NS, DP_RCODE_NXDOMAIN, 0, {{0}}},
+    {"b.", DP_TYPE_NS, DP_RCODE_NXDOMAIN, 0, {{0}}},
+    {".", DP_TYPE_NS, 0, 0, {{0}}},
+    /* a name server's name that is an alias */
+    {"alias.test.",
+     DP_TYPE_A,
+     0,
+     2,
+     {{"@q", DP_TYPE_CNAME, "target.test.", 0, {0}},
+      {"target.test.", DP_TYPE_A, "127.0.0.65", 0, {0}}}},
+    {"alias.test.",
+     DP_TYPE_AAAA,
+     0,
+     1,
+     {{"@q", DP_TYPE_CNAME, "target.test.", 0, {0}}}},
 };
 
 /* Whether the fake resolver has seen a query for name and type before
@@ -577,6 +600,103 @@ START_TEST(test_discover)
   ck_assert_msg(strcmp(got_missed, c->missed) == 0,
                 "%s: missed '%s', want '%s'", c->name, got_missed, c->missed);
   free(out);
+}
+END_TEST
+
+/* A fake resolver on 127.0.0.1 for one test, stopped by its PID. */
+static pid_t fake_start(struct sockaddr_in *sin)
+{
+  socklen_t slen = sizeof(*sin);
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ck_assert_msg(fd >= 0, "socket");
+  memset(sin, 0, sizeof(*sin));
+  sin->sin_family = AF_INET;
+  sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ck_assert_msg(bind(fd, (struct sockaddr *)sin, sizeof(*sin)) == 0 &&
+                    getsockname(fd, (struct sockaddr *)sin, &slen) == 0,
+                "bind");
+  pid_t pid = fork();
+  ck_assert_msg(pid >= 0, "fork");
+  if (pid == 0)
+  {
+    fake_resolver(fd);
+    _exit(0);
+  }
+  close(fd);
+  return pid;
+}
+
+static void fake_stop(pid_t pid)
+{
+  kill(pid, SIGKILL); /* SIGKILL: Check's SIGTERM handler kills the group */
+  waitpid(pid, NULL, 0);
+}
+
+struct parent_case
+{
+  const char *name;
+  const char *zone;
+  dp_status_t status;
+  const char *parent; /* or the words why says */
+};
+
+static const struct parent_case parent_cases[] = {
+    {"up one label", "child.parent.test.", DP_OK, "parent.test."},
+    {"up two labels, past one without NS", "deep.child.parent.test", DP_OK,
+     "parent.test."},
+    {"past NXDOMAIN", "x.gone.test.", DP_ENOTFOUND, "test.: REFUSED"},
+    {"no parent has an NS set", "a.b.", DP_ENOTFOUND, "no parent of a.b."},
+    {"the root has none", ".", DP_EINVAL, "the root zone has no parent"},
+    {"a bad name", "a..b", DP_ENAMEEMPTY, ""},
+};
+
+START_TEST(test_discover_parent)
+{
+  const struct parent_case *c = &parent_cases[_i];
+  struct sockaddr_in sin;
+  char parent[DP_WIRE_NAME_STRLEN], why[256];
+  pid_t pid = fake_start(&sin);
+  dp_status_t st =
+      dp_probe_discover_parent(c->zone, (struct sockaddr *)&sin, sizeof(sin),
+                               300, parent, sizeof(parent), why, sizeof(why));
+  fake_stop(pid);
+  ck_assert_msg(st == c->status, "%s: %s (%s), want %s", c->name,
+                dp_strerror(st), why, dp_strerror(c->status));
+  if (st == DP_OK)
+    ck_assert_msg(strcmp(parent, c->parent) == 0, "%s: parent %s", c->name,
+                  parent);
+  else
+    ck_assert_msg(parent[0] == '\0' && strstr(why, c->parent) != NULL,
+                  "%s: why '%s'", c->name, why);
+}
+END_TEST
+
+/* One name's addresses, and whether it is an alias. */
+START_TEST(test_discover_host)
+{
+  struct sockaddr_in sin;
+  struct dp_discovered out[4];
+  size_t n = 0;
+  bool cname = false;
+  char why[64];
+  pid_t pid = fake_start(&sin);
+  dp_status_t st = dp_probe_discover_host("alias.test", (struct sockaddr *)&sin,
+                                          sizeof(sin), AF_UNSPEC, 0, 300, out,
+                                          4, &n, &cname, why, sizeof(why));
+  dp_status_t st2 = dp_probe_discover_host(
+      "ns3.example.test", (struct sockaddr *)&sin, sizeof(sin), AF_INET, 0, 300,
+      out, 4, &n, NULL, why, sizeof(why));
+  fake_stop(pid);
+  ck_assert_msg(st == DP_OK && n == 1 && cname && out[0].cname,
+                "alias: %s, %zu addresses, cname %d", dp_strerror(st), n,
+                cname);
+  char a[64];
+  addr_tostr(&out[0], a, sizeof(a));
+  ck_assert_msg(strcmp(a, "127.0.0.65 53") == 0 &&
+                    strcmp(out[0].ns, "alias.test.") == 0,
+                "alias: %s %s", out[0].ns, a);
+  ck_assert_msg(st2 == DP_OK && n == 1 && strcmp(why, "NXDOMAIN") == 0,
+                "no address: %s, %zu, why %s", dp_strerror(st2), n, why);
 }
 END_TEST
 
@@ -924,6 +1044,8 @@ static Suite *zone_suite(void)
   tcase_add_loop_test(tc, test_addr_parse, 0, NELEM(addr_cases));
   tcase_add_loop_test(tc, test_discover, 0, NELEM(discover_cases));
   tcase_add_test(tc, test_discover_no_resolver);
+  tcase_add_loop_test(tc, test_discover_parent, 0, NELEM(parent_cases));
+  tcase_add_test(tc, test_discover_host);
   tcase_add_test(tc, test_zone_unresolved);
   suite_add_tcase(s, tc);
   tc = tcase_create("summary");

@@ -218,6 +218,14 @@ dp_status_t dp_diagnose_zone(const struct dp_run *run, const char *zone,
                              const char *resolver, struct dp_zone_summary *z);
 
 /**
+ * The distinct serials z's servers answered with authority, in the order
+ * first seen, into seen[] with how many servers answered each in count[]
+ * (both of DP_ZONE_SERVERS_MAX entries). Returns how many.
+ */
+size_t dp_diagnose_zone_serial_counts(const struct dp_zone_summary *z,
+                                      uint32_t *seen, size_t *count);
+
+/**
  * Add to z, after dp_diagnose_zone, an NS name of the zone that has no
  * address (discovery could not resolve it), with why: a row of reason
  * "unresolved", and the zone critical (a server no resolver can reach is

@@ -153,3 +153,27 @@ dp_status_t dp_diagnose_zone_unresolved(struct dp_zone_summary *z,
   z->status = dp_health_from_severity(z->severity);
   return DP_OK;
 }
+
+size_t dp_diagnose_zone_serial_counts(const struct dp_zone_summary *z,
+                                      uint32_t *seen, size_t *count)
+{
+  size_t n =
+      z->nservers < DP_ZONE_SERVERS_MAX ? z->nservers : DP_ZONE_SERVERS_MAX;
+  size_t ndistinct = 0;
+  for (size_t i = 0; i < n; i++)
+  {
+    const struct dp_zone_server *s = &z->servers[i];
+    size_t j = 0;
+    if (!s->has_serial)
+      continue;
+    while (j < ndistinct && seen[j] != s->serial)
+      j++;
+    if (j == ndistinct)
+    {
+      seen[ndistinct] = s->serial;
+      count[ndistinct++] = 0;
+    }
+    count[j]++;
+  }
+  return ndistinct;
+}

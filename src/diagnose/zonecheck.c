@@ -505,21 +505,7 @@ static void serials(struct building *b)
 
   if (z->serials_agree || z->nserial == 0)
     return;
-  for (size_t i = 0; i < clamp(z->nservers, DP_ZONE_SERVERS_MAX); i++)
-  {
-    const struct dp_zone_server *s = &z->servers[i];
-    size_t j = 0;
-    if (!s->has_serial)
-      continue;
-    while (j < ndistinct && seen[j] != s->serial)
-      j++;
-    if (j == ndistinct)
-    {
-      seen[ndistinct] = s->serial;
-      count[ndistinct++] = 0;
-    }
-    count[j]++;
-  }
+  ndistinct = dp_diagnose_zone_serial_counts(z, seen, count);
   for (size_t j = 0; j < ndistinct; j++)
     dp_buf_addf(&ev, "%s%lu on %zu of %zu servers%s", j ? ", " : "",
                 (unsigned long)seen[j], count[j], z->nserial,

@@ -44,39 +44,10 @@ static void string_fixed(dp_json_t *w, const char *buf, size_t cap)
   dp_json_string(w, tmp);
 }
 
-static void member_fixed(dp_json_t *w, const char *key, const char *buf,
-                         size_t cap)
-{
-  dp_json_key(w, key);
-  string_fixed(w, buf, cap);
-}
-
-static void member_string(dp_json_t *w, const char *key, const char *s)
-{
-  dp_json_key(w, key);
-  dp_json_string(w, s);
-}
-
 static void member_uint(dp_json_t *w, const char *key, uint64_t v)
 {
   dp_json_key(w, key);
   dp_json_uint(w, v);
-}
-
-static void member_bool(dp_json_t *w, const char *key, bool v)
-{
-  dp_json_key(w, key);
-  dp_json_bool(w, v);
-}
-
-/* A duration in ms; a negative one means "none" and writes null. */
-static void member_ms(dp_json_t *w, const char *key, double ms)
-{
-  dp_json_key(w, key);
-  if (ms < 0)
-    dp_json_null(w);
-  else
-    dp_json_double(w, ms);
 }
 
 static void write_flags(dp_json_t *w, uint16_t flags)
@@ -103,7 +74,7 @@ static void write_edns(dp_json_t *w, bool present, uint8_t version,
   dp_json_object_begin(w);
   member_uint(w, "version", version);
   member_uint(w, "udp_size", udp_size);
-  member_bool(w, "do", do_bit);
+  dp_report_member_bool(w, "do", do_bit);
   dp_json_key(w, "options");
   dp_json_array_begin(w);
   for (size_t i = 0; i < min_size(ncodes, DP_RESULT_OPTS_MAX); i++)
@@ -118,12 +89,12 @@ static void write_query(dp_json_t *w, const struct dp_query_info *q)
 
   dp_json_key(w, "query");
   dp_json_object_begin(w);
-  member_fixed(w, "qname", q->qname, sizeof(q->qname));
+  dp_report_member_fixed(w, "qname", q->qname, sizeof(q->qname));
   dp_wire_type_tostr(q->qtype, name, sizeof(name));
-  member_string(w, "qtype", name);
+  dp_report_member_string(w, "qtype", name);
   dp_wire_class_tostr(q->qclass, name, sizeof(name));
-  member_string(w, "qclass", name);
-  member_string(w, "opcode", dp_knowledge_opcode_name(q->opcode));
+  dp_report_member_string(w, "qclass", name);
+  dp_report_member_string(w, "opcode", dp_knowledge_opcode_name(q->opcode));
   write_flags(w, q->flags);
   write_edns(w, q->edns, q->edns_version, q->udp_size, q->do_bit, q->opt_codes,
              q->nopts);
@@ -141,8 +112,8 @@ static void write_ede(dp_json_t *w, const struct dp_answer_info *a)
     const struct dp_knowledge_ede *k = dp_knowledge_ede_get(e->code);
     dp_json_object_begin(w);
     member_uint(w, "code", e->code);
-    member_string(w, "name", k != NULL ? k->name : NULL);
-    member_fixed(w, "text", e->text, sizeof(e->text));
+    dp_report_member_string(w, "name", k != NULL ? k->name : NULL);
+    dp_report_member_fixed(w, "text", e->text, sizeof(e->text));
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
@@ -160,15 +131,15 @@ static void write_answer(dp_json_t *w, bool has_answer,
   /* RFC 6891 section 6.1.3: the RCODE is 12 bits with the OPT's upper 8. */
   uint16_t rcode = a->rcode & 0x0FFF;
   dp_json_object_begin(w);
-  member_string(w, "rcode", dp_knowledge_rcode_name(rcode));
+  dp_report_member_string(w, "rcode", dp_knowledge_rcode_name(rcode));
   member_uint(w, "rcode_value", rcode);
-  member_string(w, "opcode", dp_knowledge_opcode_name(a->opcode));
+  dp_report_member_string(w, "opcode", dp_knowledge_opcode_name(a->opcode));
   write_flags(w, a->flags);
   member_uint(w, "qdcount", a->qdcount);
   member_uint(w, "ancount", a->ancount);
   member_uint(w, "nscount", a->nscount);
   member_uint(w, "arcount", a->arcount);
-  member_bool(w, "question_matches", a->question_matches);
+  dp_report_member_bool(w, "question_matches", a->question_matches);
   write_edns(w, a->edns, a->edns_version, a->udp_size, a->do_bit, a->opt_codes,
              a->nopt_codes);
   write_ede(w, a);
@@ -179,8 +150,8 @@ static void write_answer(dp_json_t *w, bool has_answer,
     dp_json_null(w);
   member_uint(w, "messages", a->messages);
   member_uint(w, "records", a->records);
-  member_bool(w, "stream_complete", a->stream_complete);
-  member_bool(w, "complete", a->parse_complete);
+  dp_report_member_bool(w, "stream_complete", a->stream_complete);
+  dp_report_member_bool(w, "complete", a->parse_complete);
   dp_json_key(w, "problem");
   if (strnlen(a->problem, sizeof(a->problem)) > 0)
     string_fixed(w, a->problem, sizeof(a->problem));
@@ -197,11 +168,11 @@ static void write_probe(dp_json_t *w, const struct dp_target_result *t,
                  dp_report_reproduce(t, p, cmd, sizeof(cmd)) == DP_OK;
 
   dp_json_object_begin(w);
-  member_string(w, "id", dp_probe_id_tostr(p->probe));
-  member_string(w, "transport", dp_transport_tostr(p->transport));
+  dp_report_member_string(w, "id", dp_probe_id_tostr(p->probe));
+  dp_report_member_string(w, "transport", dp_transport_tostr(p->transport));
   write_query(w, &p->query);
-  member_string(w, "outcome", dp_outcome_tostr(p->outcome));
-  member_ms(w, "rtt_ms", p->rtt_ms);
+  dp_report_member_string(w, "outcome", dp_outcome_tostr(p->outcome));
+  dp_report_member_ms(w, "rtt_ms", p->rtt_ms);
   /* TCP: whether the server accepted the connection; null over UDP */
   dp_json_key(w, "connected");
   if (p->transport == DP_TRANSPORT_TCP && !dp_report_probe_skipped(p))
@@ -209,11 +180,11 @@ static void write_probe(dp_json_t *w, const struct dp_target_result *t,
   else
     dp_json_null(w);
   write_answer(w, p->has_answer, &p->answer);
-  member_string(w, "verdict", dp_report_verdict_name(p));
-  member_string(w, "detail", p->detail);
-  member_string(w, "cause",
-                p->cause != DP_CAUSE_NONE ? dp_cause_tostr(p->cause) : NULL);
-  member_string(w, "reproduce", has_cmd ? cmd : NULL);
+  dp_report_member_string(w, "verdict", dp_report_verdict_name(p));
+  dp_report_member_string(w, "detail", p->detail);
+  dp_report_member_string(
+      w, "cause", p->cause != DP_CAUSE_NONE ? dp_cause_tostr(p->cause) : NULL);
+  dp_report_member_string(w, "reproduce", has_cmd ? cmd : NULL);
   /* the second questions asked, and what each showed */
   dp_json_key(w, "followups");
   dp_json_array_begin(w);
@@ -221,22 +192,22 @@ static void write_probe(dp_json_t *w, const struct dp_target_result *t,
   {
     const struct dp_followup *f = &p->followups[i];
     dp_json_object_begin(w);
-    member_string(w, "id", dp_followup_id_tostr(f->id));
+    dp_report_member_string(w, "id", dp_followup_id_tostr(f->id));
     write_query(w, &f->query);
-    member_string(w, "outcome", dp_outcome_tostr(f->outcome));
-    member_ms(w, "rtt_ms", f->rtt_ms);
+    dp_report_member_string(w, "outcome", dp_outcome_tostr(f->outcome));
+    dp_report_member_ms(w, "rtt_ms", f->rtt_ms);
     write_answer(w, f->has_answer, &f->answer);
-    member_string(w, "shows", f->shows);
+    dp_report_member_string(w, "shows", f->shows);
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
-  member_string(w, "severity", dp_severity_tostr(p->severity));
-  member_string(w, "finding",
-                p->finding != DP_FINDING_NONE ? dp_finding_tostr(p->finding)
-                                              : NULL);
-  member_string(w, "summary", p->summary);
-  member_string(w, "explanation", p->explanation);
-  member_string(w, "fix", p->fix);
+  dp_report_member_string(w, "severity", dp_severity_tostr(p->severity));
+  dp_report_member_string(
+      w, "finding",
+      p->finding != DP_FINDING_NONE ? dp_finding_tostr(p->finding) : NULL);
+  dp_report_member_string(w, "summary", p->summary);
+  dp_report_member_string(w, "explanation", p->explanation);
+  dp_report_member_string(w, "fix", p->fix);
   dp_json_object_end(w);
 }
 
@@ -273,11 +244,11 @@ static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
     return;
   }
   dp_json_object_begin(w);
-  member_string(w, "state",
-                (unsigned)d->state <
-                        sizeof(dnssec_states) / sizeof(dnssec_states[0])
-                    ? dnssec_states[d->state]
-                    : "unknown");
+  dp_report_member_string(w, "state",
+                          (unsigned)d->state < sizeof(dnssec_states) /
+                                                   sizeof(dnssec_states[0])
+                              ? dnssec_states[d->state]
+                              : "unknown");
   bool expiry =
       d->has_expiry &&
       dp_report_rfc3339(when, sizeof(when), d->earliest_expiration)[0] != '\0';
@@ -306,10 +277,10 @@ static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
     member_uint(w, "key_tag", k->key_tag);
     member_uint(w, "algorithm", k->algorithm);
     member_uint(w, "flags", k->flags);
-    member_bool(w, "sep", k->sep);
-    member_bool(w, "revoked", k->revoked);
+    dp_report_member_bool(w, "sep", k->sep);
+    dp_report_member_bool(w, "revoked", k->revoked);
     member_uint(w, "bits", k->bits);
-    member_bool(w, "signs_dnskey", k->signs_dnskey);
+    dp_report_member_bool(w, "signs_dnskey", k->signs_dnskey);
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
@@ -322,7 +293,7 @@ static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
     salt[2 * (size_t)d->nsec3_salt_len] = '\0';
     dp_json_object_begin(w);
     member_uint(w, "iterations", d->nsec3_iterations);
-    member_string(w, "salt", salt);
+    dp_report_member_string(w, "salt", salt);
     dp_json_object_end(w);
   }
   else
@@ -337,9 +308,9 @@ static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
   {
     const struct dp_target_dnssec_finding *f = &d->findings[i];
     dp_json_object_begin(w);
-    member_string(w, "key", f->key);
-    member_string(w, "cause", dp_cause_tostr(f->cause));
-    member_string(w, "severity", dp_severity_tostr(f->severity));
+    dp_report_member_string(w, "key", f->key);
+    dp_report_member_string(w, "cause", dp_cause_tostr(f->cause));
+    dp_report_member_string(w, "severity", dp_severity_tostr(f->severity));
     member_type(w, "rrset", f->covered);
     dp_json_key(w, "algorithm");
     if (f->algorithm != 0)
@@ -347,7 +318,7 @@ static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
     else
       dp_json_null(w);
     member_uint(w, "count", f->count);
-    member_fixed(w, "detail", f->detail, sizeof(f->detail));
+    dp_report_member_fixed(w, "detail", f->detail, sizeof(f->detail));
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
@@ -357,12 +328,12 @@ static void write_dnssec(dp_json_t *w, const struct dp_target_dnssec *d)
 void dp_report_json_target_members(dp_json_t *w,
                                    const struct dp_target_result *t)
 {
-  member_string(w, "target", t->given);
-  member_fixed(w, "address", t->address, sizeof(t->address));
+  dp_report_member_string(w, "target", t->given);
+  dp_report_member_fixed(w, "address", t->address, sizeof(t->address));
   member_uint(w, "port", t->port);
-  member_fixed(w, "zone", t->zone, sizeof(t->zone));
-  member_bool(w, "zone_given", t->zone_given);
-  member_string(w, "role", dp_role_tostr(t->role));
+  dp_report_member_fixed(w, "zone", t->zone, sizeof(t->zone));
+  dp_report_member_bool(w, "zone_given", t->zone_given);
+  dp_report_member_string(w, "role", dp_role_tostr(t->role));
   /* name, version as disclosed, evidence, confidence 0-100 */
   dp_json_key(w, "software");
   if (t->software == DP_SOFTWARE_UNKNOWN)
@@ -370,17 +341,18 @@ void dp_report_json_target_members(dp_json_t *w,
   else
   {
     dp_json_object_begin(w);
-    member_string(w, "name", dp_software_tostr(t->software));
-    member_string(w, "display_name", dp_software_name(t->software));
-    member_string(w, "version",
-                  t->software_version[0] ? t->software_version : NULL);
-    member_string(w, "evidence", t->software_evidence);
+    dp_report_member_string(w, "name", dp_software_tostr(t->software));
+    dp_report_member_string(w, "display_name", dp_software_name(t->software));
+    dp_report_member_string(
+        w, "version", t->software_version[0] ? t->software_version : NULL);
+    dp_report_member_string(w, "evidence", t->software_evidence);
     member_uint(w, "confidence", t->software_confidence);
     dp_json_object_end(w);
   }
-  member_string(w, "compliance", t->compliance[0] ? t->compliance : NULL);
-  member_string(w, "status", dp_health_tostr(t->status));
-  member_ms(w, "duration_ms", t->duration_ms);
+  dp_report_member_string(w, "compliance",
+                          t->compliance[0] ? t->compliance : NULL);
+  dp_report_member_string(w, "status", dp_health_tostr(t->status));
+  dp_report_member_ms(w, "duration_ms", t->duration_ms);
   /* the root causes, worst first; each names the probes it explains */
   dp_json_key(w, "diagnosis");
   dp_report_json_causes(w, t->diagnosis, t->diagnosis ? t->ndiagnosis : 0);
@@ -399,18 +371,18 @@ void dp_report_json_causes(dp_json_t *w, const struct dp_root_cause *r,
   for (size_t i = 0; i < n && r != NULL; i++)
   {
     dp_json_object_begin(w);
-    member_string(w, "cause", dp_cause_tostr(r[i].cause));
-    member_string(w, "severity", dp_severity_tostr(r[i].severity));
-    member_string(w, "headline", r[i].headline);
+    dp_report_member_string(w, "cause", dp_cause_tostr(r[i].cause));
+    dp_report_member_string(w, "severity", dp_severity_tostr(r[i].severity));
+    dp_report_member_string(w, "headline", r[i].headline);
     dp_json_key(w, "probes");
     dp_json_array_begin(w);
     for (unsigned k = 0; k < DP_PROBE_COUNT; k++)
       if (r[i].probes & DP_PROBE_BIT(k))
         dp_json_string(w, dp_probe_id_tostr((dp_probe_id_t)k));
     dp_json_array_end(w);
-    member_string(w, "evidence", r[i].evidence);
-    member_string(w, "explanation", r[i].explanation);
-    member_string(w, "fix", r[i].fix);
+    dp_report_member_string(w, "evidence", r[i].evidence);
+    dp_report_member_string(w, "explanation", r[i].explanation);
+    dp_report_member_string(w, "fix", r[i].fix);
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
@@ -431,11 +403,12 @@ static dp_status_t json_write(FILE *fp, const struct dp_run *run,
 
   dp_json_init(&w, fp, true);
   dp_json_object_begin(&w);
-  member_string(&w, "schema", SCHEMA);
-  member_string(&w, "version", dp_report_version(opt));
-  member_fixed(&w, "started_at", run->started_at, sizeof(run->started_at));
-  member_ms(&w, "duration_ms", run->duration_ms);
-  member_string(&w, "status", dp_health_tostr(run->status));
+  dp_report_member_string(&w, "schema", SCHEMA);
+  dp_report_member_string(&w, "version", dp_report_version(opt));
+  dp_report_member_fixed(&w, "started_at", run->started_at,
+                         sizeof(run->started_at));
+  dp_report_member_ms(&w, "duration_ms", run->duration_ms);
+  dp_report_member_string(&w, "status", dp_health_tostr(run->status));
   dp_json_key(&w, "targets");
   dp_json_array_begin(&w);
   for (size_t i = 0; i < run->ntargets; i++)

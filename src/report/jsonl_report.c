@@ -23,55 +23,39 @@
 #define SCHEMA "dnsprobe/1"
 #define SCHEMA_BRIEF "dnsprobe-brief/1"
 
-static void member_string(dp_json_t *w, const char *key, const char *s)
-{
-  dp_json_key(w, key);
-  dp_json_string(w, s);
-}
-
-/* A duration in ms; a negative one means "none" and writes null. */
-static void member_ms(dp_json_t *w, const char *key, double ms)
-{
-  dp_json_key(w, key);
-  if (ms < 0)
-    dp_json_null(w);
-  else
-    dp_json_double(w, ms);
-}
-
 static void brief_members(dp_json_t *w, const struct dp_target_result *t)
 {
   char fixed[DP_WIRE_NAME_STRLEN];
-  member_string(w, "target", t->given);
+  dp_report_member_string(w, "target", t->given);
   dp_report_fixed(fixed, sizeof(fixed), t->address, sizeof(t->address));
-  member_string(w, "address", fixed);
+  dp_report_member_string(w, "address", fixed);
   dp_json_key(w, "port");
   dp_json_uint(w, t->port);
   dp_report_fixed(fixed, sizeof(fixed), t->zone, sizeof(t->zone));
-  member_string(w, "zone", fixed);
-  member_string(w, "status", dp_health_tostr(t->status));
-  member_string(w, "role", dp_role_tostr(t->role));
+  dp_report_member_string(w, "zone", fixed);
+  dp_report_member_string(w, "status", dp_health_tostr(t->status));
+  dp_report_member_string(w, "role", dp_role_tostr(t->role));
   dp_json_key(w, "software");
   if (t->software == DP_SOFTWARE_UNKNOWN)
     dp_json_null(w);
   else
   {
     dp_json_object_begin(w);
-    member_string(w, "name", dp_software_tostr(t->software));
+    dp_report_member_string(w, "name", dp_software_tostr(t->software));
     dp_report_fixed(fixed, sizeof(fixed), t->software_version,
                     sizeof(t->software_version));
-    member_string(w, "version", fixed[0] ? fixed : NULL);
+    dp_report_member_string(w, "version", fixed[0] ? fixed : NULL);
     dp_json_object_end(w);
   }
-  member_ms(w, "duration_ms", t->duration_ms);
+  dp_report_member_ms(w, "duration_ms", t->duration_ms);
   dp_json_key(w, "diagnosis");
   dp_json_array_begin(w);
   for (size_t i = 0; i < t->ndiagnosis && t->diagnosis != NULL; i++)
   {
     const struct dp_root_cause *r = &t->diagnosis[i];
     dp_json_object_begin(w);
-    member_string(w, "cause", dp_cause_tostr(r->cause));
-    member_string(w, "severity", dp_severity_tostr(r->severity));
+    dp_report_member_string(w, "cause", dp_cause_tostr(r->cause));
+    dp_report_member_string(w, "severity", dp_severity_tostr(r->severity));
     dp_json_key(w, "probes");
     dp_json_array_begin(w);
     for (unsigned k = 0; k < DP_PROBE_COUNT; k++)
@@ -90,15 +74,15 @@ static void brief_members(dp_json_t *w, const struct dp_target_result *t)
     if (dp_report_probe_skipped(p))
       continue;
     dp_json_object_begin(w);
-    member_string(w, "id", dp_probe_id_tostr(p->probe));
-    member_string(w, "verdict", dp_report_verdict_name(p));
+    dp_report_member_string(w, "id", dp_probe_id_tostr(p->probe));
+    dp_report_member_string(w, "verdict", dp_report_verdict_name(p));
     /* RFC 6891 section 6.1.3: 12 bits, with the OPT's upper 8 */
-    member_string(w, "rcode",
-                  p->has_answer
-                      ? dp_knowledge_rcode_name(p->answer.rcode & 0x0FFF)
+    dp_report_member_string(
+        w, "rcode",
+        p->has_answer ? dp_knowledge_rcode_name(p->answer.rcode & 0x0FFF)
                       : NULL);
-    member_ms(w, "rtt_ms", p->rtt_ms);
-    member_string(w, "severity", dp_severity_tostr(p->severity));
+    dp_report_member_ms(w, "rtt_ms", p->rtt_ms);
+    dp_report_member_string(w, "severity", dp_severity_tostr(p->severity));
     dp_json_object_end(w);
   }
   dp_json_array_end(w);

@@ -338,3 +338,33 @@ const char *dp_report_rfc3339(char *buf, size_t cap, int64_t t)
   }
   return buf;
 }
+
+void dp_report_member_string(dp_json_t *w, const char *key, const char *s)
+{
+  dp_json_key(w, key);
+  dp_json_string(w, s);
+}
+
+void dp_report_member_bool(dp_json_t *w, const char *key, bool v)
+{
+  dp_json_key(w, key);
+  dp_json_bool(w, v);
+}
+
+void dp_report_member_ms(dp_json_t *w, const char *key, double ms)
+{
+  dp_json_key(w, key);
+  if (ms < 0)
+    dp_json_null(w);
+  else
+    dp_json_double(w, ms);
+}
+
+void dp_report_member_fixed(dp_json_t *w, const char *key, const char *buf,
+                            size_t cap)
+{
+  char tmp[DP_WIRE_NAME_STRLEN];
+  dp_report_fixed(tmp, sizeof(tmp), buf, cap);
+  dp_json_key(w, key);
+  dp_json_string(w, tmp);
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dnsprobe/json.h"
 #include "dnsprobe/report.h"
 
 /**
@@ -74,5 +75,14 @@ const char *dp_report_decimal(char *buf, size_t cap, double v,
  * buf.
  */
 const char *dp_report_rfc3339(char *buf, size_t cap, int64_t t);
+
+/* JSON members the report writers share: key and value in one call. */
+void dp_report_member_string(dp_json_t *w, const char *key, const char *s);
+void dp_report_member_bool(dp_json_t *w, const char *key, bool v);
+/** A duration in ms; a negative one means "none" and writes null. */
+void dp_report_member_ms(dp_json_t *w, const char *key, double ms);
+/** A string from a fixed array of cap bytes, cut at its first NUL. */
+void dp_report_member_fixed(dp_json_t *w, const char *key, const char *buf,
+                            size_t cap);
 
 #endif

@@ -28,26 +28,11 @@ static size_t nservers(const struct dp_zone_summary *z)
   return z->nservers < DP_ZONE_SERVERS_MAX ? z->nservers : DP_ZONE_SERVERS_MAX;
 }
 
-static void member_fixed(dp_json_t *w, const char *key, const char *buf,
-                         size_t cap)
-{
-  char tmp[DP_WIRE_NAME_STRLEN];
-  dp_report_fixed(tmp, sizeof(tmp), buf, cap);
-  dp_json_key(w, key);
-  dp_json_string(w, tmp);
-}
-
 static void member_fixed_value(dp_json_t *w, const char *buf, size_t cap)
 {
   char tmp[DP_WIRE_NAME_STRLEN];
   dp_report_fixed(tmp, sizeof(tmp), buf, cap);
   dp_json_string(w, tmp);
-}
-
-static void member_bool(dp_json_t *w, const char *key, bool v)
-{
-  dp_json_key(w, key);
-  dp_json_bool(w, v);
 }
 
 static void dnssec_json(dp_json_t *w, const struct dp_zone_summary *z)
@@ -68,7 +53,7 @@ static void dnssec_json(dp_json_t *w, const struct dp_zone_summary *z)
   dp_json_uint(w, d->nunsigned);
   dp_json_key(w, "keysets");
   dp_json_uint(w, d->nkeysets);
-  member_bool(w, "keysets_agree", d->nkeysets <= 1);
+  dp_report_member_bool(w, "keysets_agree", d->nkeysets <= 1);
   dp_json_key(w, "servers");
   dp_json_array_begin(w);
   for (size_t i = 0; i < n; i++)
@@ -77,9 +62,9 @@ static void dnssec_json(dp_json_t *w, const struct dp_zone_summary *z)
     if (s->state == NULL)
       continue;
     dp_json_object_begin(w);
-    member_fixed(w, "ns", z->servers[i].ns, sizeof(z->servers[i].ns));
-    member_fixed(w, "address", z->servers[i].address,
-                 sizeof(z->servers[i].address));
+    dp_report_member_fixed(w, "ns", z->servers[i].ns, sizeof(z->servers[i].ns));
+    dp_report_member_fixed(w, "address", z->servers[i].address,
+                           sizeof(z->servers[i].address));
     dp_json_key(w, "state");
     dp_json_string(w, s->state);
     dp_json_key(w, "keyset");
@@ -171,8 +156,8 @@ static void soa_value(dp_json_t *w, const struct dp_zone_soa *soa)
     return;
   }
   dp_json_object_begin(w);
-  member_fixed(w, "mname", soa->mname, sizeof(soa->mname));
-  member_fixed(w, "rname", soa->rname, sizeof(soa->rname));
+  dp_report_member_fixed(w, "mname", soa->mname, sizeof(soa->mname));
+  dp_report_member_fixed(w, "rname", soa->rname, sizeof(soa->rname));
   dp_json_key(w, "serial");
   dp_json_uint(w, soa->serial);
   dp_json_key(w, "refresh");
@@ -220,7 +205,7 @@ static void delegation_value(dp_json_t *w, const struct dp_zone_delegation *d)
     return;
   }
   dp_json_object_begin(w);
-  member_bool(w, "checked", d->checked);
+  dp_report_member_bool(w, "checked", d->checked);
   dp_json_key(w, "parent");
   if (d->parent[0] != '\0')
     member_fixed_value(w, d->parent, sizeof(d->parent));
@@ -237,12 +222,12 @@ static void delegation_value(dp_json_t *w, const struct dp_zone_delegation *d)
   {
     const struct dp_zone_parent *p = &d->parents[i];
     dp_json_object_begin(w);
-    member_fixed(w, "ns", p->ns, sizeof(p->ns));
-    member_fixed(w, "address", p->address, sizeof(p->address));
-    member_bool(w, "answered", p->answered);
-    member_bool(w, "referral", p->referral);
-    member_bool(w, "undelegated", p->undelegated);
-    member_fixed(w, "why", p->why, sizeof(p->why));
+    dp_report_member_fixed(w, "ns", p->ns, sizeof(p->ns));
+    dp_report_member_fixed(w, "address", p->address, sizeof(p->address));
+    dp_report_member_bool(w, "answered", p->answered);
+    dp_report_member_bool(w, "referral", p->referral);
+    dp_report_member_bool(w, "undelegated", p->undelegated);
+    dp_report_member_fixed(w, "why", p->why, sizeof(p->why));
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
@@ -252,11 +237,11 @@ static void delegation_value(dp_json_t *w, const struct dp_zone_delegation *d)
   {
     const struct dp_zone_ns *ns = &d->ns[i];
     dp_json_object_begin(w);
-    member_fixed(w, "name", ns->name, sizeof(ns->name));
-    member_bool(w, "at_parent", ns->at_parent);
+    dp_report_member_fixed(w, "name", ns->name, sizeof(ns->name));
+    dp_report_member_bool(w, "at_parent", ns->at_parent);
     dp_json_key(w, "at_servers");
     dp_json_uint(w, ns->at_child);
-    member_bool(w, "in_zone", ns->in_zone);
+    dp_report_member_bool(w, "in_zone", ns->in_zone);
     dp_json_key(w, "glue");
     addrs_value(w, ns->glue, ns->nglue);
     dp_json_key(w, "addresses");
@@ -264,8 +249,8 @@ static void delegation_value(dp_json_t *w, const struct dp_zone_delegation *d)
       addrs_value(w, ns->child, ns->nchild);
     else
       dp_json_null(w);
-    member_bool(w, "resolved", ns->resolved);
-    member_bool(w, "cname", ns->cname);
+    dp_report_member_bool(w, "resolved", ns->resolved);
+    dp_report_member_bool(w, "cname", ns->cname);
     dp_json_key(w, "why");
     if (ns->resolved || ns->why[0] == '\0')
       dp_json_null(w);
@@ -280,8 +265,8 @@ static void delegation_value(dp_json_t *w, const struct dp_zone_delegation *d)
   {
     const struct dp_zone_child *c = &d->children[i];
     dp_json_object_begin(w);
-    member_fixed(w, "ns", c->ns, sizeof(c->ns));
-    member_fixed(w, "address", c->address, sizeof(c->address));
+    dp_report_member_fixed(w, "ns", c->ns, sizeof(c->ns));
+    dp_report_member_fixed(w, "address", c->address, sizeof(c->address));
     dp_json_key(w, "ns_set");
     if (c->ns_answered)
     {
@@ -306,8 +291,8 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
   size_t n = nservers(z);
 
   dp_json_object_begin(w);
-  member_fixed(w, "name", z->name, sizeof(z->name));
-  member_fixed(w, "resolver", z->resolver, sizeof(z->resolver));
+  dp_report_member_fixed(w, "name", z->name, sizeof(z->name));
+  dp_report_member_fixed(w, "resolver", z->resolver, sizeof(z->resolver));
   dp_json_key(w, "status");
   dp_json_string(w, dp_health_tostr(z->status));
   dp_json_key(w, "severity");
@@ -318,7 +303,7 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
   {
     const struct dp_zone_server *s = &z->servers[i];
     dp_json_object_begin(w);
-    member_fixed(w, "ns", s->ns, sizeof(s->ns));
+    dp_report_member_fixed(w, "ns", s->ns, sizeof(s->ns));
     if (s->unresolved)
     {
       dp_json_key(w, "address");
@@ -328,18 +313,18 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
     }
     else
     {
-      member_fixed(w, "address", s->address, sizeof(s->address));
+      dp_report_member_fixed(w, "address", s->address, sizeof(s->address));
       dp_json_key(w, "port");
       dp_json_uint(w, s->port);
     }
-    member_bool(w, "answered", s->answered);
+    dp_report_member_bool(w, "answered", s->answered);
     dp_json_key(w, "serial");
     if (s->has_serial)
       dp_json_uint(w, s->serial);
     else
       dp_json_null(w);
-    member_bool(w, "authoritative", s->authoritative);
-    member_bool(w, "lame", s->lame);
+    dp_report_member_bool(w, "authoritative", s->authoritative);
+    dp_report_member_bool(w, "lame", s->lame);
     dp_json_key(w, "reason");
     dp_json_string(w, s->reason != NULL ? s->reason : "not-probed");
     dp_json_key(w, "why");
@@ -350,7 +335,7 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
     dp_json_object_end(w);
   }
   dp_json_array_end(w);
-  member_bool(w, "serials_agree", z->serials_agree);
+  dp_report_member_bool(w, "serials_agree", z->serials_agree);
   dp_json_key(w, "serial");
   if (z->nserial > 0)
     dp_json_uint(w, z->serial);
@@ -363,9 +348,9 @@ void dp_report_zone_json_value(dp_json_t *w, const struct dp_zone_summary *z)
     if (!z->servers[i].lame)
       continue;
     dp_json_object_begin(w);
-    member_fixed(w, "ns", z->servers[i].ns, sizeof(z->servers[i].ns));
-    member_fixed(w, "address", z->servers[i].address,
-                 sizeof(z->servers[i].address));
+    dp_report_member_fixed(w, "ns", z->servers[i].ns, sizeof(z->servers[i].ns));
+    dp_report_member_fixed(w, "address", z->servers[i].address,
+                           sizeof(z->servers[i].address));
     dp_json_key(w, "reason");
     dp_json_string(w, z->servers[i].reason);
     dp_json_object_end(w);
@@ -420,21 +405,7 @@ static void write_serial_line(FILE *fp, const struct dp_zone_summary *z,
   size_t count[DP_ZONE_SERVERS_MAX];
   size_t ndistinct = 0;
 
-  for (size_t i = 0; i < n; i++)
-  {
-    const struct dp_zone_server *s = &z->servers[i];
-    size_t j = 0;
-    if (!s->has_serial)
-      continue;
-    while (j < ndistinct && seen[j] != s->serial)
-      j++;
-    if (j == ndistinct)
-    {
-      seen[ndistinct] = s->serial;
-      count[ndistinct++] = 0;
-    }
-    count[j]++;
-  }
+  ndistinct = dp_diagnose_zone_serial_counts(z, seen, count);
   if (ndistinct == 0)
   {
     fprintf(fp, "%sno serial%s: no server answered the SOA of ",

@@ -115,7 +115,9 @@ struct target_state
  * hostname.bind, id.server): a server is asked once per run, and a later
  * battery to it takes these answers. BIND answers three CHAOS queries a
  * second per client, and a fleet may list one server with many zones, one
- * battery after another. Bounded: the servers asked last. */
+ * battery after another. Bounded: the servers asked last, and, with
+ * identity_ttl_ms, answers younger than that (a long-lived runner must ask
+ * again once a server may have been upgraded). */
 #define IDENTITY_SERVERS 256
 static const dp_probe_id_t chaos_probes[] = {
     DP_PROBE_VERSION, DP_PROBE_HOSTNAME, DP_PROBE_IDSERVER};
@@ -124,6 +126,7 @@ static const dp_probe_id_t chaos_probes[] = {
 struct identity_entry
 {
   bool used;
+  double asked; /* engine clock, ms: when the battery that asked ended */
   struct sockaddr_storage addr;
   bool have[NCHAOS];
   struct dp_probe_result probes[NCHAOS];
@@ -152,6 +155,12 @@ struct dp_runner
 static double ms_since(const struct dp_runner *rs, double since)
 {
   return dp_engine_now_ms(rs->eng) - since;
+}
+
+/* The timeout of each of the target's queries: its own, or the runner's. */
+static unsigned target_timeout(const struct target_state *ts)
+{
+  return ts->in->timeout_ms != 0 ? ts->in->timeout_ms : ts->rs->opt.timeout_ms;
 }
 
 /* Refill the pool of IDs from the kernel's random source, 256 at a time
@@ -271,7 +280,7 @@ static void on_probe_sent(void *arg);
 static bool probe_send(struct probe_state *ps)
 {
   struct target_state *ts = ps->ts;
-  unsigned timeout = ts->rs->opt.timeout_ms;
+  unsigned timeout = target_timeout(ts);
   /* A probe released late gets what is left of the battery's time, so a
    * silent server costs one timeout, not two; with --spacing the battery
    * is meant to last longer, and every probe gets the whole timeout. */
@@ -317,14 +326,24 @@ static bool probe_send(struct probe_state *ps)
   return true;
 }
 
-/* The identity entry of ts's server, or NULL. */
+/* The identity entry of ts's server, or NULL. An entry older than the
+ * runner's identity_ttl_ms is forgotten. */
 static struct identity_entry *identity_find(struct dp_runner *rs,
                                             const struct target_state *ts)
 {
   for (unsigned i = 0; rs->identity != NULL && i < IDENTITY_SERVERS; i++)
-    if (rs->identity[i].used &&
-        dp_engine_same_server(&rs->identity[i].addr, &ts->in->addr))
-      return &rs->identity[i];
+  {
+    struct identity_entry *e = &rs->identity[i];
+    if (!e->used || !dp_engine_same_server(&e->addr, &ts->in->addr))
+      continue;
+    if (rs->opt.identity_ttl_ms != 0 &&
+        ms_since(rs, e->asked) >= (double)rs->opt.identity_ttl_ms)
+    {
+      e->used = false;
+      return NULL;
+    }
+    return e;
+  }
   return NULL;
 }
 
@@ -345,6 +364,7 @@ static void identity_keep(struct target_state *ts)
     memset(e, 0, sizeof(*e));
     e->used = true;
     e->addr = ts->in->addr;
+    e->asked = dp_engine_now_ms(rs->eng);
   }
   for (size_t k = 0; k < NCHAOS; k++)
   {
@@ -528,7 +548,7 @@ static bool followup_submit(struct probe_state *ps,
   req.addrlen = ts->in->addrlen;
   req.transport = def->transport;
   req.msg = buf;
-  req.timeout_ms = ts->rs->opt.timeout_ms;
+  req.timeout_ms = target_timeout(ts);
   req.done = on_followup_done;
   req.sent = ts->rs->opt.spacing_ms ? on_followup_sent : NULL;
   req.arg = fs;
@@ -839,7 +859,7 @@ static void target_start(struct target_state *ts)
       continue;
     if (deps_match(ts, def, false))
     {
-      unsigned grace = opt->timeout_ms / 4;
+      unsigned grace = target_timeout(ts) / 4;
       if (grace > 250)
         grace = 250;
       /* With --spacing every probe waits its turn too: the grace period
@@ -1022,7 +1042,8 @@ dp_status_t dp_runner_submit(dp_runner_t *rs,
       target->zone == NULL || target->recursion_name == NULL)
     return DP_EINVAL;
   sa_family_t fam = target->addr.ss_family;
-  if (fam != AF_INET && fam != AF_INET6)
+  if ((fam != AF_INET && fam != AF_INET6) ||
+      target->timeout_ms > DP_ENGINE_TIMEOUT_MAX)
     return DP_EINVAL;
   const char *given = target->given != NULL ? target->given : "";
   size_t lg = strlen(given) + 1, lz = strlen(target->zone) + 1,

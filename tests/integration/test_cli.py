@@ -256,7 +256,11 @@ class HelpAndDocs(unittest.TestCase):
 
     def test_every_option_is_documented(self):
         helptext = run(["--help"]).stdout
-        options = sorted(set(re.findall(r"--[a-z][a-z0-9-]+", helptext)))
+        serve = run(["serve", "--help"])
+        self.assertEqual(serve.returncode, 0, serve.stderr)
+        self.assertIn("--allow-target", serve.stdout)
+        options = sorted(set(re.findall(r"--[a-z][a-z0-9-]+",
+                                        helptext + serve.stdout)))
         self.assertGreater(len(options), 8, helptext)
         readme = self.read("README.md")
         man = self.read("docs/dnsprobe.1").replace("\\-", "-")

@@ -5,7 +5,8 @@
  * the target (a runner per module, on the one engine) and answers the
  * Prometheus exposition that `--format prometheus` writes for it, plus the
  * battery's duration and the result's age; /metrics is the exporter's own
- * metrics, /healthz its liveness, / a small page of modules and results.
+ * metrics, /healthz its liveness, / a small page of modules and results
+ * (those two pages are pages.c's).
  *
  * A request goes through these gates before anything is sent: its query
  * (400), its module (400), the allow-list for an address or a host name
@@ -50,10 +51,10 @@
 #include "dnsprobe/report.h"
 #include "dnsprobe/serve.h"
 #include "dp_config.h"
+#include "serve_priv.h"
 
 #define REQUESTS_MAX 4096    /* requests waiting for a battery or a lookup */
 #define ADDRS_MAX 8          /* addresses of a host name, one battery each */
-#define RECENT_MAX 32        /* batteries listed on / */
 #define HEADERS_MAX 8192     /* bytes of a request's line and headers */
 #define IDLE_TIMEOUT_S 30    /* a connection silent this long is closed */
 #define MARGIN_MS 500        /* off Prometheus's scrape timeout, at most */
@@ -62,85 +63,7 @@
 #define LOG_VALUE_MAX 256    /* bytes of a value in a log line */
 #define ACCEPT_PAUSE_MS 1000 /* out of file descriptors: accept again later */
 
-/* ---- metrics ------------------------------------------------------------ */
-
-enum reason
-{
-  R_BAD_REQUEST,
-  R_FORBIDDEN,
-  R_NOT_FOUND,
-  R_METHOD,
-  R_OVERLOADED,
-  R_TIMEOUT,
-  R_SHUTTING_DOWN,
-  R_INTERNAL,
-  R_COUNT
-};
-
-static const char *const reason_names[R_COUNT] = {
-    [R_BAD_REQUEST] = "bad-request",     [R_FORBIDDEN] = "forbidden",
-    [R_NOT_FOUND] = "not-found",         [R_METHOD] = "method",
-    [R_OVERLOADED] = "overloaded",       [R_TIMEOUT] = "timeout",
-    [R_SHUTTING_DOWN] = "shutting-down", [R_INTERNAL] = "internal",
-};
-
-enum handler
-{
-  H_PROBE,
-  H_METRICS,
-  H_HEALTHZ,
-  H_INDEX,
-  H_OTHER,
-  H_COUNT
-};
-
-static const char *const handler_names[H_COUNT] = {
-    [H_PROBE] = "/probe", [H_METRICS] = "/metrics", [H_HEALTHZ] = "/healthz",
-    [H_INDEX] = "/",      [H_OTHER] = "other",
-};
-
-static const int codes[] = {200, 400, 403, 404, 405, 500, 503, 504};
-#define NCODES (sizeof(codes) / sizeof(codes[0]))
-
-/* Battery durations, in seconds. */
-static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                                 1,     2.5,  5,     10,   30,  60};
-#define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
-
-/* A battery's result, by the target's status, or "error" when it could
- * not run. */
-#define RESULTS 5
-static const char *const result_names[RESULTS] = {"ok", "warning", "critical",
-                                                  "unknown", "error"};
-
-struct stats
-{
-  unsigned long long probes[RESULTS];
-  unsigned long long hist[NBUCKETS + 1]; /* the last: +Inf only */
-  double hist_sum;
-  unsigned long long rejected[R_COUNT];
-  unsigned long long requests[H_COUNT][NCODES];
-  unsigned long long cache_hit, cache_join, cache_miss;
-  unsigned long long reloads_ok, reloads_failed;
-  bool last_reload_ok;
-  double last_reload_ok_unix;
-};
-
 /* ---- the objects -------------------------------------------------------- */
-
-struct server;
-struct job;
-struct preq;
-
-/* A configuration in force, with a runner per module. */
-struct gen
-{
-  struct server *srv;
-  struct dp_serve_config cfg;
-  dp_runner_t **runners; /* cfg.nmodules */
-  unsigned refs;         /* requests and jobs using it, and 1 if current */
-  struct gen *next;      /* retired, waiting to be freed */
-};
 
 /* One address of a request: its battery (job) or its result. */
 struct slot
@@ -189,48 +112,6 @@ struct job
   char given[DP_SERVE_TARGET_MAX + 1];
   char zone[DP_WIRE_NAME_STRLEN];
   char recursion_name[DP_WIRE_NAME_STRLEN];
-};
-
-/* A battery that ended, for the index page. */
-struct recent
-{
-  bool used;
-  time_t at;
-  char module[DP_SERVE_MODULE_MAX + 1];
-  char target[DP_SERVE_TARGET_MAX + 1];
-  char address[64];
-  char zone[DP_WIRE_NAME_STRLEN];
-  dp_health_t status;
-  char causes[160];
-  double duration_ms;
-};
-
-struct server
-{
-  const struct dp_serve_options *opt;
-  dp_engine_t *eng;
-  struct event_base *base;
-  struct evhttp *http;
-  struct evhttp_bound_socket *bound;
-  struct event *sigterm, *sigint, *sighup;
-  dp_engine_timer_t *accept_pause;
-  dp_serve_cache_t *cache;
-  struct gen *gen;     /* current */
-  struct gen *retired; /* no longer current, still used */
-  dp_engine_timer_t *reap;
-  struct preq *pending;
-  size_t npending;
-  struct job *jobs;
-  struct job *qhead, *qtail;
-  size_t nqueued;
-  unsigned inflight;
-  unsigned sending; /* replies written, not yet sent */
-  bool draining;
-  bool stopping;
-  dp_engine_timer_t *flush;
-  struct stats st;
-  struct recent recent[RECENT_MAX];
-  size_t recent_next;
 };
 
 /* ---- small helpers ----------------------------------------------------------
@@ -364,9 +245,9 @@ static void on_reply_sent(struct evhttp_request *req, void *arg)
 
 /* The one way a request is answered: the reply, its counters and its log
  * line. reason is the one-line cause of an error (its body), or NULL. */
-static void reply(struct server *s, struct evhttp_request *req, int code,
-                  const char *ctype, struct evbuffer *body, const char *reason,
-                  const struct preq *rq)
+void dp_serve_reply(struct server *s, struct evhttp_request *req, int code,
+                    const char *ctype, struct evbuffer *body,
+                    const char *reason, const struct preq *rq)
 {
   char status[8], dur[32], bytes[32], peer[80] = "-";
   enum handler h = handler_of(request_path(req));
@@ -386,7 +267,7 @@ static void reply(struct server *s, struct evhttp_request *req, int code,
   if (s->draining)
     evhttp_add_header(out, "Connection", "close");
   for (size_t k = 0; k < NCODES; k++)
-    if (codes[k] == code)
+    if (dp_serve_codes[k] == code)
       s->st.requests[h][k]++;
   size_t len = body != NULL ? evbuffer_get_length(body) : 0;
 
@@ -440,11 +321,11 @@ static void reply(struct server *s, struct evhttp_request *req, int code,
     evbuffer_free(tmp);
 }
 
-static void reject(struct server *s, struct evhttp_request *req, int code,
-                   enum reason r, const char *why, const struct preq *rq)
+void dp_serve_reject(struct server *s, struct evhttp_request *req, int code,
+                     enum reason r, const char *why, const struct preq *rq)
 {
   s->st.rejected[r]++;
-  reply(s, req, code, NULL, NULL, why, rq);
+  dp_serve_reply(s, req, code, NULL, NULL, why, rq);
 }
 
 /* ---- configurations ---------------------------------------------------- */
@@ -645,7 +526,7 @@ static void recent_add(struct server *s, const struct job *j,
                        const struct dp_target_result *t)
 {
   struct recent *r = &s->recent[s->recent_next];
-  s->recent_next = (s->recent_next + 1) % RECENT_MAX;
+  s->recent_next = (s->recent_next + 1) % DP_SERVE_RECENT;
   memset(r, 0, sizeof(*r));
   r->used = true;
   r->at = time(NULL);
@@ -700,7 +581,7 @@ static void observe(struct server *s, const struct dp_target_result *t)
 {
   double secs = t->duration_ms / 1000.0;
   size_t b = 0;
-  while (b < NBUCKETS && secs > buckets[b])
+  while (b < NBUCKETS && secs > dp_serve_buckets[b])
     b++;
   s->st.hist[b]++;
   s->st.hist_sum += secs;
@@ -804,7 +685,7 @@ static void preq_free(struct preq *rq)
 static void preq_fail(struct preq *rq, int code, enum reason r, const char *why)
 {
   struct server *s = rq->srv;
-  reject(s, rq->req, code, r, why, rq);
+  dp_serve_reject(s, rq->req, code, r, why, rq);
   preq_free(rq);
   maybe_stop(s);
 }
@@ -920,8 +801,8 @@ static void preq_complete(struct preq *rq)
     preq_fail(rq, 500, R_INTERNAL, why);
     return;
   }
-  reply(s, rq->req, 200, "text/plain; version=0.0.4; charset=utf-8", body, NULL,
-        rq);
+  dp_serve_reply(s, rq->req, 200, "text/plain; version=0.0.4; charset=utf-8",
+                 body, NULL, rq);
   evbuffer_free(body);
   preq_free(rq);
   maybe_stop(s);
@@ -1153,7 +1034,7 @@ static void handle_probe(struct server *s, struct evhttp_request *req)
   struct preq *rq = calloc(1, sizeof(*rq));
   if (rq == NULL)
   {
-    reject(s, req, 500, R_INTERNAL, dp_strerror(DP_ENOMEM), NULL);
+    dp_serve_reject(s, req, 500, R_INTERNAL, dp_strerror(DP_ENOMEM), NULL);
     return;
   }
   rq->srv = s;
@@ -1163,7 +1044,7 @@ static void handle_probe(struct server *s, struct evhttp_request *req)
   const char *query = u != NULL ? evhttp_uri_get_query(u) : NULL;
   if (dp_serve_query_parse(query, &rq->q, why, sizeof(why)) != DP_OK)
   {
-    reject(s, req, 400, R_BAD_REQUEST, why, rq);
+    dp_serve_reject(s, req, 400, R_BAD_REQUEST, why, rq);
     free(rq);
     return;
   }
@@ -1176,17 +1057,18 @@ static void handle_probe(struct server *s, struct evhttp_request *req)
     else
       snprintf(why, sizeof(why),
                "no module= given, and no module named 'default'");
-    reject(s, req, 400, R_BAD_REQUEST, why, rq);
+    dp_serve_reject(s, req, 400, R_BAD_REQUEST, why, rq);
     free(rq);
     return;
   }
   unsigned header_ms = 0;
   if (!scrape_timeout(req, &header_ms))
   {
-    reject(s, req, 400, R_BAD_REQUEST,
-           "X-Prometheus-Scrape-Timeout-Seconds: not a number of seconds "
-           "above 0 and at most 3600",
-           rq);
+    dp_serve_reject(
+        s, req, 400, R_BAD_REQUEST,
+        "X-Prometheus-Scrape-Timeout-Seconds: not a number of seconds "
+        "above 0 and at most 3600",
+        rq);
     free(rq);
     return;
   }
@@ -1201,7 +1083,7 @@ static void handle_probe(struct server *s, struct evhttp_request *req)
                  ? "target '%s': the host name is outside the allow-list"
                  : "target '%s': the address is outside the allow-list",
              rq->q.target.text);
-    reject(s, req, 403, R_FORBIDDEN, why, rq);
+    dp_serve_reject(s, req, 403, R_FORBIDDEN, why, rq);
     free(rq);
     return;
   }
@@ -1209,7 +1091,7 @@ static void handle_probe(struct server *s, struct evhttp_request *req)
   {
     evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
                       "1");
-    reject(s, req, 503, R_OVERLOADED, "too many requests waiting", rq);
+    dp_serve_reject(s, req, 503, R_OVERLOADED, "too many requests waiting", rq);
     free(rq);
     return;
   }
@@ -1267,217 +1149,6 @@ static void handle_probe(struct server *s, struct evhttp_request *req)
   (void)preq_dispatch(rq);
 }
 
-/* ---- /metrics, /healthz, / --------------------------------------------------
- */
-
-static void metric_header(struct evbuffer *b, const char *name,
-                          const char *type, const char *help)
-{
-  evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
-                      type);
-}
-
-static void handle_metrics(struct server *s, struct evhttp_request *req)
-{
-  struct evbuffer *b = evbuffer_new();
-  if (b == NULL)
-  {
-    reject(s, req, 500, R_INTERNAL, dp_strerror(DP_ENOMEM), NULL);
-    return;
-  }
-  metric_header(b, "dnsprobe_build_info", "gauge",
-                "dnsprobe's version, as the label version; the value is "
-                "always 1.");
-  evbuffer_add_printf(b, "dnsprobe_build_info{version=\"%s\"} 1\n", DP_VERSION);
-  metric_header(b, "dnsprobe_serve_probes_total", "counter",
-                "Batteries run, by result: the target's status, or error "
-                "when the battery could not run.");
-  for (size_t k = 0; k < RESULTS; k++)
-    evbuffer_add_printf(b, "dnsprobe_serve_probes_total{result=\"%s\"} %llu\n",
-                        result_names[k], s->st.probes[k]);
-  metric_header(b, "dnsprobe_serve_probe_duration_seconds", "histogram",
-                "How long batteries took, in seconds.");
-  unsigned long long cum = 0;
-  for (size_t k = 0; k < NBUCKETS; k++)
-  {
-    cum += s->st.hist[k];
-    evbuffer_add_printf(
-        b, "dnsprobe_serve_probe_duration_seconds_bucket{le=\"%g\"} %llu\n",
-        buckets[k], cum);
-  }
-  cum += s->st.hist[NBUCKETS];
-  evbuffer_add_printf(
-      b,
-      "dnsprobe_serve_probe_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-      "dnsprobe_serve_probe_duration_seconds_sum %.6f\n"
-      "dnsprobe_serve_probe_duration_seconds_count %llu\n",
-      cum, s->st.hist_sum, cum);
-  metric_header(b, "dnsprobe_serve_probes_in_flight", "gauge",
-                "Batteries running now.");
-  evbuffer_add_printf(b, "dnsprobe_serve_probes_in_flight %u\n", s->inflight);
-  metric_header(b, "dnsprobe_serve_probes_queued", "gauge",
-                "Batteries waiting for a place.");
-  evbuffer_add_printf(b, "dnsprobe_serve_probes_queued %zu\n", s->nqueued);
-  metric_header(b, "dnsprobe_serve_requests_waiting", "gauge",
-                "/probe requests waiting for a lookup or a battery.");
-  evbuffer_add_printf(b, "dnsprobe_serve_requests_waiting %zu\n", s->npending);
-  metric_header(b, "dnsprobe_serve_cache_total", "counter",
-                "Addresses of /probe requests by what the cache said: hit "
-                "(a result inside the minimum interval), join (a battery "
-                "running), miss (a new battery).");
-  evbuffer_add_printf(b,
-                      "dnsprobe_serve_cache_total{result=\"hit\"} %llu\n"
-                      "dnsprobe_serve_cache_total{result=\"join\"} %llu\n"
-                      "dnsprobe_serve_cache_total{result=\"miss\"} %llu\n",
-                      s->st.cache_hit, s->st.cache_join, s->st.cache_miss);
-  metric_header(b, "dnsprobe_serve_rejected_total", "counter",
-                "Requests refused, by reason.");
-  for (size_t k = 0; k < R_COUNT; k++)
-    evbuffer_add_printf(b,
-                        "dnsprobe_serve_rejected_total{reason=\"%s\"} %llu\n",
-                        reason_names[k], s->st.rejected[k]);
-  metric_header(b, "dnsprobe_serve_http_requests_total", "counter",
-                "HTTP requests answered, by handler and status code.");
-  for (size_t h = 0; h < H_COUNT; h++)
-    for (size_t k = 0; k < NCODES; k++)
-      if (s->st.requests[h][k] > 0)
-        evbuffer_add_printf(b,
-                            "dnsprobe_serve_http_requests_total{handler=\"%s\","
-                            "code=\"%d\"} %llu\n",
-                            handler_names[h], codes[k], s->st.requests[h][k]);
-  metric_header(b, "dnsprobe_serve_config_reloads_total", "counter",
-                "Configuration reloads (SIGHUP), by result.");
-  evbuffer_add_printf(
-      b,
-      "dnsprobe_serve_config_reloads_total{result=\"success\"} %llu\n"
-      "dnsprobe_serve_config_reloads_total{result=\"failure\"} %llu\n",
-      s->st.reloads_ok, s->st.reloads_failed);
-  metric_header(b, "dnsprobe_serve_config_last_reload_successful", "gauge",
-                "1 when the last configuration load succeeded.");
-  evbuffer_add_printf(b, "dnsprobe_serve_config_last_reload_successful %d\n",
-                      s->st.last_reload_ok ? 1 : 0);
-  metric_header(b,
-                "dnsprobe_serve_config_last_reload_success_timestamp_seconds",
-                "gauge", "When the configuration in force was loaded.");
-  evbuffer_add_printf(
-      b, "dnsprobe_serve_config_last_reload_success_timestamp_seconds %.3f\n",
-      s->st.last_reload_ok_unix);
-  reply(s, req, 200, "text/plain; version=0.0.4; charset=utf-8", b, NULL, NULL);
-  evbuffer_free(b);
-}
-
-/* HTML text: &, <, >, " and ' as entities, control bytes as '?'. */
-static void html(struct evbuffer *b, const char *t)
-{
-  for (; *t != '\0'; t++)
-  {
-    unsigned char c = (unsigned char)*t;
-    switch (c)
-    {
-    case '&':
-      evbuffer_add(b, "&amp;", 5);
-      break;
-    case '<':
-      evbuffer_add(b, "&lt;", 4);
-      break;
-    case '>':
-      evbuffer_add(b, "&gt;", 4);
-      break;
-    case '"':
-      evbuffer_add(b, "&quot;", 6);
-      break;
-    case '\'':
-      evbuffer_add(b, "&#39;", 5);
-      break;
-    default:
-      evbuffer_add(b, c < 0x20 || c == 0x7f ? "?" : (const char *)&c, 1);
-      break;
-    }
-  }
-}
-
-/* A query parameter's value, percent-encoded, then as HTML. */
-static void url_param(struct evbuffer *b, const char *name, const char *v)
-{
-  char *enc = evhttp_uriencode(v, -1, 0);
-  evbuffer_add_printf(b, "%s=", name);
-  if (enc != NULL)
-  {
-    html(b, enc);
-    free(enc);
-  }
-}
-
-static void handle_index(struct server *s, struct evhttp_request *req)
-{
-  struct evbuffer *b = evbuffer_new();
-  if (b == NULL)
-  {
-    reject(s, req, 500, R_INTERNAL, dp_strerror(DP_ENOMEM), NULL);
-    return;
-  }
-  evbuffer_add_printf(
-      b,
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-      "<title>dnsprobe serve</title></head><body>\n"
-      "<h1>dnsprobe serve</h1>\n<p>dnsprobe %s. <a href=\"/metrics\">"
-      "Metrics</a> &middot; <a href=\"/healthz\">Health</a></p>\n"
-      "<h2>Modules</h2>\n<table border=\"1\"><tr><th>module</th>"
-      "<th>zone</th><th>timeout</th><th>expect</th></tr>\n",
-      DP_VERSION);
-  const struct dp_serve_config *cfg = &s->gen->cfg;
-  for (size_t i = 0; i < cfg->nmodules; i++)
-  {
-    const struct dp_serve_module *m = &cfg->modules[i];
-    evbuffer_add(b, "<tr><td>", 8);
-    html(b, m->name);
-    evbuffer_add(b, "</td><td>", 9);
-    html(b, m->zone);
-    evbuffer_add_printf(b, "</td><td>%u ms</td><td>", m->timeout_ms);
-    html(b, m->expect_given ? dp_expect_profile_tostr(m->expect.profile) : "-");
-    evbuffer_add(b, "</td></tr>\n", 11);
-  }
-  evbuffer_add_printf(b, "</table>\n<h2>Recent batteries</h2>\n"
-                         "<table border=\"1\"><tr><th>when (UTC)</th>"
-                         "<th>module</th><th>target</th><th>address</th>"
-                         "<th>zone</th><th>status</th><th>root causes</th>"
-                         "<th>ms</th></tr>\n");
-  for (size_t k = 0; k < RECENT_MAX; k++)
-  {
-    /* newest first */
-    const struct recent *r =
-        &s->recent[(s->recent_next + RECENT_MAX - 1 - k) % RECENT_MAX];
-    if (!r->used)
-      continue;
-    char when[32];
-    struct tm tm;
-    gmtime_r(&r->at, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-    evbuffer_add_printf(b, "<tr><td>%s</td><td>", when);
-    html(b, r->module);
-    evbuffer_add(b, "</td><td><a href=\"/probe?", 25);
-    url_param(b, "target", r->target);
-    evbuffer_add(b, "&amp;", 5);
-    url_param(b, "module", r->module);
-    evbuffer_add(b, "&amp;", 5);
-    url_param(b, "zone", r->zone);
-    evbuffer_add(b, "\">", 2);
-    html(b, r->target);
-    evbuffer_add(b, "</a></td><td>", 13);
-    html(b, r->address);
-    evbuffer_add(b, "</td><td>", 9);
-    html(b, r->zone);
-    evbuffer_add(b, "</td><td>", 9);
-    html(b, dp_health_tostr(r->status));
-    evbuffer_add(b, "</td><td>", 9);
-    html(b, r->causes);
-    evbuffer_add_printf(b, "</td><td>%.1f</td></tr>\n", r->duration_ms);
-  }
-  evbuffer_add_printf(b, "</table>\n</body></html>\n");
-  reply(s, req, 200, "text/html; charset=utf-8", b, NULL, NULL);
-  evbuffer_free(b);
-}
-
 static void on_request(struct evhttp_request *req, void *arg)
 {
   struct server *s = arg;
@@ -1485,20 +1156,22 @@ static void on_request(struct evhttp_request *req, void *arg)
   enum handler h = handler_of(request_path(req));
   if (h == H_OTHER)
   {
-    reject(s, req, 404, R_NOT_FOUND,
-           "not found: /probe, /metrics, /healthz and / are served", NULL);
+    dp_serve_reject(s, req, 404, R_NOT_FOUND,
+                    "not found: /probe, /metrics, /healthz and / are served",
+                    NULL);
     return;
   }
   if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD)
   {
     evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
                       "GET, HEAD");
-    reject(s, req, 405, R_METHOD, "method not allowed: GET or HEAD", NULL);
+    dp_serve_reject(s, req, 405, R_METHOD, "method not allowed: GET or HEAD",
+                    NULL);
     return;
   }
   if (s->draining && h != H_METRICS)
   {
-    reject(s, req, 503, R_SHUTTING_DOWN, "shutting down", NULL);
+    dp_serve_reject(s, req, 503, R_SHUTTING_DOWN, "shutting down", NULL);
     return;
   }
   switch (h)
@@ -1507,19 +1180,19 @@ static void on_request(struct evhttp_request *req, void *arg)
     handle_probe(s, req);
     break;
   case H_METRICS:
-    handle_metrics(s, req);
+    dp_serve_page_metrics(s, req);
     break;
   case H_HEALTHZ: {
     struct evbuffer *b = evbuffer_new();
     if (b != NULL)
       evbuffer_add(b, "ok\n", 3);
-    reply(s, req, 200, "text/plain; charset=utf-8", b, NULL, NULL);
+    dp_serve_reply(s, req, 200, "text/plain; charset=utf-8", b, NULL, NULL);
     if (b != NULL)
       evbuffer_free(b);
     break;
   }
   case H_INDEX:
-    handle_index(s, req);
+    dp_serve_page_index(s, req);
     break;
   case H_OTHER:
   case H_COUNT:

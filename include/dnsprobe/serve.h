@@ -321,8 +321,9 @@ struct dp_serve_options
 /**
  * Load the configuration, listen, and serve until SIGTERM or SIGINT; then
  * refuse new requests, finish those in flight and return. SIGHUP reloads
- * the configuration (a bad file is logged and the old one kept).
- * Returns DP_OK after a stop, or DP_EINVAL (a bad configuration), DP_EIO
+ * the configuration (a bad file is logged and the old one kept). It
+ * returns with SIGTERM, SIGINT and SIGHUP blocked: the caller is about to
+ * exit. Returns DP_OK after a stop, or DP_EINVAL (a bad configuration), DP_EIO
  * (it cannot be read), DP_ESYS (cannot listen), DP_ENOMEM, DP_ECARES or
  * DP_EVERSION, with one line in err.
  */

@@ -1468,6 +1468,15 @@ dp_status_t dp_serve_run(const struct dp_serve_options *opt, char *err,
     else if (st != DP_OK)
       snprintf(err, errcap, "the event loop failed: %s", dp_strerror(st));
   }
+  /* The loop is over: a late SIGTERM (an operator's second one, say) must
+   * not kill the process by default action while it frees what it held,
+   * once libevent gives the signals back. */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
+  (void)sigprocmask(SIG_BLOCK, &stop_signals, NULL);
   teardown(s);
   if (s->http != NULL)
     evhttp_free(s->http);

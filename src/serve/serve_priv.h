@@ -100,6 +100,9 @@ struct recent
   double duration_ms;
 };
 
+/* The exporter: its loop, HTTP server and signals, the configuration in
+ * force and those still used, the requests and batteries under way, the
+ * queue, the counters and the last batteries. */
 struct server
 {
   const struct dp_serve_options *opt;

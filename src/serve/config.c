@@ -157,8 +157,7 @@ static dp_status_t each_item(struct parse *p, yaml_node_t *n, const char *what,
   return DP_OK;
 }
 
-/* ---- values ---------------------------------------------------------------
- */
+/* ---- values -------------------------------------------------------------- */
 
 /* "1500ms", "2s", "1m" in milliseconds, from min to max. */
 static dp_status_t duration(struct parse *p, yaml_node_t *n, const char *what,
@@ -276,8 +275,7 @@ static dp_status_t add_rule(struct parse *p, yaml_node_t *n, const char *s,
   return DP_OK;
 }
 
-/* ---- a module --------------------------------------------------------------
- */
+/* ---- a module ------------------------------------------------------------ */
 
 static bool module_name_ok(const char *s)
 {

@@ -63,7 +63,7 @@
 #define LOG_VALUE_MAX 256    /* bytes of a value in a log line */
 #define ACCEPT_PAUSE_MS 1000 /* out of file descriptors: accept again later */
 
-/* ---- the objects -------------------------------------------------------- */
+/* ---- the objects --------------------------------------------------------- */
 
 /* One address of a request: its battery (job) or its result. */
 struct slot
@@ -114,8 +114,7 @@ struct job
   char recursion_name[DP_WIRE_NAME_STRLEN];
 };
 
-/* ---- small helpers ----------------------------------------------------------
- */
+/* ---- small helpers ------------------------------------------------------- */
 
 static double now_ms(const struct server *s)
 {
@@ -328,7 +327,7 @@ void dp_serve_reject(struct server *s, struct evhttp_request *req, int code,
   dp_serve_reply(s, req, code, NULL, NULL, why, rq);
 }
 
-/* ---- configurations ---------------------------------------------------- */
+/* ---- configurations ------------------------------------------------------ */
 
 static void gen_free(struct gen *g)
 {
@@ -430,8 +429,7 @@ static dp_status_t gen_create(struct server *s, char *err, size_t errcap,
   return DP_OK;
 }
 
-/* ---- batteries ------------------------------------------------------------
- */
+/* ---- batteries ----------------------------------------------------------- */
 
 /* The longest a battery of module m with query timeout t can take: the
  * queries and the follow-ups they call for, each one timeout, the grace
@@ -626,8 +624,7 @@ static void on_job_done(void *arg, struct dp_target_result *t)
   maybe_stop(s);
 }
 
-/* ---- requests --------------------------------------------------------------
- */
+/* ---- requests ------------------------------------------------------------ */
 
 static void preq_unlink(struct server *s, struct preq *rq)
 {
@@ -1200,8 +1197,7 @@ static void on_request(struct evhttp_request *req, void *arg)
   }
 }
 
-/* ---- signals, reload, stop ------------------------------------------------
- */
+/* ---- signals, reload, stop ----------------------------------------------- */
 
 static void on_flush_done(void *arg)
 {

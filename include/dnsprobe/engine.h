@@ -1,7 +1,9 @@
 /*
  * engine.h: sends hand-built DNS messages and reads back exactly what came
  * back, on c-ares (1.18 to 1.34) driven by libevent (see
- * docs/design/engine.md). The only layer that includes ares.h or event2/.
+ * docs/design/engine.md). The only layer that includes ares.h; with
+ * src/serve, the only one that includes event2/ (the engine owns the loop
+ * and lends it: see dp_engine_event_base).
  *
  * A query goes on the wire byte for byte as the caller built it, except
  * that c-ares 1.22 and later choose its ID: the engine then writes the
@@ -30,6 +32,8 @@
 #include "dnsprobe/status.h"
 
 typedef struct dp_engine dp_engine_t;
+
+struct event_base; /* libevent's loop: see dp_engine_event_base */
 
 /* One message received, as the tap saw it. */
 struct dp_engine_msg
@@ -157,6 +161,16 @@ bool dp_engine_cares_supported(int version);
  */
 size_t dp_engine_versions(char *buf, size_t cap);
 
+/**
+ * The libevent loop the engine runs on, lent for as long as the engine
+ * lives, to a layer that must serve other events on the same loop (the
+ * exporter's HTTP server and signals; no threads). The engine creates and
+ * frees it: every event the borrower adds must be freed before
+ * dp_engine_destroy, and the loop is run only through dp_engine_run.
+ * Returns NULL for NULL.
+ */
+struct event_base *dp_engine_event_base(dp_engine_t *eng);
+
 /** Free an engine; exchanges not yet ended are dropped. NULL is a no-op. */
 void dp_engine_destroy(dp_engine_t *eng);
 
@@ -231,5 +245,38 @@ struct dp_engine_addr
 dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
                               unsigned timeout_ms, struct dp_engine_addr **out,
                               size_t *count);
+
+/* A host-name lookup running on the engine's loop. */
+typedef struct dp_engine_lookup dp_engine_lookup_t;
+
+/**
+ * A lookup's end: status DP_OK with count addresses (borrowed, valid during
+ * the call only), or DP_ENOTFOUND (no address, or no answer in time),
+ * DP_ENOMEM or DP_ECARES with none.
+ */
+typedef void (*dp_engine_resolved_fn)(void *arg, dp_status_t status,
+                                      const struct dp_engine_addr *addrs,
+                                      size_t count);
+
+/**
+ * Resolve a host name as dp_engine_resolve does (A and AAAA through c-ares,
+ * /etc/hosts first, localhost as loopback, nothing asked for names under
+ * invalid.), without blocking the loop: fn is called exactly once, from
+ * the engine's loop and never inside this call, at the latest about three
+ * times timeout_ms later. *out is valid until fn is called or the lookup
+ * is cancelled. Returns DP_OK, DP_EINVAL, DP_ENOMEM or DP_ECARES (then fn
+ * is never called).
+ */
+dp_status_t dp_engine_resolve_start(dp_engine_t *eng, const char *name,
+                                    uint16_t port, int family,
+                                    unsigned timeout_ms,
+                                    dp_engine_resolved_fn fn, void *arg,
+                                    dp_engine_lookup_t **out);
+
+/**
+ * Cancel a lookup whose fn has not been called yet: it never will be.
+ * Not from inside its own fn. NULL is a no-op.
+ */
+void dp_engine_resolve_cancel(dp_engine_lookup_t *lk);
 
 #endif

@@ -99,6 +99,8 @@ struct dp_probe_target
   const char *zone; /* canonical */
   bool zone_given;
   const char *recursion_name; /* canonical */
+  unsigned timeout_ms;        /* each query's timeout for this target, 1 to
+                                 DP_ENGINE_TIMEOUT_MAX; 0: the run's timeout_ms */
 };
 
 /** Called as each target completes (diagnosed), in completion order. */
@@ -141,8 +143,11 @@ struct dp_probe_run_options
   dp_probe_source_fn source; /* targets pulled from here when dp_probe_run
                                 is given no array, or NULL */
   void *source_arg;
-  int64_t dnssec_warn; /* RRSIGs expiring sooner (seconds): a warning */
-  int64_t dnssec_crit; /* sooner still: critical; both 0: the defaults */
+  int64_t dnssec_warn;      /* RRSIGs expiring sooner (seconds): a warning */
+  int64_t dnssec_crit;      /* sooner still: critical; both 0: the defaults */
+  unsigned identity_ttl_ms; /* a server's CHAOS answers are given to its
+                               later batteries for this long (0: as long as
+                               the runner lives) */
 };
 
 /**
@@ -187,12 +192,14 @@ typedef void (*dp_runner_done_fn)(void *arg, struct dp_target_result *t);
 
 /**
  * Create a runner on eng (borrowed: it must outlive the runner). It reads
- * opt's probes, timeout_ms, expect, parallel, spacing_ms and fix_for (a
+ * opt's probes, timeout_ms, expect, parallel, spacing_ms, fix_for and
+ * identity_ttl_ms (a
  * copy is kept; opt->expect must outlive the runner); the other members are
  * dp_probe_run's. A runner asks a server its CHAOS identity names
  * (version.bind, hostname.bind, id.server) once and gives the answers to
- * that server's later batteries, for the last 256 servers asked, as long
- * as it lives: a long-lived runner that must ask again is made anew.
+ * that server's later batteries, for the last 256 servers asked, for
+ * opt->identity_ttl_ms after the battery that asked ended (0: as long as
+ * the runner lives), then asks again.
  * Returns DP_OK, DP_EINVAL or DP_ENOMEM. *out is freed with
  * dp_runner_destroy.
  */
@@ -209,8 +216,8 @@ dp_status_t dp_runner_create(dp_engine_t *eng,
  * address, zone and `given` now, filled as the battery runs, and complete
  * when done(arg, out) is called; keep it alive until then, and free its
  * contents with dp_target_clear. Returns DP_OK, DP_EINVAL (a NULL argument,
- * a NULL zone or recursion name, an address that is not IPv4 or IPv6) or
- * DP_ENOMEM.
+ * a NULL zone or recursion name, an address that is not IPv4 or IPv6, a
+ * timeout_ms above DP_ENGINE_TIMEOUT_MAX) or DP_ENOMEM.
  */
 dp_status_t dp_runner_submit(dp_runner_t *r,
                              const struct dp_probe_target *target,

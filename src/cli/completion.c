@@ -2,7 +2,8 @@
  * completion.c: `dnsprobe completion bash|zsh`, the shell completion script.
  *
  * Everything the script offers comes from the tables the program itself
- * parses with: the option table (long and short names, which take a value
+ * parses with: the option tables of dnsprobe and of `dnsprobe serve` (long
+ * and short names, which take a value
  * and what kind, from the value's name in --help: FILE, LIST, FMT, PROFILE,
  * SOFTWARE, WHEN, RULE), the probe ids, the report formats, the expectation
  * profiles, the software keys, the RCODE names and the root causes. So the
@@ -23,6 +24,7 @@
 #include "dnsprobe/knowledge.h"
 #include "dnsprobe/report.h"
 #include "options.h"
+#include "serve.h"
 
 /* The kind of value an option takes, from its name in --help. */
 typedef enum
@@ -131,6 +133,24 @@ static void case_arm(FILE *fp, value_kind k, const char *body)
     fprintf(fp, ")\n      %s\n      return ;;\n", body);
 }
 
+/* A case arm for the valued options of `dnsprobe serve`: those taking a
+ * FILE (files == true) or any other value (nothing to offer). */
+static void serve_arm(FILE *fp, bool files, const char *body)
+{
+  bool any = false;
+  for (size_t i = 0; i < dp_cli_serve_option_count(); i++)
+  {
+    struct dp_cli_option_doc o = dp_cli_serve_option_at(i);
+    value_kind k = kind_of(o.arg);
+    if (k == VAL_NONE || (k == VAL_FILE) != files || !plain(o.long_name))
+      continue;
+    fprintf(fp, "%s--%s", any ? "|" : "    ", o.long_name);
+    any = true;
+  }
+  if (any)
+    fprintf(fp, ") %s\n", body);
+}
+
 static void write_bash(FILE *fp)
 {
   bool first;
@@ -167,6 +187,15 @@ static void write_bash(FILE *fp)
   for (unsigned c = DP_CAUSE_NONE + 1; c < DP_CAUSE_COUNT; c++)
     word(fp, &first, dp_cause_tostr((dp_cause_t)c));
   list_end(fp);
+  list_begin(fp, "serve_opts", &first);
+  for (size_t i = 0; i < dp_cli_serve_option_count(); i++)
+  {
+    struct dp_cli_option_doc o = dp_cli_serve_option_at(i);
+    char buf[64];
+    snprintf(buf, sizeof(buf), "--%s", o.long_name);
+    word(fp, &first, buf);
+  }
+  list_end(fp);
 
   /* The subcommand, when the first word is one. */
   fputs("  local sub=\n"
@@ -195,6 +224,14 @@ static void write_bash(FILE *fp)
         "    else\n"
         "      COMPREPLY=($(compgen -f -- \"$cur\"))\n"
         "    fi\n"
+        "    return ;;\n"
+        "  serve)\n"
+        "    case $prev in\n",
+        fp);
+  serve_arm(fp, true, "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;");
+  serve_arm(fp, false, "return ;;");
+  fputs("    esac\n"
+        "    COMPREPLY=($(compgen -W \"$serve_opts\" -- \"$cur\"))\n"
         "    return ;;\n"
         "  completion)\n"
         "    COMPREPLY=($(compgen -W \"bash zsh\" -- \"$cur\"))\n"
@@ -225,7 +262,7 @@ static void write_bash(FILE *fp)
         "  if [[ $cur == -* ]]; then\n"
         "    COMPREPLY=($(compgen -W \"$flags $valued\" -- \"$cur\"))\n"
         "  elif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-        "    COMPREPLY=($(compgen -W \"explain summarize completion\" -- "
+        "    COMPREPLY=($(compgen -W \"explain summarize serve completion\" -- "
         "\"$cur\"))\n"
         "  fi\n"
         "}\n"

@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "explain.h"
 #include "options.h"
+#include "serve.h"
 #include "summarize.h"
 
 int main(int argc, char **argv)
@@ -28,6 +29,8 @@ int main(int argc, char **argv)
     return dp_cli_summarize(argc - 1, argv + 1, stdout, stderr);
   if (argc > 1 && strcmp(argv[1], "completion") == 0)
     return dp_cli_completion(argc - 1, argv + 1, stdout, stderr);
+  if (argc > 1 && strcmp(argv[1], "serve") == 0)
+    return dp_cli_serve(argc - 1, argv + 1, stdout, stderr);
 
   memset(&cfg, 0, sizeof(cfg));
   if (!dp_cli_parse(argc, argv, &cfg, err, sizeof(err)))

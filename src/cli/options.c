@@ -1444,6 +1444,7 @@ void dp_cli_usage(FILE *fp)
         "       dnsprobe explain CODE|CAUSE...\n"
         "       dnsprobe summarize [--format text|json] [--top N] FILE...\n"
         "       dnsprobe completion bash|zsh\n"
+        "       dnsprobe serve [--listen ADDR:PORT] [--config FILE] ...\n"
         "\n"
         "Send real DNS queries to each TARGET at once and explain every "
         "answer:\n"
@@ -1506,7 +1507,11 @@ void dp_cli_usage(FILE *fp)
       "dnsprobe summarize reads JSON-lines reports (full or --brief, one per\n"
       "shard, say) and prints the fleet: targets by status, the most common\n"
       "root causes, software, the slowest targets; --format json for\n"
-      "machines; its exit status is the worst target's, 3 on bad input.\n",
+      "machines; its exit status is the worst target's, 3 on bad input.\n"
+      "\n"
+      "dnsprobe serve is a Prometheus exporter: GET /probe?target=... runs\n"
+      "the battery and answers --format prometheus's metrics, for targets\n"
+      "an allow-list admits (dnsprobe serve --help).\n",
       fp);
 }
 

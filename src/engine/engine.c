@@ -1765,6 +1765,11 @@ void dp_engine_stop(dp_engine_t *eng)
   event_base_loopbreak(eng->base);
 }
 
+struct event_base *dp_engine_event_base(dp_engine_t *eng)
+{
+  return eng != NULL ? eng->base : NULL;
+}
+
 double dp_engine_now_ms(const dp_engine_t *eng)
 {
   struct timespec t;

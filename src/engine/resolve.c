@@ -1,11 +1,19 @@
 /*
  * resolve.c: host-name targets to addresses through c-ares' getaddrinfo,
- * which honours /etc/hosts. Runs its own short poll loop, bounded by a
- * timeout, before any probe is sent; the sockets to poll come from the
- * socket-state callback, which every c-ares from 1.18 on has (ares_getsock
- * is deprecated in 1.34).
+ * which honours /etc/hosts. dp_engine_resolve runs its own short poll loop,
+ * bounded by a timeout, before any probe is sent (the sockets to poll come
+ * from the socket-state callback, which every c-ares from 1.18 on has:
+ * ares_getsock is deprecated in 1.34); dp_engine_resolve_start runs the
+ * same lookup on the engine's libevent loop, for a caller that must not
+ * block it (the exporter answers other requests meanwhile).
+ *
+ * Invariants (the loop's lookups): the channel is never destroyed from
+ * inside c-ares; the caller's callback runs from a zero-delay event of the
+ * loop, exactly once, unless the lookup was cancelled first; a lookup is
+ * bounded by a deadline of its own whatever c-ares does.
  */
 #include <ares.h>
+#include <event2/event.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -144,6 +152,42 @@ static void add_loopback(struct lookup *lk, int family)
   }
 }
 
+/* What a finished lookup gives: its addresses of the family asked for
+ * (localhost as loopback when nothing else said), each with the port; the
+ * array moves to *out. */
+static dp_status_t lookup_result(struct lookup *lk, const char *name,
+                                 uint16_t port, int family,
+                                 struct dp_engine_addr **out, size_t *count)
+{
+  if (lk->status == ARES_ENOMEM)
+  {
+    free(lk->addrs);
+    lk->addrs = NULL;
+    return DP_ENOMEM;
+  }
+  keep_family(lk, family);
+  if (lk->count == 0 && is_localhost(name))
+    add_loopback(lk, family);
+  if (lk->count == 0)
+  {
+    free(lk->addrs);
+    lk->addrs = NULL;
+    return DP_ENOTFOUND;
+  }
+  for (size_t i = 0; i < lk->count; i++)
+  {
+    struct sockaddr *sa = (struct sockaddr *)&lk->addrs[i].addr;
+    if (sa->sa_family == AF_INET)
+      ((struct sockaddr_in *)sa)->sin_port = htons(port);
+    else
+      ((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+  }
+  *out = lk->addrs;
+  *count = lk->count;
+  lk->addrs = NULL;
+  return DP_OK;
+}
+
 dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
                               unsigned timeout_ms, struct dp_engine_addr **out,
                               size_t *count)
@@ -217,30 +261,7 @@ dp_status_t dp_engine_resolve(const char *name, uint16_t port, int family,
       ch); /* completes a lookup still pending with ARES_EDESTRUCTION */
   ares_library_cleanup();
 
-  if (lk.status == ARES_ENOMEM)
-  {
-    free(lk.addrs);
-    return DP_ENOMEM;
-  }
-  keep_family(&lk, family);
-  if (lk.count == 0 && is_localhost(name))
-    add_loopback(&lk, family);
-  if (lk.count == 0)
-  {
-    free(lk.addrs);
-    return DP_ENOTFOUND;
-  }
-  for (size_t i = 0; i < lk.count; i++)
-  {
-    struct sockaddr *sa = (struct sockaddr *)&lk.addrs[i].addr;
-    if (sa->sa_family == AF_INET)
-      ((struct sockaddr_in *)sa)->sin_port = htons(port);
-    else
-      ((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
-  }
-  *out = lk.addrs;
-  *count = lk.count;
-  return DP_OK;
+  return lookup_result(&lk, name, port, family, out, count);
 }
 
 dp_status_t dp_engine_system_resolver(const char *resolv_conf,
@@ -275,4 +296,239 @@ dp_status_t dp_engine_system_resolver(const char *resolv_conf,
   ares_destroy(ch);
   ares_library_cleanup();
   return st;
+}
+
+/* ---- lookups on the engine's loop ---------------------------------------- */
+
+struct lookup_sock
+{
+  ares_socket_t fd;
+  struct event *ev;
+};
+
+struct dp_engine_lookup
+{
+  struct event_base *base;
+  ares_channel ch;
+  bool have_channel;
+  bool cares_init; /* ares_library_init to be paired */
+  struct lookup lk;
+  char *name;
+  uint16_t port;
+  int family;
+  struct lookup_sock socks[ARES_GETSOCK_MAXNUM];
+  struct event *timer;    /* c-ares' own timeouts */
+  struct event *finish;   /* zero-delay: the result goes to the caller */
+  struct event *deadline; /* whatever c-ares does, the lookup ends */
+  dp_engine_resolved_fn fn;
+  void *arg;
+};
+
+static void lookup_rearm(struct dp_engine_lookup *l)
+{
+  struct timeval tv, *tvp = ares_timeout(l->ch, NULL, &tv);
+  if (tvp != NULL)
+    evtimer_add(l->timer, tvp);
+}
+
+static void on_lookup_sock(evutil_socket_t fd, short what, void *arg)
+{
+  struct dp_engine_lookup *l = arg;
+  ares_process_fd(l->ch, (what & EV_READ) ? (ares_socket_t)fd : ARES_SOCKET_BAD,
+                  (what & EV_WRITE) ? (ares_socket_t)fd : ARES_SOCKET_BAD);
+  if (!l->lk.done)
+    lookup_rearm(l);
+}
+
+static void on_lookup_timer(evutil_socket_t fd, short what, void *arg)
+{
+  struct dp_engine_lookup *l = arg;
+  (void)fd;
+  (void)what;
+  ares_process_fd(l->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  if (!l->lk.done)
+    lookup_rearm(l);
+}
+
+/* c-ares opens, changes or closes a socket: one persistent event each. */
+static void lookup_sock_state(void *arg, ares_socket_t fd, int readable,
+                              int writable)
+{
+  struct dp_engine_lookup *l = arg;
+  struct lookup_sock *slot = NULL, *free_slot = NULL;
+  for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++)
+  {
+    if (l->socks[i].ev != NULL && l->socks[i].fd == fd)
+      slot = &l->socks[i];
+    else if (l->socks[i].ev == NULL && free_slot == NULL)
+      free_slot = &l->socks[i];
+  }
+  if (slot != NULL)
+  {
+    event_free(slot->ev);
+    slot->ev = NULL;
+  }
+  if (!readable && !writable)
+    return;
+  if (slot == NULL)
+    slot = free_slot;
+  if (slot == NULL)
+    return; /* more sockets than c-ares itself tracks: its timer still
+               ends the query */
+  short what = (short)(EV_PERSIST | (readable ? EV_READ : 0) |
+                       (writable ? EV_WRITE : 0));
+  slot->fd = fd;
+  slot->ev = event_new(l->base, fd, what, on_lookup_sock, l);
+  if (slot->ev != NULL && event_add(slot->ev, NULL) != 0)
+  {
+    event_free(slot->ev);
+    slot->ev = NULL;
+  }
+}
+
+static void on_lookup_addrinfo(void *arg, int status, int timeouts,
+                               struct ares_addrinfo *res)
+{
+  struct dp_engine_lookup *l = arg;
+  on_addrinfo(&l->lk, status, timeouts, res);
+  /* never free c-ares from inside it: the result goes out from the loop */
+  event_active(l->finish, EV_TIMEOUT, 0);
+}
+
+/* Free everything; the caller's callback is not called. Never from inside
+ * c-ares. */
+static void lookup_free(struct dp_engine_lookup *l)
+{
+  if (l->have_channel)
+  {
+    /* completes the query with ARES_EDESTRUCTION and closes its sockets
+     * through lookup_sock_state */
+    l->have_channel = false;
+    ares_destroy(l->ch);
+  }
+  for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++)
+    if (l->socks[i].ev != NULL)
+      event_free(l->socks[i].ev);
+  if (l->timer != NULL)
+    event_free(l->timer);
+  if (l->finish != NULL)
+    event_free(l->finish);
+  if (l->deadline != NULL)
+    event_free(l->deadline);
+  if (l->cares_init)
+    ares_library_cleanup();
+  free(l->lk.addrs);
+  free(l->name);
+  free(l);
+}
+
+static void on_lookup_finish(evutil_socket_t fd, short what, void *arg)
+{
+  struct dp_engine_lookup *l = arg;
+  struct dp_engine_addr *addrs = NULL;
+  size_t count = 0;
+  dp_status_t st = DP_ENOTFOUND;
+  (void)fd;
+  (void)what;
+  if (l->lk.done)
+    st = lookup_result(&l->lk, l->name, l->port, l->family, &addrs, &count);
+  dp_engine_resolved_fn fn = l->fn;
+  void *arg2 = l->arg;
+  lookup_free(l);
+  fn(arg2, st, addrs, count);
+  free(addrs);
+}
+
+/* The deadline passed before c-ares answered: the lookup ends without an
+ * address, from the loop. */
+static void on_lookup_deadline(evutil_socket_t fd, short what, void *arg)
+{
+  struct dp_engine_lookup *l = arg;
+  (void)fd;
+  (void)what;
+  if (!l->lk.done)
+    event_active(l->finish, EV_TIMEOUT, 0);
+}
+
+dp_status_t dp_engine_resolve_start(dp_engine_t *eng, const char *name,
+                                    uint16_t port, int family,
+                                    unsigned timeout_ms,
+                                    dp_engine_resolved_fn fn, void *arg,
+                                    dp_engine_lookup_t **out)
+{
+  struct event_base *base = dp_engine_event_base(eng);
+  if (out != NULL)
+    *out = NULL;
+  if (base == NULL || name == NULL || fn == NULL || out == NULL)
+    return DP_EINVAL;
+  struct dp_engine_lookup *l = calloc(1, sizeof(*l));
+  if (l == NULL)
+    return DP_ENOMEM;
+  l->base = base;
+  l->port = port;
+  l->family = family;
+  l->fn = fn;
+  l->arg = arg;
+  l->name = strdup(name);
+  l->timer = evtimer_new(base, on_lookup_timer, l);
+  l->finish = event_new(base, -1, 0, on_lookup_finish, l);
+  l->deadline = evtimer_new(base, on_lookup_deadline, l);
+  if (l->name == NULL || l->timer == NULL || l->finish == NULL ||
+      l->deadline == NULL)
+  {
+    lookup_free(l);
+    return DP_ENOMEM;
+  }
+  if (timeout_ms == 0)
+    timeout_ms = 2000;
+  if (is_invalid(name))
+  {
+    /* RFC 6761 6.4: no question for anyone; the answer is no address */
+    event_active(l->finish, EV_TIMEOUT, 0);
+    *out = l;
+    return DP_OK;
+  }
+  if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
+  {
+    lookup_free(l);
+    return DP_ECARES;
+  }
+  l->cares_init = true;
+  for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++)
+    l->socks[i].fd = ARES_SOCKET_BAD;
+  struct ares_options o;
+  memset(&o, 0, sizeof(o));
+  o.timeout = (int)timeout_ms;
+  o.tries = 2;
+  o.sock_state_cb = lookup_sock_state;
+  o.sock_state_cb_data = l;
+  if (ares_init_options(&l->ch, &o,
+                        ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+                            ARES_OPT_SOCK_STATE_CB) != ARES_SUCCESS)
+  {
+    lookup_free(l);
+    return DP_ECARES;
+  }
+  l->have_channel = true;
+  /* c-ares gives up after its tries; three timeouts bound it anyway, as
+   * dp_engine_resolve's loop does */
+  struct timeval dl = {(time_t)(3u * timeout_ms / 1000u),
+                       (suseconds_t)((3u * timeout_ms % 1000u) * 1000u)};
+  evtimer_add(l->deadline, &dl);
+  struct ares_addrinfo_hints hints;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  /* may answer at once (from /etc/hosts): the callback only schedules */
+  ares_getaddrinfo(l->ch, name, NULL, &hints, on_lookup_addrinfo, l);
+  if (!l->lk.done)
+    lookup_rearm(l);
+  *out = l;
+  return DP_OK;
+}
+
+void dp_engine_resolve_cancel(dp_engine_lookup_t *lk)
+{
+  if (lk != NULL)
+    lookup_free(lk);
 }

@@ -133,7 +133,9 @@ struct target_state
  * hostname.bind, id.server): a server is asked once per run, and a later
  * battery to it takes these answers. BIND answers three CHAOS queries a
  * second per client, and a fleet may list one server with many zones, one
- * battery after another. Bounded: the servers asked last. */
+ * battery after another. Bounded: the servers asked last, and, with
+ * identity_ttl_ms, answers younger than that (a long-lived runner must ask
+ * again once a server may have been upgraded). */
 #define IDENTITY_SERVERS 256
 static const dp_probe_id_t chaos_probes[] = {
     DP_PROBE_VERSION, DP_PROBE_HOSTNAME, DP_PROBE_IDSERVER};
@@ -142,6 +144,7 @@ static const dp_probe_id_t chaos_probes[] = {
 struct identity_entry
 {
   bool used;
+  double asked; /* engine clock, ms: when the battery that asked ended */
   struct sockaddr_storage addr;
   bool have[NCHAOS];
   struct dp_probe_result probes[NCHAOS];
@@ -170,6 +173,12 @@ struct dp_runner
 static double ms_since(const struct dp_runner *rs, double since)
 {
   return dp_engine_now_ms(rs->eng) - since;
+}
+
+/* The timeout of each of the target's queries: its own, or the runner's. */
+static unsigned target_timeout(const struct target_state *ts)
+{
+  return ts->in->timeout_ms != 0 ? ts->in->timeout_ms : ts->rs->opt.timeout_ms;
 }
 
 /* Refill the pool of IDs from the kernel's random source, 256 at a time
@@ -314,7 +323,7 @@ static void spaced_push(struct target_state *ts, struct spaced_send sp);
 static bool probe_send(struct probe_state *ps)
 {
   struct target_state *ts = ps->ts;
-  unsigned timeout = ts->rs->opt.timeout_ms;
+  unsigned timeout = target_timeout(ts);
   /* A probe released late gets what is left of the battery's time, so a
    * silent server costs one timeout, not two; with --spacing the battery
    * is meant to last longer, and every probe gets the whole timeout. */
@@ -381,14 +390,24 @@ static bool probe_send(struct probe_state *ps)
   return true;
 }
 
-/* The identity entry of ts's server, or NULL. */
+/* The identity entry of ts's server, or NULL. An entry older than the
+ * runner's identity_ttl_ms is forgotten. */
 static struct identity_entry *identity_find(struct dp_runner *rs,
                                             const struct target_state *ts)
 {
   for (unsigned i = 0; rs->identity != NULL && i < IDENTITY_SERVERS; i++)
-    if (rs->identity[i].used &&
-        dp_engine_same_server(&rs->identity[i].addr, &ts->in->addr))
-      return &rs->identity[i];
+  {
+    struct identity_entry *e = &rs->identity[i];
+    if (!e->used || !dp_engine_same_server(&e->addr, &ts->in->addr))
+      continue;
+    if (rs->opt.identity_ttl_ms != 0 &&
+        ms_since(rs, e->asked) >= (double)rs->opt.identity_ttl_ms)
+    {
+      e->used = false;
+      return NULL;
+    }
+    return e;
+  }
   return NULL;
 }
 
@@ -409,6 +428,7 @@ static void identity_keep(struct target_state *ts)
     memset(e, 0, sizeof(*e));
     e->used = true;
     e->addr = ts->in->addr;
+    e->asked = dp_engine_now_ms(rs->eng);
   }
   for (size_t k = 0; k < NCHAOS; k++)
   {
@@ -681,7 +701,7 @@ static bool followup_submit(struct probe_state *ps,
   const struct dp_probe_def *def = dp_probe_def(ps->probe);
   return second_submit(ps, def->build, rule->tweak, rule->id, rule->over_tcp,
                        def->keep_reply && rule->over_tcp,
-                       ps->ts->rs->opt.timeout_ms,
+                       target_timeout(ps->ts),
                        ps->ts->rs->opt.spacing_ms != 0);
 }
 
@@ -740,7 +760,7 @@ static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
   const struct dp_probe_def *def = dp_probe_def(sp.ps->probe);
   bool went = sp.twin
                   ? second_submit(sp.ps, def->twin, NULL, def->twin_id, false,
-                                  false, ts->rs->opt.timeout_ms, true)
+                                  false, target_timeout(ts), true)
               : sp.followup == NULL ? probe_send(sp.ps)
                                     : followup_submit(sp.ps, sp.followup);
   if (!went)
@@ -1015,7 +1035,7 @@ static void target_start(struct target_state *ts)
       continue;
     if (deps_match(ts, def->after, false))
     {
-      unsigned grace = opt->timeout_ms / 4;
+      unsigned grace = target_timeout(ts) / 4;
       if (grace > 250)
         grace = 250;
       /* With --spacing every probe waits its turn too: the grace period
@@ -1198,7 +1218,8 @@ dp_status_t dp_runner_submit(dp_runner_t *rs,
       target->zone == NULL || target->recursion_name == NULL)
     return DP_EINVAL;
   sa_family_t fam = target->addr.ss_family;
-  if (fam != AF_INET && fam != AF_INET6)
+  if ((fam != AF_INET && fam != AF_INET6) ||
+      target->timeout_ms > DP_ENGINE_TIMEOUT_MAX)
     return DP_EINVAL;
   const char *given = target->given != NULL ? target->given : "";
   size_t lg = strlen(given) + 1, lz = strlen(target->zone) + 1,

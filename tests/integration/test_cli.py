@@ -279,7 +279,11 @@ class HelpAndDocs(unittest.TestCase):
 
     def test_every_option_is_documented(self):
         helptext = run(["--help"]).stdout
-        options = sorted(set(re.findall(r"--[a-z][a-z0-9-]+", helptext)))
+        serve = run(["serve", "--help"])
+        self.assertEqual(serve.returncode, 0, serve.stderr)
+        self.assertIn("--allow-target", serve.stdout)
+        options = sorted(set(re.findall(r"--[a-z][a-z0-9-]+",
+                                        helptext + serve.stdout)))
         self.assertGreater(len(options), 8, helptext)
         readme = self.read("README.md")
         man = self.read("docs/dnsprobe.1").replace("\\-", "-")
@@ -351,7 +355,8 @@ class Completion(unittest.TestCase):
         # the main options, and those of the subcommands --help shows too
         offered = set(self.complete("dnsprobe -")) | set(
             self.complete("dnsprobe explain -")) | set(
-            self.complete("dnsprobe summarize -"))
+            self.complete("dnsprobe summarize -")) | set(
+            self.complete("dnsprobe serve -"))
         self.assertTrue(opts <= offered, sorted(opts - offered))
         probes = [line.split()[0] for line in
                   run(["--list-probes"]).stdout.splitlines()]

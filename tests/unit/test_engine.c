@@ -1323,6 +1323,73 @@ START_TEST(test_library_versions)
 }
 END_TEST
 
+/* The lookup on the engine's loop: called back once, from the loop. */
+struct async_lookup
+{
+  int calls;
+  dp_status_t st;
+  size_t n;
+  struct sockaddr_storage first;
+  bool in_start; /* set while dp_engine_resolve_start runs */
+};
+
+static void on_resolved(void *arg, dp_status_t st,
+                        const struct dp_engine_addr *addrs, size_t n)
+{
+  struct async_lookup *a = arg;
+  ck_assert_msg(!a->in_start, "called back inside dp_engine_resolve_start");
+  a->calls++;
+  a->st = st;
+  a->n = n;
+  if (n > 0)
+    a->first = addrs[0].addr;
+}
+
+START_TEST(test_resolve_on_loop)
+{
+  dp_engine_t *eng = NULL;
+  dp_engine_lookup_t *lk = NULL;
+  struct async_lookup a, inv, cancelled;
+  memset(&a, 0, sizeof(a));
+  memset(&inv, 0, sizeof(inv));
+  memset(&cancelled, 0, sizeof(cancelled));
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  ck_assert_ptr_nonnull(dp_engine_event_base(eng));
+  ck_assert_ptr_null(dp_engine_event_base(NULL));
+  /* localhost from /etc/hosts (or as loopback): nothing leaves the machine */
+  a.in_start = true;
+  ck_assert_int_eq(dp_engine_resolve_start(eng, "localhost", 5301, AF_INET,
+                                           1000, on_resolved, &a, &lk),
+                   DP_OK);
+  a.in_start = false;
+  /* RFC 6761 6.4: asked of no one */
+  inv.in_start = true;
+  ck_assert_int_eq(dp_engine_resolve_start(eng, "x.invalid", 53, AF_UNSPEC,
+                                           1000, on_resolved, &inv, &lk),
+                   DP_OK);
+  inv.in_start = false;
+  ck_assert_int_eq(dp_engine_resolve_start(eng, "localhost", 53, AF_UNSPEC,
+                                           1000, on_resolved, &cancelled, &lk),
+                   DP_OK);
+  dp_engine_resolve_cancel(lk);
+  ck_assert_int_eq(dp_engine_resolve_start(eng, NULL, 53, AF_UNSPEC, 1000,
+                                           on_resolved, &a, &lk),
+                   DP_EINVAL);
+  ck_assert_int_eq(dp_engine_run(eng), DP_OK);
+  ck_assert_msg(a.calls == 1 && a.st == DP_OK && a.n >= 1,
+                "localhost: %d calls, status %d, %zu addresses", a.calls,
+                (int)a.st, a.n);
+  const struct sockaddr_in *sa = (const struct sockaddr_in *)&a.first;
+  ck_assert_msg(sa->sin_family == AF_INET && ntohs(sa->sin_port) == 5301 &&
+                    (ntohl(sa->sin_addr.s_addr) >> 24) == 127,
+                "localhost resolves to 127/8 with the port set");
+  ck_assert_msg(inv.calls == 1 && inv.st == DP_ENOTFOUND && inv.n == 0,
+                "x.invalid: %d calls, status %d", inv.calls, (int)inv.st);
+  ck_assert_msg(cancelled.calls == 0, "a cancelled lookup is not called back");
+  dp_engine_destroy(eng);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
   Suite *s = suite_create("engine");
@@ -1343,6 +1410,7 @@ static Suite *engine_suite(void)
   tcase_add_test(tc, test_wire_exact);
   tcase_add_test(tc, test_unparseable_reply_shared);
   tcase_add_test(tc, test_library_versions);
+  tcase_add_test(tc, test_resolve_on_loop);
   suite_add_tcase(s, tc);
   return s;
 }

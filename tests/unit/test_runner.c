@@ -297,6 +297,53 @@ START_TEST(test_grace_and_one_timeout)
 }
 END_TEST
 
+/* A target with a timeout of its own (an exporter's scrape that must end
+ * sooner): its grace periods and its one timeout are its own; a target
+ * without one keeps the run's. */
+START_TEST(test_target_timeout)
+{
+  struct dp_probe_target t[2] = {
+      target_at("short", "127.0.0.1", 5301, "example.test."),
+      target_at("long", "127.0.0.2", 5301, "example.test."),
+  };
+  t[0].timeout_ms = 400;
+  struct dp_run run;
+  fake_responder = silent;
+  run_targets(t, 2, 0, 0, &run);
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    const struct sockaddr_in *sin =
+        (const struct sockaddr_in *)&fake_log.sent[i].addr;
+    bool shorter = (ntohl(sin->sin_addr.s_addr) & 0xff) == 1;
+    double at = fake_log.sent[i].at;
+    /* a grace of a quarter of the timeout: 100 ms for the short one */
+    ck_assert_msg(at == 0.0 || at == (shorter ? 100.0 : GRACE),
+                  "%s: exchange %zu sent at %.1f ms",
+                  shorter ? "short" : "long", i, at);
+  }
+  ck_assert_msg(run.targets[0].duration_ms == 400.0,
+                "short: the battery took %.1f ms", run.targets[0].duration_ms);
+  ck_assert_msg(run.targets[1].duration_ms == (double)TIMEOUT,
+                "long: the battery took %.1f ms", run.targets[1].duration_ms);
+  dp_run_clear(&run);
+
+  /* above the engine's longest timeout: refused at submit */
+  dp_engine_t *eng = NULL;
+  dp_runner_t *r = NULL;
+  struct dp_probe_run_options opt;
+  struct dp_target_result out;
+  memset(&opt, 0, sizeof(opt));
+  opt.probes = DP_PROBE_ALL;
+  opt.timeout_ms = TIMEOUT;
+  ck_assert_int_eq(dp_engine_create(NULL, &eng), DP_OK);
+  ck_assert_int_eq(dp_runner_create(eng, &opt, &r), DP_OK);
+  t[0].timeout_ms = DP_ENGINE_TIMEOUT_MAX + 1;
+  ck_assert_int_eq(dp_runner_submit(r, &t[0], &out, NULL, NULL), DP_EINVAL);
+  dp_runner_destroy(r);
+  dp_engine_destroy(eng);
+}
+END_TEST
+
 /* ---- --spacing ----------------------------------------------------------- */
 
 START_TEST(test_spacing)
@@ -897,6 +944,83 @@ START_TEST(test_identity_once_per_server)
 }
 END_TEST
 
+/* A long-lived runner (the exporter's) with identity_ttl_ms: a battery
+ * within the TTL of the one that asked reuses the CHAOS answers, a battery
+ * after it asks again, so that an upgraded server is not reported with its
+ * old version forever. Batteries at 0, 500 and 3000 ms of the virtual
+ * clock with a TTL of 1000 ms. */
+struct ttl_case
+{
+  dp_engine_t *eng;
+  dp_runner_t *r;
+  struct dp_probe_target in;
+  struct dp_target_result out[3];
+  size_t next;
+  size_t done;
+};
+
+static void ttl_done(void *arg, struct dp_target_result *t)
+{
+  struct ttl_case *c = arg;
+  (void)t;
+  c->done++;
+}
+
+static void ttl_submit(void *arg)
+{
+  struct ttl_case *c = arg;
+  ck_assert_int_eq(
+      dp_runner_submit(c->r, &c->in, &c->out[c->next++], ttl_done, c), DP_OK);
+}
+
+START_TEST(test_identity_ttl)
+{
+  struct ttl_case c;
+  struct dp_probe_run_options opt;
+  dp_engine_timer_t *tm = NULL;
+  memset(&c, 0, sizeof(c));
+  memset(&opt, 0, sizeof(opt));
+  opt.probes = DP_PROBE_ALL;
+  opt.timeout_ms = TIMEOUT;
+  opt.identity_ttl_ms = 1000;
+  fake_log_reset();
+  c.in = target_at("a", "127.0.0.1", 5301, "a.test.");
+  ck_assert_int_eq(dp_engine_create(NULL, &c.eng), DP_OK);
+  ck_assert_int_eq(dp_runner_create(c.eng, &opt, &c.r), DP_OK);
+  ttl_submit(&c);
+  ck_assert_int_eq(dp_engine_timer_start(c.eng, 500, ttl_submit, &c, &tm),
+                   DP_OK);
+  ck_assert_int_eq(dp_engine_timer_start(c.eng, 3000, ttl_submit, &c, &tm),
+                   DP_OK);
+  ck_assert_int_eq(dp_engine_run(c.eng), DP_OK);
+  ck_assert_int_eq(c.done, 3);
+  size_t chaos[3] = {0, 0, 0};
+  for (size_t i = 0; i < fake_log.n; i++)
+  {
+    struct sent_info si;
+    sent_info(i, &si);
+    double at = fake_log.sent[i].at;
+    if (si.qclass == DP_CLASS_CH)
+      chaos[at < 500 ? 0 : at < 3000 ? 1 : 2]++;
+  }
+  ck_assert_msg(chaos[0] == 3, "first battery: %zu CHAOS queries", chaos[0]);
+  ck_assert_msg(chaos[1] == 0, "within the TTL: %zu CHAOS queries, want 0",
+                chaos[1]);
+  ck_assert_msg(chaos[2] == 3, "after the TTL: %zu CHAOS queries, want 3",
+                chaos[2]);
+  for (size_t k = 0; k < 3; k++)
+  {
+    const struct dp_probe_result *v =
+        dp_target_probe(&c.out[k], DP_PROBE_VERSION);
+    ck_assert_msg(v != NULL && v->has_answer, "battery %zu: version answered",
+                  k);
+    dp_target_clear(&c.out[k]);
+  }
+  dp_runner_destroy(c.r);
+  dp_engine_destroy(c.eng);
+}
+END_TEST
+
 /* ---- a slow recursive answer --------------------------------------------- */
 
 /* A resolver whose upstream is dead: the first recursive query is never
@@ -973,6 +1097,8 @@ static Suite *runner_suite(void)
   tcase_add_test(tc, test_one_server_one_battery);
   tcase_add_test(tc, test_window);
   tcase_add_test(tc, test_identity_once_per_server);
+  tcase_add_test(tc, test_identity_ttl);
+  tcase_add_test(tc, test_target_timeout);
   tcase_add_test(tc, test_retry_after_timeout);
   suite_add_tcase(s, tc);
   TCase *feed = tcase_create("feed");

@@ -1,7 +1,7 @@
 /*
  * serve.c: `dnsprobe serve`'s options, after curl's tool_getparam.c: one
  * table (rows[]) drives parsing and `dnsprobe serve --help`; the man
- * page's SERVE section and the README follow the same rows.
+ * page's SERVE section and docs/serve.md follow the same rows.
  *
  * Invariants: nothing listens before the whole command line is accepted;
  * a misuse is one line on err and exit 3; every piece of user input in a

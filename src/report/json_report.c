@@ -1,6 +1,6 @@
 /*
  * json_report.c: the JSON report, schema "dnsprobe/1" (documented in the
- * README). Member names and the stable names they carry (outcome, verdict,
+ * docs/json.md). Member names and the stable names they carry (outcome, verdict,
  * severity, role, status, finding keys) are an interface for machines:
  * never rename one; add members instead.
  *

@@ -16,7 +16,7 @@ answered by hand before the probe existed):
   question.
 
 Each run is `dnsprobe ADDR:PORT --zone example.test --format json`; the
-expectations are written by hand from OBSERVED.md and the README, never
+expectations are written by hand from OBSERVED.md and the man page (PROBES), never
 computed from dnsprobe's output. Every address is loopback; servers are
 stopped by PID (lab.py, hostile.Child), also when an assertion fails.
 """
@@ -141,7 +141,7 @@ class Test_case(unittest.TestCase):
                                      "dnsmasq")
                     self.assertIn("dnsmasq cannot", entry["fix"])
         # --spacing: the twin waits its turn, nothing overlaps, so the
-        # forwarder folds nothing (README, Probes)
+        # forwarder folds nothing (the man page, PROBES)
         report = self.run_probe(FOLDING, "--probes", "case", "--spacing",
                                 "100")
         p = case_probe(report)

@@ -22,7 +22,7 @@ answered by hand before the checks existed):
 Port 53 needs root and the ports free; the test is skipped (77) otherwise.
 Each zone is run once, `dnsprobe --zone Z.parent.test --resolver
 127.0.0.65:53165 --format json`; the expectations are written by hand from
-parent.test.zone, the child zone files and the README's ranges, never
+parent.test.zone, the child zone files and the man page's ranges (ZONE MODE), never
 computed from dnsprobe's output. Every address is loopback; servers are
 stopped by PID (tests/support/lab.py).
 """

@@ -2,7 +2,7 @@
 """dnsprobe serve: the exporter against a real Prometheus and real servers.
 
 A real Prometheus (Debian's) scrapes an NSD that serves example.test and an
-Unbound that refuses this client, through the exporter, as the README's
+Unbound that refuses this client, through the exporter, as docs/serve.md's
 scrape configuration says; its HTTP API must show dnsprobe_target_status as
 the command line reports it for each. Then plain HTTP (http.client): every
 status code the exporter answers, the allow-list (an address and a host

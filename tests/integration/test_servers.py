@@ -14,8 +14,8 @@ once against one instance:
 and asserts, per probe, the outcome, the answer's RCODE, the verdict and the
 severity, then the target's role and the exit status. The expectations come
 from tests/lab/OBSERVED.md: what each server really answers, judged by the
-README's verdict rules. They are written out by hand here; they are never
-computed from dnsprobe's own output.
+verdict rules of the man page (VERDICTS). They are written out by hand
+here; they are never computed from dnsprobe's own output.
 
 Servers are stopped by PID in the module cleanup, at exit and on
 SIGINT/SIGTERM (tests/support/lab.py), also when an assertion fails.

@@ -45,6 +45,13 @@ class Installed(unittest.TestCase):
                      "/usr/share/doc/dnsprobe/examples/nagios-command.cfg"):
             self.assertIn(path, files)
             self.assertTrue(os.path.exists(path), path)
+        # the references the man page points to (debhelper compresses
+        # those over 4 KiB)
+        for doc in ("json.md", "serve.md", "fleets.md"):
+            path = "/usr/share/doc/dnsprobe/" + doc
+            self.assertTrue(path in files or path + ".gz" in files, doc)
+        self.assertIn("/usr/share/doc/dnsprobe/examples/serve.example.yaml",
+                      files)
         completion = "/usr/share/bash-completion/completions/dnsprobe.bash"
         self.assertIn(completion, files)
         # bash-completion (2.10 and later) loads it on demand by the

@@ -5,7 +5,7 @@
  * (what a reply adds to the gathered data, on replies built here byte by
  * byte, RFC 1035 4.1).
  *
- * Expectations come from the RFCs and the ranges the README documents
+ * Expectations come from the RFCs and the ranges the man page documents (ZONE MODE)
  * (RFC 1912 2.2, RFC 2308 5, RIPE-203 for the SOA; RFC 2182 3.1 for the
  * networks; RFC 952 and 1123 for host names), not from the code.
  */

@@ -3,7 +3,7 @@
  *
  * Two tables. The first gives one probe's reply or transport outcome, plus
  * the context a judge may read (the verdicts of udp and tcp, whether --zone
- * was given), and the verdict the README's verdict table requires. The second
+ * was given), and the verdict the man page's VERDICTS requires. The second
  * builds whole targets by hand, the eight core probes' replies of a server in a
  * classic situation (strict authoritative, open AXFR and updates, a resolver
  * refusing this client, silence, ...), runs the judges in probe-table order
@@ -11,7 +11,7 @@
  * and checks role, each probe's verdict, severity and finding key, the
  * target's status, and the texts every non-ok probe must carry.
  *
- * Every expectation comes from the README's verdict table and
+ * Every expectation comes from the man page's VERDICTS and
  * docs/design/probes.md ("Core battery"); where neither says anything the
  * case states a range or leaves the field unchecked.
  */
@@ -464,7 +464,7 @@ END_TEST
 
 /* ---- table 2: whole targets ---------------------------------------------- */
 
-/* One probe's expected outcome; severities are a range where the README's
+/* One probe's expected outcome; severities are a range where the man page's
  * rules do not fix one. finding NULL: not checked. */
 struct want
 {

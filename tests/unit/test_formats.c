@@ -1178,7 +1178,7 @@ START_TEST(test_prometheus)
 }
 END_TEST
 
-/* The DNSSEC of each target in JSON and in the text header: what README
+/* The DNSSEC of each target in JSON and in the text header: what docs/json.md
  * documents. */
 START_TEST(test_dnssec_members)
 {

@@ -143,6 +143,12 @@ void dp_serve_allow_clear(struct dp_serve_allow *a);
 
 /* ---- the configuration --------------------------------------------------- */
 
+/**
+ * Whether s can name a module: 1 to DP_SERVE_MODULE_MAX letters, digits,
+ * '-' and '_' (the configuration's keys and the scrape's module= alike).
+ */
+bool dp_serve_module_name_ok(const char *s);
+
 /* A module: how /probe?module=NAME probes, as the command line's options
  * would. */
 struct dp_serve_module

@@ -48,4 +48,12 @@ const char *dp_strerror(dp_status_t status);
  */
 const char *dp_quote(char *out, size_t cap, const char *in, size_t n);
 
+/**
+ * Write a one-line message, printf-style, to err (cap bytes; nothing when
+ * err is NULL or cap is 0) and return DP_EINVAL: how a parser of user input
+ * says what is wrong.
+ */
+dp_status_t dp_einval(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -17,6 +17,8 @@
  */
 #include "options.h"
 
+#include "dnsprobe/hostname.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -27,7 +29,6 @@
 #define HELP_DESC_COL 29 /* column where an option's description starts */
 #define QUOTE_MAX 64     /* input bytes shown in a message before "..." */
 #define HOSTNAME_MAX 253 /* RFC 1035 2.3.4 / RFC 1123 2.1, without the dot */
-#define HOST_LABEL_MAX 63
 
 struct parser
 {
@@ -469,87 +470,19 @@ static bool all_digits(const char *s)
   return true;
 }
 
-/* "1.2", "300", "1.2.3.4.5": numeric, so never a host name. */
-static bool only_digits_and_dots(const char *s)
-{
-  bool digit = false;
-
-  for (; *s != '\0'; s++)
-  {
-    if (*s >= '0' && *s <= '9')
-      digit = true;
-    else if (*s != '.')
-      return false;
-  }
-  return digit;
-}
-
-static bool is_alnum(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9');
-}
-
-/*
- * Check a host name by RFC 952 / RFC 1123 2.1: labels of letters, digits
- * and inner hyphens, 1..63 characters, at most 253 in all (one trailing dot
- * allowed), and a last label that is not all digits (RFC 3696 2), so that
- * nothing numeric can pass for a name. On a problem writes it to why.
- */
+/* A host name by the shared rules (hostname.h); on a problem writes it to
+ * why, naming the character that is wrong. */
 static bool hostname_ok(const char *h, char *why, size_t cap)
 {
-  size_t len = strlen(h);
-  size_t start = 0;
-  size_t i;
-  bool digits_only = true;
-
-  if (len > 0 && h[len - 1] == '.')
-    len--;
-  if (len == 0)
-    return set_err(why, cap, "not a host name");
-  if (len > HOSTNAME_MAX)
-    return set_err(why, cap, "host name is longer than 253 characters");
-  for (i = 0; i <= len; i++)
-  {
-    if (i == len || h[i] == '.')
-    {
-      size_t ll = i - start;
-      if (ll == 0)
-        return set_err(why, cap, "host name has an empty label");
-      if (ll > HOST_LABEL_MAX)
-        return set_err(why, cap,
-                       "a label of the host name is longer than 63 "
-                       "characters");
-      if (h[start] == '-' || h[i - 1] == '-')
-        return set_err(why, cap,
-                       "a host name label cannot start or end with '-'");
-      if (i < len)
-      {
-        start = i + 1;
-        digits_only = true;
-      }
-      continue;
-    }
-    if ((unsigned char)h[i] >= 0x80)
-      return set_err(why, cap,
-                     "not ASCII (give an internationalised name in its "
-                     "xn-- form)");
-    if (!is_alnum(h[i]) && h[i] != '-')
-    {
-      char c[2] = {h[i], '\0'};
-      struct qbuf q;
-      return set_err(why, cap,
-                     "'%s' is not allowed in a host name (letters, digits, "
-                     "'-' and '.')",
-                     quote(c, &q));
-    }
-    if (h[i] < '0' || h[i] > '9')
-      digits_only = false;
-  }
-  if (digits_only)
-    return set_err(why, cap,
-                   "the last label of a host name cannot be all digits");
-  return true;
+  size_t bad;
+  const char *problem = dp_hostname_problem(h, &bad);
+  if (problem == NULL)
+    return true;
+  if (bad == SIZE_MAX)
+    return set_err(why, cap, "%s", problem);
+  char c[2] = {h[bad], '\0'};
+  struct qbuf q;
+  return set_err(why, cap, "'%s' %s", quote(c, &q), problem);
 }
 
 static bool target_fail(const char *text, char *err, size_t errcap,
@@ -618,7 +551,7 @@ static bool target_v4_or_name(const char *text, const char *host,
    * What inet_aton still reads ("127.1", "0127.0.0.1", "0x7f.1") would be
    * an address to some resolvers and a name to others: refuse it.
    */
-  if (only_digits_and_dots(host) || inet_aton(host, &a4) != 0)
+  if (dp_text_is_numeric(host) || inet_aton(host, &a4) != 0)
     return target_fail(text, err, errcap,
                        "not a valid IPv4 address (four decimal numbers "
                        "0-255, no leading zeros)");
@@ -1408,8 +1341,7 @@ void dp_cli_config_free(struct dp_cli_config *cfg)
   cfg->output = NULL;
 }
 
-/* Write text from column col, wrapped at HELP_WIDTH, continuing at indent. */
-static void wrap(FILE *fp, const char *text, size_t col, size_t indent)
+void dp_cli_help_wrap(FILE *fp, const char *text, size_t col, size_t indent)
 {
   const char *w = text;
 
@@ -1483,13 +1415,13 @@ void dp_cli_usage(FILE *fp)
       col = 0;
     }
     fprintf(fp, "%*s", HELP_DESC_COL - col, "");
-    wrap(fp, o->help, HELP_DESC_COL, HELP_DESC_COL);
+    dp_cli_help_wrap(fp, o->help, HELP_DESC_COL, HELP_DESC_COL);
   }
   fputs("\nExit status:\n", fp);
   for (k = 0; k < sizeof exit_codes / sizeof exit_codes[0]; k++)
   {
     fprintf(fp, "  %d  ", exit_codes[k].code);
-    wrap(fp, exit_codes[k].meaning, 5, 5);
+    dp_cli_help_wrap(fp, exit_codes[k].meaning, 5, 5);
   }
   fputs(
       "\n"

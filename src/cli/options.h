@@ -160,6 +160,13 @@ int dp_cli_error(FILE *fp, const char *scope, const char *fmt, ...)
 /** Write --help, generated from the option table, to fp. */
 void dp_cli_usage(FILE *fp);
 
+/**
+ * Write text to fp from column col, word-wrapped at the help's width (80)
+ * and continued at column indent, then a newline: the layout of every
+ * --help (the main command's and serve's).
+ */
+void dp_cli_help_wrap(FILE *fp, const char *text, size_t col, size_t indent);
+
 /* One row of the option table, as --help, the docs and the shell
  * completion see it (strings are static). */
 struct dp_cli_option_doc

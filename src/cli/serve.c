@@ -17,7 +17,6 @@
 #include "dnsprobe/serve.h"
 #include "options.h"
 
-#define HELP_WIDTH 80
 #define HELP_COL 27
 #define QUOTE_CAP 100
 #define IN_FLIGHT_MAX 4096u
@@ -231,31 +230,6 @@ struct dp_cli_option_doc dp_cli_serve_option_at(size_t i)
 _Static_assert(NROWS <= sizeof(((struct sparser *)0)->given),
                "struct sparser.given must have a slot per row");
 
-static void wrap(FILE *fp, const char *text, size_t col, size_t indent)
-{
-  const char *w = text;
-  while (*w != '\0')
-  {
-    size_t wl = strcspn(w, " ");
-    if (col > indent && col + 1 + wl > HELP_WIDTH)
-    {
-      fprintf(fp, "\n%*s", (int)indent, "");
-      col = indent;
-    }
-    else if (col > indent)
-    {
-      fputc(' ', fp);
-      col++;
-    }
-    fwrite(w, 1, wl, fp);
-    col += wl;
-    w += wl;
-    while (*w == ' ')
-      w++;
-  }
-  fputc('\n', fp);
-}
-
 static void usage(FILE *fp)
 {
   fputs("Usage: dnsprobe serve [options]\n"
@@ -283,7 +257,7 @@ static void usage(FILE *fp)
       col = 0;
     }
     fprintf(fp, "%*s", HELP_COL - col, "");
-    wrap(fp, rows[k].help, HELP_COL, HELP_COL);
+    dp_cli_help_wrap(fp, rows[k].help, HELP_COL, HELP_COL);
   }
   fputs("\nSignals: SIGHUP reloads --config; SIGTERM or SIGINT stops "
         "accepting,\n"

@@ -10,27 +10,14 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsprobe/hostname.h"
 #include "dnsprobe/serve.h"
 
 #define QUOTE_CAP 100
-
-__attribute__((format(printf, 3, 4))) static dp_status_t
-fail(char *err, size_t cap, const char *fmt, ...)
-{
-  if (err != NULL && cap > 0)
-  {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-  }
-  return DP_EINVAL;
-}
 
 /* The prefix length after '/': 0 to max, decimal, no sign. */
 static bool prefix_parse(const char *s, unsigned max, unsigned *out)
@@ -62,19 +49,6 @@ static void clear_host_bits(uint8_t *a, size_t len, unsigned prefix)
   }
 }
 
-static bool looks_numeric(const char *s)
-{
-  bool digit = false;
-  for (; *s != '\0'; s++)
-  {
-    if (*s >= '0' && *s <= '9')
-      digit = true;
-    else if (*s != '.')
-      return false;
-  }
-  return digit;
-}
-
 dp_status_t dp_serve_allow_add(struct dp_serve_allow *a, const char *text,
                                char *err, size_t errcap)
 {
@@ -82,14 +56,14 @@ dp_status_t dp_serve_allow_add(struct dp_serve_allow *a, const char *text,
   struct dp_serve_allow_rule r;
 
   if (a == NULL || text == NULL)
-    return fail(err, errcap, "no rule");
+    return dp_einval(err, errcap, "no rule");
   dp_quote(q, sizeof(q), text, strlen(text));
   if (text[0] == '\0')
-    return fail(err, errcap, "empty allow-list rule");
+    return dp_einval(err, errcap, "empty allow-list rule");
   if (a->n >= DP_SERVE_ALLOW_MAX)
   {
-    fail(err, errcap, "'%s': more than %d allow-list rules", q,
-         DP_SERVE_ALLOW_MAX);
+    dp_einval(err, errcap, "'%s': more than %d allow-list rules", q,
+              DP_SERVE_ALLOW_MAX);
     return DP_ERANGE;
   }
   memset(&r, 0, sizeof(r));
@@ -109,20 +83,22 @@ dp_status_t dp_serve_allow_add(struct dp_serve_allow *a, const char *text,
     r.family = v4 ? AF_INET : AF_INET6;
     r.prefix = max;
     if (slash != NULL && !prefix_parse(slash + 1, max, &r.prefix))
-      return fail(err, errcap, "'%s': the prefix length must be 0 to %u", q,
-                  max);
+      return dp_einval(err, errcap, "'%s': the prefix length must be 0 to %u",
+                       q, max);
     clear_host_bits(r.addr, v4 ? 4 : 16, r.prefix);
   }
-  else if (slash != NULL || strchr(text, ':') != NULL || looks_numeric(text))
-    return fail(err, errcap,
-                "'%s': not a network (ADDRESS/PREFIX), an address or a host "
-                "name suffix",
-                q);
+  else if (slash != NULL || strchr(text, ':') != NULL ||
+           dp_text_is_numeric(text))
+    return dp_einval(
+        err, errcap,
+        "'%s': not a network (ADDRESS/PREFIX), an address or a host "
+        "name suffix",
+        q);
   else
   {
     dp_status_t st = dp_wire_name_canon(text, r.name, sizeof(r.name));
     if (st != DP_OK)
-      return fail(err, errcap, "'%s': %s", q, dp_strerror(st));
+      return dp_einval(err, errcap, "'%s': %s", q, dp_strerror(st));
     r.is_name = true;
   }
   struct dp_serve_allow_rule *grown =

@@ -277,19 +277,12 @@ static dp_status_t add_rule(struct parse *p, yaml_node_t *n, const char *s,
 
 /* ---- a module ------------------------------------------------------------ */
 
-static bool module_name_ok(const char *s)
+bool dp_serve_module_name_ok(const char *s)
 {
+  static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
   size_t n = strlen(s);
-  if (n == 0 || n > DP_SERVE_MODULE_MAX)
-    return false;
-  for (size_t i = 0; i < n; i++)
-  {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-          (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  }
-  return true;
+  return n > 0 && n <= DP_SERVE_MODULE_MAX && strspn(s, allowed) == n;
 }
 
 void dp_serve_module_default(struct dp_serve_module *m, const char *name)
@@ -312,7 +305,7 @@ static dp_status_t module_parse(struct parse *p, yaml_node_t *kn,
   bool have_only = false, have_skip = false;
   dp_status_t st;
 
-  if (!module_name_ok(name))
+  if (!dp_serve_module_name_ok(name))
     return at(p, kn,
               "module '%s': a module name is 1 to %d letters, digits, '-' or "
               "'_'",

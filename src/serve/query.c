@@ -13,93 +13,19 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dnsprobe/hostname.h"
 #include "dnsprobe/serve.h"
 
 #define QUOTE_CAP 100 /* bytes of a quoted value in a message */
-#define HOST_MAX 253  /* RFC 1035 2.3.4, without the trailing dot */
-#define LABEL_MAX 63
-
-__attribute__((format(printf, 3, 4))) static dp_status_t
-fail(char *err, size_t cap, const char *fmt, ...)
-{
-  if (err != NULL && cap > 0)
-  {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-  }
-  return DP_EINVAL;
-}
 
 static const char *quoted(char *buf, const char *in)
 {
   return dp_quote(buf, QUOTE_CAP, in, strlen(in));
-}
-
-static bool is_alnum(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9');
-}
-
-static bool only_digits_and_dots(const char *s)
-{
-  bool digit = false;
-  for (; *s != '\0'; s++)
-  {
-    if (*s >= '0' && *s <= '9')
-      digit = true;
-    else if (*s != '.')
-      return false;
-  }
-  return digit;
-}
-
-/* RFC 952 / RFC 1123 2.1 host name, one trailing dot allowed, and a last
- * label that is not all digits (RFC 3696 2): nothing numeric passes for a
- * name. */
-static const char *hostname_problem(const char *h)
-{
-  size_t len = strlen(h), start = 0;
-  bool digits_only = true;
-  if (len > 0 && h[len - 1] == '.')
-    len--;
-  if (len == 0)
-    return "not a host name";
-  if (len > HOST_MAX)
-    return "host name is longer than 253 characters";
-  for (size_t i = 0; i <= len; i++)
-  {
-    if (i == len || h[i] == '.')
-    {
-      size_t ll = i - start;
-      if (ll == 0)
-        return "host name has an empty label";
-      if (ll > LABEL_MAX)
-        return "a label of the host name is longer than 63 characters";
-      if (h[start] == '-' || h[i - 1] == '-')
-        return "a host name label cannot start or end with '-'";
-      if (i < len)
-      {
-        start = i + 1;
-        digits_only = true;
-      }
-      continue;
-    }
-    if (!is_alnum(h[i]) && h[i] != '-')
-      return "only letters, digits, '-' and '.' are allowed in a host name";
-    if (h[i] < '0' || h[i] > '9')
-      digits_only = false;
-  }
-  return digits_only ? "the last label of a host name cannot be all digits"
-                     : NULL;
 }
 
 /* A port: 1 to 65535, decimal digits only. */
@@ -128,19 +54,19 @@ dp_status_t dp_serve_target_parse(const char *text, struct dp_serve_target *t,
   bool bracketed = false, v6 = false;
 
   if (t == NULL || text == NULL)
-    return fail(err, errcap, "no target");
+    return dp_einval(err, errcap, "no target");
   memset(t, 0, sizeof(*t));
   size_t n = strlen(text);
   if (n == 0)
-    return fail(err, errcap, "target is empty");
+    return dp_einval(err, errcap, "target is empty");
   if (n > DP_SERVE_TARGET_MAX)
-    return fail(err, errcap, "target '%s': longer than %d bytes",
-                quoted(q, text), DP_SERVE_TARGET_MAX);
+    return dp_einval(err, errcap, "target '%s': longer than %d bytes",
+                     quoted(q, text), DP_SERVE_TARGET_MAX);
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)text[i] <= 0x20 || (unsigned char)text[i] >= 0x7f)
-      return fail(err, errcap,
-                  "target '%s': only printable ASCII without spaces",
-                  quoted(q, text));
+      return dp_einval(err, errcap,
+                       "target '%s': only printable ASCII without spaces",
+                       quoted(q, text));
   memcpy(t->text, text, n + 1);
 
   const char *hs = text;
@@ -150,17 +76,18 @@ dp_status_t dp_serve_target_parse(const char *text, struct dp_serve_target *t,
     /* RFC 3986 3.2.2's IP-literal: "[ADDRESS]" or "[ADDRESS]:PORT" */
     const char *close = strchr(text, ']');
     if (close == NULL)
-      return fail(err, errcap, "target '%s': '[' without ']'", quoted(q, text));
+      return dp_einval(err, errcap, "target '%s': '[' without ']'",
+                       quoted(q, text));
     hs = text + 1;
     hl = (size_t)(close - hs);
     bracketed = v6 = true;
     if (close[1] == ':')
       port = close + 2;
     else if (close[1] != '\0')
-      return fail(err, errcap,
-                  "target '%s': unexpected text after ']' (write "
-                  "[ADDRESS]:PORT)",
-                  quoted(q, text));
+      return dp_einval(err, errcap,
+                       "target '%s': unexpected text after ']' (write "
+                       "[ADDRESS]:PORT)",
+                       quoted(q, text));
   }
   else
   {
@@ -174,30 +101,33 @@ dp_status_t dp_serve_target_parse(const char *text, struct dp_serve_target *t,
     }
   }
   if (hl == 0)
-    return fail(err, errcap, "target '%s': no address or host name",
-                quoted(q, text));
+    return dp_einval(err, errcap, "target '%s': no address or host name",
+                     quoted(q, text));
   memcpy(host, hs, hl);
   host[hl] = '\0';
 
   t->port = 53;
   if (port != NULL && !port_parse(port, &t->port))
-    return fail(err, errcap, "target '%s': port '%s' is not a number 1-65535",
-                quoted(q, text), quoted(qp, port));
+    return dp_einval(err, errcap,
+                     "target '%s': port '%s' is not a number 1-65535",
+                     quoted(q, text), quoted(qp, port));
 
   if (v6)
   {
     struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&t->addr;
     if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
-      return fail(err, errcap,
-                  bracketed ? "target '%s': not a valid IPv6 address in "
-                              "brackets"
-                            : "target '%s': not a valid IPv6 address (for a "
-                              "port, write [ADDRESS]:PORT)",
-                  quoted(q, text));
+      return dp_einval(err, errcap,
+                       bracketed
+                           ? "target '%s': not a valid IPv6 address in "
+                             "brackets"
+                           : "target '%s': not a valid IPv6 address (for a "
+                             "port, write [ADDRESS]:PORT)",
+                       quoted(q, text));
     if (IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr))
-      return fail(err, errcap,
-                  "target '%s': :: is the unspecified address, not a server",
-                  quoted(q, text));
+      return dp_einval(
+          err, errcap,
+          "target '%s': :: is the unspecified address, not a server",
+          quoted(q, text));
     s6->sin6_family = AF_INET6;
     s6->sin6_port = htons(t->port);
     t->addrlen = sizeof(*s6);
@@ -207,42 +137,36 @@ dp_status_t dp_serve_target_parse(const char *text, struct dp_serve_target *t,
   if (inet_pton(AF_INET, host, &s4->sin_addr) == 1)
   {
     if (s4->sin_addr.s_addr == htonl(INADDR_ANY))
-      return fail(err, errcap,
-                  "target '%s': 0.0.0.0 is the unspecified address, not a "
-                  "server",
-                  quoted(q, text));
+      return dp_einval(err, errcap,
+                       "target '%s': 0.0.0.0 is the unspecified address, not a "
+                       "server",
+                       quoted(q, text));
     s4->sin_family = AF_INET;
     s4->sin_port = htons(t->port);
     t->addrlen = sizeof(*s4);
     return DP_OK;
   }
   struct in_addr a4;
-  if (only_digits_and_dots(host) || inet_aton(host, &a4) != 0)
-    return fail(err, errcap,
-                "target '%s': not a valid IPv4 address (four decimal numbers "
-                "0-255, no leading zeros)",
-                quoted(q, text));
-  const char *why = hostname_problem(host);
+  if (dp_text_is_numeric(host) || inet_aton(host, &a4) != 0)
+    return dp_einval(
+        err, errcap,
+        "target '%s': not a valid IPv4 address (four decimal numbers "
+        "0-255, no leading zeros)",
+        quoted(q, text));
+  size_t bad;
+  const char *why = dp_hostname_problem(host, &bad);
+  if (why != NULL && bad != SIZE_MAX)
+    return dp_einval(err, errcap, "target '%s': '%c' %s", quoted(q, text),
+                     host[bad], why);
   if (why != NULL)
-    return fail(err, errcap, "target '%s': %s", quoted(q, text), why);
+    return dp_einval(err, errcap, "target '%s': %s", quoted(q, text), why);
   memset(&t->addr, 0, sizeof(t->addr));
   /* lower case, trailing dot: the form the allow-list compares */
   if (dp_wire_name_canon(host, t->host, sizeof(t->host)) != DP_OK)
-    return fail(err, errcap, "target '%s': not a host name", quoted(q, text));
+    return dp_einval(err, errcap, "target '%s': not a host name",
+                     quoted(q, text));
   t->is_name = true;
   return DP_OK;
-}
-
-/* A module name: letters, digits, '-' and '_'. */
-static bool module_name_ok(const char *s)
-{
-  size_t n = strlen(s);
-  if (n == 0 || n > DP_SERVE_MODULE_MAX)
-    return false;
-  for (size_t i = 0; i < n; i++)
-    if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_')
-      return false;
-  return true;
 }
 
 /* Whether the raw query has a percent-encoded NUL, which the decoder would
@@ -264,22 +188,22 @@ dp_status_t dp_serve_query_parse(const char *query, struct dp_serve_query *q,
   bool have_target = false;
 
   if (q == NULL)
-    return fail(err, errcap, "no place for the query");
+    return dp_einval(err, errcap, "no place for the query");
   memset(q, 0, sizeof(*q));
   if (query == NULL || query[0] == '\0')
-    return fail(err, errcap, "missing target= parameter");
+    return dp_einval(err, errcap, "missing target= parameter");
   if (strlen(query) > DP_SERVE_QUERY_MAX)
-    return fail(err, errcap, "query string longer than %d bytes",
-                DP_SERVE_QUERY_MAX);
+    return dp_einval(err, errcap, "query string longer than %d bytes",
+                     DP_SERVE_QUERY_MAX);
   if (has_encoded_nul(query))
-    return fail(err, errcap, "a parameter holds a NUL byte (%%00)");
+    return dp_einval(err, errcap, "a parameter holds a NUL byte (%%00)");
   /* TAILQ_INIT, without <sys/queue.h>: an empty list */
   params.tqh_first = NULL;
   params.tqh_last = &params.tqh_first;
   if (evhttp_parse_query_str(query, &params) != 0)
   {
     evhttp_clear_headers(&params);
-    return fail(err, errcap, "malformed query string");
+    return dp_einval(err, errcap, "malformed query string");
   }
   bool seen_module = false;
   for (struct evkeyval *kv = params.tqh_first; kv != NULL && st == DP_OK;
@@ -293,9 +217,9 @@ dp_status_t dp_serve_query_parse(const char *query, struct dp_serve_query *q,
     if (strcmp(k, "target") == 0)
     {
       if (have_target)
-        st = fail(err, errcap, "target= given more than once");
+        st = dp_einval(err, errcap, "target= given more than once");
       else if (v[0] == '\0')
-        st = fail(err, errcap, "target= is empty");
+        st = dp_einval(err, errcap, "target= is empty");
       else
       {
         st = dp_serve_target_parse(v, &q->target, err, errcap);
@@ -305,12 +229,12 @@ dp_status_t dp_serve_query_parse(const char *query, struct dp_serve_query *q,
     else if (strcmp(k, "module") == 0)
     {
       if (seen_module)
-        st = fail(err, errcap, "module= given more than once");
-      else if (!printable || !module_name_ok(v))
-        st = fail(err, errcap,
-                  "module '%s': a module name is 1 to %d letters, digits, "
-                  "'-' or '_'",
-                  quoted(qb, v), DP_SERVE_MODULE_MAX);
+        st = dp_einval(err, errcap, "module= given more than once");
+      else if (!printable || !dp_serve_module_name_ok(v))
+        st = dp_einval(err, errcap,
+                       "module '%s': a module name is 1 to %d letters, digits, "
+                       "'-' or '_'",
+                       quoted(qb, v), DP_SERVE_MODULE_MAX);
       else
         snprintf(q->module, sizeof(q->module), "%s", v);
       seen_module = true;
@@ -319,24 +243,26 @@ dp_status_t dp_serve_query_parse(const char *query, struct dp_serve_query *q,
     {
       dp_status_t zs;
       if (q->zone_given)
-        st = fail(err, errcap, "zone= given more than once");
+        st = dp_einval(err, errcap, "zone= given more than once");
       else if (v[0] == '\0')
-        st = fail(err, errcap, "zone= is empty (write '.' for the root)");
+        st = dp_einval(err, errcap, "zone= is empty (write '.' for the root)");
       else if (!printable)
-        st =
-            fail(err, errcap, "zone '%s': only printable ASCII", quoted(qb, v));
+        st = dp_einval(err, errcap, "zone '%s': only printable ASCII",
+                       quoted(qb, v));
       else if ((zs = dp_wire_name_canon(v, q->zone, sizeof(q->zone))) != DP_OK)
-        st = fail(err, errcap, "zone '%s': %s", quoted(qb, v), dp_strerror(zs));
+        st = dp_einval(err, errcap, "zone '%s': %s", quoted(qb, v),
+                       dp_strerror(zs));
       q->zone_given = true;
     }
     else
-      st = fail(err, errcap,
-                "unknown parameter '%s' (target, module and zone are known)",
-                quoted(qb, k));
+      st = dp_einval(
+          err, errcap,
+          "unknown parameter '%s' (target, module and zone are known)",
+          quoted(qb, k));
   }
   evhttp_clear_headers(&params);
   if (st == DP_OK && !have_target)
-    st = fail(err, errcap, "missing target= parameter");
+    st = dp_einval(err, errcap, "missing target= parameter");
   if (st != DP_OK)
     memset(q, 0, sizeof(*q));
   return st;

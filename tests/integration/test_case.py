@@ -154,7 +154,15 @@ class Test_case(unittest.TestCase):
         p = case_probe(report)
         self.check_pair(p, "lowercase")
         self.assertEqual(p["verdict"], "non-compliant", p["detail"])
-        self.assertIn("(lowercased)", p["detail"])
+        if os.environ.get("DNSPROBE_VALGRIND") == "1" and \
+                "folded, or lowercased" in p["detail"]:
+            # under valgrind the SOA queries before the pair can outlast
+            # its bounded wait: the pair goes while one spelt in lower case
+            # is in flight, and dnsprobe rightly cannot tell a lowercased
+            # echo from that query's, folded
+            pass
+        else:
+            self.assertIn("(lowercased)", p["detail"])
         self.assertEqual(p["cause"], "case-not-preserved")
         self.assertIn("case-not-preserved", causes(report))
         # the other probes compare letters folded: the zone is served

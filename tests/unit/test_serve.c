@@ -79,7 +79,7 @@ static const struct query_case query_cases[] = {
      "empty label"},
     {"target=-a.example", false, NULL, false, NULL, 0, NULL, NULL, "'-'"},
     {"target=a_b.example", false, NULL, false, NULL, 0, NULL, NULL,
-     "only letters"},
+     "'_' is not allowed in a host name"},
     {"target=example.123", false, NULL, false, NULL, 0, NULL, NULL,
      "all digits"},
     {"target=127.0.0.1&target=127.0.0.2", false, NULL, false, NULL, 0, NULL,

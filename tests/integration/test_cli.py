@@ -394,12 +394,17 @@ class CodesInManPage(unittest.TestCase):
             man = f.read().replace("\\-", "-").replace("\\(em", "-")
         self.assertEqual(sorted(tables), ["causes", "ede", "opcodes",
                                           "rcodes"])
+        readme = open(os.path.join(SRCDIR, "README.md"),
+                      encoding="utf-8").read()
         for c in tables.pop("causes"):
             with self.subTest(cause=c["key"]):
-                # the man page's DIAGNOSIS lists every root cause by its key
+                # the man page's DIAGNOSIS describes every root cause, and
+                # the README's table lists every key
                 self.assertIn("\n.B %s\n" % c["key"], man,
                               "cause %s missing from docs/dnsprobe.1"
                               % c["key"])
+                self.assertIn("`%s`" % c["key"], readme,
+                              "cause %s missing from README.md" % c["key"])
         for kind, entries in tables.items():
             for e in entries:
                 with self.subTest(kind=kind, name=e["name"]):

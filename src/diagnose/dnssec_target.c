@@ -280,7 +280,8 @@ static void mark_probes(struct dp_target_result *t)
     p->severity = sev > p->severity ? sev : p->severity;
     p->finding = DP_FINDING_DNSSEC_SIGNING;
     p->cause = c;
-    snprintf(p->detail, sizeof(p->detail), "%s", f->detail);
+    snprintf(p->detail, sizeof(p->detail), "%.*s", (int)sizeof(p->detail) - 1,
+             f->detail);
   }
 }
 

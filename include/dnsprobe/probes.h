@@ -167,6 +167,13 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
                          const struct dp_probe_run_options *opt,
                          struct dp_run *run);
 
+/**
+ * The wall clock now in UTC as RFC 3339 with milliseconds
+ * ("2026-11-21T13:00:00.000Z"), as a run's started_at and a log line's ts
+ * carry it; out holds cap bytes (25 or more for the whole text).
+ */
+void dp_utc_now(char *out, size_t cap);
+
 /* ---- the runner: a window of batteries on an engine someone else runs ----
  *
  * dp_probe_run is a loop over these calls; a caller with its own event loop

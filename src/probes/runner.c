@@ -912,7 +912,7 @@ static void on_grace(void *arg)
   send_probe(ps);
 }
 
-static void rfc3339_now(char *out, size_t cap)
+void dp_utc_now(char *out, size_t cap)
 {
   struct timespec ts;
   struct tm tm;
@@ -1482,7 +1482,7 @@ dp_status_t dp_probe_run(const struct dp_probe_target *targets, size_t n,
   rl.run = run;
   rl.targets = targets;
   rl.n = n;
-  rfc3339_now(run->started_at, sizeof(run->started_at));
+  dp_utc_now(run->started_at, sizeof(run->started_at));
   run->status = DP_HEALTH_OK;
 
   st = dp_engine_create(&opt->engine, &rl.eng);

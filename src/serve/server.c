@@ -121,16 +121,6 @@ static double now_ms(const struct server *s)
   return dp_engine_now_ms(s->eng);
 }
 
-static void utc_now(char *out, size_t cap)
-{
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(out, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(out + n, cap - n, ".%03ldZ", ts.tv_nsec / 1000000L);
-}
-
 /* A logfmt value: bare when it is made of safe bytes, else quoted with \"
  * and \\ escaped and other bytes as \xHH; at most LOG_VALUE_MAX bytes of
  * it, so a log line stays one line whatever a client sent. */
@@ -185,7 +175,7 @@ static void log_line(struct server *s, const char *level, const char *msg, ...)
       evbuffer_free(b);
     return;
   }
-  utc_now(ts, sizeof(ts));
+  dp_utc_now(ts, sizeof(ts));
   evbuffer_add_printf(b, "ts=%s level=%s msg=", ts, level);
   log_value(b, msg);
   va_list ap;
@@ -753,7 +743,7 @@ static struct evbuffer *render_probe(struct preq *rq, char *why, size_t cap)
       run.status = run.targets[i].status;
   }
   run.ntargets = rq->nslots;
-  utc_now(run.started_at, sizeof(run.started_at));
+  dp_utc_now(run.started_at, sizeof(run.started_at));
   struct dp_report_options ro = {.version = DP_VERSION};
   dp_status_t st = dp_report_write(m, DP_FORMAT_PROMETHEUS, &run, NULL, &ro);
   fputs("# HELP dnsprobe_probe_duration_seconds How long the target's "

@@ -433,8 +433,9 @@ scrape_configs:
             headers={"X-Prometheus-Scrape-Timeout-Seconds": "soon"})
         self.assertEqual(status, 400, body)
         self.assertIn("X-Prometheus-Scrape-Timeout-Seconds", body)
-        # 403
-        status, _, body = http_get(p, probe_path("10.0.0.1"))
+        # 403: loopback outside the allow-list, so that a regression
+        # would still send nothing beyond this machine
+        status, _, body = http_get(p, probe_path("127.0.0.200"))
         self.assertEqual(status, 403, body)
         # 404, 405
         status, _, body = http_get(p, "/nope")

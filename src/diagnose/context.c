@@ -536,7 +536,8 @@ static void set_cause(struct dp_probe_result *p, struct dp_target_result *t,
                f->answer.qname);
     else
       snprintf(f->shows, sizeof(f->shows), "sent at the same moment, %s",
-               f->has_answer ? "its reply carries no question" : "no reply");
+               f->has_answer ? "its reply carries no question"
+                             : dp_diagnose_outcome_words(f->outcome));
   }
 }
 

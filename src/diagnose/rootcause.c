@@ -454,7 +454,10 @@ static void evidence(struct dp_buf *b, const struct dp_target_result *t,
       continue;
     for (size_t k = 0; k < p->nfollowups; k++)
       if (p->followups[k].shows[0] &&
-          p->followups[k].id != DP_FOLLOWUP_SAME_QUESTION)
+          p->followups[k].id != DP_FOLLOWUP_SAME_QUESTION &&
+          /* the case probe's twin speaks only of case */
+          (p->followups[k].id != DP_FOLLOWUP_OTHER_CASE ||
+           r->cause == DP_CAUSE_CASE_NOT_PRESERVED))
       {
         dp_buf_addf(b, " %s: %s.", dp_probe_id_tostr(p->probe),
                     p->followups[k].shows);

@@ -714,6 +714,68 @@ START_TEST(test_query_refused_evidence)
 }
 END_TEST
 
+/* The case probe's twin is evidence of case only: a server that refuses
+ * everything gets no sentence about the twin in its client-refused
+ * evidence, while a lowercasing server's case-not-preserved evidence
+ * carries what the twin showed. */
+START_TEST(test_twin_only_in_case_evidence)
+{
+  struct dp_run run;
+  fx_run_init(&run);
+  struct dp_target_result *t =
+      fx_target(&run, "127.0.0.1:5301", "127.0.0.1", 5301, FX_ZONE);
+  base_answers(t, RESOLVER);
+  for (unsigned i = 0; i < DP_PROBE_COUNT; i++)
+    if (i != DP_PROBE_RECURSION)
+      fx_answer(&t->probes[i], DP_RCODE_REFUSED, 0);
+  fx_answer(&t->probes[DP_PROBE_RECURSION], DP_RCODE_REFUSED, 0);
+  struct dp_followup *f;
+  ck_assert_int_eq(dp_probe_followup_add(&t->probes[DP_PROBE_CASE], &f), DP_OK);
+  f->id = DP_FOLLOWUP_OTHER_CASE;
+  f->query = t->probes[DP_PROBE_CASE].query;
+  f->outcome = DP_OUTCOME_ANSWER;
+  f->has_answer = true;
+  f->answer.rcode = DP_RCODE_REFUSED;
+  f->answer.flags = DP_FLAG_QR;
+  fx_diagnose(t, NULL);
+  ck_assert_msg(t->ndiagnosis > 0 &&
+                    t->diagnosis[0].cause == DP_CAUSE_CLIENT_REFUSED,
+                "refuses everything: %s",
+                t->ndiagnosis ? dp_cause_tostr(t->diagnosis[0].cause) : "-");
+  ck_assert_msg(t->probes[DP_PROBE_CASE].followups[0].shows[0] != '\0',
+                "the twin shows something");
+  ck_assert_msg(strstr(t->diagnosis[0].evidence, "case:") == NULL,
+                "client-refused evidence speaks of the twin: %s",
+                t->diagnosis[0].evidence);
+  dp_run_clear(&run);
+
+  t = authoritative(&run);
+  struct dp_probe_result *c = &t->probes[DP_PROBE_CASE];
+  snprintf(c->query.qname, sizeof(c->query.qname), "%s", "eXaMpLe.TeSt.");
+  fx_answer(c, DP_RCODE_NOERROR, AA);
+  fx_soa(c, FX_SERIAL);
+  snprintf(c->answer.qname, sizeof(c->answer.qname), "%s", "example.test.");
+  c->answer.question_exact = false;
+  ck_assert_int_eq(dp_probe_followup_add(c, &f), DP_OK);
+  f->id = DP_FOLLOWUP_OTHER_CASE;
+  f->query = c->query;
+  snprintf(f->query.qname, sizeof(f->query.qname), "%s", "ExAmPlE.tEsT.");
+  f->outcome = DP_OUTCOME_ANSWER;
+  f->has_answer = true;
+  f->answer = c->answer;
+  fx_diagnose(t, NULL);
+  ck_assert_msg(has_cause(t, DP_CAUSE_CASE_NOT_PRESERVED),
+                "a lowercased echo is case-not-preserved");
+  for (size_t i = 0; i < t->ndiagnosis; i++)
+    if (t->diagnosis[i].cause == DP_CAUSE_CASE_NOT_PRESERVED)
+      ck_assert_msg(strstr(t->diagnosis[i].evidence,
+                           "case: sent at the same moment") != NULL,
+                    "case-not-preserved evidence lacks the twin: %s",
+                    t->diagnosis[i].evidence);
+  dp_run_clear(&run);
+}
+END_TEST
+
 /* An expected verdict never warns: refused recursion on a server that
  * refuses the zone is info, and with --expect authoritative ok. */
 START_TEST(test_expected_never_warns)
@@ -800,6 +862,7 @@ static Suite *rootcause_suite(void)
   tcase_add_loop_test(tc, test_rootcause, 0, NELEM(cases));
   tcase_add_test(tc, test_expected_never_warns);
   tcase_add_test(tc, test_query_refused_evidence);
+  tcase_add_test(tc, test_twin_only_in_case_evidence);
   tcase_add_test(tc, test_expectations_and_causes);
   tcase_add_test(tc, test_fix_policy);
   suite_add_tcase(s, tc);

@@ -101,7 +101,7 @@ struct dp_serve_allow_rule
 /* Empty (all zero) allows nothing. */
 struct dp_serve_allow
 {
-  size_t n;
+  size_t n, cap;                     /* rules held, room for */
   struct dp_serve_allow_rule *rules; /* owned */
 };
 

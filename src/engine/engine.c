@@ -1010,6 +1010,9 @@ static ssize_t tap_send_own(struct chan *c, struct link *l, ares_socket_t fd,
   ssize_t w = send(fd, out, n, MSG_NOSIGNAL);
   if (w < 0)
     return link_fail(l, tcp);
+  /* as in tap_sendv: written to a TCP socket means connected */
+  if (w > 0 && tcp)
+    ex->connected = true;
   if ((size_t)w < n)
   {
     /* c-ares would never write the rest: it thinks its own, shorter,

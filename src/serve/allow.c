@@ -49,6 +49,24 @@ static void clear_host_bits(uint8_t *a, size_t len, unsigned prefix)
   }
 }
 
+/* Room for want rules in all, growing by doubling (a long list is added
+ * one rule at a time). */
+static dp_status_t reserve(struct dp_serve_allow *a, size_t want)
+{
+  if (want <= a->cap)
+    return DP_OK;
+  size_t cap = a->cap > 0 ? a->cap : 8;
+  while (cap < want)
+    cap *= 2;
+  struct dp_serve_allow_rule *grown =
+      realloc(a->rules, cap * sizeof(*a->rules));
+  if (grown == NULL)
+    return DP_ENOMEM;
+  a->rules = grown;
+  a->cap = cap;
+  return DP_OK;
+}
+
 dp_status_t dp_serve_allow_add(struct dp_serve_allow *a, const char *text,
                                char *err, size_t errcap)
 {
@@ -101,11 +119,8 @@ dp_status_t dp_serve_allow_add(struct dp_serve_allow *a, const char *text,
       return dp_einval(err, errcap, "'%s': %s", q, dp_strerror(st));
     r.is_name = true;
   }
-  struct dp_serve_allow_rule *grown =
-      realloc(a->rules, (a->n + 1) * sizeof(*a->rules));
-  if (grown == NULL)
+  if (reserve(a, a->n + 1) != DP_OK)
     return DP_ENOMEM;
-  a->rules = grown;
   a->rules[a->n++] = r;
   return DP_OK;
 }
@@ -190,12 +205,9 @@ dp_status_t dp_serve_allow_merge(struct dp_serve_allow *dst,
     return DP_OK;
   if (dst->n + src->n > DP_SERVE_ALLOW_MAX)
     return DP_ERANGE;
-  struct dp_serve_allow_rule *grown =
-      realloc(dst->rules, (dst->n + src->n) * sizeof(*dst->rules));
-  if (grown == NULL)
+  if (reserve(dst, dst->n + src->n) != DP_OK)
     return DP_ENOMEM;
-  memcpy(grown + dst->n, src->rules, src->n * sizeof(*src->rules));
-  dst->rules = grown;
+  memcpy(dst->rules + dst->n, src->rules, src->n * sizeof(*src->rules));
   dst->n += src->n;
   return DP_OK;
 }
@@ -222,5 +234,5 @@ void dp_serve_allow_clear(struct dp_serve_allow *a)
     return;
   free(a->rules);
   a->rules = NULL;
-  a->n = 0;
+  a->n = a->cap = 0;
 }

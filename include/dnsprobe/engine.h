@@ -139,6 +139,14 @@ bool dp_engine_same_server(const struct sockaddr_storage *a,
 double dp_engine_now_ms(const dp_engine_t *eng);
 
 /**
+ * How busy the loop's process has been since the previous call: its CPU
+ * time (user and system) over the engine's clock, 1.0 for one CPU kept
+ * fully busy; 0 on the first call. The runner opens its window of targets
+ * by it (a test engine on a virtual clock says 0: never busy).
+ */
+double dp_engine_busy(dp_engine_t *eng);
+
+/**
  * Whether the c-ares loaded at run time is one this build supports: of the
  * family its headers were (1.18 to 1.21, 1.22 to 1.33, or 1.34), and no
  * older than them. On DP_EVERSION, err (when not NULL) gets one line that

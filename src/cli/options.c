@@ -174,7 +174,12 @@ static const struct option_row options[] = {
      "most 256)",
      opt_parallel, NULL,
      "At most *N* targets in flight (default: sized to the open-file limit, at "
-     "most 256). Targets on one server (the same address and port) go one "
+     "most 256). The window opens up to *N* as far as the CPU keeps up: "
+     "batteries start 32 at a time, and more while dnsprobe's one loop has "
+     "time to spare, so a run that waits on the network reaches *N* within a "
+     "fraction of a second while one whose replies keep the loop busy (a fast "
+     "server on the same machine) holds only as many as that loop can serve. "
+     "Targets on one server (the same address and port) go one "
      "after another. On a terminal, standard error shows the targets done, the "
      "rate and the time left; the text report of several targets ends with the "
      "most common root causes."},

@@ -196,6 +196,7 @@ struct dp_engine_timer
 struct dp_engine
 {
   struct event_base *base;
+  double busy_cpu, busy_wall; /* dp_engine_busy's last sample, in ms */
   struct exchange *queue_head, *queue_tail;
   struct exchange *running; /* started, not yet finalised */
   struct link *links;       /* every link, shared or private */
@@ -1779,4 +1780,20 @@ double dp_engine_now_ms(const dp_engine_t *eng)
   (void)eng;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+double dp_engine_busy(dp_engine_t *eng)
+{
+  struct rusage ru;
+  if (eng == NULL || getrusage(RUSAGE_SELF, &ru) != 0)
+    return 0.0;
+  double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+  double wall = dp_engine_now_ms(eng);
+  double busy = eng->busy_wall > 0.0 && wall > eng->busy_wall
+                    ? (cpu - eng->busy_cpu) / (wall - eng->busy_wall)
+                    : 0.0;
+  eng->busy_cpu = cpu;
+  eng->busy_wall = wall;
+  return busy;
 }

@@ -161,6 +161,8 @@ struct dp_runner
   size_t nwaiting;
   struct target_state *dead; /* done called, to be freed by the kick */
   dp_engine_timer_t *kick;   /* starts batteries and frees the dead */
+  unsigned limit;            /* batteries in flight at most now */
+  dp_engine_timer_t *pace;   /* the window's next look at the CPU */
   size_t pending;            /* submitted, done not called yet */
   dp_status_t error;
   uint16_t id_pool[ID_POOL]; /* random IDs not handed out yet */
@@ -701,8 +703,7 @@ static bool followup_submit(struct probe_state *ps,
   const struct dp_probe_def *def = dp_probe_def(ps->probe);
   return second_submit(ps, def->build, rule->tweak, rule->id, rule->over_tcp,
                        def->keep_reply && rule->over_tcp,
-                       target_timeout(ps->ts),
-                       ps->ts->rs->opt.spacing_ms != 0);
+                       target_timeout(ps->ts), ps->ts->rs->opt.spacing_ms != 0);
 }
 
 /* ---- --spacing ------------------------------------------------------------
@@ -758,9 +759,8 @@ static void spaced_dispatch(struct target_state *ts, struct spaced_send sp)
 {
   ts->awaiting_sent = true;
   const struct dp_probe_def *def = dp_probe_def(sp.ps->probe);
-  bool went = sp.twin
-                  ? second_submit(sp.ps, def->twin, NULL, def->twin_id, false,
-                                  false, target_timeout(ts), true)
+  bool went = sp.twin ? second_submit(sp.ps, def->twin, NULL, def->twin_id,
+                                      false, false, target_timeout(ts), true)
               : sp.followup == NULL ? probe_send(sp.ps)
                                     : followup_submit(sp.ps, sp.followup);
   if (!went)
@@ -1064,14 +1064,68 @@ static bool server_busy(const struct dp_runner *rs,
   return false;
 }
 
+/* The window opens as far as the CPU allows, as TCP's congestion window
+ * does for a network. Batteries start LIMIT_START at a time; every PACE_MS
+ * while targets wait, the runner reads how busy the process was
+ * (dp_engine_busy): under BUSY_LOW of one CPU the limit doubles, under
+ * BUSY_HIGH it grows by LIMIT_STEP, over BUSY_MAX it loses a quarter (down
+ * to LIMIT_MIN); it never passes --parallel. A run that waits for the
+ * network (real servers, silent ones) reaches --parallel within a few
+ * ticks. A run whose one loop is kept busy by the replies (a fast server
+ * on this machine) stays near the fewest batteries that keep it busy:
+ * started beyond that, every exchange would take longer than the grace
+ * periods, whose expiry overlaps the chained probes (three TCP connections
+ * and c-ares channels per target instead of one), which costs more CPU and
+ * memory still. */
+#define LIMIT_START 32u
+#define LIMIT_MIN 16u
+#define LIMIT_STEP 16u
+#define BUSY_LOW 0.8
+#define BUSY_HIGH 0.9
+#define BUSY_MAX 0.95
+#define PACE_MS 20u
+
+static void window_adapt(struct dp_runner *rs, double busy)
+{
+  unsigned floor = rs->parallel < LIMIT_MIN ? rs->parallel : LIMIT_MIN;
+  unsigned want = rs->limit;
+  if (busy > BUSY_MAX)
+    want = rs->limit - rs->limit / 4;
+  else if (busy < BUSY_LOW)
+    want = rs->limit * 2;
+  else if (busy < BUSY_HIGH)
+    want = rs->limit + LIMIT_STEP;
+  rs->limit = want < floor ? floor : want > rs->parallel ? rs->parallel : want;
+}
+
+static void fill_window(struct dp_runner *rs);
+
+static void on_pace(void *arg)
+{
+  struct dp_runner *rs = arg;
+  rs->pace = NULL;
+  window_adapt(rs, dp_engine_busy(rs->eng));
+  start_next(rs);
+}
+
+/* Start what the window allows now; while targets wait, look at the CPU
+ * again in PACE_MS. */
+static void start_next(struct dp_runner *rs)
+{
+  fill_window(rs);
+  if (rs->wait_head != NULL && rs->pace == NULL &&
+      dp_engine_timer_start(rs->eng, PACE_MS, on_pace, rs, &rs->pace) != DP_OK)
+    rs->pace = NULL;
+}
+
 /* Fill the window: the first waiting targets (in the order submitted) whose
  * server has no battery in flight, looking at most DP_RUNNER_LOOKAHEAD
  * ahead. One server sees one battery at a time, so a fleet that lists it
  * with many zones does not flood it, and its SOA-question queries and TCP
  * connections never overlap across targets either. */
-static void start_next(struct dp_runner *rs)
+static void fill_window(struct dp_runner *rs)
 {
-  while (rs->nflight < rs->parallel && rs->wait_head != NULL)
+  while (rs->nflight < rs->limit && rs->wait_head != NULL)
   {
     struct entry *prev = NULL, *pick = rs->wait_head;
     size_t scanned = 0;
@@ -1199,6 +1253,7 @@ dp_status_t dp_runner_create(dp_engine_t *eng,
   rs->eng = eng;
   rs->opt = *opt;
   rs->parallel = opt->parallel ? opt->parallel : default_parallel();
+  rs->limit = rs->parallel < LIMIT_START ? rs->parallel : LIMIT_START;
   rs->flight = calloc(rs->parallel, sizeof(*rs->flight));
   if (rs->flight == NULL)
   {
@@ -1278,6 +1333,7 @@ void dp_runner_destroy(dp_runner_t *rs)
   if (rs == NULL)
     return;
   dp_engine_timer_cancel(rs->kick);
+  dp_engine_timer_cancel(rs->pace);
   free_dead(rs);
   for (size_t i = 0; i < rs->nflight; i++)
     target_free(rs->flight[i]);

@@ -49,6 +49,9 @@ extern struct fake_log fake_log;
 /** The responder; NULL: fake_reply_default. */
 extern fake_responder_fn fake_responder;
 
+/** What dp_engine_busy says: 0 (never busy) unless a test sets it. */
+extern double fake_busy;
+
 /** Empty the log. */
 void fake_log_reset(void);
 

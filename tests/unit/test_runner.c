@@ -128,6 +128,7 @@ static void run_one(unsigned spacing, struct dp_run *run)
 static void teardown(void)
 {
   fake_responder = NULL;
+  fake_busy = 0.0;
   fake_log_reset();
 }
 
@@ -726,6 +727,61 @@ START_TEST(test_source_window)
 }
 END_TEST
 
+/* The window opens as far as the CPU allows: on an idle loop to the whole
+ * --parallel within a few pace ticks, on a loop kept busy never past the
+ * batteries it started with (and it closes down to 16). */
+static size_t most_overlapping(const struct src *s)
+{
+  static double first[SRC_MAX], last[SRC_MAX];
+  size_t most = 0;
+  for (size_t i = 0; i < s->n; i++)
+    span_of(s->zone[i], &first[i], &last[i]);
+  for (size_t i = 0; i < s->n; i++)
+  {
+    size_t overlapping = 0;
+    for (size_t j = 0; j < s->n; j++)
+      overlapping += first[j] <= first[i] && last[j] > first[i];
+    most = overlapping > most ? overlapping : most;
+  }
+  return most;
+}
+
+/* Replies after 50 ms: a battery lasts several pace ticks, as over a
+ * network. */
+static void slow_reply(const struct fake_sent *q, struct fake_reply *r)
+{
+  fake_reply_default(q, r);
+  r->delay_ms = 50;
+}
+
+START_TEST(test_window_follows_the_cpu)
+{
+  static struct src s;
+  struct dp_run run;
+  fake_responder = slow_reply;
+
+  memset(&s, 0, sizeof(s));
+  s.n = 300;
+  fake_busy = 0.0;
+  ck_assert_int_eq(run_source(&s, 128, false, &run), DP_OK);
+  size_t idle = most_overlapping(&s);
+  dp_run_clear(&run);
+
+  memset(&s, 0, sizeof(s));
+  s.n = 300;
+  fake_busy = 1.0;
+  ck_assert_int_eq(run_source(&s, 128, false, &run), DP_OK);
+  size_t busy = most_overlapping(&s);
+  ck_assert_msg(run.ntargets == s.n, "busy: %zu targets done", run.ntargets);
+  dp_run_clear(&run);
+  fake_busy = 0.0;
+
+  ck_assert_msg(idle == 128, "idle loop: at most %zu in flight, not 128", idle);
+  ck_assert_msg(busy <= 32, "busy loop: %zu in flight, more than it started",
+                busy);
+}
+END_TEST
+
 /* 1,100 targets streamed: each done exactly once, none kept, and never
  * more pulled ahead than the window and the look-ahead. Case 1: all on one
  * server, so each waits for the one before it. */
@@ -1105,6 +1161,7 @@ static Suite *runner_suite(void)
   tcase_add_checked_fixture(feed, NULL, teardown);
   tcase_set_timeout(feed, 60);
   tcase_add_test(feed, test_source_window);
+  tcase_add_test(feed, test_window_follows_the_cpu);
   tcase_add_loop_test(feed, test_source_each_once_bounded, 0, 2);
   tcase_add_loop_test(feed, test_source_fails, 0, 2);
   tcase_add_test(feed, test_submit);

@@ -50,22 +50,6 @@ ZONES = ("good", "extra", "glue", "noglue", "single", "samenet", "alias",
 RUN_TIMEOUT = 120
 RECORDER_LIFETIME = 300.0
 
-lab.INSTANCES.setdefault("zone-resolver",
-                         lab.Instance("unbound", "unbound.conf"))
-
-
-def port_free(addr, port):
-    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, kind)
-        try:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((addr, port))
-        except OSError:
-            return False
-        finally:
-            s.close()
-    return True
-
 
 class Recorder:
     """Binds UDP and TCP port 53 on addresses nothing may ask, and notes
@@ -144,10 +128,10 @@ class DelegationTest(unittest.TestCase):
         if not DNSPROBE:
             raise unittest.SkipTest("DNSPROBE is not set")
         for addr in PARENTS + CHILDREN + NEVER_ASKED:
-            if not port_free(addr, 53):
+            if not lab.port_free(addr, 53):
                 raise unittest.SkipTest("cannot bind %s port 53 (needs root "
                                         "and a free port)" % addr)
-        if not port_free(*RESOLVER):
+        if not lab.port_free(*RESOLVER):
             raise unittest.SkipTest("cannot bind %s port %d" % RESOLVER)
         try:
             cls.recorder = Recorder(NEVER_ASKED)

@@ -26,7 +26,6 @@ import base64
 import hashlib
 import os
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -279,18 +278,6 @@ class Battery(unittest.TestCase):
 
 # ---- zone mode ----------------------------------------------------------
 
-def port_free(addr, port):
-    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, kind)
-        try:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((addr, port))
-        except OSError:
-            return False
-        finally:
-            s.close()
-    return True
-
 
 def wire_name(name):
     out = b""
@@ -359,7 +346,7 @@ class ZoneMode(unittest.TestCase):
         if not os.environ.get("DNSPROBE"):
             raise unittest.SkipTest("DNSPROBE is not set")
         for addr, port in (NS1, NS2, ZONE_RESOLVER):
-            if not port_free(addr, port):
+            if not lab.port_free(addr, port):
                 raise unittest.SkipTest("cannot bind %s port %d (needs root "
                                         "and a free port)" % (addr, port))
         try:

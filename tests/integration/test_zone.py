@@ -27,7 +27,6 @@ lame-peer"), never computed from dnsprobe's output.
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import unittest
@@ -46,25 +45,6 @@ LAYOUT = {
     "nsd": ("127.0.0.63", 53),
 }
 RUN_TIMEOUT = 120  # seconds for one dnsprobe run
-
-# The resolver is an instance of its own, registered here so that lab.py
-# (shared by the other suites) needs no change.
-lab.INSTANCES.setdefault("zone-resolver",
-                         lab.Instance("unbound", "unbound.conf"))
-
-
-def port_free(addr, port):
-    """Whether this process may bind UDP and TCP port `port` on addr."""
-    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, kind)
-        try:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind((addr, port))
-        except OSError:
-            return False
-        finally:
-            s.close()
-    return True
 
 
 def zone_mode_in_main():
@@ -105,7 +85,7 @@ class ZoneTest(unittest.TestCase):
         if not DNSPROBE:
             raise unittest.SkipTest("DNSPROBE is not set")
         for addr, port in list(LAYOUT.values()) + [RESOLVER]:
-            if not port_free(addr, port):
+            if not lab.port_free(addr, port):
                 raise unittest.SkipTest("cannot bind %s port %d (needs root "
                                         "and a free port)" % (addr, port))
         try:
@@ -134,7 +114,7 @@ class ZoneTest(unittest.TestCase):
         import subprocess
         import tempfile
         sysres = ("127.0.0.64", 53)
-        if not port_free(*sysres):
+        if not lab.port_free(*sysres):
             self.skipTest("cannot bind %s port 53" % sysres[0])
         srv = lab.start("zone-resolver", *sysres, upstream=lab.DEAD_FORWARD)
         self.addCleanup(srv.stop)

@@ -363,7 +363,25 @@ INSTANCES = {
     # The DNSSEC lab (see DNSSEC_ZONES).
     "dnssec-auth": Instance("nsd", "nsd.conf", probe_zone="secure.test",
                             prepare=_sign_dnssec_lab),
+    # The loopback resolver zone mode asks (test_zone, test_delegation,
+    # test_dnssec_battery, which adds the parent's DS to it).
+    "zone-resolver": Instance("unbound", "unbound.conf"),
 }
+
+
+def port_free(addr, port):
+    """Whether this process may bind UDP and TCP port `port` on addr, so
+    that a lab server meant for it can have it."""
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        s = socket.socket(socket.AF_INET, kind)
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((addr, port))
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return True
 
 
 def server_command(server, conf, rundir):

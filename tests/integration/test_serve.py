@@ -712,7 +712,7 @@ scrape_configs:
             (["--config", conf], "%s:3: allow_targets: '300.1.1.1/8'" % conf),
             (["--config", os.path.join(self.work, "none.yaml")],
              "cannot read"),
-            (["--allow-target", "10.0.0.0/99"], "--allow-target"),
+            (["--allow-target", "198.51.100.0/99"], "--allow-target"),
             (["--listen", "127.0.0.160"], "--listen"),
             (["--max-in-flight", "0"], "--max-in-flight"),
             (["--min-interval", "-1"], "--min-interval"),

@@ -211,10 +211,10 @@ static const struct allow_case allow_cases[] = {
     {{"127.0.0.0/8"}, "126.255.255.255", false},
     {{"127.0.0.0/8"}, "::1", false},
     {{"127.0.0.0/8"}, "::ffff:127.0.0.1", true},
-    {{"127.0.0.0/8"}, "::ffff:10.0.0.1", false},
-    {{"10.1.2.3"}, "10.1.2.3", true},
-    {{"10.1.2.3"}, "10.1.2.4", false},
-    {{"10.1.2.3/8"}, "10.9.9.9", true}, /* host bits are cleared */
+    {{"127.0.0.0/8"}, "::ffff:198.51.100.1", false},
+    {{"198.51.100.3"}, "198.51.100.3", true},
+    {{"198.51.100.3"}, "198.51.100.4", false},
+    {{"198.51.100.3/8"}, "198.9.9.9", true}, /* host bits are cleared */
     {{"192.0.2.128/25"}, "192.0.2.128", true},
     {{"192.0.2.128/25"}, "192.0.2.255", true},
     {{"192.0.2.128/25"}, "192.0.2.127", false},
@@ -244,8 +244,10 @@ static const struct allow_case allow_cases[] = {
     {{"."}, "anything.example.", true},
     {{"example.com"}, "127.0.0.1", false},  /* a name never allows an address */
     {{"127.0.0.0/8"}, "localhost.", false}, /* nor a network a name */
-    {{"example.net", "10.0.0.0/8", "example.com"}, "mail.example.com.", true},
-    {{"example.net", "10.0.0.0/8", "example.com"}, "10.200.0.1", true},
+    {{"example.net", "198.18.0.0/15", "example.com"},
+     "mail.example.com.",
+     true},
+    {{"example.net", "198.18.0.0/15", "example.com"}, "198.19.0.1", true},
     {{NULL}, "127.0.0.1", false}, /* empty: nothing */
     {{NULL}, "example.com.", false},
 };
@@ -290,9 +292,9 @@ static const struct
     {"", "empty"},
     {"127.0.0.0/33", "prefix length must be 0 to 32"},
     {"::1/129", "prefix length must be 0 to 128"},
-    {"10.0.0.0/-1", "prefix length"},
-    {"10.0.0.0/8x", "prefix length"},
-    {"10.0.0.0/", "prefix length"},
+    {"198.51.100.0/-1", "prefix length"},
+    {"198.51.100.0/24x", "prefix length"},
+    {"198.51.100.0/", "prefix length"},
     {"1.2.3", "not a network"},
     {"foo/24", "not a network"},
     {"[::1]", "not a network"},
@@ -323,10 +325,10 @@ START_TEST(test_allow_bound_and_merge)
   memset(&b, 0, sizeof(b));
   for (unsigned i = 0; i < DP_SERVE_ALLOW_MAX; i++)
   {
-    snprintf(text, sizeof(text), "10.%u.%u.0/24", i / 256, i % 256);
+    snprintf(text, sizeof(text), "198.18.%u.%u/32", i / 256, i % 256);
     ck_assert_int_eq(dp_serve_allow_add(&a, text, err, sizeof(err)), DP_OK);
   }
-  ck_assert_int_eq(dp_serve_allow_add(&a, "10.255.0.0/16", err, sizeof(err)),
+  ck_assert_int_eq(dp_serve_allow_add(&a, "198.18.0.0/15", err, sizeof(err)),
                    DP_ERANGE);
   ck_assert_int_eq(dp_serve_allow_add(&b, "example.net", err, sizeof(err)),
                    DP_OK);
@@ -422,7 +424,7 @@ START_TEST(test_config_good)
   dp_serve_config_clear(&cfg);
 
   /* allow_targets alone: the built-in module "default" */
-  static const char only_allow[] = "allow_targets: [10.0.0.0/8]\n";
+  static const char only_allow[] = "allow_targets: [198.18.0.0/15]\n";
   ck_assert_int_eq(dp_serve_config_parse(only_allow, strlen(only_allow), "x",
                                          &cfg, err, sizeof(err)),
                    DP_OK);
